@@ -1,0 +1,657 @@
+import type { JsonObject, JsonValue } from "./http";
+
+/**
+ * The 14 Apinizer connection types of spec C.7, each declared once: field kinds, required and
+ * conditionally required fields, enums, defaults and secret (**S**) fields. The validator, the
+ * list-time secret masking and the admin state fingerprints are all derived from these tables.
+ */
+
+/** A field is required only when all conditions hold on the body after defaults are applied. */
+export interface Condition {
+  readonly field: string;
+  /** Holds when the field equals one of these values. */
+  readonly oneOf?: readonly JsonValue[];
+  /** Holds when the field has a value (not null, not missing, not ""). */
+  readonly present?: true;
+}
+
+interface BaseField {
+  readonly required?: boolean;
+  readonly requiredWhen?: readonly Condition[];
+  /** Stored when the field is omitted or null (PUT is full replacement, spec C.5). */
+  readonly default?: JsonValue;
+  /** **S** in spec C.7: `null` in list responses, plaintext in get (C.6). */
+  readonly secret?: boolean;
+}
+
+export interface StringField extends BaseField {
+  readonly kind: "string";
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: RegExp;
+  /** What the pattern means, for the error message. */
+  readonly patternText?: string;
+}
+
+export interface IntField extends BaseField {
+  readonly kind: "int";
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface BoolField extends BaseField {
+  readonly kind: "bool";
+}
+
+export interface EnumField extends BaseField {
+  readonly kind: "enum";
+  readonly values: readonly string[];
+}
+
+export interface EnumListField extends BaseField {
+  readonly kind: "enum-list";
+  readonly values: readonly string[];
+}
+
+export interface ObjectField extends BaseField {
+  readonly kind: "object";
+  readonly fields: FieldTable;
+}
+
+export interface ObjectListField extends BaseField {
+  readonly kind: "object-list";
+  readonly item: FieldTable;
+  readonly minItems?: number;
+}
+
+/** A JSON object with free keys whose values all follow `value`. */
+export interface MapField extends BaseField {
+  readonly kind: "map";
+  readonly value: FieldSpec;
+  readonly requiredKeys?: readonly string[];
+}
+
+export type FieldSpec =
+  | StringField
+  | IntField
+  | BoolField
+  | EnumField
+  | EnumListField
+  | ObjectField
+  | ObjectListField
+  | MapField;
+
+export type FieldTable = Readonly<Record<string, FieldSpec>>;
+
+/** A rule across fields that the per-field table cannot express; returns an error text or undefined. */
+export interface CrossFieldRule {
+  readonly field: string;
+  readonly check: (dto: JsonObject) => string | undefined;
+}
+
+export interface ConnectionTypeDecl {
+  /** Discriminator, case-sensitive (spec C.7). */
+  readonly type: string;
+  readonly fields: FieldTable;
+  readonly rules?: readonly CrossFieldRule[];
+  /** Server-side rewriting on write (spec C.7 logback). */
+  readonly normalise?: (dto: JsonObject) => void;
+}
+
+const str = (extra: Omit<StringField, "kind"> = {}): StringField => ({ kind: "string", ...extra });
+const int = (extra: Omit<IntField, "kind"> = {}): IntField => ({ kind: "int", ...extra });
+const bool = (defaultValue: boolean): BoolField => ({ kind: "bool", default: defaultValue });
+const oneOf = (
+  values: readonly string[],
+  extra: Omit<EnumField, "kind" | "values"> = {},
+): EnumField => ({
+  kind: "enum",
+  values,
+  ...extra,
+});
+const port = (defaultValue?: number): IntField =>
+  int({ min: 1, max: 65535, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
+const when = (field: string, ...values: JsonValue[]): readonly Condition[] => [
+  { field, oneOf: values },
+];
+const secret = (extra: Omit<StringField, "kind" | "secret"> = {}): StringField =>
+  str({ ...extra, secret: true });
+
+const PRIVACY_PROTOCOLS = [
+  "PrivAES128",
+  "PrivAES192",
+  "PrivAES192with3DES",
+  "PrivAES256",
+  "PrivAES256with3DES",
+  "PrivDES",
+  "Priv3DES",
+] as const;
+
+const EMAIL: ConnectionTypeDecl = {
+  type: "email",
+  fields: {
+    host: str({ required: true, maxLength: 255 }),
+    port: port(587),
+    enableStartTls: bool(false),
+    auth: bool(false),
+    username: str({ requiredWhen: when("auth", true) }),
+    password: secret({ requiredWhen: when("auth", true) }),
+    defaultEncoding: str({ default: "UTF-8" }),
+    addressToTest: str(),
+    from: str(),
+    additionalProperties: {
+      kind: "object-list",
+      item: { name: str({ required: true }), value: str() },
+      default: [],
+    },
+  },
+};
+
+const DATABASE: ConnectionTypeDecl = {
+  type: "database",
+  fields: {
+    dbType: oneOf(
+      [
+        "ORACLE",
+        "MYSQL",
+        "POSTGRES",
+        "SQL_SERVER",
+        "SYBASE",
+        "DB2",
+        "APACHE_HIVE",
+        "APACHE_IMPALA",
+        "MONGODB",
+        "TRINO",
+      ],
+      { required: true },
+    ),
+    jdbcUrl: str({ required: true }),
+    useCredentials: bool(true),
+    username: str({ requiredWhen: when("useCredentials", true) }),
+    password: secret({ requiredWhen: when("useCredentials", true) }),
+    databaseName: str(),
+    initialPoolSize: int({ min: 0, default: 1 }),
+    minPoolSize: int({ min: 0, default: 1 }),
+    maxPoolSize: int({ min: 1, default: 5 }),
+    incrementCount: int({ min: 1, default: 1 }),
+    maxStatements: int({ min: 0, default: 100 }),
+    idleConnectionTestPeriod: int({ min: 0, default: 30000 }),
+    connectionTimeout: int({ min: 0, default: 30000 }),
+    testConnectionOnCheckout: bool(true),
+    testConnectionOnCheckin: bool(false),
+    maxConnectionAge: int({ min: 0, default: 180000 }),
+    maxIdleTime: int({ min: 0, default: 120000 }),
+    selectedEnvironmentId: str(),
+    defaultLogSchema: str(),
+    logTableSchemaOverrides: { kind: "map", value: str() },
+    logTableNameOverrides: { kind: "map", value: str() },
+  },
+  rules: [
+    {
+      field: "minPoolSize",
+      check: (dto) =>
+        typeof dto.minPoolSize === "number" &&
+        typeof dto.maxPoolSize === "number" &&
+        dto.minPoolSize > dto.maxPoolSize
+          ? "must not be greater than maxPoolSize"
+          : undefined,
+    },
+  ],
+};
+
+const LDAP: ConnectionTypeDecl = {
+  type: "ldap",
+  fields: {
+    serverAddress: str({
+      required: true,
+      pattern: /^ldaps?:\/\/\S+$/,
+      patternText: "an ldap:// or ldaps:// address",
+    }),
+    requireCertificateType: oneOf(["NOT_REQUIRED", "REQUIRED_CN", "REQUIRED_AN_PN"], {
+      default: "NOT_REQUIRED",
+    }),
+    username: str({ required: true }),
+    password: secret({ required: true }),
+    customFilter: str(),
+    searchScope: oneOf(["OBJECT", "ONE_LEVEL", "SUBTREE"], { default: "SUBTREE" }),
+    baseDn: str({ required: true }),
+    // "* if useSsl and validation is on" (C.7): validation = a certificate requirement is set.
+    certificateId: str({
+      requiredWhen: [
+        { field: "useSsl", oneOf: [true] },
+        { field: "requireCertificateType", oneOf: ["REQUIRED_CN", "REQUIRED_AN_PN"] },
+      ],
+    }),
+    certificateName: str(),
+    useSsl: bool(false),
+    selectedEnvironmentId: str(),
+  },
+};
+
+const KAFKA_VALUE_TYPES = [
+  "STRING",
+  "BOOLEAN",
+  "INTEGER",
+  "LONG",
+  "DOUBLE",
+  "FLOAT",
+  "STRING_LIST",
+  "URI",
+] as const;
+
+const KAFKA: ConnectionTypeDecl = {
+  type: "kafka",
+  fields: {
+    topicName: str({ required: true }),
+    propertiesMap: {
+      kind: "map",
+      required: true,
+      requiredKeys: ["bootstrap.servers", "key.serializer", "value.serializer"],
+      value: {
+        kind: "object",
+        fields: {
+          value: str({ required: true }),
+          valueType: oneOf(KAFKA_VALUE_TYPES, { required: true }),
+        },
+      },
+    },
+    enableSecure: bool(false),
+    protocolTypes: {
+      kind: "enum-list",
+      values: ["TLS_1_3", "TLS_1_2", "TLS_1_1", "TLS_1_0", "SSL_3_0"],
+      requiredWhen: when("enableSecure", true),
+      default: [],
+    },
+    // References to keystores by name (C.8); the emulator has no keystore API, so any name resolves.
+    keyStoreName: str({ requiredWhen: when("enableSecure", true) }),
+    trustStoreName: str(),
+  },
+};
+
+const RABBIT_MQ: ConnectionTypeDecl = {
+  type: "rabbitMq",
+  fields: {
+    hostPortList: {
+      kind: "object-list",
+      required: true,
+      minItems: 1,
+      item: { host: str({ required: true }), port: port(5672) },
+    },
+    connectionFactoryVirtualHost: str({ default: "/" }),
+    authenticationEnabled: bool(false),
+    connectionFactoryUsername: str({ requiredWhen: when("authenticationEnabled", true) }),
+    connectionFactoryPassword: secret({ requiredWhen: when("authenticationEnabled", true) }),
+    connectionFactoryConnectionTimeout: int({ min: 0, default: 60000 }),
+    connectionFactoryClientProperties: { kind: "map", value: str() },
+    connectionFactoryRequestedChannelMax: int({ min: 0, default: 2047 }),
+    connectionFactoryRequestedFrameMax: int({ min: 0, default: 0 }),
+    connectionFactoryRequestedHeartbeat: int({ min: 0, default: 60 }),
+    connectionFactoryUseSslProtocol: bool(false),
+    connectionFactorySslProtocol: str({ default: "TLSv1.2" }),
+    channelExchange: str({ default: "" }),
+    channelRoutingKey: str(),
+    basicPropertiesAppId: str({ default: "apinizer" }),
+    basicPropertiesContentType: str({ default: "application/json" }),
+    basicPropertiesContentEncoding: str(),
+    basicPropertiesReplyTo: str(),
+    basicPropertiesExpiration: str({ pattern: /^\d+$/, patternText: "milliseconds as a string" }),
+    basicPropertiesType: str(),
+    basicPropertiesUserId: str(),
+    basicPropertiesClusterId: str(),
+    basicPropertiesDeliveryMode: int({ min: 1, max: 2 }),
+    basicPropertiesPriority: int({ min: 0, max: 255 }),
+  },
+};
+
+const ACTIVE_MQ: ConnectionTypeDecl = {
+  type: "activeMq",
+  fields: {
+    activeMqConnectionProtocolType: oneOf(["TCP", "AMQP"], { required: true }),
+    brokerURL: str({
+      required: true,
+      pattern: /^(tcp|amqp|ssl|failover|nio):\S+$/,
+      patternText: "a broker URL such as tcp://host:61616 or amqp://host:5672",
+    }),
+    username: str(),
+    password: secret(),
+    destinationType: oneOf(["QUEUE", "TOPIC"], { required: true }),
+    destinationName: str({ required: true }),
+    sessionAcknowledgement: oneOf(
+      ["AUTO_ACKNOWLEDGE", "CLIENT_ACKNOWLEDGE", "DUPS_OK_ACKNOWLEDGE", "SESSION_TRANSACTED"],
+      { default: "AUTO_ACKNOWLEDGE" },
+    ),
+    sendTimeout: int({ min: 0, default: 60000 }),
+    requestTimeout: int({ min: 0, default: 60000 }),
+    closeTimeout: int({ min: 0, default: 60000 }),
+    connectTimeout: int({ min: 0, default: 60000 }),
+    contentType: str(),
+    clientID: str(),
+    contentEncoding: str(),
+  },
+};
+
+const ILM_POLICY: FieldTable = {
+  policyName: str({ default: "apinizer-log-ilm-policy-default" }),
+  enableHotPhase: bool(false),
+  maxAgeOfRollover: int({ min: 0 }),
+  maxIndexSizeOfRollover: int({ min: 0 }),
+  maxDocCountOfRollover: int({ min: 0 }),
+  enableWarmPhase: bool(false),
+  numberOfReplicasForWarm: int({ min: 0 }),
+  maxNumShardsForShrink: int({ min: 0 }),
+  maxNumSegmentsForForceMerge: int({ min: 0 }),
+  enableColdPhase: bool(false),
+  minAgeOfCold: int({ min: 0 }),
+  numberOfReplicasForCold: int({ min: 0 }),
+  enableDeletePhase: bool(false),
+  minAgeOfDelete: int({ min: 0 }),
+};
+
+/** Spec C.7 says to use the v2 field set for Elasticsearch (v1's `type` clashes). */
+const ELASTICSEARCH: ConnectionTypeDecl = {
+  type: "elasticsearch",
+  fields: {
+    administrate: bool(false),
+    elasticHostList: {
+      kind: "object-list",
+      required: true,
+      minItems: 1,
+      item: {
+        scheme: oneOf(["http", "https"], { default: "http" }),
+        host: str({ required: true }),
+        port: port(9200),
+      },
+    },
+    authenticate: bool(false),
+    elasticUsername: str({ requiredWhen: when("authenticate", true) }),
+    elasticPassword: secret({ requiredWhen: when("authenticate", true) }),
+    encryptCommunication: bool(false),
+    encryptCommunicationType: oneOf(
+      ["CA_CERTIFICATE_IN_PKCS_12", "CA_IN_PEM_FILE", "CERT_AND_PRIVATE_KEY_IN_PKCS_12"],
+      { requiredWhen: when("encryptCommunication", true) },
+    ),
+    caCertInPkcs12File: str({
+      requiredWhen: when("encryptCommunicationType", "CA_CERTIFICATE_IN_PKCS_12"),
+    }),
+    caCertInPkcs12FileContentType: str({ default: "application/x-pkcs12" }),
+    caInPemFile: str({ requiredWhen: when("encryptCommunicationType", "CA_IN_PEM_FILE") }),
+    caInPemFileContentType: str({ default: "application/x-pem-file" }),
+    caTruststoreFile: str(),
+    caTruststoreFileContentType: str({ default: "application/x-pkcs12" }),
+    caTruststoreFilePass: secret(),
+    caKeystoreFile: str({
+      requiredWhen: when("encryptCommunicationType", "CERT_AND_PRIVATE_KEY_IN_PKCS_12"),
+    }),
+    caKeystoreFileContentType: str({ default: "application/x-pkcs12" }),
+    caKeystoreFilePass: secret({ requiredWhen: [{ field: "caKeystoreFile", present: true }] }),
+    disableHostnameVerification: bool(false),
+    indexLifecyclePolicyCreated: bool(false),
+    indexLifecyclePolicy: {
+      kind: "object",
+      fields: ILM_POLICY,
+      requiredWhen: when("indexLifecyclePolicyCreated", true),
+    },
+    indexTemplateCreated: bool(false),
+    indexTemplateName: str({ requiredWhen: when("indexTemplateCreated", true) }),
+    indexName: str(),
+    indexTemplateNumberOfShards: int({ min: 1 }),
+    indexTemplateNumberOfReplicas: int({ min: 0 }),
+    indexTemplateRefreshInterval: str({
+      pattern: /^-?\d+(ms|s|m|h|d)$/,
+      patternText: "a duration such as 1s",
+    }),
+    connectionTimeoutInMs: int({ min: 0, default: 5000 }),
+    bulkBufferCapacity: int({ min: 1, default: 50000 }),
+    bulkFlushIntervalMs: int({ min: 1, default: 100 }),
+    bulkMaxBatchSize: int({ min: 1, default: 2500 }),
+    elasticsearchType: oneOf(["READ_WRITE", "READ"], { default: "READ_WRITE" }),
+    elasticsearchMajorVersion: oneOf(["AUTO_DETECT", "ES_7", "ES_8", "ES_9"], {
+      default: "AUTO_DETECT",
+    }),
+  },
+  rules: [
+    {
+      field: "indexLifecyclePolicy",
+      check: (dto) => {
+        const policy = dto.indexLifecyclePolicy;
+        if (typeof policy !== "object" || policy === null || Array.isArray(policy)) {
+          return undefined;
+        }
+        const phases = [
+          "enableHotPhase",
+          "enableWarmPhase",
+          "enableColdPhase",
+          "enableDeletePhase",
+        ];
+        return phases.some((p) => policy[p] === true)
+          ? undefined
+          : "must enable at least one phase (hot, warm, cold or delete)";
+      },
+    },
+  ],
+};
+
+const FTP: ConnectionTypeDecl = {
+  type: "ftp",
+  fields: {
+    host: str({ required: true }),
+    port: port(21),
+    username: str({ required: true }),
+    password: secret({ required: true }),
+    workingDir: str({ default: "/" }),
+    protocol: oneOf(["FTP", "SFTP", "FTPS"], { required: true }),
+    timeout: int({ min: 0, default: 30000 }),
+    retryCount: int({ min: 0, default: 3 }),
+    useImplicit: bool(false),
+    useExplicit: bool(false),
+    sslProtocol: str(),
+  },
+  rules: [
+    {
+      field: "useImplicit",
+      // "exactly one must be true for FTPS, and they are mutually exclusive" (C.7 ftp).
+      check: (dto) =>
+        dto.protocol === "FTPS" && dto.useImplicit === dto.useExplicit
+          ? "exactly one of useImplicit and useExplicit must be true for FTPS"
+          : undefined,
+    },
+  ],
+};
+
+const GRAYLOG: ConnectionTypeDecl = {
+  type: "graylog",
+  fields: {
+    hostname: str({ required: true }),
+    port: port(12201),
+    transportType: oneOf(["TCP", "UDP"], { default: "TCP" }),
+    tlsEnabled: bool(false),
+    tlsCertVerificationEnabled: bool(false),
+    compressionType: oneOf(["NONE", "GZIP", "ZLIB"], { default: "NONE" }),
+    gelfMessageLevel: oneOf(
+      ["EMERGENCY", "ALERT", "CRITICAL", "ERROR", "WARNING", "NOTICE", "INFO", "DEBUG"],
+      { default: "INFO" },
+    ),
+    queueSize: int({ min: 1, default: 512 }),
+    reconnectDelay: int({ min: 0, default: 2500 }),
+    connectTimeout: int({ min: 0, default: 10000 }),
+    tcpNoDelay: bool(true),
+    tcpKeepAlive: bool(false),
+    sendBufferSize: int({ min: -1, default: -1 }),
+    maxInflightSends: int({ min: 1, default: 512 }),
+    threads: int({ min: 0, default: 0 }),
+    tlsTrustCertChainFile: str({ requiredWhen: when("tlsCertVerificationEnabled", true) }),
+    tlsTrustCertChainFileName: str(),
+    appendToAttributes: bool(true),
+    appendToMessage: bool(true),
+  },
+};
+
+const SYSLOG: ConnectionTypeDecl = {
+  type: "syslog",
+  fields: {
+    syslogProtocolType: oneOf(["TCP", "UDP"], { default: "TCP" }),
+    syslogMessageHostname: str(),
+    syslogServerHostname: str({ required: true }),
+    syslogPort: port(514),
+    syslogTimeout: int({ min: 0, default: 500 }),
+    syslogMessageFormat: oneOf(["RFC_3164", "RFC_5424", "RFC_5425"], { default: "RFC_3164" }),
+    syslogAppName: str({ default: "Apinizer" }),
+    syslogFacility: oneOf(
+      [
+        "KERN",
+        "USER",
+        "MAIL",
+        "DAEMON",
+        "AUTH",
+        "SYSLOG",
+        "LPR",
+        "NEWS",
+        "UUCP",
+        "CRON",
+        "AUTHPRIV",
+        "FTP",
+        "NTP",
+        "AUDIT",
+        "ALERT",
+        "CLOCK",
+        ...Array.from({ length: 8 }, (_, i) => `LOCAL${i}`),
+      ],
+      { default: "AUDIT" },
+    ),
+    syslogSeverity: oneOf(
+      ["EMERGENCY", "ALERT", "CRITICAL", "ERROR", "WARNING", "NOTICE", "INFORMATIONAL", "DEBUG"],
+      { default: "INFORMATIONAL" },
+    ),
+    syslogSslEnabled: bool(false),
+  },
+};
+
+const WEBHOOK: ConnectionTypeDecl = {
+  type: "webhook",
+  fields: {
+    httpMethod: oneOf(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"], {
+      default: "GET",
+    }),
+    fullUrl: str({
+      required: true,
+      pattern: /^https?:\/\/\S+$/i,
+      patternText: "an http or https URL",
+    }),
+    headerList: {
+      kind: "object-list",
+      item: { name: str({ required: true }), value: str() },
+      default: [],
+    },
+    timeout: int({ min: 0, default: 2 }),
+    connectionPoolMaxConnectionPerHost: int({ min: 1, default: 24 }),
+    connectionPoolMaxConnectionTotal: int({ min: 1, default: 48 }),
+  },
+};
+
+/** The pod name the emulator's "server" fills into an empty logback `logPodName` (C.7). */
+export const EMULATOR_POD_NAME = "apinizer-emulator";
+
+/** All logback fields are "required" but defaulted (C.7), so none is required here. */
+const LOGBACK: ConnectionTypeDecl = {
+  type: "logback",
+  fields: {
+    logPath: str({ default: "/path/to/logs/" }),
+    logFileName: str({ default: "ApinizerApiProxyTraffic" }),
+    logPodName: str({ default: "" }),
+    logFilenamePattern: str({ default: "%d{yyyy-MM-dd}.%i.log" }),
+    logPattern: str({ default: "%d{yyyy-MM-dd HH:mm:ss.SSS}[%m]%n" }),
+    maxFileSize: int({ min: 1, default: 25 }),
+    maxHistory: int({ min: 0, default: 0 }),
+    totalSizeCap: int({ min: 0, default: 0 }),
+  },
+  normalise: (dto) => {
+    const path = String(dto.logPath);
+    dto.logPath = path.endsWith("/") ? path : `${path}/`;
+    dto.logFileName = String(dto.logFileName).replace(/^\/+/, "");
+    if (dto.logPodName === "") {
+      dto.logPodName = EMULATOR_POD_NAME;
+    }
+  },
+};
+
+const AUTH_LEVELS = ["AUTH_NOPRIV", "AUTH_PRIV"] as const;
+
+const SNMP: ConnectionTypeDecl = {
+  type: "snmp",
+  fields: {
+    // "req: yes, default V1" (C.7): an omitted version takes the default.
+    version: oneOf(["V1", "V2c", "V3"], { default: "V1" }),
+    connectionString: str({
+      required: true,
+      pattern: /^(udp|tcp):[^/\s]+\/\d{1,5}$/,
+      patternText: "udp:host/port or tcp:host/port",
+    }),
+    securityOrCommunityName: str({ required: true }),
+    retryCount: int({ min: 0 }),
+    timeout: int({ min: 0 }),
+    messageType: oneOf(["TRAP", "INFORM"]),
+    pduOidForMessage: str({ required: true, pattern: /^\.?\d+(\.\d+)*$/, patternText: "an OID" }),
+    pduOidForTime: str({ pattern: /^\.?\d+(\.\d+)*$/, patternText: "an OID" }),
+    pduVariableMap: { kind: "map", value: str(), default: {} },
+    securityLevel: oneOf(["NOAUTH_NOPRIV", ...AUTH_LEVELS]),
+    privacyProtocolList: { kind: "enum-list", values: PRIVACY_PROTOCOLS, default: [] },
+    enableUserAuthentication: bool(false),
+    securityName: str({ requiredWhen: when("enableUserAuthentication", true) }),
+    usmUserAuthenticationProtocol: oneOf(
+      [
+        "AuthMD5",
+        "AuthSHA",
+        "AuthHMAC128SHA224",
+        "AuthHMAC192SHA256",
+        "AuthHMAC256SHA384",
+        "AuthHMAC384SHA512",
+      ],
+      { requiredWhen: when("securityLevel", ...AUTH_LEVELS) },
+    ),
+    // SNMP passphrases are at least 8 characters (C.7 snmp).
+    authPassphrase: secret({ minLength: 8, requiredWhen: when("securityLevel", ...AUTH_LEVELS) }),
+    usmUserPrivacyProtocol: oneOf(PRIVACY_PROTOCOLS, {
+      requiredWhen: when("securityLevel", "AUTH_PRIV"),
+    }),
+    privPassphrase: secret({ minLength: 8, requiredWhen: when("securityLevel", "AUTH_PRIV") }),
+  },
+};
+
+const LINUX_SCRIPT: ConnectionTypeDecl = {
+  type: "linux-script",
+  fields: {
+    hostName: str({ required: true }),
+    sshPort: port(22),
+    username: str({ required: true }),
+    password: secret({ required: true }),
+  },
+};
+
+/** The registry of spec C.7, in the spec's order. `ops-genie` is deliberately absent (C.5). */
+export const CONNECTION_TYPES: readonly ConnectionTypeDecl[] = [
+  EMAIL,
+  DATABASE,
+  LDAP,
+  KAFKA,
+  RABBIT_MQ,
+  ACTIVE_MQ,
+  ELASTICSEARCH,
+  FTP,
+  GRAYLOG,
+  SYSLOG,
+  WEBHOOK,
+  LOGBACK,
+  SNMP,
+  LINUX_SCRIPT,
+];
+
+export function connectionType(type: string): ConnectionTypeDecl | undefined {
+  return CONNECTION_TYPES.find((t) => t.type === type);
+}
+
+/** Names of the secret (**S**) fields of a type, for masking and fingerprints. */
+export function secretFields(decl: ConnectionTypeDecl): string[] {
+  return Object.entries(decl.fields)
+    .filter(([, spec]) => spec.secret === true)
+    .map(([name]) => name);
+}

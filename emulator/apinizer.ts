@@ -1,0 +1,484 @@
+import { STATUS_CODES } from "node:http";
+import {
+  decodeSegment,
+  headerValue,
+  jsonResponse,
+  parseJsonObject,
+  type ApiRequest,
+  type ApiResponse,
+  type BodyProblem,
+  type JsonObject,
+  type JsonValue,
+} from "./http";
+import { CONNECTION_TYPES, connectionType, secretFields } from "./apinizer-types";
+import { validateConnection, type ValidationIssue } from "./apinizer-validate";
+import type { ApinizerProject, Store, Tenant } from "./store";
+import type { ApinizerEnvelope } from "./types";
+
+/** Everything the Apinizer handler needs besides the request. */
+export interface ApinizerContext {
+  readonly store: Store;
+  readonly envelope: ApinizerEnvelope;
+  /** Worker environments every deployment goes to (C.3: "Deployment goes to all environments"). */
+  readonly environments: readonly string[];
+  /** Environments whose deployment reports failure for this request (fault injection). */
+  readonly deployFailures: ReadonlySet<string>;
+}
+
+/** Error classes; the envelope decides the status (C.3: v2 uses 400 where v1 uses 404). */
+export type ApinizerErrorKind = "bad_request" | "not_found" | "unauthorized" | "too_large";
+
+/** Spring-style content type (C.1). */
+const CONTENT_TYPE = "application/json;charset=UTF-8";
+const ROOT = "/apiops/";
+
+export function isApinizerPath(path: string): boolean {
+  return path.startsWith(ROOT) || path === "/apiops";
+}
+
+export function handleApinizer(req: ApiRequest, ctx: ApinizerContext): ApiResponse {
+  const { path, method } = req;
+  // Health check needs no auth (C.1); it is the documented readiness probe.
+  if (path === "/apiops/test/healthcheck" || path === "/apiops/test/healthcheck/") {
+    return method === "GET" ? { status: 200, body: "OK" } : methodNotAllowed(ctx, ["GET"]);
+  }
+  const route = matchRoute(path);
+  if (route === undefined) {
+    // Includes the slash-less forms, which the docs call incorrect (C.1).
+    return {
+      ...failure(ctx.envelope, "not_found", `No handler found for ${method} ${path}`),
+      status: 404,
+    };
+  }
+  const allowed = route.kind === "item" ? ["GET", "POST", "PUT", "DELETE"] : ["GET"];
+  if (!allowed.includes(method)) {
+    return methodNotAllowed(ctx, allowed);
+  }
+  const tenant = authenticate(req, ctx);
+  if (!("pictory" in tenant)) {
+    return tenant;
+  }
+  if (route.kind === "projects") {
+    return listProjects(tenant);
+  }
+  const project = route.project === undefined ? undefined : tenant.apinizer.get(route.project);
+  if (project === undefined) {
+    const name = route.project ?? "";
+    return ctx.envelope === "v1"
+      ? failure("v1", "not_found", `Project '${name}' not found`)
+      : failure("v2", "bad_request", `Project (${name}) is not found!`);
+  }
+  if (route.kind === "list") {
+    return listConnections(project, req, ctx);
+  }
+  if (route.name === undefined) {
+    return failure(ctx.envelope, "bad_request", "Connection name is not correctly URL-encoded!");
+  }
+  if (route.name === "") {
+    return failure(ctx.envelope, "bad_request", "Connection name can not be empty!");
+  }
+  switch (method) {
+    case "GET":
+      return getConnection(project, route.name, ctx);
+    case "POST":
+      return createConnection(project, route.name, req, ctx);
+    case "PUT":
+      return updateConnection(project, route.name, req, ctx);
+    default:
+      return deleteConnection(project, route.name, ctx);
+  }
+}
+
+type Route =
+  | { kind: "projects" }
+  | { kind: "list"; project: string | undefined }
+  | { kind: "item"; project: string | undefined; name: string | undefined };
+
+const LIST_PATH = /^\/apiops\/projects\/([^/]+)\/connections\/$/;
+const ITEM_PATH = /^\/apiops\/projects\/([^/]+)\/connections\/([^/]*)\/$/;
+
+function matchRoute(path: string): Route | undefined {
+  if (path === "/apiops/projects/") {
+    return { kind: "projects" };
+  }
+  const list = LIST_PATH.exec(path);
+  if (list !== null) {
+    return { kind: "list", project: decodeSegment(list[1] ?? "") };
+  }
+  const item = ITEM_PATH.exec(path);
+  if (item !== null) {
+    return {
+      kind: "item",
+      project: decodeSegment(item[1] ?? ""),
+      name: decodeSegment(item[2] ?? ""),
+    };
+  }
+  return undefined;
+}
+
+/** `Authorization: Bearer <token>` (C.1); the texts are the documented ones of C.4. */
+function authenticate(req: ApiRequest, ctx: ApinizerContext): Tenant | ApiResponse {
+  const header = headerValue(req.headers, "authorization");
+  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const tenant = ctx.store.byApinizerToken(match?.[1]);
+  if (tenant !== undefined) {
+    return tenant;
+  }
+  if (ctx.envelope === "v1") {
+    return failure("v1", "unauthorized", "Invalid token");
+  }
+  return failure(
+    "v2",
+    "unauthorized",
+    header === undefined
+      ? "Empty Key! Client must be authenticated to access this resource."
+      : "Token is not valid!",
+  );
+}
+
+function listProjects(tenant: Tenant): ApiResponse {
+  const resultList = [...tenant.apinizer.keys()].map((name) => ({
+    name,
+    description: name === "default" ? "Default project" : `Emulated project ${name}`,
+  }));
+  // The projects list uses `status` even in the v1 docs (C.3).
+  return respond(200, { status: "SUCCESS", resultList, resultCount: resultList.length });
+}
+
+function listConnections(
+  project: ApinizerProject,
+  req: ApiRequest,
+  ctx: ApinizerContext,
+): ApiResponse {
+  const type = req.query.type;
+  if (type === undefined || type === "") {
+    return failure(ctx.envelope, "bad_request", "Connection type parameter is required!");
+  }
+  const decl = connectionType(type);
+  if (decl === undefined) {
+    return failure(ctx.envelope, "bad_request", invalidTypeMessage(type));
+  }
+  const secrets = secretFields(decl);
+  const items = [...project.values()]
+    .filter((dto) => dto.type === type)
+    .sort((a, b) => String(a.name).toLowerCase().localeCompare(String(b.name).toLowerCase()))
+    .map((dto) => maskSecrets(dto, secrets));
+  return listEnvelope(ctx, items);
+}
+
+/** C.6: the list shows every secret field as null, key present. */
+function maskSecrets(dto: JsonObject, secrets: readonly string[]): JsonObject {
+  const copy: JsonObject = { ...dto };
+  for (const field of secrets) {
+    copy[field] = null;
+  }
+  return copy;
+}
+
+function getConnection(project: ApinizerProject, name: string, ctx: ApinizerContext): ApiResponse {
+  const dto = project.get(name.toLowerCase());
+  if (dto === undefined) {
+    return failure(ctx.envelope, "not_found", notFoundMessage(name));
+  }
+  // C.6: get returns secrets in plaintext, as a one-item list (C.2).
+  return listEnvelope(ctx, [dto]);
+}
+
+function createConnection(
+  project: ApinizerProject,
+  name: string,
+  req: ApiRequest,
+  ctx: ApinizerContext,
+): ApiResponse {
+  const checked = checkBody(req, ctx);
+  if ("status" in checked) {
+    return checked;
+  }
+  const { dto } = checked;
+  if (String(dto.name).toLowerCase() !== name.toLowerCase()) {
+    return failure(
+      ctx.envelope,
+      "bad_request",
+      `Connection name in the body (${String(dto.name)}) must match the name in the path (${name})!`,
+    );
+  }
+  const existing = project.get(name.toLowerCase());
+  if (existing !== undefined) {
+    // v1 rejects a duplicate (C.4); v2 treats POST as an upsert (C.3), but the type stays fixed.
+    if (ctx.envelope === "v1") {
+      return failure(
+        "v1",
+        "bad_request",
+        `Connection (name: ${String(existing.name)}) already exists!`,
+      );
+    }
+    if (existing.type !== dto.type) {
+      return failure("v2", "bad_request", typeChangeMessage(existing, dto));
+    }
+  }
+  project.set(name.toLowerCase(), dto);
+  ctx.store.commit();
+  return deployEnvelope(ctx, dto.deployToWorker === true, "Deployment");
+}
+
+function updateConnection(
+  project: ApinizerProject,
+  name: string,
+  req: ApiRequest,
+  ctx: ApinizerContext,
+): ApiResponse {
+  const existing = project.get(name.toLowerCase());
+  const checked = checkBody(req, ctx, existing);
+  if ("status" in checked) {
+    return checked;
+  }
+  if (existing === undefined) {
+    // C.4: update of an unknown name is 400 in both generations.
+    return failure(ctx.envelope, "bad_request", notFoundMessage(name));
+  }
+  const { dto } = checked;
+  const newKey = String(dto.name).toLowerCase();
+  // A body name that differs from the path is a rename; the new name must be free (C.5).
+  if (newKey !== name.toLowerCase() && project.has(newKey)) {
+    return failure(
+      ctx.envelope,
+      "bad_request",
+      `Connection (name: ${String(dto.name)}) already exists!`,
+    );
+  }
+  project.delete(name.toLowerCase());
+  project.set(newKey, dto);
+  ctx.store.commit();
+  return deployEnvelope(ctx, dto.deployToWorker === true, "Deployment");
+}
+
+function deleteConnection(
+  project: ApinizerProject,
+  name: string,
+  ctx: ApinizerContext,
+): ApiResponse {
+  const existing = project.get(name.toLowerCase());
+  if (existing === undefined) {
+    return failure(ctx.envelope, "bad_request", notFoundMessage(name));
+  }
+  project.delete(name.toLowerCase());
+  ctx.store.commit();
+  // deploymentResult is present "when the connection was deployed" (C.3).
+  return deployEnvelope(ctx, existing.deployToWorker === true, "Undeployment");
+}
+
+/**
+ * Parses and validates a write body. With `existing`, the type must not change (C.5: immutable);
+ * that check comes first so the message names the real problem.
+ */
+function checkBody(
+  req: ApiRequest,
+  ctx: ApinizerContext,
+  existing?: JsonObject,
+): { dto: JsonObject } | ApiResponse {
+  const parsed = parseJsonObject(req);
+  if (!parsed.ok) {
+    return bodyProblem(ctx, parsed.problem, parsed.message);
+  }
+  const body = parsed.value;
+  if (body.type === undefined || body.type === null || body.type === "") {
+    return validationFailure(ctx, [{ field: "type", message: "is required" }]);
+  }
+  if (typeof body.type !== "string") {
+    return validationFailure(ctx, [{ field: "type", message: "must be a string" }]);
+  }
+  if (existing !== undefined && existing.type !== body.type) {
+    return failure(ctx.envelope, "bad_request", typeChangeMessage(existing, body));
+  }
+  const decl = connectionType(body.type);
+  if (decl === undefined) {
+    return failure(ctx.envelope, "bad_request", invalidTypeMessage(body.type));
+  }
+  const result = validateConnection(decl, body);
+  return result.issues.length > 0 ? validationFailure(ctx, result.issues) : { dto: result.dto };
+}
+
+function bodyProblem(ctx: ApinizerContext, problem: BodyProblem, message: string): ApiResponse {
+  if (problem === "too-large") {
+    return failure(ctx.envelope, "too_large", message);
+  }
+  return failure(ctx.envelope, "bad_request", message);
+}
+
+function validationFailure(ctx: ApinizerContext, issues: readonly ValidationIssue[]): ApiResponse {
+  const text = `Validation failed: ${issues.map((i) => `${i.field} ${i.message}`).join("; ")}`;
+  if (ctx.envelope === "v2") {
+    return failure("v2", "bad_request", text);
+  }
+  const response = failure("v1", "bad_request", text);
+  const body = response.body as JsonObject;
+  body.validation_errors = issues.map((i) => ({ field: i.field, message: i.message }));
+  return response;
+}
+
+function typeChangeMessage(existing: JsonObject, body: JsonObject): string {
+  return `Connection type can not be changed (from ${String(existing.type)} to ${String(body.type)})!`;
+}
+
+function invalidTypeMessage(type: string): string {
+  return `Connection type (${type}) is not valid! Valid types: ${CONNECTION_TYPES.map((t) => t.type).join(", ")}`;
+}
+
+function notFoundMessage(name: string): string {
+  return `Connection (name: ${name}) was not found!`;
+}
+
+function methodNotAllowed(ctx: ApinizerContext, allowed: readonly string[]): ApiResponse {
+  const response = apinizerErrorResponse(ctx.envelope, 405, "Request method is not supported");
+  return { ...response, headers: { allow: allowed.join(", ") } };
+}
+
+function listEnvelope(ctx: ApinizerContext, items: JsonObject[]): ApiResponse {
+  const head: JsonObject = ctx.envelope === "v1" ? { success: true } : { status: "SUCCESS" };
+  return respond(200, { ...head, resultList: items, resultCount: items.length });
+}
+
+/**
+ * C.3 deploy envelope. v1 lists one result per environment (`[]` when nothing was deployed); v2
+ * shows only `{success}` unless something failed. A failed deployment is still HTTP 200 (C.3).
+ */
+function deployEnvelope(
+  ctx: ApinizerContext,
+  deployed: boolean,
+  verb: "Deployment" | "Undeployment",
+): ApiResponse {
+  const environments = deployed ? [...new Set([...ctx.environments, ...ctx.deployFailures])] : [];
+  const results = environments.map((environmentName) => {
+    const failed = ctx.deployFailures.has(environmentName);
+    return {
+      environmentName,
+      success: !failed,
+      message: failed
+        ? `${verb} failed on environment ${environmentName}: worker did not acknowledge`
+        : `${verb} successful`,
+    };
+  });
+  const success = results.every((r) => r.success);
+  if (ctx.envelope === "v1") {
+    return respond(200, {
+      success: true,
+      deploymentResult: { success, deploymentResults: results },
+    });
+  }
+  const failed = results.find((r) => !r.success);
+  const deploymentResult: JsonObject =
+    failed === undefined
+      ? { success: true }
+      : {
+          success: false,
+          envName: failed.environmentName,
+          detail: failed.message,
+          deploymentResults: results,
+        };
+  return respond(200, { status: "SUCCESS", deploymentResult });
+}
+
+function failure(
+  envelope: ApinizerEnvelope,
+  kind: ApinizerErrorKind,
+  message: string,
+): ApiResponse {
+  return apinizerErrorResponse(envelope, statusOf(envelope, kind), message);
+}
+
+function statusOf(envelope: ApinizerEnvelope, kind: ApinizerErrorKind): number {
+  switch (kind) {
+    case "unauthorized":
+      return 401;
+    case "not_found":
+      return envelope === "v1" ? 404 : 400; // v2: "generally do not return 403 or 404" (C.3)
+    case "too_large":
+      return envelope === "v1" ? 413 : 400;
+    default:
+      return 400;
+  }
+}
+
+const V1_ERROR_CODES: Readonly<Record<number, string>> = {
+  400: "bad_request",
+  401: "unauthorized_client",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  413: "payload_too_large",
+  429: "rate_limit_exceeded",
+};
+
+/**
+ * An error in the active envelope (C.3): v1 `{error, error_description}`, v2
+ * `{status: "FAILURE", resultMessage}`. Also used for injected faults.
+ */
+export function apinizerErrorResponse(
+  envelope: ApinizerEnvelope,
+  status: number,
+  message: string,
+  retryAfterSeconds?: number,
+): ApiResponse {
+  let body: JsonObject;
+  if (envelope === "v1") {
+    const code = V1_ERROR_CODES[status] ?? (status >= 500 ? "internal_error" : "bad_request");
+    body = { error: code, error_description: message };
+    if (status === 429 && retryAfterSeconds !== undefined) {
+      body.retry_after = retryAfterSeconds; // generic v1 error page (C.4 rate limit)
+    }
+  } else {
+    body = { status: "FAILURE", resultMessage: message };
+  }
+  return { status, body, contentType: CONTENT_TYPE };
+}
+
+export function apinizerStatusMessage(status: number): string {
+  return status >= 500 ? "An unexpected error occurred" : (STATUS_CODES[status] ?? "Error");
+}
+
+function respond(status: number, body: JsonValue): ApiResponse {
+  return { ...jsonResponse(status, body), contentType: CONTENT_TYPE };
+}
+
+/**
+ * Out-of-band dashboard edit: merges `changes` into the stored connection (null removes a field),
+ * re-validates, and renames when `name` changes. Returns the stored form or the problems.
+ */
+export function adminEditApinizer(
+  project: ApinizerProject,
+  name: string,
+  changes: JsonObject,
+  store: Store,
+): { status: number; body: JsonValue } {
+  const existing = project.get(name.toLowerCase());
+  if (existing === undefined) {
+    return { status: 404, body: { error: notFoundMessage(name) } };
+  }
+  if (changes.type !== undefined && changes.type !== existing.type) {
+    return { status: 400, body: { error: typeChangeMessage(existing, changes) } };
+  }
+  const decl = connectionType(String(existing.type));
+  if (decl === undefined) {
+    return { status: 400, body: { error: invalidTypeMessage(String(existing.type)) } };
+  }
+  const merged: JsonObject = { ...existing, ...changes };
+  const result = validateConnection(decl, merged);
+  if (result.issues.length > 0) {
+    return {
+      status: 400,
+      body: { error: "validation failed", issues: [...result.issues] as unknown as JsonValue },
+    };
+  }
+  const newKey = String(result.dto.name).toLowerCase();
+  if (newKey !== name.toLowerCase() && project.has(newKey)) {
+    return {
+      status: 409,
+      body: { error: `Connection (name: ${String(result.dto.name)}) already exists!` },
+    };
+  }
+  project.delete(name.toLowerCase());
+  project.set(newKey, result.dto);
+  store.commit();
+  return { status: 200, body: result.dto };
+}

@@ -1,0 +1,182 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { isJsonObject, type JsonObject, type JsonValue } from "./http";
+import type { TenantCredentials } from "./types";
+
+export type PictoryFamilyId = "aws" | "vimeo";
+
+/**
+ * A stored Pictory connection. The string fields of the family declaration (name, description,
+ * account, credentials, secrets included) live in `fields`; an unset description is absent, not ""
+ * (spec A+B "Optional fields on output").
+ */
+export interface PictoryRecord {
+  connectionId: string;
+  enabled: boolean;
+  version: number;
+  createdDate: string;
+  updatedDate: string;
+  fields: Record<string, string>;
+}
+
+/** Apinizer connections of one project, keyed by lower-cased name (names match case-insensitively, spec C.1). */
+export type ApinizerProject = Map<string, JsonObject>;
+
+export interface Tenant {
+  /** "default" for the first tenant, "tenant-<n>" for extra ones; never a credential. */
+  readonly label: string;
+  readonly pictoryApiKey?: string;
+  readonly apinizerToken?: string;
+  readonly pictory: Readonly<Record<PictoryFamilyId, Map<string, PictoryRecord>>>;
+  readonly apinizer: Map<string, ApinizerProject>;
+}
+
+interface PersistedFile {
+  format: 1;
+  pictory: Record<string, Record<PictoryFamilyId, PictoryRecord[]>>;
+  apinizer: Record<string, Record<string, JsonObject[]>>;
+}
+
+/**
+ * All connections of all tenants, plus optional persistence. Persisted data is keyed by credential
+ * so a restart with the same keys finds its data; data of credentials not configured this run is
+ * kept untouched in the file.
+ */
+export class Store {
+  readonly tenants: readonly Tenant[];
+  private orphans: PersistedFile = emptyFile();
+
+  constructor(
+    credentials: readonly TenantCredentials[],
+    projects: readonly string[],
+    private readonly dataFile?: string,
+  ) {
+    this.tenants = credentials.map((c, i) => ({
+      label: i === 0 ? "default" : `tenant-${i}`,
+      pictoryApiKey: c.pictoryApiKey,
+      apinizerToken: c.apinizerToken,
+      pictory: { aws: new Map(), vimeo: new Map() },
+      apinizer: new Map(projects.map((p) => [p, new Map()])),
+    }));
+    if (dataFile !== undefined) {
+      this.load(dataFile);
+    }
+  }
+
+  byPictoryKey(key: string | undefined): Tenant | undefined {
+    return key === undefined ? undefined : this.tenants.find((t) => t.pictoryApiKey === key);
+  }
+
+  byApinizerToken(token: string | undefined): Tenant | undefined {
+    return token === undefined ? undefined : this.tenants.find((t) => t.apinizerToken === token);
+  }
+
+  /** Admin `?tenant=` lookup: a Pictory key, an Apinizer token or a tenant label. */
+  byCredential(credential: string | undefined): Tenant | undefined {
+    if (credential === undefined) {
+      return this.tenants[0];
+    }
+    return (
+      this.byPictoryKey(credential) ??
+      this.byApinizerToken(credential) ??
+      this.tenants.find((t) => t.label === credential)
+    );
+  }
+
+  /** Removes every connection of every tenant (projects stay). */
+  clear(): void {
+    for (const tenant of this.tenants) {
+      tenant.pictory.aws.clear();
+      tenant.pictory.vimeo.clear();
+      for (const project of tenant.apinizer.values()) {
+        project.clear();
+      }
+    }
+    this.commit();
+  }
+
+  /** Call after every change; writes the data file atomically (temporary file, then rename). */
+  commit(): void {
+    if (this.dataFile === undefined) {
+      return;
+    }
+    const file = this.serialise();
+    mkdirSync(dirname(this.dataFile), { recursive: true });
+    const temporary = `${this.dataFile}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(file, null, 1), { mode: 0o600 });
+    renameSync(temporary, this.dataFile);
+  }
+
+  private serialise(): PersistedFile {
+    const file: PersistedFile = {
+      format: 1,
+      pictory: { ...this.orphans.pictory },
+      apinizer: { ...this.orphans.apinizer },
+    };
+    for (const tenant of this.tenants) {
+      if (tenant.pictoryApiKey !== undefined) {
+        file.pictory[tenant.pictoryApiKey] = {
+          aws: [...tenant.pictory.aws.values()],
+          vimeo: [...tenant.pictory.vimeo.values()],
+        };
+      }
+      if (tenant.apinizerToken !== undefined) {
+        const projects: Record<string, JsonObject[]> = {};
+        for (const [name, project] of tenant.apinizer) {
+          projects[name] = [...project.values()];
+        }
+        file.apinizer[tenant.apinizerToken] = projects;
+      }
+    }
+    return file;
+  }
+
+  private load(dataFile: string): void {
+    let text: string;
+    try {
+      text = readFileSync(dataFile, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+        return;
+      }
+      throw error;
+    }
+    const parsed: unknown = JSON.parse(text);
+    if (!isJsonObject(parsed) || parsed.format !== 1) {
+      throw new Error(`emulator data file ${dataFile} is not a format-1 emulator state file`);
+    }
+    const file = parsed as unknown as PersistedFile;
+    this.orphans = emptyFile();
+    for (const [key, families] of Object.entries(file.pictory ?? {})) {
+      const tenant = this.byPictoryKey(key);
+      if (tenant === undefined) {
+        this.orphans.pictory[key] = families;
+        continue;
+      }
+      for (const family of ["aws", "vimeo"] as const) {
+        for (const record of families[family] ?? []) {
+          tenant.pictory[family].set(record.connectionId, record);
+        }
+      }
+    }
+    for (const [token, projects] of Object.entries(file.apinizer ?? {})) {
+      const tenant = this.byApinizerToken(token);
+      if (tenant === undefined) {
+        this.orphans.apinizer[token] = projects;
+        continue;
+      }
+      for (const [projectName, dtos] of Object.entries(projects)) {
+        // A project known only from the data file stays known: it existed when the data was written.
+        const project = tenant.apinizer.get(projectName) ?? new Map<string, JsonObject>();
+        tenant.apinizer.set(projectName, project);
+        for (const dto of dtos) {
+          project.set(String(dto.name as JsonValue).toLowerCase(), dto);
+        }
+      }
+    }
+  }
+}
+
+function emptyFile(): PersistedFile {
+  return { format: 1, pictory: {}, apinizer: {} };
+}

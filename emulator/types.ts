@@ -1,0 +1,142 @@
+/**
+ * Public types of the connections API emulator. Everything here is part of the programmatic API
+ * that tests and the provider's local sandbox depend on; keep it stable.
+ */
+
+/** Which API a request was addressed to, as recorded in the request log. */
+export type RequestFamily = "pictory-aws" | "pictory-vimeo" | "apinizer" | "admin" | "other";
+
+/** The two documented Apinizer response generations (connections-api.md C.3). */
+export type ApinizerEnvelope = "v1" | "v2";
+
+/** Credentials of one tenant. A Pictory key and an Apinizer token each see only their own data. */
+export interface TenantCredentials {
+  /** Pictory API key, sent raw in `Authorization` (spec A+B "Authentication"). */
+  readonly pictoryApiKey?: string;
+  /** Apinizer personal access token, sent as `Authorization: Bearer <token>` (spec C.1). */
+  readonly apinizerToken?: string;
+}
+
+export interface EmulatorOptions {
+  /** TCP port on 127.0.0.1. @default 0 (a random free port) */
+  readonly port?: number;
+  /** Pictory API key of the default tenant. @default "pictai_emulator_key" */
+  readonly pictoryApiKey?: string;
+  /** Apinizer token of the default tenant. @default "apinizer_emulator_token" */
+  readonly apinizerToken?: string;
+  /** Further tenants, for isolation tests. Their data is invisible to every other credential. */
+  readonly extraTenants?: readonly TenantCredentials[];
+  /**
+   * Apinizer projects that exist for every tenant. The project `default` always exists as well
+   * (spec C.2 "There is always a project named `default`"). @default ["demo"]
+   */
+  readonly projects?: readonly string[];
+  /** Apinizer response generation. @default "v1" */
+  readonly apinizerEnvelope?: ApinizerEnvelope;
+  /** Persist connections in this JSON file (loaded on start, written atomically after each change). */
+  readonly dataFile?: string;
+  /** Largest accepted request body. @default 1048576 (1 MiB) */
+  readonly maxBodyBytes?: number;
+  /** Pictory list page size; the real one is undocumented (spec A+B "List envelope"). @default 50 */
+  readonly pictoryPageSize?: number;
+  /** Apinizer worker environments reported in deployment results. @default ["production"] */
+  readonly apinizerEnvironments?: readonly string[];
+  /** Faults active from the start. @default {} (none) */
+  readonly faults?: FaultSettings;
+  /** Receives one line per request. Lines never hold bodies, headers or query strings. @default none */
+  readonly log?: (line: string) => void;
+}
+
+/** Probabilistic and rate faults; all are off unless set. Rates are probabilities in [0, 1]. */
+export interface FaultSettings {
+  /** Delay added before every matching request is handled. */
+  readonly latencyMs?: number;
+  /** Probability of answering 429 with a `Retry-After` header. */
+  readonly rate429?: number;
+  /** `Retry-After` value for injected and rate-limit 429s. @default 1 */
+  readonly retryAfterSeconds?: number;
+  /** Probability of answering 500, 502 or 503. */
+  readonly rate5xx?: number;
+  /** Probability of destroying the socket without processing the request. */
+  readonly dropRate?: number;
+  /** Token bucket per credential: at most this many requests per second, then 429. */
+  readonly rateLimitPerSecond?: number;
+  /** Probability that, just before a PUT is handled, the target's version is bumped out of band. */
+  readonly concurrentWriterRate?: number;
+  /** Apinizer worker environments whose deployments report `success: false` (with HTTP 200). */
+  readonly deployFailures?: readonly string[];
+  /** Seed of the fault PRNG, for reproducible runs. */
+  readonly seed?: number;
+  /** Only requests matching this are affected. */
+  readonly match?: FaultMatch;
+}
+
+export interface FaultMatch {
+  /** HTTP method, case-insensitive. */
+  readonly method?: string;
+  /** Path prefix, e.g. "/pictoryapis/v1/vimeo-connections". */
+  readonly pathPrefix?: string;
+}
+
+export type FaultAction =
+  "status" | "drop-before" | "drop-after" | "delay" | "bump-version" | "deploy-failure";
+
+/** A one-shot fault, consumed by the next `times` matching requests. */
+export interface FaultRule {
+  /** HTTP method, case-insensitive; any method when unset. */
+  readonly method?: string;
+  /** Regular expression source tested against the request path (no query); any path when unset. */
+  readonly path?: string;
+  /**
+   * - `status`: answer `status` (JSON body in the family's error shape) without processing;
+   * - `drop-before`: destroy the socket without processing;
+   * - `drop-after`: process (commit) the request, then destroy the socket without answering;
+   * - `delay`: process the request, then answer after `delayMs`;
+   * - `bump-version`: bump the target Pictory connection's version before handling;
+   * - `deploy-failure`: the Apinizer deployment to `environment` reports `success: false`.
+   */
+  readonly action: FaultAction;
+  /** For `status`. @default 500 */
+  readonly status?: number;
+  /** For `status` 429/503: the `Retry-After` header. @default 1 for 429, none otherwise */
+  readonly retryAfterSeconds?: number;
+  /** For `delay`. @default 1000 */
+  readonly delayMs?: number;
+  /** For `deploy-failure`. @default "production" */
+  readonly environment?: string;
+  /** How many matching requests the rule applies to. @default 1 */
+  readonly times?: number;
+}
+
+/** One API request as seen by the emulator. Admin requests are not recorded. */
+export interface RequestLogEntry {
+  /** 1-based, increasing. */
+  readonly seq: number;
+  readonly method: string;
+  /** Path without the query string. */
+  readonly path: string;
+  /** Decoded query parameters (connection APIs carry no secrets in queries). */
+  readonly query: Readonly<Record<string, string>>;
+  /** HTTP status answered; 0 when the connection was dropped. */
+  readonly status: number;
+  readonly durationMs: number;
+  readonly family: RequestFamily;
+  /** Names of the faults applied, comma-separated, e.g. "rate429" or "once:drop-after". */
+  readonly fault?: string;
+}
+
+export interface RunningEmulator {
+  /** "http://127.0.0.1:<port>" */
+  readonly url: string;
+  readonly port: number;
+  /** Closes the server and every open socket. */
+  stop(): Promise<void>;
+  /** Replaces the current fault settings. */
+  setFaults(faults: FaultSettings): void;
+  /** Adds a one-shot fault rule. */
+  enqueueFault(rule: FaultRule): void;
+  /** Clears connections of all tenants, faults, one-shot rules and the request log. */
+  reset(): void;
+  requests(): readonly RequestLogEntry[];
+  clearRequests(): void;
+}

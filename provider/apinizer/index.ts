@@ -1,0 +1,3 @@
+export { apinizerConnection } from "./connection";
+export { apinizerApi } from "./api";
+export { APINIZER_TYPES } from "./types";

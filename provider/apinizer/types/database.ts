@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { FieldSet } from "../../core/fields";
+
+// `useCredentials` defaults to true (spec C.7 database), so only an explicit false turns it off.
+const credentialsOn = (i: Readonly<Record<string, unknown>>): boolean => i.useCredentials !== false;
+
+/** Log tables whose schema or name a v2 server lets a database log target override (spec C.7). */
+const LOG_TABLES = [
+  "ApiProxyTraffic",
+  "PolicyCapture",
+  "AuditEvent",
+  "Application",
+  "UnsentMessage",
+  "TokenTraffic",
+] as const;
+
+const logTableOverrides = z.partialRecord(z.enum(LOG_TABLES), z.string().min(1));
+
+/**
+ * Spec C.7 database. The create page's example also shows `host`, `port` and `driverClassName`;
+ * they are not in the type's table and are deliberately not fields (spec C.7 [CONFLICT], D.12).
+ */
+export const database: FieldSet = {
+  dbType: {
+    kind: "string",
+    required: true,
+    enum: [
+      "ORACLE",
+      "MYSQL",
+      "POSTGRES",
+      "SQL_SERVER",
+      "SYBASE",
+      "DB2",
+      "APACHE_HIVE",
+      "APACHE_IMPALA",
+      "MONGODB",
+      "TRINO",
+    ],
+  },
+  jdbcUrl: { kind: "string", required: true, doc: "for example jdbc:postgresql://host:5432/db" },
+  useCredentials: { kind: "boolean", default: true },
+  username: {
+    kind: "string",
+    requiredIf: credentialsOn,
+    requiredIfText: "useCredentials is not false",
+  },
+  password: {
+    kind: "string",
+    secret: true,
+    requiredIf: credentialsOn,
+    requiredIfText: "useCredentials is not false",
+  },
+  databaseName: { kind: "string" },
+  initialPoolSize: { kind: "integer", min: 0, default: 1 },
+  minPoolSize: { kind: "integer", min: 0, default: 1 },
+  maxPoolSize: { kind: "integer", min: 1, default: 5 },
+  incrementCount: { kind: "integer", min: 1, default: 1 },
+  maxStatements: { kind: "integer", min: 0, default: 100 },
+  idleConnectionTestPeriod: { kind: "integer", min: 0, default: 30000, doc: "milliseconds" },
+  connectionTimeout: { kind: "integer", min: 0, default: 30000, doc: "milliseconds" },
+  testConnectionOnCheckout: { kind: "boolean", default: true },
+  testConnectionOnCheckin: { kind: "boolean", default: false },
+  maxConnectionAge: { kind: "integer", min: 0, default: 180000, doc: "milliseconds" },
+  maxIdleTime: { kind: "integer", min: 0, default: 120000, doc: "milliseconds" },
+  // Its meaning is undocumented (spec C.7, D.11); passed through as is.
+  selectedEnvironmentId: { kind: "string" },
+  // The next three exist on v2 servers only (spec C.7 database).
+  defaultLogSchema: { kind: "string", doc: "schema of the log tables when used as a log target" },
+  logTableSchemaOverrides: {
+    kind: "json",
+    schema: logTableOverrides,
+    doc: `schema per log table; keys: ${LOG_TABLES.join(", ")}`,
+  },
+  logTableNameOverrides: {
+    kind: "json",
+    schema: logTableOverrides,
+    doc: `table name per log table; keys: ${LOG_TABLES.join(", ")}`,
+  },
+};

@@ -1,0 +1,154 @@
+import { z } from "zod";
+import { FieldSet } from "../../core/fields";
+
+type Inputs = Readonly<Record<string, unknown>>;
+
+const count = z.number().int().min(0);
+
+/** Spec C.7 elasticsearch `indexLifecyclePolicy`; sizes in GB, ages in days. */
+const ILM_POLICY = z
+  .strictObject({
+    policyName: z.string().min(1).optional(),
+    enableHotPhase: z.boolean().optional(),
+    maxAgeOfRollover: count.optional(),
+    maxIndexSizeOfRollover: count.optional(),
+    maxDocCountOfRollover: count.optional(),
+    enableWarmPhase: z.boolean().optional(),
+    numberOfReplicasForWarm: count.optional(),
+    maxNumShardsForShrink: count.optional(),
+    maxNumSegmentsForForceMerge: count.optional(),
+    enableColdPhase: z.boolean().optional(),
+    minAgeOfCold: count.optional(),
+    numberOfReplicasForCold: count.optional(),
+    enableDeletePhase: z.boolean().optional(),
+    minAgeOfDelete: count.optional(),
+  })
+  .refine(
+    (p) =>
+      p.enableHotPhase === true ||
+      p.enableWarmPhase === true ||
+      p.enableColdPhase === true ||
+      p.enableDeletePhase === true,
+    {
+      error:
+        "must enable at least one phase: set enableHotPhase, enableWarmPhase, " +
+        "enableColdPhase or enableDeletePhase to true",
+    },
+  );
+
+const encryptedWith =
+  (type: string) =>
+  (i: Inputs): boolean =>
+    i.encryptCommunicationType === type;
+
+/**
+ * Spec C.7 elasticsearch, v2 field set: v1 called `elasticsearchType` `type`, which collides with
+ * the discriminator (spec C.7 [CONFLICT], D.12), and had fields v2 dropped as "not in code". The
+ * `ca*File` fields carry file content inline (base64), not references (spec C.8); only the
+ * passwords are **S** in the spec, so the files themselves are not declared secret.
+ */
+export const elasticsearch: FieldSet = {
+  administrate: {
+    kind: "boolean",
+    default: false,
+    doc: "may create indices, templates and ILM policies",
+  },
+  elasticHostList: {
+    kind: "json",
+    required: true,
+    schema: z
+      .array(
+        z.strictObject({
+          scheme: z.enum(["http", "https"]).optional(),
+          host: z.string().min(1),
+          port: z.number().int().min(1).max(65535).optional(),
+        }),
+      )
+      .min(1, { error: "must list at least one {scheme, host, port}" }),
+    doc: "nodes as {scheme, host, port}; scheme defaults to http, port to 9200",
+  },
+  authenticate: { kind: "boolean", default: false },
+  elasticUsername: {
+    kind: "string",
+    requiredIf: (i) => i.authenticate === true,
+    requiredIfText: "authenticate is true",
+  },
+  elasticPassword: {
+    kind: "string",
+    secret: true,
+    requiredIf: (i) => i.authenticate === true,
+    requiredIfText: "authenticate is true",
+  },
+  encryptCommunication: { kind: "boolean", default: false },
+  encryptCommunicationType: {
+    kind: "string",
+    enum: ["CA_CERTIFICATE_IN_PKCS_12", "CA_IN_PEM_FILE", "CERT_AND_PRIVATE_KEY_IN_PKCS_12"],
+    requiredIf: (i) => i.encryptCommunication === true,
+    requiredIfText: "encryptCommunication is true",
+  },
+  caCertInPkcs12File: {
+    kind: "string",
+    requiredIf: encryptedWith("CA_CERTIFICATE_IN_PKCS_12"),
+    requiredIfText: "encryptCommunicationType is CA_CERTIFICATE_IN_PKCS_12",
+    doc: "base64 of a PKCS#12 file holding the CA certificate",
+  },
+  caCertInPkcs12FileContentType: { kind: "string", default: "application/x-pkcs12" },
+  caInPemFile: {
+    kind: "string",
+    requiredIf: encryptedWith("CA_IN_PEM_FILE"),
+    requiredIfText: "encryptCommunicationType is CA_IN_PEM_FILE",
+    doc: "base64 of a PEM file holding the CA certificate",
+  },
+  caInPemFileContentType: { kind: "string", default: "application/x-pem-file" },
+  caTruststoreFile: { kind: "string", doc: "base64 of a PKCS#12 truststore" },
+  caTruststoreFileContentType: { kind: "string", default: "application/x-pkcs12" },
+  caTruststoreFilePass: { kind: "string", secret: true },
+  caKeystoreFile: {
+    kind: "string",
+    requiredIf: encryptedWith("CERT_AND_PRIVATE_KEY_IN_PKCS_12"),
+    requiredIfText: "encryptCommunicationType is CERT_AND_PRIVATE_KEY_IN_PKCS_12",
+    doc: "base64 of a PKCS#12 keystore with the client certificate and its private key",
+  },
+  caKeystoreFileContentType: { kind: "string", default: "application/x-pkcs12" },
+  caKeystoreFilePass: {
+    kind: "string",
+    secret: true,
+    // "* with caKeystoreFile" (spec C.7): an empty string counts as no file, as in the emulator.
+    requiredIf: (i) => typeof i.caKeystoreFile === "string" && i.caKeystoreFile !== "",
+    requiredIfText: "caKeystoreFile is set",
+  },
+  disableHostnameVerification: { kind: "boolean", default: false },
+  indexLifecyclePolicyCreated: { kind: "boolean", default: false },
+  indexLifecyclePolicy: {
+    kind: "json",
+    schema: ILM_POLICY,
+    requiredIf: (i) => i.indexLifecyclePolicyCreated === true,
+    requiredIfText: "indexLifecyclePolicyCreated is true",
+    doc: "the ILM policy to create; at least one phase must be enabled",
+  },
+  indexTemplateCreated: { kind: "boolean", default: false },
+  indexTemplateName: {
+    kind: "string",
+    requiredIf: (i) => i.indexTemplateCreated === true,
+    requiredIfText: "indexTemplateCreated is true",
+  },
+  indexName: { kind: "string" },
+  indexTemplateNumberOfShards: { kind: "integer", min: 1 },
+  indexTemplateNumberOfReplicas: { kind: "integer", min: 0 },
+  indexTemplateRefreshInterval: {
+    kind: "string",
+    pattern: /^-?\d+(ms|s|m|h|d)$/,
+    patternText: "an Elasticsearch duration such as 1s or 500ms",
+  },
+  // v1 had no default; v2 documents 5000 (spec C.7 elasticsearch).
+  connectionTimeoutInMs: { kind: "integer", min: 0, default: 5000, doc: "milliseconds" },
+  bulkBufferCapacity: { kind: "integer", min: 1, default: 50000 },
+  bulkFlushIntervalMs: { kind: "integer", min: 1, default: 100, doc: "milliseconds" },
+  bulkMaxBatchSize: { kind: "integer", min: 1, default: 2500 },
+  elasticsearchType: { kind: "string", enum: ["READ_WRITE", "READ"], default: "READ_WRITE" },
+  elasticsearchMajorVersion: {
+    kind: "string",
+    enum: ["AUTO_DETECT", "ES_7", "ES_8", "ES_9"],
+    default: "AUTO_DETECT",
+  },
+};

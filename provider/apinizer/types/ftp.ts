@@ -1,0 +1,35 @@
+import { FieldSet } from "../../core/fields";
+
+/**
+ * Spec C.7 ftp: one type for FTP, SFTP and FTPS. For FTPS exactly one of `useImplicit` and
+ * `useExplicit` must be true. That rule spans two fields and a third one's value, which
+ * `requiredIf` cannot say (it only checks presence, and false is present), so both stay optional
+ * here and the API rejects a bad pair on create.
+ */
+export const ftp: FieldSet = {
+  host: { kind: "string", required: true },
+  port: {
+    kind: "integer",
+    min: 1,
+    max: 65535,
+    default: 21,
+    doc: "21 for FTP, 22 for SFTP, 990 for implicit FTPS",
+  },
+  username: { kind: "string", required: true },
+  password: { kind: "string", required: true, secret: true },
+  workingDir: { kind: "string", default: "/" },
+  protocol: { kind: "string", required: true, enum: ["FTP", "SFTP", "FTPS"] },
+  timeout: { kind: "integer", min: 0, default: 30000, doc: "milliseconds" },
+  retryCount: { kind: "integer", min: 0, default: 3 },
+  useImplicit: {
+    kind: "boolean",
+    default: false,
+    doc: "FTPS only: implicit TLS; exactly one of useImplicit and useExplicit must be true",
+  },
+  useExplicit: {
+    kind: "boolean",
+    default: false,
+    doc: "FTPS only: explicit TLS; exactly one of useImplicit and useExplicit must be true",
+  },
+  sslProtocol: { kind: "string", doc: "for example TLS" },
+};

@@ -1,0 +1,9 @@
+import { FieldSet } from "../../core/fields";
+
+/** Spec C.7 linux-script: an SSH login on which script policies run. */
+export const linuxScript: FieldSet = {
+  hostName: { kind: "string", required: true },
+  sshPort: { kind: "integer", min: 1, max: 65535, default: 22 },
+  username: { kind: "string", required: true },
+  password: { kind: "string", required: true, secret: true },
+};

@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { FieldSet } from "../../core/fields";
+
+const authOn = (i: Readonly<Record<string, unknown>>): boolean => i.authenticationEnabled === true;
+
+/** Spec C.7 rabbitMq. */
+export const rabbitMq: FieldSet = {
+  hostPortList: {
+    kind: "json",
+    required: true,
+    schema: z
+      .array(
+        z.strictObject({
+          host: z.string().min(1),
+          // Defaults to 5672 per element (spec C.7 rabbitMq).
+          port: z.number().int().min(1).max(65535).optional(),
+        }),
+      )
+      .min(1, { error: "must list at least one {host, port}" }),
+    doc: "brokers as {host, port}; port defaults to 5672",
+  },
+  connectionFactoryVirtualHost: { kind: "string", default: "/" },
+  authenticationEnabled: { kind: "boolean", default: false },
+  connectionFactoryUsername: {
+    kind: "string",
+    requiredIf: authOn,
+    requiredIfText: "authenticationEnabled is true",
+  },
+  connectionFactoryPassword: {
+    kind: "string",
+    secret: true,
+    requiredIf: authOn,
+    requiredIfText: "authenticationEnabled is true",
+  },
+  connectionFactoryConnectionTimeout: {
+    kind: "integer",
+    min: 0,
+    default: 60000,
+    doc: "milliseconds",
+  },
+  connectionFactoryClientProperties: {
+    kind: "json",
+    schema: z.record(z.string(), z.string()),
+    doc: "client properties sent to the broker, as strings",
+  },
+  connectionFactoryRequestedChannelMax: { kind: "integer", min: 0, default: 2047 },
+  connectionFactoryRequestedFrameMax: {
+    kind: "integer",
+    min: 0,
+    default: 0,
+    doc: "0 means unlimited",
+  },
+  connectionFactoryRequestedHeartbeat: { kind: "integer", min: 0, default: 60, doc: "seconds" },
+  connectionFactoryUseSslProtocol: { kind: "boolean", default: false },
+  connectionFactorySslProtocol: { kind: "string", default: "TLSv1.2" },
+  channelExchange: { kind: "string", default: "", doc: "empty means the default exchange" },
+  // v1 documents the default "<queue-name>", v2 none; we declare none (spec C.7 rabbitMq).
+  channelRoutingKey: { kind: "string" },
+  basicPropertiesAppId: { kind: "string", default: "apinizer" },
+  basicPropertiesContentType: { kind: "string", default: "application/json" },
+  basicPropertiesContentEncoding: { kind: "string" },
+  basicPropertiesReplyTo: { kind: "string" },
+  basicPropertiesExpiration: {
+    kind: "string",
+    // AMQP carries the expiration as a string of milliseconds (spec C.7 rabbitMq).
+    pattern: /^\d+$/,
+    patternText: 'milliseconds written as a string of digits, for example "60000"',
+  },
+  basicPropertiesType: { kind: "string" },
+  basicPropertiesUserId: { kind: "string" },
+  basicPropertiesClusterId: { kind: "string" },
+  basicPropertiesDeliveryMode: {
+    kind: "integer",
+    min: 1,
+    max: 2,
+    doc: "1 = transient, 2 = persistent",
+  },
+  basicPropertiesPriority: { kind: "integer", min: 0, max: 255 },
+};

@@ -1,0 +1,102 @@
+import { z } from "zod";
+import { FieldSet } from "../../core/fields";
+
+type Inputs = Readonly<Record<string, unknown>>;
+
+const PRIVACY_PROTOCOLS = [
+  "PrivAES128",
+  "PrivAES192",
+  "PrivAES192with3DES",
+  "PrivAES256",
+  "PrivAES256with3DES",
+  "PrivDES",
+  "Priv3DES",
+] as const;
+
+const OID = /^\.?\d+(\.\d+)*$/;
+
+const authenticates = (i: Inputs): boolean =>
+  i.securityLevel === "AUTH_NOPRIV" || i.securityLevel === "AUTH_PRIV";
+const encrypts = (i: Inputs): boolean => i.securityLevel === "AUTH_PRIV";
+
+/**
+ * Spec C.7 snmp, with the table's field names: the v1 example's `enabledUserAuthentication`,
+ * `pduUdpForMessage` and `pduUdpForTime` are misspellings (spec C.7 [CONFLICT], D.12).
+ */
+export const snmp: FieldSet = {
+  // "req: yes" with a default of V1 (spec C.7 snmp): an omitted version takes the default.
+  version: { kind: "string", enum: ["V1", "V2c", "V3"], default: "V1" },
+  connectionString: {
+    kind: "string",
+    required: true,
+    pattern: /^(udp|tcp):[^/\s]+\/\d{1,5}$/,
+    patternText: "udp:host/port or tcp:host/port, for example udp:192.168.1.2/162",
+  },
+  securityOrCommunityName: {
+    kind: "string",
+    required: true,
+    doc: "the community string (V1, V2c) or the user (V3)",
+  },
+  retryCount: { kind: "integer", min: 0 },
+  timeout: { kind: "integer", min: 0, doc: "milliseconds" },
+  messageType: { kind: "string", enum: ["TRAP", "INFORM"] },
+  pduOidForMessage: {
+    kind: "string",
+    required: true,
+    pattern: OID,
+    patternText: "an OID such as 1.3.6.1.4.1",
+  },
+  pduOidForTime: { kind: "string", pattern: OID, patternText: "an OID such as 1.3.6.1.2.1.1.3.0" },
+  pduVariableMap: {
+    kind: "json",
+    schema: z.record(z.string().regex(OID, { error: "keys must be OIDs" }), z.string()),
+    default: {},
+    doc: "extra variable bindings: OID to value",
+  },
+  securityLevel: {
+    kind: "string",
+    enum: ["NOAUTH_NOPRIV", "AUTH_NOPRIV", "AUTH_PRIV"],
+    doc: "V3 only",
+  },
+  privacyProtocolList: { kind: "json", schema: z.array(z.enum(PRIVACY_PROTOCOLS)), default: [] },
+  enableUserAuthentication: { kind: "boolean", default: false },
+  securityName: {
+    kind: "string",
+    requiredIf: (i) => i.enableUserAuthentication === true,
+    requiredIfText: "enableUserAuthentication is true",
+  },
+  usmUserAuthenticationProtocol: {
+    kind: "string",
+    enum: [
+      "AuthMD5",
+      "AuthSHA",
+      "AuthHMAC128SHA224",
+      "AuthHMAC192SHA256",
+      "AuthHMAC256SHA384",
+      "AuthHMAC384SHA512",
+    ],
+    requiredIf: authenticates,
+    requiredIfText: "securityLevel is AUTH_NOPRIV or AUTH_PRIV",
+  },
+  // SNMPv3 (RFC 3414) needs passphrases of at least 8 characters (spec C.7 snmp).
+  authPassphrase: {
+    kind: "string",
+    secret: true,
+    minLength: 8,
+    requiredIf: authenticates,
+    requiredIfText: "securityLevel is AUTH_NOPRIV or AUTH_PRIV",
+  },
+  usmUserPrivacyProtocol: {
+    kind: "string",
+    enum: PRIVACY_PROTOCOLS,
+    requiredIf: encrypts,
+    requiredIfText: "securityLevel is AUTH_PRIV",
+  },
+  privPassphrase: {
+    kind: "string",
+    secret: true,
+    minLength: 8,
+    requiredIf: encrypts,
+    requiredIfText: "securityLevel is AUTH_PRIV",
+  },
+};

@@ -1,0 +1,406 @@
+import { randomBytes } from "node:crypto";
+import { ConnectionApiError, ConnectionConflictError, ConnectionError } from "./errors";
+import { containsUnknown, fieldSchema, FieldSpec, jsonEqual } from "./fields";
+import { ApiCall, fieldsFor, Props, Ref, Remote, ResourceKind } from "./kind";
+
+/** A validation failure in Pulumi's `CheckFailure` shape. */
+export interface Failure {
+  readonly property: string;
+  readonly reason: string;
+}
+
+export interface CheckOutcome {
+  readonly inputs: Record<string, unknown>;
+  readonly failures: Failure[];
+}
+
+export interface DiffOutcome {
+  readonly changes: boolean;
+  readonly replaces: string[];
+  readonly deleteBeforeReplace: boolean;
+  /** The properties that differ, for messages and the drift report. */
+  readonly changed: string[];
+}
+
+/** Keys the dynamic-provider host owns; they never reach the engine's logic. */
+const HOST_KEYS = new Set(["__provider"]);
+
+/**
+ * `check`: validates every property before any network call, one failure per property, and never
+ * echoes a value (a wrong secret must not end up in a log). Unknown values pass during preview.
+ */
+export function check(kind: ResourceKind, olds: Props, news: Props): CheckOutcome {
+  const inputs: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(news))
+    if (!HOST_KEYS.has(k) && v !== undefined) inputs[k] = v;
+  const failures: Failure[] = [];
+
+  if (inputs.name === undefined && typeof inputs.autonamePrefix === "string") {
+    inputs.name = autoname(kind, inputs.autonamePrefix, olds);
+  }
+
+  const discriminator = kind.variants?.field;
+  // Unknown during preview, or invalid (reported on its own): the allowed fields cannot be known.
+  const typeKnown =
+    !discriminator ||
+    (!containsUnknown(inputs[discriminator]) &&
+      !!kind.variants!.sets[String(inputs[discriminator])]);
+  const fields = fieldsFor(kind, inputs);
+
+  for (const key of Object.keys(inputs)) {
+    if (fields[key]) continue;
+    if (!typeKnown) continue;
+    const allowed = Object.keys(fields).filter((f) => !fields[f]!.local);
+    const where = discriminator ? ` for ${discriminator} "${String(inputs[discriminator])}"` : "";
+    failures.push({
+      property: key,
+      reason: `is not a property of ${kind.title}${where}; remove it (allowed: ${allowed.join(", ")})`,
+    });
+  }
+
+  for (const [key, spec] of Object.entries(fields)) {
+    const value = inputs[key];
+    if (value === undefined || value === null) {
+      if (isRequired(spec, inputs)) failures.push({ property: key, reason: requiredReason(spec) });
+      continue;
+    }
+    if (containsUnknown(value)) continue;
+    const result = fieldSchema(spec).safeParse(value);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      const at = issue.path.length > 0 ? ` (at ${issue.path.join(".")})` : "";
+      failures.push({ property: key, reason: `${issue.message}${at}` });
+      continue;
+    }
+    if (spec.normalize) inputs[key] = spec.normalize(value);
+  }
+  return { inputs, failures };
+}
+
+function isRequired(spec: FieldSpec, inputs: Props): boolean {
+  if (spec.required) return true;
+  if (!spec.requiredIf) return false;
+  // A condition over unknown values cannot be decided during preview; `up` checks again.
+  return !containsUnknown(inputs) && spec.requiredIf(inputs);
+}
+
+function requiredReason(spec: FieldSpec): string {
+  const when = spec.requiredIfText ? ` when ${spec.requiredIfText}` : "";
+  const how = spec.secret ? "; pass it as a secret (for example config.requireSecret(...))" : "";
+  return `is required${when}${how}`;
+}
+
+/**
+ * Names are unique (spec B.2, C.5), so an autoname gets a random suffix; it is kept from the old
+ * state so that it never changes on update.
+ */
+function autoname(kind: ResourceKind, prefix: string, olds: Props): string {
+  if (olds.autonamePrefix === prefix && typeof olds.name === "string") return olds.name;
+  const suffix = randomBytes(4).toString("hex").slice(0, 7);
+  const base = [...prefix].map((c) => (kind.nameAlphabet.test(c) ? c : "-")).join("");
+  return `${base.slice(0, kind.nameMaxLength - suffix.length - 1)}-${suffix}`;
+}
+
+/** `diff`: no requests. Replace-on-change fields replace; every other declared field updates in place. */
+export function diff(kind: ResourceKind, olds: Props, news: Props): DiffOutcome {
+  const changed = changedFields(kind, olds, news);
+  const fields = { ...fieldsFor(kind, olds), ...fieldsFor(kind, news) };
+  const replaces = changed.filter((k) => fields[k]?.replaceOnChange);
+  // pulumi#16175-style pitfall: replaceOnChange is ignored when diff reports changes, so we say it.
+  const nameKept = !changed.includes("name");
+  return {
+    changes: changed.length > 0,
+    replaces,
+    deleteBeforeReplace: replaces.length > 0 && kind.uniqueNames && nameKept,
+    changed,
+  };
+}
+
+/** Declared, non-local fields whose old and new values differ (defaults count as set). */
+export function changedFields(kind: ResourceKind, olds: Props, news: Props): string[] {
+  const fields = { ...fieldsFor(kind, olds), ...fieldsFor(kind, news) };
+  const out: string[] = [];
+  for (const [key, spec] of Object.entries(fields)) {
+    if (spec.local) continue;
+    const b = news[key];
+    if (containsUnknown(b)) {
+      out.push(key);
+      continue;
+    }
+    if (!jsonEqual(effective(spec, olds[key]), effective(spec, b))) out.push(key);
+  }
+  return out.sort();
+}
+
+function effective(spec: FieldSpec, value: unknown): unknown {
+  const v = value === null ? undefined : value;
+  if (v === undefined) return spec.default;
+  return spec.normalize ? spec.normalize(v) : v;
+}
+
+/**
+ * The request body: every declared wire field that has a value, and the API default for one the
+ * program leaves unset, so that an update converges a field someone changed out of band (Pictory
+ * keeps an omitted field, spec A.2). Local fields stay home.
+ */
+export function wireBody(kind: ResourceKind, inputs: Props): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(fieldsFor(kind, inputs))) {
+    if (spec.local) continue;
+    const value = inputs[key] ?? spec.default;
+    if (value !== undefined && value !== null) body[key] = value;
+  }
+  return body;
+}
+
+/** Outputs: the desired inputs the API accepted, plus what the API computed. No `undefined` values. */
+export function outputsOf(
+  inputs: Props,
+  remote: Remote,
+  previous: Props = {},
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries({ ...pickComputed(previous, remote), ...inputs })) {
+    if (!HOST_KEYS.has(k) && v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+function pickComputed(previous: Props, remote: Remote): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(previous))
+    if (k in remote.computed || isComputedKey(k)) out[k] = v;
+  for (const [k, v] of Object.entries(remote.computed)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+const COMPUTED_KEYS = new Set([
+  "connectionId",
+  "version",
+  "createdDate",
+  "updatedDate",
+  "deploymentResult",
+]);
+function isComputedKey(k: string): boolean {
+  return COMPUTED_KEYS.has(k);
+}
+
+/**
+ * The inputs that describe what the API holds now, for `read`: a field the program never set
+ * stays unset while the API holds its default, write-only secrets keep their state value (the API
+ * cannot return them, spec B.2), and local fields are carried over.
+ */
+export function inputsFromRemote(
+  kind: ResourceKind,
+  state: Props,
+  remote: Remote,
+): Record<string, unknown> {
+  const merged = { ...state, ...remote.fields };
+  const fields = fieldsFor(kind, merged);
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(fields)) {
+    const old = state[key];
+    if (spec.local || spec.writeOnly) {
+      if (old !== undefined) out[key] = old;
+      continue;
+    }
+    const has = Object.prototype.hasOwnProperty.call(remote.fields, key);
+    const value = remote.fields[key];
+    if (!has) {
+      // Not returned at all: for fields the API never echoes (path parameters) keep state.
+      if (old !== undefined && spec.kind !== "string" && spec.default === undefined) out[key] = old;
+      continue;
+    }
+    if (value === null || value === undefined) {
+      // Apinizer lists show secrets as null (spec C.6): null is "not shown", not "unset".
+      if (spec.secret && old !== undefined) out[key] = old;
+      continue;
+    }
+    if (old === undefined && jsonEqual(effective(spec, value), spec.default)) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** One engine run of an operation on a kind, bound to its family's client and settings. */
+export interface Operations {
+  readonly kind: ResourceKind;
+  call(inputs: Props): ApiCall;
+}
+
+/** `create`: one POST; an ambiguous failure is recovered by looking the unique name up, never by posting blind. */
+export async function create(
+  ops: Operations,
+  inputs: Props,
+): Promise<{ id: string; outs: Record<string, unknown> }> {
+  const { kind } = ops;
+  const call = ops.call(inputs);
+  if (inputs.adopt !== undefined && inputs.adopt !== false) {
+    const remote = await adoptExisting(ops, call, inputs);
+    return { id: remote.id, outs: outputsOf(inputs, remote) };
+  }
+  const body = wireBody(kind, inputs);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const remote = await kind.api.create(call, inputs, body);
+      return { id: remote.id, outs: outputsOf(inputs, remote) };
+    } catch (e) {
+      if (!isAmbiguous(e) || attempt >= 3) throw e;
+      // The request may have been processed before the answer was lost (spec D: no idempotency key).
+      const found = await kind.api.findByName(call, inputs);
+      if (found) {
+        // Our own POST made it, with these values: only readable differences need a PUT.
+        const remote = await converge(ops, call, inputs, found, false);
+        return { id: remote.id, outs: outputsOf(inputs, remote) };
+      }
+    }
+  }
+}
+
+/** An error after which we cannot know whether the API acted on the request. */
+function isAmbiguous(e: unknown): boolean {
+  if (!ConnectionError.isInstance(e)) return false;
+  if (e.code === "NETWORK_ERROR" || e.code === "TIMEOUT") return true;
+  return e.code === "API_ERROR" && (e.status ?? 0) >= 500;
+}
+
+async function adoptExisting(ops: Operations, call: ApiCall, inputs: Props): Promise<Remote> {
+  const { kind } = ops;
+  const byId = typeof inputs.adopt === "string" ? inputs.adopt : undefined;
+  const found = byId
+    ? await kind.api.findById(call, inputs, byId)
+    : await kind.api.findByName(call, inputs);
+  if (!found) {
+    const what = byId ? `ID ${JSON.stringify(byId)}` : `name ${JSON.stringify(inputs.name)}`;
+    throw new ConnectionApiError(
+      "ADOPT_NOT_FOUND",
+      `${call.label}: adopt expected an existing connection with ${what} but the API has none; ` +
+        `check the ${byId ? "ID" : "name"}, or remove \`adopt\` to create a new connection`,
+      404,
+    );
+  }
+  // Someone else's connection: its write-only secrets are unknown to us, so they are always sent.
+  return converge(ops, call, inputs, found, true);
+}
+
+/** Brings an existing connection to the desired inputs with one versioned PUT, if anything differs. */
+async function converge(
+  ops: Operations,
+  call: ApiCall,
+  inputs: Props,
+  remote: Remote,
+  sendWriteOnly: boolean,
+): Promise<Remote> {
+  const { kind } = ops;
+  const current = { ...inputsFromRemote(kind, inputs, remote), ...remote.computed };
+  const fields = fieldsFor(kind, inputs);
+  const differs = changedFields(kind, current, inputs).some((k) => !fields[k]?.replaceOnChange);
+  const hasWriteOnly =
+    sendWriteOnly &&
+    Object.entries(fields).some(([k, s]) => s.writeOnly && inputs[k] !== undefined);
+  const immutable = changedFields(kind, current, inputs).filter((k) => fields[k]?.replaceOnChange);
+  if (immutable.length > 0) {
+    throw new ConnectionApiError(
+      "VALIDATION_FAILED",
+      `${call.label}: the existing connection differs in ${immutable.join(", ")}, which cannot change after creation; ` +
+        `set them to the existing values or let the provider create a new connection`,
+    );
+  }
+  if (!differs && !hasWriteOnly) return remote;
+  const version = typeof remote.computed.version === "number" ? remote.computed.version : undefined;
+  const updated = await kind.api.update(
+    call,
+    { id: remote.id, state: { ...current } },
+    wireBody(kind, inputs),
+    version,
+  );
+  return { ...updated, computed: { ...remote.computed, ...updated.computed } };
+}
+
+/** `update`: one versioned PUT with the version from state; on 409 fail (default) or re-read and re-apply. */
+export async function update(
+  ops: Operations,
+  id: string,
+  olds: Props,
+  news: Props,
+): Promise<Record<string, unknown>> {
+  const { kind } = ops;
+  const call = ops.call(news);
+  const ref: Ref = { id, state: olds };
+  const body = wireBody(kind, news);
+  const stateVersion = typeof olds.version === "number" ? olds.version : undefined;
+  try {
+    const remote = await kind.api.update(call, ref, body, stateVersion);
+    return outputsOf(news, remote, olds);
+  } catch (e) {
+    if (!(e instanceof Error) || !ConnectionError.isInstance(e) || e.code !== "VERSION_CONFLICT")
+      throw e;
+    const policy = news.onConflict ?? call.provider.onConflict;
+    if (policy !== "overwrite") throw e;
+  }
+  // onConflict: "overwrite": the program is the source of truth; bounded so two writers cannot loop.
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await kind.api.get(call, ref);
+    if (!current) {
+      throw new ConnectionApiError(
+        "NOT_FOUND",
+        `${call.label} was deleted outside Pulumi while being updated; run \`pulumi up --refresh\` to create it again`,
+        404,
+      );
+    }
+    try {
+      const version =
+        typeof current.computed.version === "number" ? current.computed.version : undefined;
+      const remote = await kind.api.update(call, ref, body, version);
+      return outputsOf(news, remote, olds);
+    } catch (e) {
+      if (!ConnectionError.isInstance(e) || e.code !== "VERSION_CONFLICT") throw e;
+      lastError = e;
+    }
+  }
+  throw lastError;
+}
+
+/** `read` (refresh): one GET. A connection deleted out of band leaves the state (empty ID). */
+export async function read(
+  ops: Operations,
+  id: string,
+  state: Props,
+): Promise<{ id: string; props: Record<string, unknown>; inputs: Record<string, unknown> }> {
+  const { kind } = ops;
+  const call = ops.call(state);
+  const remote = await kind.api.get(call, { id, state });
+  if (!remote) return { id: "", props: {}, inputs: {} };
+  const inputs = inputsFromRemote(kind, state, remote);
+  // Dates move only with the version; Pictory's create answer has none (spec A.3), so taking them
+  // from the first GET would report every new connection as drifted.
+  const computed: Record<string, unknown> = { ...remote.computed };
+  if (remote.computed.version === state.version) {
+    for (const k of kind.volatile ?? []) {
+      if (state[k] !== undefined) computed[k] = state[k];
+      else delete computed[k];
+    }
+  }
+  return { id: remote.id || id, props: outputsOf(inputs, { ...remote, computed }, state), inputs };
+}
+
+/** `delete`: one DELETE; already gone is success. */
+export async function remove(ops: Operations, id: string, state: Props): Promise<void> {
+  await ops.kind.api.delete(ops.call(state), { id, state });
+}
+
+/** Raised by wire adapters for a 409 on a versioned PUT once they know both versions. */
+export function versionConflict(
+  label: string,
+  id: string,
+  sent: number | undefined,
+  current: unknown,
+): ConnectionConflictError {
+  const cur = current === undefined ? "a newer version" : `version ${String(current)}`;
+  return new ConnectionConflictError(
+    `${label} (ID ${id}) was changed outside this stack: the API holds ${cur} but the state has version ${String(sent)}; ` +
+      `run \`pulumi up --refresh\` to read the current values and re-apply the program, ` +
+      `or set onConflict: "overwrite" to let the program win`,
+  );
+}

@@ -1,0 +1,112 @@
+import { z } from "zod";
+
+/**
+ * One property of a resource kind, declared once: what it is on the wire, whether it is secret,
+ * whether changing it means replacement, and its limits. Everything else (check, diff, the wire
+ * body, drift mapping) is derived from these declarations by the engine.
+ */
+export interface FieldSpec {
+  /** Wire type; `json` is any JSON object or array validated by {@link FieldSpec.schema}. */
+  readonly kind: "string" | "integer" | "boolean" | "json";
+  /** Required when the connection is created. */
+  readonly required?: boolean;
+  /** Required only when this predicate holds over the other inputs (spec C.7 "*" fields). */
+  readonly requiredIf?: (inputs: Readonly<Record<string, unknown>>) => boolean;
+  /** Human wording of {@link FieldSpec.requiredIf}, used in the failure message. */
+  readonly requiredIfText?: string;
+  /** A Pulumi secret: masked in every message, secret in state. */
+  readonly secret?: boolean;
+  /** The API never returns it (spec B.2): kept from state on refresh, never drift-detected. */
+  readonly writeOnly?: boolean;
+  /** Changing it means delete and re-create (spec A.2 immutability, C.5 `type`). */
+  readonly replaceOnChange?: boolean;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: RegExp;
+  /** Shown instead of the raw regular expression in failure messages. */
+  readonly patternText?: string;
+  readonly enum?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  /** The API's default when the field is omitted; refresh treats an equal value as "not set". */
+  readonly default?: unknown;
+  /** Validation for `json` fields. */
+  readonly schema?: z.ZodType;
+  /** Mirrors a normalisation the server applies on write, so it never shows as drift (spec C.7 logback). */
+  readonly normalize?: (value: unknown) => unknown;
+  /** Not sent to the API: it steers the provider (for example `onConflict`). */
+  readonly local?: boolean;
+  /** One-line description, reused in docs and messages. */
+  readonly doc?: string;
+}
+
+export type FieldSet = Readonly<Record<string, FieldSpec>>;
+
+/** The engine's placeholder for values not known during preview (pulumi's `unknownValue`). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
+/**
+ * Builds the zod schema of one field. Messages never include the received value: zod issues
+ * carry no input by default, and we keep it that way so a secret cannot leak through a failure.
+ */
+export function fieldSchema(spec: FieldSpec): z.ZodType {
+  switch (spec.kind) {
+    case "string": {
+      if (spec.enum) {
+        return z.enum(spec.enum as [string, ...string[]], {
+          error: () => `must be one of ${spec.enum!.join(", ")}`,
+        });
+      }
+      let s = z.string({ error: () => "must be a string" });
+      if (spec.minLength !== undefined)
+        s = s.min(spec.minLength, { error: `must be at least ${spec.minLength} characters` });
+      if (spec.maxLength !== undefined)
+        s = s.max(spec.maxLength, { error: `must be at most ${spec.maxLength} characters` });
+      if (spec.pattern)
+        s = s.regex(spec.pattern, {
+          error: `must match ${spec.patternText ?? spec.pattern.source}`,
+        });
+      return s;
+    }
+    case "integer": {
+      let n = z
+        .number({ error: () => "must be a number" })
+        .int({ error: "must be a whole number" });
+      if (spec.min !== undefined) n = n.min(spec.min, { error: `must be at least ${spec.min}` });
+      if (spec.max !== undefined) n = n.max(spec.max, { error: `must be at most ${spec.max}` });
+      return n;
+    }
+    case "boolean":
+      return z.boolean({ error: () => "must be true or false" });
+    case "json":
+      return spec.schema ?? z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
+  }
+}
+
+/** Whether a (possibly partially unknown) value contains an unknown anywhere. */
+export function containsUnknown(value: unknown): boolean {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** Structural equality of JSON values, with object key order ignored. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => jsonEqual(v, bb[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
+  for (const k of keys) if (!jsonEqual(ao[k], bo[k])) return false;
+  return true;
+}

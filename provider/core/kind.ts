@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { FieldSet, FieldSpec } from "./fields";
+import { HttpClient } from "./http";
+import { Family, FamilySettings, ProviderSettings } from "./settings";
+
+/** Property bag as the engine hands it over: plain JSON, secrets already unwrapped. */
+export type Props = Readonly<Record<string, unknown>>;
+
+/** A connection as the API returned it, reduced to what the engine needs. */
+export interface Remote {
+  /** The Pulumi resource ID. */
+  readonly id: string;
+  /** Declared fields the API returned; a missing key means the API did not return it. */
+  readonly fields: Props;
+  /** Output-only properties (`connectionId`, `version`, dates, `deploymentResult`). */
+  readonly computed: Props;
+}
+
+/** What a wire adapter needs for one call. */
+export interface ApiCall {
+  readonly http: HttpClient;
+  readonly family: FamilySettings;
+  readonly provider: ProviderSettings;
+  /** Human name of the connection for messages, e.g. `pictory:VimeoConnection "marketing"`. */
+  readonly label: string;
+}
+
+/** The resource's state: its ID and its last outputs (which include its inputs). */
+export interface Ref {
+  readonly id: string;
+  readonly state: Props;
+}
+
+/**
+ * The wire protocol of one API family. Families differ in addressing (server IDs vs names in a
+ * project), envelopes and error shapes; resource kinds within a family differ only in declarations.
+ */
+export interface ConnectionApi {
+  create(call: ApiCall, inputs: Props, body: Props): Promise<Remote>;
+  /** Undefined when the connection does not exist (any more). */
+  get(call: ApiCall, ref: Ref): Promise<Remote | undefined>;
+  /** Looks a connection up by its unique name: create recovery and adoption. */
+  findByName(call: ApiCall, inputs: Props): Promise<Remote | undefined>;
+  /** Looks a connection up by the ID a user gave to `adopt`. */
+  findById(call: ApiCall, inputs: Props, id: string): Promise<Remote | undefined>;
+  /** `version` is the optimistic-locking version for families that have one. */
+  update(call: ApiCall, ref: Ref, body: Props, version: number | undefined): Promise<Remote>;
+  /** Succeeds when the connection is already gone. */
+  delete(call: ApiCall, ref: Ref): Promise<void>;
+}
+
+/** A resource kind, declared once; the engine derives every provider hook from it. */
+export interface ResourceKind {
+  /** Registry key and type token suffix: `pictory:AwsConnection` → `pulumi-nodejs:dynamic/pictory:AwsConnection`. */
+  readonly token: string;
+  readonly family: Family;
+  /** Used in messages: "Pictory AWS S3 private connection". */
+  readonly title: string;
+  /** Fields every connection of this kind has. */
+  readonly fields: FieldSet;
+  /** Per-type fields, selected by the value of `field` (Apinizer `type`, spec C.7). */
+  readonly variants?: { readonly field: string; readonly sets: Readonly<Record<string, FieldSet>> };
+  /** Names are unique in their scope, so a replacement that keeps the name must delete first. */
+  readonly uniqueNames: boolean;
+  /** Autonaming: characters outside this class are replaced with `-`. */
+  readonly nameAlphabet: RegExp;
+  readonly nameMaxLength: number;
+  /** Output-only properties, for documentation and the SDK's outputs. */
+  readonly outputs: readonly string[];
+  /** Computed properties whose change never counts as drift (server bookkeeping). */
+  readonly volatile?: readonly string[];
+  readonly api: ConnectionApi;
+}
+
+/** Inputs every kind accepts that steer the provider rather than the connection. */
+export const COMMON_LOCAL_FIELDS: FieldSet = {
+  adopt: {
+    kind: "json",
+    schema: z.union([z.boolean(), z.string().min(1)], {
+      error: () => "must be true, false or an ID",
+    }),
+    local: true,
+    doc: "take over an existing connection instead of creating one: true (by name) or its ID",
+  },
+  onConflict: {
+    kind: "string",
+    local: true,
+    enum: ["fail", "overwrite"],
+    doc: "what an update does when the stored version moved on",
+  },
+  autonamePrefix: {
+    kind: "string",
+    local: true,
+    doc: "set by the SDK when `name` is omitted; the name is derived from it once",
+  },
+};
+
+/** All fields that apply to these inputs: common, local, and the variant selected by the inputs. */
+export function fieldsFor(kind: ResourceKind, inputs: Props): Readonly<Record<string, FieldSpec>> {
+  const variant = kind.variants
+    ? kind.variants.sets[String(inputs[kind.variants.field])]
+    : undefined;
+  return { ...COMMON_LOCAL_FIELDS, ...kind.fields, ...(variant ?? {}) };
+}
+
+/** Every secret field of a kind across all its variants: the SDK's `additionalSecretOutputs`. */
+export function secretFields(kind: ResourceKind): string[] {
+  const sets = [kind.fields, ...Object.values(kind.variants?.sets ?? {})];
+  return [...new Set(sets.flatMap((s) => Object.keys(s).filter((k) => s[k]!.secret)))].sort();
+}

@@ -1,0 +1,2 @@
+export { Connection, ConnectionArgs, ConnectionCommonArgs } from "./connection";
+export * from "./types";

@@ -1,0 +1,2 @@
+export { AwsConnection, AwsConnectionArgs } from "./aws-connection";
+export { VimeoConnection, VimeoConnectionArgs } from "./vimeo-connection";

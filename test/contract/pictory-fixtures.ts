@@ -1,0 +1,123 @@
+/** Per-family fixtures for the Pictory contract cases (spec A and B). */
+import { obj, uniqueName, type HttpResult, type PictoryTarget } from "./harness";
+
+export interface FamilyFixture {
+  readonly label: "aws" | "vimeo";
+  readonly segment: "awsconnections" | "vimeo-connections";
+  readonly type: "AWS" | "VIMEO";
+  /** A valid create body with a unique name. */
+  validBody(label: string): Record<string, unknown>;
+  /** Fields required on create besides `name` (A.2 [INF], B.2). */
+  readonly required: readonly string[];
+  /** Write-only fields, never in any response (B.2). */
+  readonly secrets: readonly string[];
+  /** Keys of the create response, which has no `type` and no dates (A.3, B.3). */
+  readonly createKeys: readonly string[];
+  /** Vimeo answers a PUT with the full object (B.3); AWS with the create shape (A.3). */
+  readonly updateIsFull: boolean;
+  /** AWS delete of an unknown id is 404 (A.4); Vimeo is idempotent, 204 (B.1). */
+  readonly deleteUnknownStatus: 204 | 404;
+}
+
+/** Secret values are distinctive so a leak is found by a plain substring search. */
+export const SECRET_MARK = "SeCrEt-MaRk";
+
+export const AWS: FamilyFixture = {
+  label: "aws",
+  segment: "awsconnections",
+  type: "AWS",
+  validBody: (label) => ({
+    name: uniqueName(label),
+    description: "contract test connection",
+    awsAccountId: "123456789012",
+    awsRegion: "us-east-2",
+    enabled: true,
+  }),
+  required: ["awsAccountId", "awsRegion"],
+  secrets: [],
+  createKeys: [
+    "enabled",
+    "name",
+    "description",
+    "awsAccountId",
+    "awsRegion",
+    "connectionId",
+    "version",
+  ],
+  updateIsFull: false,
+  deleteUnknownStatus: 404,
+};
+
+export const VIMEO: FamilyFixture = {
+  label: "vimeo",
+  segment: "vimeo-connections",
+  type: "VIMEO",
+  validBody: (label) => ({
+    name: uniqueName(label),
+    description: "contract test connection",
+    enabled: true,
+    clientIdentifier: "contract_client_id",
+    clientSecret: `${SECRET_MARK}-client-secret-${label}`,
+    accessToken: `${SECRET_MARK}-access-token-${label}`,
+  }),
+  required: ["clientIdentifier", "clientSecret", "accessToken"],
+  secrets: ["clientSecret", "accessToken"],
+  createKeys: ["name", "description", "enabled", "clientIdentifier", "connectionId", "version"],
+  updateIsFull: true,
+  deleteUnknownStatus: 204,
+};
+
+export const FAMILIES: readonly FamilyFixture[] = [AWS, VIMEO];
+
+/** Spec A+B "connectionId format". */
+export const ID_PATTERN = /^\d{17}[a-z0-9]{15,16}$/;
+/** Spec A+B "Timestamps": ISO-8601 UTC with milliseconds and Z. */
+export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Creates a connection, registers it for cleanup, and returns the create response body. */
+export async function createConnection(
+  t: PictoryTarget,
+  family: FamilyFixture,
+  overrides: Record<string, unknown> = {},
+  label = "c",
+): Promise<Record<string, unknown>> {
+  const response = await t.client.post(`/v1/${family.segment}`, {
+    ...family.validBody(label),
+    ...overrides,
+  });
+  if (response.status !== 200) {
+    throw new Error(`create failed with ${response.status}: ${response.text}`);
+  }
+  const body = obj(response);
+  t.track(family.segment, String(body.connectionId));
+  return body;
+}
+
+/** Every item of a list, following `nextPageKey` (spec A+B "List envelope"). */
+export async function listAll(
+  t: PictoryTarget,
+  family: FamilyFixture,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let next: string | undefined;
+  for (let page = 0; page < 1000; page += 1) {
+    const query = next === undefined ? "" : `?nextPageKey=${encodeURIComponent(next)}`;
+    const body = obj(await t.client.get(`/v1/${family.segment}${query}`));
+    items.push(...(body.Items as Record<string, unknown>[]));
+    next = body.nextPageKey as string | undefined;
+    if (next === undefined) {
+      return items;
+    }
+  }
+  throw new Error("list did not end after 1000 pages");
+}
+
+/** The Pictory validation body names the field (spec A+B "Errors", 400 row). */
+export function expectFieldError(response: HttpResult, field: string): void {
+  expect(response.status).toBe(400);
+  const body = obj(response);
+  expect(body.code).toBe("INVALID_REQUEST_BODY");
+  expect(typeof body.message).toBe("string");
+  const names = (body.fields as { name: string }[]).map((f) => f.name);
+  expect(names).toContain(field);
+}

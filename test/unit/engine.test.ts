@@ -1,0 +1,202 @@
+import fc from "fast-check";
+import { check, diff, inputsFromRemote, wireBody } from "../../provider/core/engine";
+import { UNKNOWN } from "../../provider/core/fields";
+import { awsConnection, vimeoConnection } from "../../provider/pictory";
+import { redact } from "../../provider/core/secrets";
+
+const aws = { name: "media", awsAccountId: "123456789012", awsRegion: "us-east-2" };
+const vimeo = {
+  name: "marketing",
+  clientIdentifier: "cid",
+  clientSecret: "s3cr3t-value",
+  accessToken: "t0ken-value",
+};
+
+describe("check", () => {
+  it("accepts valid inputs without failures", () => {
+    expect(check(awsConnection, {}, aws).failures).toEqual([]);
+  });
+
+  it("rejects each invalid property with one failure that names it", () => {
+    const { failures } = check(
+      awsConnection,
+      {},
+      {
+        name: "bad/name",
+        awsAccountId: "12",
+        awsRegion: "Mars",
+        description: "x".repeat(251),
+      },
+    );
+    expect(failures.map((f) => f.property).sort()).toEqual([
+      "awsAccountId",
+      "awsRegion",
+      "description",
+      "name",
+    ]);
+    expect(failures.find((f) => f.property === "description")!.reason).toBe(
+      "must be at most 250 characters",
+    );
+  });
+
+  it("rejects a missing required secret and says to pass it as a secret", () => {
+    const { failures } = check(vimeoConnection, {}, { ...vimeo, accessToken: undefined });
+    expect(failures).toEqual([
+      {
+        property: "accessToken",
+        reason: expect.stringContaining("is required; pass it as a secret"),
+      },
+    ]);
+  });
+
+  it("rejects an unknown property and lists the allowed ones", () => {
+    const { failures } = check(awsConnection, {}, { ...aws, bucket: "x" });
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.property).toBe("bucket");
+    expect(failures[0]!.reason).toMatch(/allowed: .*awsAccountId/);
+  });
+
+  it("lets unknown values through during preview", () => {
+    expect(
+      check(awsConnection, {}, { ...aws, awsAccountId: UNKNOWN, name: UNKNOWN }).failures,
+    ).toEqual([]);
+  });
+
+  it("derives a name from the prefix once and keeps it on update", () => {
+    const first = check(
+      awsConnection,
+      {},
+      { ...aws, name: undefined, autonamePrefix: "media" },
+    ).inputs;
+    expect(first.name).toMatch(/^media-[0-9a-f]{7}$/);
+    const second = check(awsConnection, first, {
+      ...aws,
+      name: undefined,
+      autonamePrefix: "media",
+    }).inputs;
+    expect(second.name).toBe(first.name);
+  });
+
+  it("never throws and never echoes a secret, for any input (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom(
+            "name",
+            "description",
+            "enabled",
+            "clientIdentifier",
+            "clientSecret",
+            "accessToken",
+            "extra",
+          ),
+          fc.oneof(
+            fc.string(),
+            fc.integer(),
+            fc.boolean(),
+            fc.constant(null),
+            fc.array(fc.string()),
+            fc.object(),
+          ),
+        ),
+        fc.string({ minLength: 6 }),
+        (props, secret) => {
+          const input = { ...props, clientSecret: `${secret}-S3CRET`, accessToken: 42 };
+          const { failures } = check(vimeoConnection, {}, input);
+          for (const f of failures) expect(f.reason).not.toContain(`${secret}-S3CRET`);
+        },
+      ),
+      { numRuns: 10_000 },
+    );
+  });
+});
+
+describe("diff", () => {
+  it("reports no change for equal inputs and treats an unset default as equal", () => {
+    expect(diff(awsConnection, { ...aws, enabled: true, version: 3 }, aws)).toMatchObject({
+      changes: false,
+      replaces: [],
+    });
+  });
+
+  it("updates in place for a description or enabled change", () => {
+    const d = diff(awsConnection, aws, { ...aws, description: "new", enabled: false });
+    expect(d).toMatchObject({ changes: true, replaces: [], changed: ["description", "enabled"] });
+  });
+
+  it("replaces, deleting first, when the region changes and the name stays", () => {
+    const d = diff(awsConnection, aws, { ...aws, awsRegion: "eu-west-1" });
+    expect(d).toMatchObject({ changes: true, replaces: ["awsRegion"], deleteBeforeReplace: true });
+  });
+
+  it("replaces without deleting first when the name changes too", () => {
+    const d = diff(awsConnection, aws, { ...aws, awsAccountId: "999999999999", name: "other" });
+    expect(d).toMatchObject({ replaces: ["awsAccountId"], deleteBeforeReplace: false });
+  });
+
+  it("treats a changed write-only secret as an in-place update", () => {
+    const d = diff(vimeoConnection, vimeo, { ...vimeo, clientSecret: "rotated" });
+    expect(d).toMatchObject({ changes: true, replaces: [], changed: ["clientSecret"] });
+  });
+
+  it("ignores output-only and local properties", () => {
+    const d = diff(
+      awsConnection,
+      { ...aws, version: 1, connectionId: "x" },
+      { ...aws, onConflict: "overwrite" },
+    );
+    expect(d.changes).toBe(false);
+  });
+
+  it("counts an unknown value as a change, and a replacement when the field is immutable", () => {
+    expect(diff(awsConnection, aws, { ...aws, awsRegion: UNKNOWN }).replaces).toEqual([
+      "awsRegion",
+    ]);
+  });
+});
+
+describe("read mapping", () => {
+  it("keeps write-only secrets from state and takes readable fields from the API", () => {
+    const inputs = inputsFromRemote(vimeoConnection, vimeo, {
+      id: "1",
+      fields: { name: "marketing", clientIdentifier: "changed", enabled: true },
+      computed: { version: 2 },
+    });
+    expect(inputs).toEqual({ ...vimeo, clientIdentifier: "changed" });
+  });
+
+  it("drops a description removed outside Pulumi", () => {
+    const inputs = inputsFromRemote(
+      awsConnection,
+      { ...aws, description: "d" },
+      {
+        id: "1",
+        fields: {
+          name: "media",
+          awsAccountId: aws.awsAccountId,
+          awsRegion: aws.awsRegion,
+          enabled: true,
+        },
+        computed: {},
+      },
+    );
+    expect(inputs.description).toBeUndefined();
+  });
+});
+
+describe("wireBody", () => {
+  it("sends declared fields with API defaults and keeps local ones home", () => {
+    expect(wireBody(awsConnection, { ...aws, onConflict: "overwrite", adopt: true })).toEqual({
+      ...aws,
+      enabled: true,
+    });
+  });
+});
+
+describe("redact", () => {
+  it("masks every occurrence of every secret, longest first", () => {
+    expect(redact("a=abcd1234 b=abcd12345678", ["abcd1234", "abcd12345678"])).toBe(
+      "a=[secret] b=[secret]",
+    );
+  });
+});
