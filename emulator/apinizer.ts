@@ -26,7 +26,8 @@ export interface ApinizerContext {
 }
 
 /** Error classes; the envelope decides the status (C.3: v2 uses 400 where v1 uses 404). */
-export type ApinizerErrorKind = "bad_request" | "not_found" | "unauthorized" | "too_large";
+export type ApinizerErrorKind =
+  "bad_request" | "not_found" | "unauthorized" | "forbidden" | "too_large";
 
 /** Spring-style content type (C.1). */
 const CONTENT_TYPE = "application/json;charset=UTF-8";
@@ -54,10 +55,11 @@ export function handleApinizer(req: ApiRequest, ctx: ApinizerContext): ApiRespon
   if (!allowed.includes(method)) {
     return methodNotAllowed(ctx, allowed);
   }
-  const tenant = authenticate(req, ctx);
-  if (!("pictory" in tenant)) {
-    return tenant;
+  const caller = authenticate(req, ctx);
+  if (!("tenant" in caller)) {
+    return caller;
   }
+  const { tenant } = caller;
   if (route.kind === "projects") {
     return listProjects(tenant);
   }
@@ -76,6 +78,11 @@ export function handleApinizer(req: ApiRequest, ctx: ApinizerContext): ApiRespon
   }
   if (route.name === "") {
     return failure(ctx.envelope, "bad_request", "Connection name can not be empty!");
+  }
+  if (method !== "GET" && caller.readOnly) {
+    return ctx.envelope === "v1"
+      ? failure("v1", "forbidden", "You do not have permission to perform this action")
+      : failure("v2", "forbidden", "User does not have required permission for this operation!");
   }
   switch (method) {
     case "GET":
@@ -116,13 +123,19 @@ function matchRoute(path: string): Route | undefined {
   return undefined;
 }
 
+interface Caller {
+  readonly tenant: Tenant;
+  /** Authenticated with the tenant's view-only token. */
+  readonly readOnly: boolean;
+}
+
 /** `Authorization: Bearer <token>` (C.1); the texts are the documented ones of C.4. */
-function authenticate(req: ApiRequest, ctx: ApinizerContext): Tenant | ApiResponse {
+function authenticate(req: ApiRequest, ctx: ApinizerContext): Caller | ApiResponse {
   const header = headerValue(req.headers, "authorization");
-  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const tenant = ctx.store.byApinizerToken(match?.[1]);
+  const token = header === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  const tenant = ctx.store.byApinizerToken(token);
   if (tenant !== undefined) {
-    return tenant;
+    return { tenant, readOnly: token !== tenant.apinizerToken };
   }
   if (ctx.envelope === "v1") {
     return failure("v1", "unauthorized", "Invalid token");
@@ -392,6 +405,8 @@ function statusOf(envelope: ApinizerEnvelope, kind: ApinizerErrorKind): number {
       return 401;
     case "not_found":
       return envelope === "v1" ? 404 : 400; // v2: "generally do not return 403 or 404" (C.3)
+    case "forbidden":
+      return envelope === "v1" ? 403 : 400;
     case "too_large":
       return envelope === "v1" ? 413 : 400;
     default:

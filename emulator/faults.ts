@@ -24,6 +24,8 @@ export interface FaultRequest {
   readonly path: string;
   /** The raw Authorization header; the rate limit's bucket key. Never logged. */
   readonly credential: string;
+  /** The request updates a versioned (Pictory) connection, so a concurrent writer can race it. */
+  readonly versionedUpdate: boolean;
 }
 
 const rate = z.number().min(0).max(1);
@@ -229,7 +231,7 @@ export class FaultEngine {
       const statuses = [500, 502, 503] as const;
       decision.respond = { status: statuses[Math.floor(this.random() * statuses.length)] ?? 500 };
       decision.labels.push("rate5xx");
-    } else if (request.method === "PUT" && this.roll(s.concurrentWriterRate)) {
+    } else if (request.versionedUpdate && this.roll(s.concurrentWriterRate)) {
       decision.bumpVersion = true;
       decision.labels.push("concurrent-writer");
     }

@@ -58,6 +58,9 @@ export function handlePictory(req: ApiRequest, ctx: PictoryContext): ApiResponse
   if (!allowed.includes(req.method)) {
     return jsonResponse(405, { message: "Method Not Allowed" }, { allow: allowed.join(", ") });
   }
+  if (isBlockedUserAgent(headerValue(req.headers, "user-agent"))) {
+    return jsonResponse(403, { message: "error code: 1010" });
+  }
   // The key is sent raw, without "Bearer " (spec A+B "Authentication").
   const tenant = ctx.store.byPictoryKey(headerValue(req.headers, "authorization"));
   if (tenant === undefined) {
@@ -80,6 +83,15 @@ export function handlePictory(req: ApiRequest, ctx: PictoryContext): ApiResponse
   }
 }
 
+/**
+ * Production sits behind Cloudflare, which answers 403 "error 1010" to bot-like User-Agents such
+ * as Python urllib's default (spec A+B "Authentication"). Emulated so clients notice in tests that
+ * they must send a normal User-Agent. The real block page is not JSON; the emulator keeps to JSON.
+ */
+function isBlockedUserAgent(userAgent: string | undefined): boolean {
+  return userAgent !== undefined && /^Python-urllib\//i.test(userAgent);
+}
+
 function listConnections(
   family: PictoryFamily,
   records: Map<string, PictoryRecord>,
@@ -87,7 +99,7 @@ function listConnections(
   pageSize: number,
 ): ApiResponse {
   const token = req.query.nextPageKey;
-  const after = token === undefined ? undefined : decodePageKey(token);
+  const after = token === undefined || token === "" ? undefined : decodePageKey(token);
   if (after === null) {
     return jsonResponse(400, { message: "nextPageKey is not a valid page token" });
   }

@@ -61,6 +61,7 @@ function resolveOptions(options: EmulatorOptions): Config {
       {
         pictoryApiKey: options.pictoryApiKey ?? DEFAULT_PICTORY_API_KEY,
         apinizerToken: options.apinizerToken ?? DEFAULT_APINIZER_TOKEN,
+        apinizerReadOnlyToken: options.apinizerReadOnlyToken,
       },
       ...(options.extraTenants ?? []),
     ],
@@ -174,6 +175,11 @@ class RequestEngine {
     const method = (req.method ?? "GET").toUpperCase();
     const { path, query } = splitTarget(req.url ?? "/");
     const body = await readBody(req, this.config.maxBodyBytes);
+    if (!req.complete) {
+      // The client went away mid-body: never act on a truncated request.
+      this.config.log(`${method} ${path} aborted by client`);
+      return;
+    }
     const request: ApiRequest = { method, path, query, headers: req.headers, body };
     if (path.startsWith(ADMIN_PREFIX)) {
       const response = LOOPBACK.has(req.socket.remoteAddress ?? "")
@@ -188,6 +194,7 @@ class RequestEngine {
       method,
       path,
       credential: headerValue(req.headers, "authorization") ?? "",
+      versionedUpdate: method === "PUT" && pictoryTarget(path)?.id !== undefined,
     });
     const finish = (status: number): void => {
       const durationMs = Math.round((performance.now() - started) * 100) / 100;

@@ -27,6 +27,7 @@ export interface Tenant {
   readonly label: string;
   readonly pictoryApiKey?: string;
   readonly apinizerToken?: string;
+  readonly apinizerReadOnlyToken?: string;
   readonly pictory: Readonly<Record<PictoryFamilyId, Map<string, PictoryRecord>>>;
   readonly apinizer: Map<string, ApinizerProject>;
 }
@@ -55,6 +56,7 @@ export class Store {
       label: i === 0 ? "default" : `tenant-${i}`,
       pictoryApiKey: c.pictoryApiKey,
       apinizerToken: c.apinizerToken,
+      apinizerReadOnlyToken: c.apinizerReadOnlyToken,
       pictory: { aws: new Map(), vimeo: new Map() },
       apinizer: new Map(projects.map((p) => [p, new Map()])),
     }));
@@ -67,8 +69,11 @@ export class Store {
     return key === undefined ? undefined : this.tenants.find((t) => t.pictoryApiKey === key);
   }
 
+  /** The tenant of a full or a view-only Apinizer token. */
   byApinizerToken(token: string | undefined): Tenant | undefined {
-    return token === undefined ? undefined : this.tenants.find((t) => t.apinizerToken === token);
+    return token === undefined
+      ? undefined
+      : this.tenants.find((t) => t.apinizerToken === token || t.apinizerReadOnlyToken === token);
   }
 
   /** Admin `?tenant=` lookup: a Pictory key, an Apinizer token or a tenant label. */

@@ -15,6 +15,12 @@ export interface TenantCredentials {
   readonly pictoryApiKey?: string;
   /** Apinizer personal access token, sent as `Authorization: Bearer <token>` (spec C.1). */
   readonly apinizerToken?: string;
+  /**
+   * A second Apinizer token of the same tenant with view rights only (v2 docs: CONNECTIONS+VIEW
+   * without MANAGE, spec C.1): it reads the tenant's connections, and its writes fail with
+   * v1 403 / v2 400 (C.4 "permission").
+   */
+  readonly apinizerReadOnlyToken?: string;
 }
 
 export interface EmulatorOptions {
@@ -24,6 +30,8 @@ export interface EmulatorOptions {
   readonly pictoryApiKey?: string;
   /** Apinizer token of the default tenant. @default "apinizer_emulator_token" */
   readonly apinizerToken?: string;
+  /** A view-only Apinizer token of the default tenant (see TenantCredentials). @default none */
+  readonly apinizerReadOnlyToken?: string;
   /** Further tenants, for isolation tests. Their data is invisible to every other credential. */
   readonly extraTenants?: readonly TenantCredentials[];
   /**

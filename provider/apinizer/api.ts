@@ -25,12 +25,10 @@ export function apinizerApi(fields: () => readonly string[]): ConnectionApi {
     return { id: `${String(project)}/${String(item.name)}`, fields: out, computed };
   };
 
-  /** `desired` is the state or inputs the answer is compared with, for server-filled fields. */
   const getByName = async (
     call: ApiCall,
     project: unknown,
     name: unknown,
-    desired: Props,
   ): Promise<Remote | undefined> => {
     const res = await call.http.send(
       { method: "GET", path: path(project, name), headers: headers(call) },
@@ -39,7 +37,7 @@ export function apinizerApi(fields: () => readonly string[]): ConnectionApi {
     if (isNotFound(res)) return undefined;
     expectOk(call, res, "read the connection");
     const list = (res.body as { resultList?: Record<string, unknown>[] }).resultList ?? [];
-    return list[0] ? toRemote(project, withoutServerFilled(list[0], desired)) : undefined;
+    return list[0] ? toRemote(project, list[0]) : undefined;
   };
 
   const write = async (
@@ -61,33 +59,36 @@ export function apinizerApi(fields: () => readonly string[]): ConnectionApi {
 
   return {
     async create(call, inputs, body) {
-      const computed = await write(
+      const written = await write(
         call,
         "POST",
         path(inputs.projectName, inputs.name),
         body,
         "create the connection",
       );
-      return toRemote(inputs.projectName, { ...body }, computed);
+      return withWarning(
+        toRemote(inputs.projectName, { ...body }, written.computed),
+        written.warning,
+      );
     },
     async get(call, ref) {
-      const remote = await getByName(call, ref.state.projectName, ref.state.name, ref.state);
+      const remote = await getByName(call, ref.state.projectName, ref.state.name);
       // A rename keeps the ID (see toRemote), so a refresh after one must not report a new ID.
       return remote && { ...remote, id: ref.id };
     },
-    findByName: (call, inputs) => getByName(call, inputs.projectName, inputs.name, inputs),
-    findById: (call, inputs, id) => getByName(call, inputs.projectName, id, inputs),
+    findByName: (call, inputs) => getByName(call, inputs.projectName, inputs.name),
+    findById: (call, inputs, id) => getByName(call, inputs.projectName, id),
     async update(call, ref, body) {
       // Spec C.5: PUT to the current name with a different body name renames in place.
-      const computed = await write(
+      const written = await write(
         call,
         "PUT",
         path(ref.state.projectName, ref.state.name),
         body,
         "update the connection",
       );
-      const remote = toRemote(ref.state.projectName, { ...body }, computed);
-      return { ...remote, id: ref.id };
+      const remote = toRemote(ref.state.projectName, { ...body }, written.computed);
+      return withWarning({ ...remote, id: ref.id }, written.warning);
     },
     async delete(call, ref) {
       const res = await call.http.send(
@@ -104,6 +105,10 @@ export function apinizerApi(fields: () => readonly string[]): ConnectionApi {
   };
 }
 
+function withWarning(remote: Remote, warning: string | undefined): Remote {
+  return warning === undefined ? remote : { ...remote, warning };
+}
+
 function message(res: HttpResponse): string {
   const b = (res.body ?? {}) as {
     error_description?: unknown;
@@ -112,24 +117,6 @@ function message(res: HttpResponse): string {
   };
   const m = b.error_description ?? b.resultMessage ?? b.message;
   return typeof m === "string" ? m : typeof res.body === "string" ? res.body.slice(0, 200) : "";
-}
-
-/**
- * Fields the server fills in when they are sent empty, with a value the provider cannot predict
- * (spec C.7 logback: an empty `logPodName` becomes the server's hostname). When the program leaves
- * such a field empty, the stored value is the server's choice, not drift: it is dropped from the
- * answer so that refresh keeps the state's value (C.7: "suppress the diff").
- */
-const SERVER_FILLED: Readonly<Record<string, readonly string[]>> = { logback: ["logPodName"] };
-
-function withoutServerFilled(
-  item: Record<string, unknown>,
-  desired: Props,
-): Record<string, unknown> {
-  const filled = SERVER_FILLED[String(item.type)] ?? [];
-  const out = { ...item };
-  for (const f of filled) if (desired[f] === undefined || desired[f] === "") delete out[f];
-  return out;
 }
 
 /**
@@ -154,32 +141,26 @@ function succeeded(res: HttpResponse): boolean {
   return res.status >= 200 && res.status < 300 && (b.success === true || b.status === "SUCCESS");
 }
 
-/** Spec C.3 `deploymentResult`: a failed deployment can come back with HTTP 200. */
-function deployment(call: ApiCall, res: HttpResponse): Props {
+/**
+ * Spec C.3 `deploymentResult`: a failed deployment can come back with HTTP 200. The connection is
+ * saved all the same, so this is reported as a warning on the result; the engine applies the
+ * `onDeploymentFailure` policy once the connection is safely in state.
+ */
+function deployment(call: ApiCall, res: HttpResponse): { computed: Props; warning?: string } {
   const result = (res.body as { deploymentResult?: Record<string, unknown> }).deploymentResult;
-  if (!result) return {};
-  if (result.success === false) {
-    const envs = Array.isArray(result.deploymentResults) ? result.deploymentResults : [];
-    const failed = envs
-      .filter((e) => (e as { success?: unknown }).success === false)
-      .map(
-        (e) =>
-          `${String((e as { environmentName?: unknown }).environmentName)} (${String((e as { message?: unknown }).message ?? "no message")})`,
-      );
-    const text = `${call.label}: saved, but deploying it to the workers failed in ${failed.join(", ") || "an unnamed environment"}`;
-    if (call.provider.onDeploymentFailure === "fail") {
-      throw new ConnectionApiError(
-        "DEPLOYMENT_FAILED",
-        `${text}; fix the worker environments, then run \`pulumi up\` again (or set connections:onDeploymentFailure to "warn")`,
-        res.status,
-      );
-    }
-    // The dynamic-provider host shows the provider's stderr; there is no engine log channel here.
-    process.stderr.write(
-      `warning: ${text}; the connection is saved and will be redeployed on the next update\n`,
-    );
-  }
-  return { deploymentResult: result };
+  if (!result) return { computed: {} };
+  if (result.success !== false) return { computed: { deploymentResult: result } };
+  const envs = Array.isArray(result.deploymentResults) ? result.deploymentResults : [];
+  const failed = envs
+    .filter((e) => (e as { success?: unknown }).success === false)
+    .map((e) => {
+      const env = e as { environmentName?: unknown; message?: unknown };
+      return `${String(env.environmentName)} (${String(env.message ?? "no message")})`;
+    });
+  return {
+    computed: { deploymentResult: result },
+    warning: `${call.label}: saved, but deploying it to the workers failed in ${failed.join(", ") || "an unnamed environment"}`,
+  };
 }
 
 function expectOk(call: ApiCall, res: HttpResponse, what: string): void {

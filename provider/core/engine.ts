@@ -200,7 +200,11 @@ export function inputsFromRemote(
   const out: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(fields)) {
     const old = state[key];
-    if (spec.local || spec.writeOnly) {
+    if (
+      spec.local ||
+      spec.writeOnly ||
+      (spec.serverFillsEmpty && (old === undefined || old === ""))
+    ) {
       if (old !== undefined) out[key] = old;
       continue;
     }
@@ -222,6 +226,32 @@ export function inputsFromRemote(
   return out;
 }
 
+/**
+ * A write the API saved but whose follow-up failed (spec C.3 deployment). With the "fail" policy the
+ * error carries the ID and outputs, which the dynamic-provider host turns into an
+ * initialization failure: the connection still lands in state, so nothing is orphaned.
+ */
+function settle(
+  call: ApiCall,
+  remote: Remote,
+  id: string,
+  outs: Record<string, unknown>,
+): { id: string; outs: Record<string, unknown> } {
+  if (remote.warning === undefined) return { id, outs };
+  if (call.provider.onDeploymentFailure === "fail") {
+    const err = new ConnectionApiError(
+      "DEPLOYMENT_FAILED",
+      `${remote.warning}; fix the worker environments, then run \`pulumi up\` again ` +
+        `(or set connections:onDeploymentFailure to "warn")`,
+    );
+    Object.assign(err, { id, properties: outs, reasons: [err.message] });
+    throw err;
+  }
+  // The dynamic-provider host shows the provider's stderr; there is no engine log channel here.
+  process.stderr.write(`warning: ${remote.warning}; it is redeployed with the next update\n`);
+  return { id, outs };
+}
+
 /** One engine run of an operation on a kind, bound to its family's client and settings. */
 export interface Operations {
   readonly kind: ResourceKind;
@@ -237,13 +267,13 @@ export async function create(
   const call = ops.call(inputs);
   if (inputs.adopt !== undefined && inputs.adopt !== false) {
     const remote = await adoptExisting(ops, call, inputs);
-    return { id: remote.id, outs: outputsOf(inputs, remote) };
+    return settle(call, remote, remote.id, outputsOf(inputs, remote));
   }
   const body = wireBody(kind, inputs);
   for (let attempt = 1; ; attempt++) {
     try {
       const remote = await kind.api.create(call, inputs, body);
-      return { id: remote.id, outs: outputsOf(inputs, remote) };
+      return settle(call, remote, remote.id, outputsOf(inputs, remote));
     } catch (e) {
       if (!isAmbiguous(e) || attempt >= 3) throw e;
       // The request may have been processed before the answer was lost (spec D: no idempotency key).
@@ -331,7 +361,7 @@ export async function update(
   const stateVersion = typeof olds.version === "number" ? olds.version : undefined;
   try {
     const remote = await kind.api.update(call, ref, body, stateVersion);
-    return outputsOf(news, remote, olds);
+    return settle(call, remote, id, outputsOf(news, remote, olds)).outs;
   } catch (e) {
     if (!(e instanceof Error) || !ConnectionError.isInstance(e) || e.code !== "VERSION_CONFLICT")
       throw e;
@@ -353,7 +383,7 @@ export async function update(
       const version =
         typeof current.computed.version === "number" ? current.computed.version : undefined;
       const remote = await kind.api.update(call, ref, body, version);
-      return outputsOf(news, remote, olds);
+      return settle(call, remote, id, outputsOf(news, remote, olds)).outs;
     } catch (e) {
       if (!ConnectionError.isInstance(e) || e.code !== "VERSION_CONFLICT") throw e;
       lastError = e;

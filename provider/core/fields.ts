@@ -34,6 +34,11 @@ export interface FieldSpec {
   readonly schema?: z.ZodType;
   /** Mirrors a normalisation the server applies on write, so it never shows as drift (spec C.7 logback). */
   readonly normalize?: (value: unknown) => unknown;
+  /**
+   * Left empty, the server fills in a value the provider cannot predict (spec C.7 logback
+   * `logPodName` becomes the server's hostname): that value is the server's choice, not drift.
+   */
+  readonly serverFillsEmpty?: boolean;
   /** Not sent to the API: it steers the provider (for example `onConflict`). */
   readonly local?: boolean;
   /** One-line description, reused in docs and messages. */

@@ -14,6 +14,8 @@ export interface Remote {
   readonly fields: Props;
   /** Output-only properties (`connectionId`, `version`, dates, `deploymentResult`). */
   readonly computed: Props;
+  /** The write was saved but a follow-up failed (Apinizer worker deployment, spec C.3). */
+  readonly warning?: string;
 }
 
 /** What a wire adapter needs for one call. */

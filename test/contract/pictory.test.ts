@@ -339,6 +339,13 @@ function sharedCases(t: PictoryTarget, family: FamilyFixture): void {
   });
 
   describe("authentication (spec A+B)", () => {
+    it("rejects a bot-like User-Agent (Python urllib) with 403, as Cloudflare does", async () => {
+      const response = await t.client.get(path(family), {
+        headers: { "user-agent": "Python-urllib/3.12" },
+      });
+      expect(response.status).toBe(403);
+    });
+
     it.each([
       ["no Authorization header", undefined],
       ["a wrong key", "pictai_wrong"],

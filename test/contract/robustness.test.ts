@@ -2,6 +2,7 @@
  * Malformed input at every write endpoint: clear 4xx JSON, never a 500, never a crash; and no
  * secret in the emulator's own log lines (emulator only).
  */
+import { connect } from "node:net";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import {
   Client,
@@ -251,6 +252,25 @@ describe("routing", () => {
       await pictoryClient().get("/v1/awsconnections?nextPageKey=%%%not-base64"),
       400,
     );
+  });
+});
+
+describe("clients that misbehave on the wire", () => {
+  it("ignores a request whose client disconnects mid-body", async () => {
+    const before = (await pictoryClient().get("/v1/awsconnections")).text;
+    await new Promise<void>((done) => {
+      const socket = connect(v1.port, "127.0.0.1", () => {
+        const json = JSON.stringify({ ...awsValid, name: "half-sent" });
+        socket.write(
+          `POST /pictoryapis/v1/awsconnections HTTP/1.1\r\nhost: x\r\nauthorization: ${EMULATOR_PICTORY_KEY}\r\n` +
+            `content-type: application/json\r\ncontent-length: ${json.length + 50}\r\n\r\n${json}`,
+        );
+        setTimeout(() => socket.destroy(), 50);
+      });
+      socket.on("close", () => done());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await pictoryClient().get("/v1/awsconnections")).text).toBe(before);
   });
 });
 

@@ -6,7 +6,7 @@ import { FieldSet } from "../../core/fields";
  * rewrite never shows as drift.
  *
  * `logPodName` cannot be mirrored: the server fills an empty one with its own hostname, which the
- * provider cannot know.
+ * provider cannot know, so that value is never counted as drift.
  */
 export const logback: FieldSet = {
   logPath: {
@@ -22,7 +22,12 @@ export const logback: FieldSet = {
     normalize: (v) => (typeof v === "string" ? v.replace(/^\/+/, "") : v),
     doc: "file name prefix; a leading / is removed",
   },
-  logPodName: { kind: "string", default: "", doc: "empty means the server's hostname" },
+  logPodName: {
+    kind: "string",
+    default: "",
+    serverFillsEmpty: true,
+    doc: "empty means the server's hostname",
+  },
   logFilenamePattern: { kind: "string", default: "%d{yyyy-MM-dd}.%i.log" },
   logPattern: { kind: "string", default: "%d{yyyy-MM-dd HH:mm:ss.SSS}[%m]%n" },
   maxFileSize: { kind: "integer", min: 1, default: 25, doc: "megabytes" },
