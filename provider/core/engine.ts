@@ -403,6 +403,15 @@ export async function read(
   const remote = await kind.api.get(call, { id, state });
   if (!remote) return { id: "", props: {}, inputs: {} };
   const inputs = inputsFromRemote(kind, state, remote);
+  const versionMoved =
+    remote.computed.version !== undefined && remote.computed.version !== state.version;
+  if (versionMoved) {
+    // Someone wrote the connection outside this stack and the API never returns write-only
+    // secrets (spec B.2), so the state's values may no longer be the API's. Dropping them makes
+    // the next diff an update, which re-sends the program's values: `up --refresh` converges.
+    const fields = fieldsFor(kind, inputs);
+    for (const key of Object.keys(inputs)) if (fields[key]?.writeOnly) delete inputs[key];
+  }
   // Dates move only with the version; Pictory's create answer has none (spec A.3), so taking them
   // from the first GET would report every new connection as drifted.
   const computed: Record<string, unknown> = { ...remote.computed };

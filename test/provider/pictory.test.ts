@@ -124,17 +124,35 @@ describe("Pictory connections against the emulator", () => {
     await expect(fx.aws.delete(created.id, created.outs)).resolves.toBeUndefined();
   });
 
-  it("keeps write-only secrets on refresh and detects drift in readable fields", async () => {
+  it("keeps write-only secrets on refresh while the version stands still", async () => {
+    const created = await checkAndCreate(fx.vimeo, vimeo);
+    const read = await fx.vimeo.read(created.id, created.outs);
+    expect(read.inputs).toMatchObject({ clientSecret: SECRET, accessToken: TOKEN });
+    expect((await fx.vimeo.diff(created.id, read.props, created.inputs)).changes).toBe(false);
+  });
+
+  it("drops write-only secrets once the version moved out of band, so the next update re-sends them", async () => {
     const created = await checkAndCreate(fx.vimeo, vimeo);
     await fetch(`${fx.emulator.url}/_emulator/pictory/vimeo/${created.id}`, {
       method: "PATCH",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ enabled: false }),
+      body: JSON.stringify({ enabled: false, clientSecret: "set-in-the-dashboard" }),
     });
     const read = await fx.vimeo.read(created.id, created.outs);
-    expect(read.inputs).toMatchObject({ clientSecret: SECRET, accessToken: TOKEN, enabled: false });
+    expect(read.inputs).toMatchObject({ enabled: false });
+    expect(read.inputs.clientSecret).toBeUndefined();
     expect(read.props).toMatchObject({ version: 2 });
-    expect((await fx.vimeo.diff(created.id, read.props, created.inputs)).changes).toBe(true);
+    expect(read.props.accessToken).toBeUndefined();
+    const diff = await fx.vimeo.diff(created.id, read.props, created.inputs);
+    expect(diff).toMatchObject({ changes: true, replaces: [] });
+    fx.takeRequests();
+    const updated = await fx.vimeo.update(created.id, read.props, created.inputs);
+    expect(fx.takeRequests()).toEqual(["PUT 200"]);
+    expect(updated.outs).toMatchObject({ clientSecret: SECRET, accessToken: TOKEN, version: 3 });
+    const stored = (await fx.state()).pictory.vimeo[0]!;
+    expect(stored).toMatchObject({ enabled: true, version: 3 });
+    const sha256 = require("node:crypto").createHash("sha256").update(SECRET, "utf8").digest("hex");
+    expect(stored.clientSecret).toEqual({ sha256 });
   });
 
   it("rejects a duplicate name with NAME_CONFLICT and a hint to adopt, without echoing secrets", async () => {

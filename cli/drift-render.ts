@@ -1,0 +1,172 @@
+/**
+ * A drift report → text for people, Markdown for a job summary or PR comment, JSON for machines.
+ * Pure functions; values arrive already masked (see drift-report.ts), and nothing here unmasks.
+ */
+import { DriftReport, SECRET_MASK } from "./drift-report";
+
+export type ReportFormat = "text" | "markdown" | "json";
+
+/** One line of the drift table. */
+export interface DriftRow {
+  /** The Pulumi resource name. */
+  readonly connection: string;
+  readonly type: string;
+  /** A field name, or what happened to the connection as a whole. */
+  readonly drift: string;
+  readonly state: string;
+  readonly api: string;
+}
+
+const MAX_VALUE = 80;
+
+/** A report value as a table cell: strings quoted, `null` as "(unset)", long values shortened. */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return "(unset)";
+  if (value === SECRET_MASK) return SECRET_MASK;
+  const text = JSON.stringify(value);
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+}
+
+/** The rows of every format: drifted fields, credential warnings, deletions, unreadable connections. */
+export function driftRows(report: DriftReport): DriftRow[] {
+  const rows: DriftRow[] = [];
+  for (const c of report.drifted) {
+    for (const f of c.fields) {
+      rows.push({
+        connection: c.resource,
+        type: c.type,
+        drift: f.field,
+        state: formatValue(f.old),
+        api: formatValue(f.new),
+      });
+    }
+    if (c.fields.length === 0) {
+      rows.push({
+        connection: c.resource,
+        type: c.type,
+        drift: c.note ?? "changed",
+        state: c.version ? `version ${c.version.old}` : "",
+        api: c.version ? `version ${c.version.new}` : "",
+      });
+    }
+  }
+  for (const c of report.deleted) {
+    rows.push({
+      connection: c.resource,
+      type: c.type,
+      drift: "deleted out of band",
+      state: c.id ? `ID ${c.id}` : "",
+      api: "(none)",
+    });
+  }
+  for (const c of report.unreadable) {
+    rows.push({
+      connection: c.resource,
+      type: c.type,
+      drift: "could not be read",
+      state: "",
+      api: c.error,
+    });
+  }
+  return rows;
+}
+
+/** "2 drifted, 1 deleted out of band, 1 could not be read (5 connections checked)" */
+export function summaryOf(report: DriftReport): string {
+  const parts: string[] = [];
+  if (report.drifted.length > 0) parts.push(`${report.drifted.length} drifted`);
+  if (report.deleted.length > 0) parts.push(`${report.deleted.length} deleted out of band`);
+  if (report.unreadable.length > 0) parts.push(`${report.unreadable.length} could not be read`);
+  const n = report.checked;
+  const checked = `${n} connection${n === 1 ? "" : "s"} checked`;
+  return parts.length > 0 ? `${parts.join(", ")} (${checked})` : checked;
+}
+
+/** The verdict: failure first, since a failed check says nothing about drift. */
+function verdict(report: DriftReport): string {
+  if (report.failed) return `the check failed: ${report.error ?? "unknown error"}`;
+  return report.clean ? "no drift" : "drift found";
+}
+
+const NOT_CLEAN = 'This is not a "no drift" result: fix the failure, then run the check again.';
+
+export function renderText(report: DriftReport): string {
+  const lines = [`Drift report for stack "${report.stack}": ${verdict(report)}`, summaryOf(report)];
+  const rows = driftRows(report);
+  if (rows.length > 0) {
+    lines.push("", ...alignedTable(rows));
+  }
+  if (report.failed) lines.push("", NOT_CLEAN);
+  if (report.drifted.length > 0 || report.deleted.length > 0) {
+    lines.push("", `To converge: ${report.remediation}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+const HEADERS: DriftRow = {
+  connection: "CONNECTION",
+  type: "TYPE",
+  drift: "DRIFT",
+  state: "IN STATE",
+  api: "IN THE API NOW",
+};
+const COLUMNS = ["connection", "type", "drift", "state", "api"] as const;
+
+function alignedTable(rows: readonly DriftRow[]): string[] {
+  const all = [HEADERS, ...rows];
+  const widths = COLUMNS.map((c) => Math.max(...all.map((r) => r[c].length)));
+  return all.map((r) =>
+    COLUMNS.map((c, i) => (i === COLUMNS.length - 1 ? r[c] : r[c].padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+/** Markdown for `$GITHUB_STEP_SUMMARY` or a pull-request comment. */
+export function renderMarkdown(report: DriftReport): string {
+  const lead = report.failed
+    ? `**The drift check failed**: ${escapeMarkdown(report.error ?? "unknown error")}. ${NOT_CLEAN}`
+    : report.clean
+      ? `**No drift**: ${summaryOf(report)}.`
+      : `**Drift found**: ${summaryOf(report)}.`;
+  const lines = [`### Connection drift: stack \`${report.stack}\``, "", lead];
+  const rows = driftRows(report);
+  if (rows.length > 0) {
+    lines.push(
+      "",
+      "| connection | type | drift | in state | in the API now |",
+      "| --- | --- | --- | --- | --- |",
+      ...rows.map((r) => `| ${COLUMNS.map((c) => escapeMarkdown(r[c])).join(" | ")} |`),
+    );
+  }
+  if (report.drifted.length > 0 || report.deleted.length > 0) {
+    lines.push("", `Converge with \`${report.remediation}\`.`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Escapes what would break a table cell or turn text into markup. Brackets stay as they are (so
+ * `[secret]` reads as itself) except where they would close a link: `](`.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_<>|#~]/g, "\\$&")
+    .replace(/\]\(/g, "\\](")
+    .replace(/\r?\n/g, " ");
+}
+
+export function renderJson(report: DriftReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+export function render(report: DriftReport, format: ReportFormat): string {
+  switch (format) {
+    case "json":
+      return renderJson(report);
+    case "markdown":
+      return renderMarkdown(report);
+    case "text":
+      return renderText(report);
+  }
+}

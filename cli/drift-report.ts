@@ -1,0 +1,344 @@
+/**
+ * Engine events of a refresh preview → a drift report. Pure: no CLI, no I/O, so every case is
+ * unit tested with synthetic events (test/unit/drift-report.test.ts).
+ */
+import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
+import { jsonEqual } from "../provider/core/fields";
+import { fieldsFor, ResourceKind } from "../provider/core/kind";
+import type { FieldSpec } from "../provider/core/fields";
+import { KINDS } from "../provider/registry";
+
+/** How every secret value appears in a report, whatever the output format. */
+export const SECRET_MASK = "[secret]";
+
+/** A field value as the report shows it: JSON, {@link SECRET_MASK}, or `null` for "not set". */
+export type ReportValue = unknown;
+
+/** One readable field whose value in the API differs from the value in state. */
+export interface FieldDrift {
+  /** The property, as the program names it (`description`, `enabled`, ...). */
+  readonly field: string;
+  /** The value in state (the API default when the program left it unset); masked when secret. */
+  readonly old: ReportValue;
+  /** The value the API holds now; `null` when the API no longer has one; masked when secret. */
+  readonly new: ReportValue;
+}
+
+/** Where a connection sits: its Pulumi resource and its ID in the API. */
+export interface ConnectionRef {
+  /** The Pulumi resource name (the URN's last segment). */
+  readonly resource: string;
+  /** The resource kind, e.g. `pictory:AwsConnection`. */
+  readonly type: string;
+  readonly urn: string;
+  /** The connection's ID in the API, from state; empty when unknown. */
+  readonly id: string;
+  /** The connection's `name` in state, when it has one. */
+  readonly name?: string;
+}
+
+/** A connection that still exists but differs from state. */
+export interface DriftedConnection extends ConnectionRef {
+  /** Readable fields that differ, sorted by name. Write-only fields never appear (spec B.2). */
+  readonly fields: readonly FieldDrift[];
+  /** The API's optimistic-locking version, when it moved. */
+  readonly version?: { readonly old: number; readonly new: number };
+  /**
+   * True when only `version` moved and the kind has write-only secrets: someone probably changed a
+   * credential the API cannot show (Vimeo `clientSecret`, `accessToken`).
+   */
+  readonly possibleCredentialChange: boolean;
+  /** One line for people, e.g. "possible credential change (version 1 → 2)". */
+  readonly note?: string;
+}
+
+/** A connection in state that the API could not read: its drift is unknown. */
+export interface UnreadableConnection extends ConnectionRef {
+  /** The provider's error, as the engine reported it (the provider masks secrets in it). */
+  readonly error: string;
+}
+
+/** What a refresh preview found. `clean` is true only when the check completed and found nothing. */
+export interface DriftReport {
+  readonly stack: string;
+  /** No drift, no deletion, and the check completed. */
+  readonly clean: boolean;
+  /** The check itself failed or is incomplete: its result must not be read as "no drift". */
+  readonly failed: boolean;
+  /** Why the check failed, when it did. */
+  readonly error?: string;
+  /** Connections in the stack's state that the check looked at. */
+  readonly checked: number;
+  readonly drifted: readonly DriftedConnection[];
+  /** Connections deleted outside Pulumi; the next `up` creates them again (with new IDs). */
+  readonly deleted: readonly ConnectionRef[];
+  readonly unreadable: readonly UnreadableConnection[];
+  /** The command that converges the stack to its program. */
+  readonly remediation: string;
+}
+
+/** Exit codes of `pulumi-connections drift`, documented in `--help` and the README. */
+export const EXIT = {
+  /** No drift: every connection matches state. */
+  clean: 0,
+  /** The check itself failed or could not read every connection; never "no drift". */
+  failed: 1,
+  /** Drift found: fields changed or connections deleted out of band. */
+  drifted: 2,
+  /** Bad arguments (sysexits EX_USAGE). */
+  usage: 64,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Failure dominates: a partial result cannot promise that the unread connections are fine. */
+export function exitCodeOf(report: DriftReport): ExitCode {
+  if (report.failed) return EXIT.failed;
+  return report.clean ? EXIT.clean : EXIT.drifted;
+}
+
+export function remediationFor(stack: string): string {
+  return `pulumi up --refresh --stack ${stack}`;
+}
+
+/** The prefix of the resources this package registers: dynamic resources of the two families. */
+const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/";
+const FAMILIES = ["pictory:", "apinizer:"];
+
+/** Pulumi's marker of a secret value in state and in engine events (sdk `specialSigKey`). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Keys that belong to the dynamic-provider host, not to the connection. */
+const HOST_KEYS = new Set(["__provider"]);
+
+/** `pulumi-nodejs:dynamic/pictory:AwsConnection` → `pictory:AwsConnection`; other types → undefined. */
+export function connectionKind(type: string): string | undefined {
+  if (!type.startsWith(DYNAMIC_PREFIX)) return undefined;
+  const token = type.slice(DYNAMIC_PREFIX.length);
+  return FAMILIES.some((f) => token.startsWith(f)) ? token : undefined;
+}
+
+function resourceName(urn: string): string {
+  return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/**
+ * Builds the report of one refresh preview.
+ *
+ * @param events every engine event of the preview, in order
+ * @param failure set when the preview itself failed (the Automation API threw): the message to show
+ */
+export function buildReport(
+  stack: string,
+  events: readonly EngineEvent[],
+  failure?: string,
+): DriftReport {
+  const seen = new Map<string, StepEventMetadata>();
+  const finished = new Map<string, StepEventMetadata>();
+  const errors = new Map<string, string[]>();
+  const stackErrors: string[] = [];
+
+  for (const event of events) {
+    const pre = event.resourcePreEvent?.metadata;
+    if (pre && connectionKind(pre.type)) seen.set(pre.urn, pre);
+    const done = event.resOutputsEvent?.metadata;
+    if (done && connectionKind(done.type)) finished.set(done.urn, done);
+    const diag = event.diagnosticEvent;
+    if (diag && diag.severity === "error") {
+      const message = cleanDiagnostic(diag.message);
+      if (diag.urn && connectionKind(typeOfUrn(diag.urn) ?? "")) {
+        errors.set(diag.urn, [...(errors.get(diag.urn) ?? []), message]);
+      } else if (!GENERIC_FAILURES.has(message)) {
+        stackErrors.push(message);
+      }
+    }
+  }
+
+  const drifted: DriftedConnection[] = [];
+  const deleted: ConnectionRef[] = [];
+  const unreadable: UnreadableConnection[] = [];
+  const urns = [...new Set([...seen.keys(), ...finished.keys(), ...errors.keys()])].sort();
+  for (const urn of urns) {
+    const meta = finished.get(urn) ?? seen.get(urn);
+    const ref = refOf(urn, meta);
+    const problems = errors.get(urn);
+    if (problems) {
+      unreadable.push({ ...ref, error: problems.join("; ") });
+      continue;
+    }
+    const done = finished.get(urn);
+    if (!done) {
+      // Started but never finished and no error of its own: the preview stopped before reading it.
+      if (failure !== undefined || stackErrors.length > 0)
+        unreadable.push({ ...ref, error: "not read: the check stopped before reaching it" });
+      continue;
+    }
+    if (done.op === "delete" || (done.old && !done.new)) {
+      deleted.push(ref);
+      continue;
+    }
+    const drift = driftOf(ref, done);
+    if (drift) drifted.push(drift);
+  }
+
+  const failed = failure !== undefined || stackErrors.length > 0 || unreadable.length > 0;
+  // The CLI's failure text repeats each resource's error; those are listed under `unreadable`.
+  const reasons = [...new Set(stackErrors)];
+  if (unreadable.length > 0) {
+    const n = unreadable.length;
+    reasons.push(`${n} connection${n === 1 ? "" : "s"} could not be read`);
+  } else if (failure !== undefined && !reasons.includes(failure)) {
+    reasons.push(failure);
+  }
+  return {
+    stack,
+    clean: !failed && drifted.length === 0 && deleted.length === 0,
+    failed,
+    ...(failed ? { error: reasons.join("; ") } : {}),
+    checked: urns.length,
+    drifted,
+    deleted,
+    unreadable,
+    remediation: remediationFor(stack),
+  };
+}
+
+/** The engine's own summary lines, which add nothing to the provider's messages. */
+const GENERIC_FAILURES = new Set(["preview failed", "refresh failed", "update failed"]);
+
+function cleanDiagnostic(message: string): string {
+  return message
+    .trim()
+    .replace(/^(error: )?/, "")
+    .replace(/^Preview failed: /, "")
+    .replace(/\s*\n\s*/g, " ");
+}
+
+/** `urn:pulumi:stack::project::parent$type::name` → `type`. */
+function typeOfUrn(urn: string): string | undefined {
+  const parts = urn.split("::");
+  if (parts.length < 4) return undefined;
+  const qualified = parts[2]!;
+  return qualified.slice(qualified.lastIndexOf("$") + 1);
+}
+
+function refOf(urn: string, meta: StepEventMetadata | undefined): ConnectionRef {
+  const state = meta?.old ?? meta?.new;
+  const type = connectionKind(meta?.type ?? typeOfUrn(urn) ?? "") ?? "";
+  const name = state?.outputs?.name ?? state?.inputs?.name;
+  return {
+    resource: resourceName(urn),
+    type,
+    urn,
+    id: state?.id ?? "",
+    ...(typeof name === "string" ? { name } : {}),
+  };
+}
+
+type Bag = Readonly<Record<string, unknown>>;
+
+function driftOf(ref: ConnectionRef, meta: StepEventMetadata): DriftedConnection | undefined {
+  const kind = KINDS.get(ref.type);
+  const oldInputs: Bag = meta.old?.inputs ?? {};
+  const newInputs: Bag = meta.new?.inputs ?? {};
+  const fields = fieldDrifts(kind, oldInputs, newInputs);
+  const oldVersion = meta.old?.outputs?.version;
+  const newVersion = meta.new?.outputs?.version;
+  const version =
+    typeof oldVersion === "number" && typeof newVersion === "number" && oldVersion !== newVersion
+      ? { old: oldVersion, new: newVersion }
+      : undefined;
+  const writeOnly = kind ? hasWriteOnly(kind, { ...oldInputs, ...newInputs }) : false;
+
+  if (fields.length > 0)
+    return { ...ref, fields, ...(version ? { version } : {}), possibleCredentialChange: false };
+  if (version && writeOnly) {
+    // The API never returns write-only secrets (spec B.2), so a version that moved while every
+    // readable field stayed put is the only trace of a credential changed out of band.
+    return {
+      ...ref,
+      fields,
+      version,
+      possibleCredentialChange: true,
+      note: `possible credential change (version ${version.old} → ${version.new})`,
+    };
+  }
+  if (meta.op === "update") {
+    // The engine saw a change this report cannot show (for example a secret that is not declared).
+    return {
+      ...ref,
+      fields,
+      ...(version ? { version } : {}),
+      possibleCredentialChange: false,
+      note: "changed in a secret or another property the report cannot show",
+    };
+  }
+  // A version bump with nothing else changed on a kind without write-only fields: the API holds
+  // what state says; `up --refresh` records the new version.
+  return undefined;
+}
+
+function hasWriteOnly(kind: ResourceKind, inputs: Bag): boolean {
+  return Object.values(fieldsFor(kind, inputs)).some((spec) => spec.writeOnly);
+}
+
+/**
+ * Readable fields that differ between the inputs in state and the inputs the API implies now.
+ * Write-only and provider-local fields are skipped; an unset field counts as the API default.
+ */
+export function fieldDrifts(
+  kind: ResourceKind | undefined,
+  oldInputs: Bag,
+  newInputs: Bag,
+): FieldDrift[] {
+  const specs: Readonly<Record<string, FieldSpec>> = kind
+    ? { ...fieldsFor(kind, oldInputs), ...fieldsFor(kind, newInputs) }
+    : {};
+  const keys = [...new Set([...Object.keys(oldInputs), ...Object.keys(newInputs)])].sort();
+  const out: FieldDrift[] = [];
+  for (const key of keys) {
+    if (HOST_KEYS.has(key)) continue;
+    const spec = specs[key];
+    if (spec?.local || spec?.writeOnly) continue;
+    const before = oldInputs[key] ?? spec?.default;
+    const after = newInputs[key] ?? spec?.default;
+    if (jsonEqual(before, after)) continue;
+    const secret = !!spec?.secret || isSecret(before) || isSecret(after);
+    out.push({ field: key, old: shown(before, secret), new: shown(after, secret) });
+  }
+  return out;
+}
+
+/** True for a value the engine marked secret (or already masked), at any depth. */
+export function isSecret(value: unknown): boolean {
+  if (value === SECRET_MASK) return true;
+  if (value === null || typeof value !== "object") return false;
+  if (Object.prototype.hasOwnProperty.call(value, SECRET_SIG)) return true;
+  return Object.values(value).some(isSecret);
+}
+
+function shown(value: unknown, secret: boolean): ReportValue {
+  if (value === undefined || value === null) return null;
+  return secret ? SECRET_MASK : value;
+}
+
+/**
+ * The message of a failed Automation API call, reduced to its `error:` lines: the CLI's full
+ * output repeats every diagnostic and stack trace.
+ */
+export function summarizeFailure(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("error: "))
+    .map((l) => cleanDiagnostic(l))
+    .filter((l) => !GENERIC_FAILURES.has(l));
+  const unique = [...new Set(lines)];
+  if (unique.length > 0) return unique.join("; ");
+  const first = text
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => l.length > 0);
+  return first ?? "unknown error";
+}

@@ -1,0 +1,40 @@
+/**
+ * The `pulumi-connections` command line: one subcommand per module, dispatched here so that
+ * `main.ts` stays a two-line entry point and every command can be called from tests.
+ */
+import { drift, DriftIo } from "./drift";
+import { EXIT } from "./drift-report";
+
+export { drift, checkDrift, parseDriftArgs, DRIFT_USAGE } from "./drift";
+export * from "./drift-report";
+export * from "./drift-render";
+
+export const USAGE = `usage: pulumi-connections <command> [options]
+
+commands:
+  drift    report drift between a stack's state and the Pictory and Apinizer APIs
+           (pulumi-connections drift --help for its options and exit codes)
+`;
+
+const COMMANDS: Readonly<
+  Record<string, (argv: readonly string[], io: DriftIo) => Promise<number>>
+> = { drift };
+
+/** Runs one command line; resolves to the process exit code. */
+export async function run(argv: readonly string[], io: DriftIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    io.stderr(USAGE);
+    return EXIT.usage;
+  }
+  if (command === "--help" || command === "-h" || command === "help") {
+    io.stdout(USAGE);
+    return EXIT.clean;
+  }
+  const handler = COMMANDS[command];
+  if (!handler) {
+    io.stderr(`pulumi-connections: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  return handler(rest, io);
+}

@@ -1,0 +1,308 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { RunningEmulator, startEmulator } from "../../emulator";
+import { localEnv } from "../../scripts/workspace";
+import { adminEdit, emulatorState, engineProject, EngineProject, ResourceSpec } from "./harness";
+
+// `pulumi-connections drift` as a child process (real exit codes) against a real stack: the real
+// Pulumi CLI, the packed package, the emulator. One project for the file; each step adds one kind
+// of out-of-band change, and each report must list exactly the drift made so far.
+jest.setTimeout(300_000);
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const CLI = path.join(ROOT, "dist", "cli", "main.js");
+
+const VIMEO_SECRET = "e2e-drift-vimeo-secret-5c4b3a";
+const VIMEO_TOKEN = "e2e-drift-vimeo-token-9d8c7b";
+const SMTP_PASSWORD = "e2e-drift-smtp-password-1f2e3d";
+const ROTATED_SECRET = "rotated-in-the-dashboard-7a6b5c";
+const SECRETS = [VIMEO_SECRET, VIMEO_TOKEN, SMTP_PASSWORD, ROTATED_SECRET, "pictai_emulator_key"];
+
+const aws = (name: string, args: Record<string, unknown> = {}): ResourceSpec => ({
+  kind: "aws",
+  name,
+  args: {
+    name: `e2e-drift-${name}`,
+    awsAccountId: "123456789012",
+    awsRegion: "us-east-2",
+    ...args,
+  },
+});
+const vimeo = (name: string): ResourceSpec => ({
+  kind: "vimeo",
+  name,
+  args: { name: `e2e-drift-${name}`, clientIdentifier: "cid" },
+  secrets: { clientSecret: VIMEO_SECRET, accessToken: VIMEO_TOKEN },
+});
+const RESOURCES: ResourceSpec[] = [
+  aws("renamed"),
+  aws("disabled"),
+  aws("described", { description: "as the program says" }),
+  vimeo("gone"),
+  vimeo("rotated"),
+  {
+    kind: "apinizer",
+    name: "alerts",
+    args: {
+      projectName: "demo",
+      name: "e2e-drift-alerts",
+      type: "email",
+      host: "smtp.example.com",
+      auth: true,
+      username: "bot",
+    },
+    secrets: { password: SMTP_PASSWORD },
+  },
+];
+
+const TYPES: Record<ResourceSpec["kind"], string> = {
+  aws: "pictory:AwsConnection",
+  vimeo: "pictory:VimeoConnection",
+  apinizer: "apinizer:Connection",
+};
+
+let p: EngineProject;
+let port: number;
+let dataFile: string;
+let restarted: RunningEmulator | undefined;
+let ids: Record<string, string>;
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runDrift(...format: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [CLI, "drift", "--stack", "test", "--cwd", p.dir, ...format],
+      { env: { ...process.env, ...localEnv(p.stateDir) }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function driftJson(): Promise<{ code: number | null; report: Record<string, unknown> }> {
+  const run = await runDrift("--json");
+  for (const s of SECRETS) expect(run.stdout + run.stderr).not.toContain(s);
+  let report: Record<string, unknown>;
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    throw new Error(
+      `drift --json printed no JSON (exit ${run.code}):\n${run.stdout}\n${run.stderr}`,
+    );
+  }
+  return { code: run.code, report };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+const spec = (resource: string) => RESOURCES.find((r) => r.name === resource)!;
+const ref = (resource: string) => {
+  const r = spec(resource);
+  const type = TYPES[r.kind];
+  return {
+    resource,
+    type,
+    urn: `urn:pulumi:test::drift::pulumi-nodejs:dynamic/${type}::${resource}`,
+    id: ids[resource],
+    name: String(r.args.name),
+  };
+};
+const drifted = (
+  resource: string,
+  fields: { field: string; old: unknown; new: unknown }[],
+  version = { old: 1, new: 2 },
+) => ({ ...ref(resource), fields, version, possibleCredentialChange: false });
+
+const RENAMED = () =>
+  drifted("renamed", [
+    { field: "name", old: "e2e-drift-renamed", new: "renamed-in-the-dashboard" },
+  ]);
+const DISABLED = () => drifted("disabled", [{ field: "enabled", old: true, new: false }]);
+const DESCRIBED = () =>
+  drifted("described", [
+    { field: "description", old: "as the program says", new: "edited in the dashboard" },
+  ]);
+const ROTATED = () => ({
+  ...ref("rotated"),
+  fields: [],
+  version: { old: 1, new: 2 },
+  possibleCredentialChange: true,
+  note: "possible credential change (version 1 → 2)",
+});
+
+function expectedReport(over: Record<string, unknown>) {
+  return {
+    stack: "test",
+    clean: false,
+    failed: false,
+    checked: RESOURCES.length,
+    drifted: [],
+    deleted: [],
+    unreadable: [],
+    remediation: "pulumi up --refresh --stack test",
+    ...over,
+  };
+}
+
+beforeAll(async () => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  port = await freePort();
+  // Persisted, so the emulator can be stopped (API unreachable) and started again with its data.
+  dataFile = path.join(mkdtempSync(path.join(os.tmpdir(), "drift-emulator-")), "data.json");
+  p = await engineProject("drift", { port, dataFile });
+  await p.setResources(RESOURCES);
+  await p.stack.up({ onOutput: () => undefined });
+  const outputs = await p.stack.outputs();
+  ids = Object.fromEntries(RESOURCES.map((r) => [r.name, String(outputs[r.name]!.value.id)]));
+});
+
+afterAll(async () => {
+  await p?.close();
+  await restarted?.stop();
+});
+
+test("reports no drift right after up: exit 0", async () => {
+  const { code, report } = await driftJson();
+  expect(report).toEqual(expectedReport({ clean: true }));
+  expect(code).toBe(0);
+});
+
+test("reports a connection renamed out of band: exit 2", async () => {
+  await adminEdit(p.emulator, `pictory/aws/${ids.renamed}`, { name: "renamed-in-the-dashboard" });
+  const { code, report } = await driftJson();
+  expect(report).toEqual(expectedReport({ drifted: [RENAMED()] }));
+  expect(code).toBe(2);
+});
+
+test("reports a connection disabled out of band", async () => {
+  await adminEdit(p.emulator, `pictory/aws/${ids.disabled}`, { enabled: false });
+  const { code, report } = await driftJson();
+  expect(report).toEqual(expectedReport({ drifted: [DISABLED(), RENAMED()] }));
+  expect(code).toBe(2);
+});
+
+test("reports a description edited out of band", async () => {
+  await adminEdit(p.emulator, `pictory/aws/${ids.described}`, {
+    description: "edited in the dashboard",
+  });
+  const { code, report } = await driftJson();
+  expect(report).toEqual(expectedReport({ drifted: [DESCRIBED(), DISABLED(), RENAMED()] }));
+  expect(code).toBe(2);
+});
+
+test("reports a connection deleted out of band under deleted", async () => {
+  await adminEdit(p.emulator, `pictory/vimeo/${ids.gone}`, null);
+  const { code, report } = await driftJson();
+  expect(report).toEqual(
+    expectedReport({ drifted: [DESCRIBED(), DISABLED(), RENAMED()], deleted: [ref("gone")] }),
+  );
+  expect(code).toBe(2);
+});
+
+test("reports a credential rotated out of band, visible only as a version bump", async () => {
+  await adminEdit(p.emulator, `pictory/vimeo/${ids.rotated}`, { clientSecret: ROTATED_SECRET });
+  const { code, report } = await driftJson();
+  expect(report).toEqual(
+    expectedReport({
+      drifted: [DESCRIBED(), DISABLED(), RENAMED(), ROTATED()],
+      deleted: [ref("gone")],
+    }),
+  );
+  expect(code).toBe(2);
+});
+
+test("renders the same drift as a Markdown table for a job summary, secrets nowhere", async () => {
+  const run = await runDrift("--markdown");
+  expect(run.code).toBe(2);
+  for (const s of SECRETS) expect(run.stdout + run.stderr).not.toContain(s);
+  expect(run.stdout).toContain("### Connection drift: stack `test`");
+  expect(run.stdout).toContain(
+    "**Drift found**: 4 drifted, 1 deleted out of band (6 connections checked).",
+  );
+  for (const row of [
+    '| renamed | pictory:AwsConnection | name | "e2e-drift-renamed" | "renamed-in-the-dashboard" |',
+    "| disabled | pictory:AwsConnection | enabled | true | false |",
+    '| described | pictory:AwsConnection | description | "as the program says" | "edited in the dashboard" |',
+    `| gone | pictory:VimeoConnection | deleted out of band | ID ${ids.gone} | (none) |`,
+    "| rotated | pictory:VimeoConnection | possible credential change (version 1 → 2) | version 1 | version 2 |",
+  ])
+    expect(run.stdout).toContain(row);
+  expect(run.stdout).toContain("Converge with `pulumi up --refresh --stack test`.");
+});
+
+test("fails the check with exit 1 when the API is unreachable, never reporting no drift", async () => {
+  await p.emulator.stop();
+  try {
+    const { code, report } = await driftJson();
+    expect(code).toBe(1);
+    expect(report).toMatchObject({
+      clean: false,
+      failed: true,
+      error: "6 connections could not be read",
+      drifted: [],
+      deleted: [],
+    });
+    const unreadable = report.unreadable as { resource: string; error: string }[];
+    expect(unreadable.map((u) => u.resource).sort()).toEqual(RESOURCES.map((r) => r.name).sort());
+    for (const u of unreadable)
+      expect(u.error).toMatch(/ECONNREFUSED.*check that the API is reachable/);
+
+    const text = await runDrift();
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(
+      'Drift report for stack "test": the check failed: 6 connections could not be read',
+    );
+    expect(text.stdout).toContain('This is not a "no drift" result');
+    expect(text.stdout).not.toContain(": no drift");
+  } finally {
+    restarted = await startEmulator({ port, dataFile });
+  }
+});
+
+test("converges with the command the report names, and reports clean afterwards", async () => {
+  await p.stack.up({ refresh: true, onOutput: () => undefined });
+  const { code, report } = await driftJson();
+  expect(report).toEqual(expectedReport({ clean: true }));
+  expect(code).toBe(0);
+  const state = await emulatorState(restarted!);
+  const byName = Object.fromEntries(state.pictory.aws.map((c) => [c.name, c]));
+  expect(byName["e2e-drift-renamed"]).toBeDefined();
+  expect(byName["e2e-drift-disabled"]).toMatchObject({ enabled: true });
+  expect(byName["e2e-drift-described"]).toMatchObject({ description: "as the program says" });
+  expect(state.pictory.vimeo.map((c) => c.name).sort()).toEqual([
+    "e2e-drift-gone",
+    "e2e-drift-rotated",
+  ]);
+});
+
+// Refresh drops write-only secrets once the version moved out of band, so `up --refresh` re-sends
+// the program's values: the emulator's fingerprint is the program's secret again.
+test("up --refresh re-sends the program's write-only secrets after an out-of-band credential change", async () => {
+  const state = await emulatorState(restarted!);
+  const rotated = state.pictory.vimeo.find((c) => c.name === "e2e-drift-rotated")!;
+  const sha256 = createHash("sha256").update(VIMEO_SECRET, "utf8").digest("hex");
+  expect(rotated.clientSecret).toEqual({ sha256 });
+});

@@ -1,0 +1,248 @@
+import { execFileSync, spawn } from "node:child_process";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import * as path from "node:path";
+import * as ts from "typescript";
+import { RunningEmulator, startEmulator } from "../../emulator";
+import { localEnv } from "../../scripts/workspace";
+import { adminEdit, emulatorState } from "./harness";
+
+// examples/gitops as CI runs it: the workflow's steps call examples/gitops/pipeline.sh, and this
+// file runs that script, step by step, against the emulator with a local file backend and a
+// passphrase, with the environment the workflow sets from CI secrets. If the workflow stops
+// calling these commands, or the commands stop working, this fails: the example cannot rot.
+jest.setTimeout(300_000);
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const EXAMPLE = path.join(ROOT, "examples", "gitops");
+const WORKFLOW = path.join(EXAMPLE, ".github", "workflows", "connections.yml");
+const PASSWORD_LIKE = ["pictai_emulator_key", "apinizer_emulator_token"];
+
+let emulator: RunningEmulator;
+let dir: string;
+let env: Record<string, string>;
+let step = 0;
+
+interface StepRun {
+  readonly code: number | null;
+  readonly output: string;
+  /** What the step wrote to $GITHUB_STEP_SUMMARY. */
+  readonly summary: string;
+}
+
+/** One workflow step: `./pipeline.sh <command>` with a fresh step summary file, as on GitHub. */
+function pipeline(command: string): Promise<StepRun> {
+  const summaryFile = path.join(dir, `.summary-${++step}-${command}.md`);
+  writeFileSync(summaryFile, "");
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [path.join(dir, "pipeline.sh"), command], {
+      cwd: dir,
+      env: { ...env, GITHUB_STEP_SUMMARY: summaryFile },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      resolve({ code, output, summary: readFileSync(summaryFile, "utf8") }),
+    );
+  });
+}
+
+function expectExit(run: StepRun, code: number): void {
+  if (run.code !== code) throw new Error(`expected exit ${code}, got ${run.code}:\n${run.output}`);
+  for (const secret of PASSWORD_LIKE) expect(run.output + run.summary).not.toContain(secret);
+}
+
+/**
+ * Just enough YAML for a workflow: top-level `on`/`env` keys and, per job, its `if` and the `run`
+ * commands of its steps, in order. Enough to pin the example; not a YAML parser.
+ */
+function parseWorkflow(text: string): {
+  on: string[];
+  env: Record<string, string>;
+  jobs: Record<string, { if: string; runs: string[] }>;
+} {
+  const on: string[] = [];
+  const env: Record<string, string> = {};
+  const jobs: Record<string, { if: string; runs: string[] }> = {};
+  let section = "";
+  let job: { if: string; runs: string[] } | undefined;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/\s+#.*$/, "");
+    if (/^\S/.test(line)) {
+      section = line.replace(/:.*$/, "");
+      continue;
+    }
+    const entry = /^ {2}([\w-]+):\s*(.*)$/.exec(line);
+    if (entry) {
+      if (section === "on") on.push(entry[1]!);
+      if (section === "env") env[entry[1]!] = entry[2]!;
+      if (section === "jobs") jobs[entry[1]!] = job = { if: "", runs: [] };
+      continue;
+    }
+    if (section !== "jobs" || !job) continue;
+    const cond = /^ {4}if:\s*(.+)$/.exec(line);
+    if (cond) job.if = cond[1]!;
+    const run = /^\s+(?:- )?run:\s*(.+)$/.exec(line);
+    if (run) job.runs.push(run[1]!.trim());
+  }
+  return { on, env, jobs };
+}
+
+/** The example's program type-checks against the package's own types (it is not in tsconfig). */
+function typeErrors(file: string): string[] {
+  const configFile = ts.readConfigFile(path.join(ROOT, "tsconfig.json"), ts.sys.readFile);
+  const { options } = ts.parseJsonConfigFileContent(configFile.config, ts.sys, ROOT);
+  const program = ts.createProgram([file], { ...options, noEmit: true, types: ["node"] });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+}
+
+beforeAll(async () => {
+  const tarball = process.env.E2E_TARBALL;
+  if (!tarball) throw new Error("E2E_TARBALL is not set: run through jest (test/global-setup.ts)");
+  // Under the repository, so @pulumi/pulumi resolves from its node_modules (as in harness.ts).
+  const base = path.join(ROOT, ".e2e-work", "projects");
+  mkdirSync(base, { recursive: true });
+  dir = mkdtempSync(path.join(base, "gitops-"));
+  for (const file of ["Pulumi.yaml", "package.json", "pipeline.sh"])
+    copyFileSync(path.join(EXAMPLE, file), path.join(dir, file));
+  chmodSync(path.join(dir, "pipeline.sh"), 0o755);
+  // The program is the example's index.ts, transpiled here with the repository's TypeScript
+  // (plain JS in the copy), so the test does not depend on how the locally built v3.68 language
+  // host (README "The Pulumi CLI") handles TypeScript; in CI Pulumi runs index.ts as it is. The
+  // type check is a test of its own below.
+  const source = readFileSync(path.join(EXAMPLE, "index.ts"), "utf8");
+  const js = ts.transpileModule(source, {
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+    },
+  }).outputText;
+  writeFileSync(path.join(dir, "index.js"), js);
+  // `npm ci` in CI; here the packed package, extracted as harness.ts does, plus the bin link npm makes.
+  const pkgDir = path.join(dir, "node_modules", "pulumi-connections");
+  mkdirSync(pkgDir, { recursive: true });
+  execFileSync("tar", ["-xzf", tarball, "-C", pkgDir, "--strip-components=1"]);
+  mkdirSync(path.join(dir, "node_modules", ".bin"), { recursive: true });
+  chmodSync(path.join(pkgDir, "dist", "cli", "main.js"), 0o755);
+  symlinkSync(
+    "../pulumi-connections/dist/cli/main.js",
+    path.join(dir, "node_modules", ".bin", "pulumi-connections"),
+  );
+
+  emulator = await startEmulator();
+  const stateDir = path.join(dir, ".state");
+  mkdirSync(path.join(stateDir, "backend"), { recursive: true });
+  mkdirSync(path.join(stateDir, "home"), { recursive: true });
+  // What the workflow's `env:` provides from CI secrets, pointed at the emulator and a file backend.
+  env = {
+    ...(process.env as Record<string, string>),
+    ...localEnv(stateDir),
+    PULUMI_STACK: "prod",
+    PICTORY_API_KEY: "pictai_emulator_key",
+    PICTORY_BASE_URL: `${emulator.url}/pictoryapis`,
+    APINIZER_TOKEN: "apinizer_emulator_token",
+    APINIZER_BASE_URL: `${emulator.url}/apiops`,
+    CONNECTIONS_RETRY_BASE_MS: "50",
+  };
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+test("the workflow's jobs call pipeline.sh preview, up and drift on the right events", () => {
+  const wf = parseWorkflow(readFileSync(WORKFLOW, "utf8"));
+  expect(wf.on).toEqual(["pull_request", "push", "schedule", "workflow_dispatch"]);
+  for (const name of [
+    "PULUMI_BACKEND_URL",
+    "PULUMI_CONFIG_PASSPHRASE",
+    "PICTORY_API_KEY",
+    "APINIZER_TOKEN",
+    "APINIZER_BASE_URL",
+  ])
+    expect(wf.env[name]).toBe(`\${{ secrets.${name} }}`);
+  expect(wf.jobs).toEqual({
+    preview: {
+      if: "github.event_name == 'pull_request'",
+      runs: ["npm ci", "./pipeline.sh preview"],
+    },
+    up: {
+      if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
+      runs: ["npm ci", "./pipeline.sh up"],
+    },
+    drift: {
+      if: "github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'",
+      runs: ["npm ci", "./pipeline.sh drift"],
+    },
+  });
+});
+
+test("the example program type-checks", () => {
+  expect(typeErrors(path.join(EXAMPLE, "index.ts"))).toEqual([]);
+});
+
+test("preview (pull request) plans the connections and posts the plan as the job summary", async () => {
+  const run = await pipeline("preview");
+  expectExit(run, 0);
+  expect(run.summary).toContain("### pulumi preview: stack `prod`");
+  expect(run.summary).toMatch(/\+ 3 to create/);
+  expect(run.summary).toContain("pulumi-nodejs:dynamic/pictory:AwsConnection");
+  const state = await emulatorState(emulator);
+  expect(state.pictory.aws).toEqual([]);
+});
+
+test("up (main) creates the connections", async () => {
+  const run = await pipeline("up");
+  expectExit(run, 0);
+  expect(run.summary).toContain("### pulumi up: stack `prod`");
+  const state = await emulatorState(emulator);
+  expect(state.pictory.aws).toEqual([
+    expect.objectContaining({ name: "gitops-media", description: "raw footage, managed from Git" }),
+  ]);
+  expect(state.apinizer.default).toEqual([
+    expect.objectContaining({ name: "gitops-deploy-hooks", type: "webhook" }),
+  ]);
+});
+
+test("drift (nightly) reports no drift with exit 0", async () => {
+  const run = await pipeline("drift");
+  expectExit(run, 0);
+  expect(run.summary).toContain("### Connection drift: stack `prod`");
+  expect(run.summary).toContain("**No drift**: 2 connections checked.");
+});
+
+test("drift reports an out-of-band edit with exit 2, naming the field and the fix", async () => {
+  const media = (await emulatorState(emulator)).pictory.aws[0]!;
+  await adminEdit(emulator, `pictory/aws/${String(media.connectionId)}`, {
+    description: "edited in the dashboard",
+  });
+  const run = await pipeline("drift");
+  expectExit(run, 2);
+  expect(run.summary).toContain(
+    '| media | pictory:AwsConnection | description | "raw footage, managed from Git" | "edited in the dashboard" |',
+  );
+  expect(run.summary).toContain("Converge with `pulumi up --refresh --stack prod`.");
+  expect(run.output).toContain("**Drift found**");
+});
+
+test("up converges the drift, and the next drift check is clean", async () => {
+  expectExit(await pipeline("up"), 0);
+  const media = (await emulatorState(emulator)).pictory.aws[0]!;
+  expect(media.description).toBe("raw footage, managed from Git");
+  const run = await pipeline("drift");
+  expectExit(run, 0);
+  expect(run.summary).toContain("**No drift**");
+});

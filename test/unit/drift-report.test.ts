@@ -1,0 +1,436 @@
+import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
+import { buildReport, DriftReport, exitCodeOf, summarizeFailure } from "../../cli/drift-report";
+import {
+  escapeMarkdown,
+  render,
+  renderJson,
+  renderMarkdown,
+  renderText,
+} from "../../cli/drift-render";
+import { parseDriftArgs } from "../../cli/drift";
+
+// Synthetic engine events shaped like those `pulumi refresh --preview-only` emits (captured from
+// the real CLI 3.259): refresh steps carry no `diffs`, so the report compares old and new inputs.
+
+const SIG = "4dabf18193072939515e22adb298388d";
+/** A secret as the engine shows it in events: the value is already replaced by "[secret]". */
+const masked = { [SIG]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "[secret]" };
+const PLAINTEXT = "hunter2-plaintext-secret";
+
+const AWS = "pulumi-nodejs:dynamic/pictory:AwsConnection";
+const VIMEO = "pulumi-nodejs:dynamic/pictory:VimeoConnection";
+const APINIZER = "pulumi-nodejs:dynamic/apinizer:Connection";
+const urnOf = (type: string, name: string) => `urn:pulumi:test::proj::${type}::${name}`;
+
+type Bag = Record<string, unknown>;
+interface Side {
+  readonly id: string;
+  readonly inputs: Bag;
+  readonly outputs?: Bag;
+}
+
+let seq = 0;
+function event(body: Partial<EngineEvent>): EngineEvent {
+  return { sequence: seq++, timestamp: 0, ...body } as EngineEvent;
+}
+
+function state(type: string, name: string, side: Side) {
+  return {
+    type,
+    urn: urnOf(type, name),
+    id: side.id,
+    parent: "",
+    provider: "",
+    inputs: { __provider: "exports.handler = ...", ...side.inputs },
+    outputs: { __provider: "exports.handler = ...", ...side.inputs, ...(side.outputs ?? {}) },
+  };
+}
+
+/** The pre and outputs events of one resource's refresh step. */
+function step(type: string, name: string, op: OpType, old: Side, now: Side | null): EngineEvent[] {
+  const metadata = {
+    op,
+    urn: urnOf(type, name),
+    type,
+    old: state(type, name, old),
+    ...(now ? { new: state(type, name, now) } : {}),
+    provider: "",
+  };
+  return [
+    event({ resourcePreEvent: { metadata: { ...metadata, op: "refresh" } } }),
+    event({ resOutputsEvent: { metadata } }),
+  ];
+}
+
+const stackStep = (): EngineEvent[] => {
+  const type = "pulumi:pulumi:Stack";
+  const side = { id: "", inputs: {} };
+  return step(type, "proj-test", "same", side, side);
+};
+
+const awsInputs = {
+  name: "media",
+  awsAccountId: "123456789012",
+  awsRegion: "us-east-2",
+  description: "raw",
+};
+const vimeoInputs = {
+  name: "marketing",
+  clientIdentifier: "cid",
+  clientSecret: masked,
+  accessToken: masked,
+};
+
+function allFormats(report: DriftReport): string[] {
+  return [renderText(report), renderMarkdown(report), renderJson(report)];
+}
+
+describe("buildReport", () => {
+  it("reports a stack whose connections all read back unchanged as clean, exit 0", () => {
+    const events = [
+      ...stackStep(),
+      ...step(
+        AWS,
+        "media",
+        "same",
+        { id: "a1", inputs: awsInputs, outputs: { version: 1 } },
+        {
+          id: "a1",
+          inputs: awsInputs,
+          outputs: { version: 1 },
+        },
+      ),
+      ...step(
+        VIMEO,
+        "mkt",
+        "same",
+        { id: "v1", inputs: vimeoInputs, outputs: { version: 3 } },
+        {
+          id: "v1",
+          inputs: vimeoInputs,
+          outputs: { version: 3 },
+        },
+      ),
+    ];
+    const report = buildReport("test", events);
+    expect(report).toEqual({
+      stack: "test",
+      clean: true,
+      failed: false,
+      checked: 2,
+      drifted: [],
+      deleted: [],
+      unreadable: [],
+      remediation: "pulumi up --refresh --stack test",
+    });
+    expect(exitCodeOf(report)).toBe(0);
+    expect(renderText(report)).toContain('stack "test": no drift');
+    expect(renderMarkdown(report)).toContain("**No drift**: 2 connections checked.");
+  });
+
+  it("lists each changed field old → new, counting an unset field as its API default", () => {
+    const events = step(
+      AWS,
+      "media",
+      "update",
+      { id: "a1", inputs: awsInputs, outputs: { version: 1 } },
+      {
+        id: "a1",
+        inputs: { ...awsInputs, name: "renamed", enabled: false, description: undefined },
+        outputs: { version: 2, updatedDate: "2026-01-01T00:00:00Z" },
+      },
+    );
+    const report = buildReport("test", events);
+    expect(report.clean).toBe(false);
+    expect(report.drifted).toEqual([
+      {
+        resource: "media",
+        type: "pictory:AwsConnection",
+        urn: urnOf(AWS, "media"),
+        id: "a1",
+        name: "media",
+        fields: [
+          { field: "description", old: "raw", new: null },
+          { field: "enabled", old: true, new: false },
+          { field: "name", old: "media", new: "renamed" },
+        ],
+        version: { old: 1, new: 2 },
+        possibleCredentialChange: false,
+      },
+    ]);
+    expect(exitCodeOf(report)).toBe(2);
+    const text = renderText(report);
+    expect(text).toMatch(/media\s+pictory:AwsConnection\s+name\s+"media"\s+"renamed"/);
+    expect(text).toMatch(/enabled\s+true\s+false/);
+    expect(text).toMatch(/description\s+"raw"\s+\(unset\)/);
+    expect(text).toContain("To converge: pulumi up --refresh --stack test");
+    const md = renderMarkdown(report);
+    expect(md).toContain('| media | pictory:AwsConnection | name | "media" | "renamed" |');
+    expect(md).toContain("Converge with `pulumi up --refresh --stack test`.");
+  });
+
+  it("reports a connection deleted out of band under deleted, not drifted", () => {
+    const events = step(
+      VIMEO,
+      "mkt",
+      "delete",
+      { id: "v1", inputs: vimeoInputs, outputs: { version: 1 } },
+      null,
+    );
+    const report = buildReport("test", events);
+    expect(report.drifted).toEqual([]);
+    expect(report.deleted).toEqual([
+      {
+        resource: "mkt",
+        type: "pictory:VimeoConnection",
+        urn: urnOf(VIMEO, "mkt"),
+        id: "v1",
+        name: "marketing",
+      },
+    ]);
+    expect(exitCodeOf(report)).toBe(2);
+    expect(renderText(report)).toMatch(
+      /mkt\s+pictory:VimeoConnection\s+deleted out of band\s+ID v1/,
+    );
+  });
+
+  it("fails the check, exit 1, when a connection could not be read, naming the error", () => {
+    const events = [
+      ...step(
+        AWS,
+        "media",
+        "same",
+        { id: "a1", inputs: awsInputs },
+        { id: "a1", inputs: awsInputs },
+      ),
+      event({
+        resourcePreEvent: step(VIMEO, "mkt", "same", { id: "v1", inputs: vimeoInputs }, null)[0]!
+          .resourcePreEvent!,
+      }),
+      event({
+        diagnosticEvent: {
+          urn: urnOf(VIMEO, "mkt"),
+          prefix: "error: ",
+          message:
+            "Preview failed: GET /v1/vimeo-connections/v1 failed (ECONNREFUSED): check that the API is reachable from here, then run the command again\n",
+          color: "never",
+          severity: "error",
+        },
+      }),
+      event({
+        diagnosticEvent: {
+          prefix: "error: ",
+          message: "preview failed\n",
+          color: "never",
+          severity: "error",
+        },
+      }),
+    ];
+    const report = buildReport("test", events, "preview failed somewhere");
+    expect(report.clean).toBe(false);
+    expect(report.failed).toBe(true);
+    expect(report.error).toBe("1 connection could not be read");
+    expect(report.unreadable).toEqual([
+      {
+        resource: "mkt",
+        type: "pictory:VimeoConnection",
+        urn: urnOf(VIMEO, "mkt"),
+        id: "v1",
+        name: "marketing",
+        error:
+          "GET /v1/vimeo-connections/v1 failed (ECONNREFUSED): check that the API is reachable from here, then run the command again",
+      },
+    ]);
+    expect(exitCodeOf(report)).toBe(1);
+    for (const out of allFormats(report)) expect(out).not.toMatch(/no drift\b(?!" result)/i);
+    expect(renderText(report)).toContain("the check failed: 1 connection could not be read");
+    expect(renderMarkdown(report)).toContain("**The drift check failed**");
+  });
+
+  it("fails the check, exit 1, when the preview failed before reading anything", () => {
+    const report = buildReport("test", [], "no stack named 'test' found");
+    expect(report).toMatchObject({
+      clean: false,
+      failed: true,
+      error: "no stack named 'test' found",
+      checked: 0,
+    });
+    expect(exitCodeOf(report)).toBe(1);
+    expect(renderText(report)).not.toContain(": no drift");
+  });
+
+  it("reports a version-only change on a Vimeo connection as a possible credential change", () => {
+    const events = step(
+      VIMEO,
+      "mkt",
+      "same",
+      { id: "v1", inputs: vimeoInputs, outputs: { version: 1 } },
+      {
+        id: "v1",
+        inputs: vimeoInputs,
+        outputs: { version: 2, updatedDate: "2026-01-02T00:00:00Z" },
+      },
+    );
+    const report = buildReport("test", events);
+    expect(report.drifted).toEqual([
+      expect.objectContaining({
+        resource: "mkt",
+        fields: [],
+        version: { old: 1, new: 2 },
+        possibleCredentialChange: true,
+        note: "possible credential change (version 1 → 2)",
+      }),
+    ]);
+    expect(exitCodeOf(report)).toBe(2);
+    expect(renderText(report)).toMatch(
+      /mkt\s+pictory:VimeoConnection\s+possible credential change \(version 1 → 2\)\s+version 1\s+version 2/,
+    );
+    expect(renderMarkdown(report)).toContain("possible credential change (version 1 → 2)");
+  });
+
+  it("does not report a version-only change on a kind without write-only fields", () => {
+    const events = step(
+      AWS,
+      "media",
+      "same",
+      { id: "a1", inputs: awsInputs, outputs: { version: 1 } },
+      { id: "a1", inputs: awsInputs, outputs: { version: 2 } },
+    );
+    expect(buildReport("test", events).clean).toBe(true);
+  });
+
+  it("masks secrets in all three renderings, even a declared secret the engine left in plain text", () => {
+    const mail = {
+      projectName: "demo",
+      name: "alerts",
+      type: "email",
+      host: "smtp.example.com",
+      auth: true,
+      username: "bot",
+    };
+    const events = step(
+      APINIZER,
+      "alerts",
+      "update",
+      { id: "demo/alerts", inputs: { ...mail, password: PLAINTEXT } },
+      {
+        id: "demo/alerts",
+        inputs: { ...mail, host: "other.example.com", password: `${PLAINTEXT}-2` },
+      },
+    );
+    const report = buildReport("test", events);
+    expect(report.drifted[0]!.fields).toEqual([
+      { field: "host", old: "smtp.example.com", new: "other.example.com" },
+      { field: "password", old: "[secret]", new: "[secret]" },
+    ]);
+    for (const out of allFormats(report)) {
+      expect(out).not.toContain(PLAINTEXT);
+      expect(out).toContain("[secret]");
+    }
+    // An engine-masked secret that differs only in its (masked) value cannot be compared.
+    const secretOnly = step(
+      VIMEO,
+      "mkt",
+      "same",
+      { id: "v1", inputs: vimeoInputs, outputs: { version: 1 } },
+      {
+        id: "v1",
+        inputs: { ...vimeoInputs, clientSecret: { ...masked } },
+        outputs: { version: 1 },
+      },
+    );
+    expect(buildReport("test", secretOnly).clean).toBe(true);
+  });
+
+  it("reports a change the engine saw only in a masked secret without showing any value", () => {
+    const mail = { projectName: "demo", name: "alerts", type: "email", host: "smtp.example.com" };
+    const events = step(
+      APINIZER,
+      "alerts",
+      "update",
+      { id: "demo/alerts", inputs: { ...mail, password: masked } },
+      { id: "demo/alerts", inputs: { ...mail, password: { ...masked } } },
+    );
+    const report = buildReport("test", events);
+    expect(report.drifted).toEqual([
+      expect.objectContaining({
+        resource: "alerts",
+        fields: [],
+        possibleCredentialChange: false,
+        note: "changed in a secret or another property the report cannot show",
+      }),
+    ]);
+    expect(exitCodeOf(report)).toBe(2);
+  });
+
+  it("ignores resources that are not connections and provider-local inputs", () => {
+    const events = [
+      ...stackStep(),
+      ...step(
+        AWS,
+        "media",
+        "same",
+        { id: "a1", inputs: { ...awsInputs, onConflict: "fail" } },
+        { id: "a1", inputs: { ...awsInputs, onConflict: "overwrite" } },
+      ),
+    ];
+    expect(buildReport("test", events)).toMatchObject({ clean: true, checked: 1 });
+  });
+});
+
+describe("summarizeFailure", () => {
+  it("keeps the CLI's error lines and drops its generic summary", () => {
+    const error = new Error(
+      "code: -2\n stderr: Command failed with exit code 255: pulumi stack select\nerror: no stack named 'x' found\n",
+    );
+    expect(summarizeFailure(error)).toBe("no stack named 'x' found");
+    expect(summarizeFailure(new Error("error: preview failed\nsomething else"))).toBe(
+      "error: preview failed",
+    );
+  });
+});
+
+describe("renderers", () => {
+  it("prints one parseable JSON document with the documented keys", () => {
+    const report = buildReport("prod", []);
+    const parsed = JSON.parse(render(report, "json"));
+    expect(Object.keys(parsed)).toEqual([
+      "stack",
+      "clean",
+      "failed",
+      "checked",
+      "drifted",
+      "deleted",
+      "unreadable",
+      "remediation",
+    ]);
+  });
+
+  it("escapes Markdown in table cells so a value cannot break the table", () => {
+    expect(escapeMarkdown("a|b `c` <d>\nnext")).toBe("a\\|b \\`c\\` \\<d\\> next");
+  });
+});
+
+describe("parseDriftArgs", () => {
+  const dir = process.cwd(); // the repository root holds a Pulumi.yaml
+
+  it("reads the stack, the directory and the format", () => {
+    expect(parseDriftArgs(["--stack", "prod", "--markdown"], dir)).toEqual({
+      stack: "prod",
+      workDir: dir,
+      format: "markdown",
+    });
+    expect(parseDriftArgs(["--stack", "prod"], dir)).toMatchObject({ format: "text" });
+  });
+
+  it("rejects a missing stack, an unknown option, two formats and a folder without Pulumi.yaml", () => {
+    expect(parseDriftArgs([], dir)).toEqual({ usageError: expect.stringContaining("--stack") });
+    expect(parseDriftArgs(["--stack", "p", "--nope"], dir)).toHaveProperty("usageError");
+    expect(parseDriftArgs(["--stack", "p", "--json", "--markdown"], dir)).toHaveProperty(
+      "usageError",
+    );
+    expect(parseDriftArgs(["--stack", "p", "--cwd", "cli"], dir)).toEqual({
+      usageError: expect.stringContaining("no Pulumi.yaml"),
+    });
+  });
+});
