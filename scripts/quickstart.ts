@@ -6,7 +6,7 @@
 import { lstatSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { startEmulator } from "../emulator";
-import { localStack, REPO_ROOT } from "./workspace";
+import { emulatorConfig, localStack, REPO_ROOT } from "./workspace";
 
 const STEPS = 7;
 let step = 0;
@@ -52,10 +52,7 @@ async function main(): Promise<void> {
       stackName: "quickstart",
       stateDir,
       config: {
-        "pictory:apiKey": { value: "pictai_emulator_key", secret: true },
-        "pictory:baseUrl": { value: `${emulator.url}/pictoryapis` },
-        "apinizer:token": { value: "apinizer_emulator_token", secret: true },
-        "apinizer:baseUrl": { value: `${emulator.url}/apiops` },
+        ...emulatorConfig(emulator.url),
         vimeoClientSecret: { value: "quickstart-vimeo-secret", secret: true },
         vimeoAccessToken: { value: "quickstart-vimeo-token", secret: true },
         smtpPassword: { value: "quickstart-smtp-password", secret: true },

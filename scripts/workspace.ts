@@ -91,3 +91,15 @@ export async function localStack(opts: LocalStackOptions): Promise<Stack> {
   }
   return stack;
 }
+
+/** Stack config that points the provider at an emulator with its default credentials. */
+export function emulatorConfig(
+  emulatorUrl: string,
+): Record<string, { value: string; secret?: boolean }> {
+  return {
+    "pictory:apiKey": { value: "pictai_emulator_key", secret: true },
+    "pictory:baseUrl": { value: `${emulatorUrl}/pictoryapis` },
+    "apinizer:token": { value: "apinizer_emulator_token", secret: true },
+    "apinizer:baseUrl": { value: `${emulatorUrl}/apiops` },
+  };
+}

@@ -10,7 +10,7 @@ import {
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { RunningEmulator, startEmulator, EmulatorOptions } from "../../emulator";
-import { ensurePulumi, localEnv, localStack } from "../../scripts/workspace";
+import { emulatorConfig, ensurePulumi, localEnv, localStack } from "../../scripts/workspace";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -94,10 +94,7 @@ export async function engineProject(
     stackName: "test",
     stateDir,
     config: {
-      "pictory:apiKey": { value: "pictai_emulator_key", secret: true },
-      "pictory:baseUrl": { value: `${emulator.url}/pictoryapis` },
-      "apinizer:token": { value: "apinizer_emulator_token", secret: true },
-      "apinizer:baseUrl": { value: `${emulator.url}/apiops` },
+      ...emulatorConfig(emulator.url),
       "connections:retryBaseMs": { value: "50" },
       resources: { value: "[]" },
     },

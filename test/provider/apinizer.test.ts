@@ -4,9 +4,8 @@
  * deployment results (C.3), both envelopes and the documented errors (C.4).
  */
 import { fingerprint } from "../../emulator";
-import { ConnectionError } from "../../provider/core/errors";
 import { UNKNOWN } from "../../provider/core/fields";
-import { checkAndCreate, providerFixture, ProviderFixture } from "./fixture";
+import { checkAndCreate, expectCode, providerFixture, ProviderFixture } from "./fixture";
 
 const PASSWORD = "smtp-password-4321";
 const email = {
@@ -25,17 +24,6 @@ let fx: ProviderFixture;
 afterEach(async () => {
   await fx.close();
 });
-
-async function expectCode(p: Promise<unknown>, code: string): Promise<ConnectionError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(ConnectionError.isInstance(e)).toBe(true);
-    expect((e as ConnectionError).code).toBe(code);
-    return e as ConnectionError;
-  }
-  throw new Error(`expected an error with code ${code}`);
-}
 
 /** Paths of the API requests the emulator saw, most recent last. */
 function paths(count: number): string[] {

@@ -1,4 +1,5 @@
 import { RunningEmulator, startEmulator, EmulatorOptions } from "../../emulator";
+import { ConnectionError } from "../../provider/core/errors";
 import { KINDS } from "../../provider/registry";
 import { ProviderHooks, ProviderRuntime } from "../../provider/core/runtime";
 
@@ -73,4 +74,16 @@ export async function checkAndCreate(hooks: ProviderHooks, news: Record<string, 
     throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
   const created = await hooks.create(checked.inputs);
   return { inputs: checked.inputs, ...created };
+}
+
+/** Awaits a rejection and checks that it is a branded ConnectionError with the given code. */
+export async function expectCode(p: Promise<unknown>, code: string): Promise<ConnectionError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(ConnectionError.isInstance(e)).toBe(true);
+    expect((e as ConnectionError).code).toBe(code);
+    return e as ConnectionError;
+  }
+  throw new Error(`expected an error with code ${code}`);
 }

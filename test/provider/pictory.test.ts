@@ -1,5 +1,4 @@
-import { ConnectionError } from "../../provider/core/errors";
-import { checkAndCreate, providerFixture, ProviderFixture } from "./fixture";
+import { checkAndCreate, expectCode, providerFixture, ProviderFixture } from "./fixture";
 
 const SECRET = "vimeo-client-secret-1234";
 const TOKEN = "vimeo-access-token-5678";
@@ -23,17 +22,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fx.close();
 });
-
-async function expectCode(p: Promise<unknown>, code: string): Promise<ConnectionError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(ConnectionError.isInstance(e)).toBe(true);
-    expect((e as ConnectionError).code).toBe(code);
-    return e as ConnectionError;
-  }
-  throw new Error(`expected an error with code ${code}`);
-}
 
 describe("Pictory connections against the emulator", () => {
   it("creates with exactly one POST and reads back without drift with one GET", async () => {
