@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     heading("pulumi destroy: clean up");
     await stack.destroy({ onOutput });
     process.stdout.write(
-      `\nquickstart done: ${created} resources created, drift detected and converged\n`,
+      `\nquickstart done: ${created} resources created (the stack and its connections), drift detected and converged\n`,
     );
   } finally {
     await emulator.stop();
