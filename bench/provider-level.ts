@@ -3,6 +3,7 @@ import { KINDS } from "../provider/registry";
 import { ProviderHooks, ProviderRuntime } from "../provider/core/runtime";
 import { providerShim } from "../sdk/shim";
 import { emit, printTable, progress } from "./report";
+import { emulatorConfigValues } from "../scripts/workspace";
 
 /** The hooks whose request count has a goal: none for check and diff, one for the rest. */
 export const HOOK_GOALS: Readonly<Record<string, number>> = {
@@ -80,10 +81,7 @@ export async function measureProviderLevel(): Promise<ProviderLevelResult> {
   const emulator = await startEmulator();
   const runtime = new ProviderRuntime(KINDS);
   const config: Record<string, string> = {
-    "pictory:apiKey": "pictai_emulator_key",
-    "pictory:baseUrl": `${emulator.url}/pictoryapis`,
-    "apinizer:token": "apinizer_emulator_token",
-    "apinizer:baseUrl": `${emulator.url}/apiops`,
+    ...emulatorConfigValues(emulator.url),
   };
   runtime.settings.configure({ get: (k) => config[k] });
   const hooks: HookRequests[] = [];

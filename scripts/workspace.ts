@@ -103,3 +103,10 @@ export function emulatorConfig(
     "apinizer:baseUrl": { value: `${emulatorUrl}/apiops` },
   };
 }
+
+/** {@link emulatorConfig} as plain values, the way the provider's `configure` sees them. */
+export function emulatorConfigValues(emulatorUrl: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(emulatorConfig(emulatorUrl)).map(([k, v]) => [k, v.value]),
+  );
+}

@@ -153,36 +153,24 @@ export function wireBody(kind: ResourceKind, inputs: Props): Record<string, unkn
   return body;
 }
 
-/** Outputs: the desired inputs the API accepted, plus what the API computed. No `undefined` values. */
+/**
+ * Outputs: the desired inputs the API accepted, plus the kind's output properties: the previous
+ * values, overlaid by what the API computed now. No `undefined` values.
+ */
 export function outputsOf(
+  kind: ResourceKind,
   inputs: Props,
   remote: Remote,
   previous: Props = {},
 ): Record<string, unknown> {
+  const computed: Record<string, unknown> = {};
+  for (const k of kind.outputs) if (previous[k] !== undefined) computed[k] = previous[k];
+  Object.assign(computed, remote.computed);
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries({ ...pickComputed(previous, remote), ...inputs })) {
+  for (const [k, v] of Object.entries({ ...computed, ...inputs })) {
     if (!HOST_KEYS.has(k) && v !== undefined) out[k] = v;
   }
   return out;
-}
-
-function pickComputed(previous: Props, remote: Remote): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(previous))
-    if (k in remote.computed || isComputedKey(k)) out[k] = v;
-  for (const [k, v] of Object.entries(remote.computed)) if (v !== undefined) out[k] = v;
-  return out;
-}
-
-const COMPUTED_KEYS = new Set([
-  "connectionId",
-  "version",
-  "createdDate",
-  "updatedDate",
-  "deploymentResult",
-]);
-function isComputedKey(k: string): boolean {
-  return COMPUTED_KEYS.has(k);
 }
 
 /**
@@ -267,13 +255,13 @@ export async function create(
   const call = ops.call(inputs);
   if (inputs.adopt !== undefined && inputs.adopt !== false) {
     const remote = await adoptExisting(ops, call, inputs);
-    return settle(call, remote, remote.id, outputsOf(inputs, remote));
+    return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
   }
   const body = wireBody(kind, inputs);
   for (let attempt = 1; ; attempt++) {
     try {
       const remote = await kind.api.create(call, inputs, body);
-      return settle(call, remote, remote.id, outputsOf(inputs, remote));
+      return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
     } catch (e) {
       if (!isAmbiguous(e) || attempt >= 3) throw e;
       // The request may have been processed before the answer was lost (spec D: no idempotency key).
@@ -281,7 +269,7 @@ export async function create(
       if (found) {
         // Our own POST made it, with these values: only readable differences need a PUT.
         const remote = await converge(ops, call, inputs, found, false);
-        return { id: remote.id, outs: outputsOf(inputs, remote) };
+        return { id: remote.id, outs: outputsOf(kind, inputs, remote) };
       }
     }
   }
@@ -361,7 +349,7 @@ export async function update(
   const stateVersion = typeof olds.version === "number" ? olds.version : undefined;
   try {
     const remote = await kind.api.update(call, ref, body, stateVersion);
-    return settle(call, remote, id, outputsOf(news, remote, olds)).outs;
+    return settle(call, remote, id, outputsOf(kind, news, remote, olds)).outs;
   } catch (e) {
     if (!(e instanceof Error) || !ConnectionError.isInstance(e) || e.code !== "VERSION_CONFLICT")
       throw e;
@@ -383,7 +371,7 @@ export async function update(
       const version =
         typeof current.computed.version === "number" ? current.computed.version : undefined;
       const remote = await kind.api.update(call, ref, body, version);
-      return settle(call, remote, id, outputsOf(news, remote, olds)).outs;
+      return settle(call, remote, id, outputsOf(kind, news, remote, olds)).outs;
     } catch (e) {
       if (!ConnectionError.isInstance(e) || e.code !== "VERSION_CONFLICT") throw e;
       lastError = e;
@@ -421,7 +409,11 @@ export async function read(
       else delete computed[k];
     }
   }
-  return { id: remote.id || id, props: outputsOf(inputs, { ...remote, computed }, state), inputs };
+  return {
+    id: remote.id || id,
+    props: outputsOf(kind, inputs, { ...remote, computed }, state),
+    inputs,
+  };
 }
 
 /** `delete`: one DELETE; already gone is success. */

@@ -1,4 +1,4 @@
-import { emulatorState, engineProject, EngineProject, ResourceSpec } from "./harness";
+import { emulatorState, engineProject, EngineProject, failureOf, ResourceSpec } from "./harness";
 
 // Reliability under faults with the real engine. The sizes are smaller than the benchmark's so
 // that the suite stays within CI time on two cores; the fault rates are the ones users see.
@@ -68,11 +68,8 @@ test(`converges ${N} connections under 429/503 and dropped connections, without 
     seed: 7,
   });
   await p.setResources(fleet(N));
-  const first = await p.stack.up(quiet).then(
-    () => "ok",
-    (e: Error) => e.message,
-  );
-  if (first !== "ok") {
+  const first = await failureOf(p.stack.up(quiet));
+  if (first !== "") {
     // A create that kept failing may stop the first run; the documented answer is to run up again.
     p.emulator.setFaults({});
     await p.stack.up({ refresh: true, ...quiet });
@@ -107,10 +104,7 @@ test("a per-credential rate limit below the engine's parallelism does not fail a
 test("a concurrent writer fails only the affected updates by default, and overwrite converges", async () => {
   p.emulator.setFaults({ concurrentWriterRate: 0.3, seed: 11 });
   await p.setResources(fleet(N, "contended"));
-  const failure = await p.stack.up({ continueOnError: true, ...quiet }).then(
-    () => "",
-    (e: Error) => e.message,
-  );
+  const failure = await failureOf(p.stack.up({ continueOnError: true, ...quiet }));
   p.emulator.setFaults({});
   expect(failure).toContain("was changed outside this stack");
   const s = await emulatorState(p.emulator);
@@ -145,10 +139,7 @@ test("an unreachable API fails fast with a clear error and leaves state unchange
   const preview = await p.stack.preview(quiet);
   expect(preview.changeSummary.create ?? 0).toBe(0);
   const started = Date.now();
-  const failure = await p.stack.refresh(quiet).then(
-    () => "",
-    (e: Error) => e.message,
-  );
+  const failure = await failureOf(p.stack.refresh(quiet));
   p.emulator.setFaults({});
   expect(failure).toContain("check that the API is reachable from here");
   expect(Date.now() - started).toBeLessThan(120_000);

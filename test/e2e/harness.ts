@@ -182,3 +182,11 @@ export async function adminEdit(
   });
   if (!res.ok) throw new Error(`admin ${target}: ${res.status} ${await res.text()}`);
 }
+
+/** The error message of an operation expected to fail, or "" when it succeeded. */
+export function failureOf(operation: Promise<unknown>): Promise<string> {
+  return operation.then(
+    () => "",
+    (e: Error) => e.message,
+  );
+}

@@ -1,4 +1,11 @@
-import { adminEdit, emulatorState, engineProject, EngineProject, ResourceSpec } from "./harness";
+import {
+  adminEdit,
+  emulatorState,
+  engineProject,
+  EngineProject,
+  failureOf,
+  ResourceSpec,
+} from "./harness";
 
 // The real Pulumi CLI drives the packed package against the emulator. One project per file keeps
 // the sequence realistic: each step starts from the state the previous one left.
@@ -87,10 +94,7 @@ test("fails preview on invalid input, naming the field, without any request", as
     mail(),
     hook(),
   ]);
-  const failure = await p.stack.preview(quiet).then(
-    () => "",
-    (e: Error) => e.message,
-  );
+  const failure = await failureOf(p.stack.preview(quiet));
   expect(failure).toMatch(/name.*must match/);
   expect(failure).toMatch(/description.*at most 250/);
   expect(p.takeRequests()).toEqual([]);
@@ -179,10 +183,7 @@ test("fails a stale update with the documented message, then converges with onCo
     mail({ name: "e2e-alerts-renamed" }),
     hook({ type: "graylog", fullUrl: undefined, hostname: "logs.example.com" }),
   ]);
-  const failure = await p.stack.up(quiet).then(
-    () => "",
-    (e: Error) => e.message,
-  );
+  const failure = await failureOf(p.stack.up(quiet));
   expect(failure).toContain("was changed outside this stack");
   expect(failure).toContain("pulumi up --refresh");
   await p.setResources([

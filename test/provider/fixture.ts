@@ -2,6 +2,7 @@ import { RunningEmulator, startEmulator, EmulatorOptions } from "../../emulator"
 import { ConnectionError } from "../../provider/core/errors";
 import { KINDS } from "../../provider/registry";
 import { ProviderHooks, ProviderRuntime } from "../../provider/core/runtime";
+import { emulatorConfigValues } from "../../scripts/workspace";
 
 export interface ProviderFixture {
   readonly emulator: RunningEmulator;
@@ -30,10 +31,7 @@ export interface EmulatorState {
 export async function providerFixture(options: EmulatorOptions = {}): Promise<ProviderFixture> {
   const emulator = await startEmulator(options);
   const config: Record<string, string> = {
-    "pictory:apiKey": "pictai_emulator_key",
-    "pictory:baseUrl": `${emulator.url}/pictoryapis`,
-    "apinizer:token": "apinizer_emulator_token",
-    "apinizer:baseUrl": `${emulator.url}/apiops`,
+    ...emulatorConfigValues(emulator.url),
     // Fast retries keep fault tests short; the policy is the same.
     "connections:retryBaseMs": "10",
     "connections:retryMaxDelayMs": "1500",
