@@ -1,5 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { ConnectionApiError, ConnectionConflictError, ConnectionError } from "./errors";
+import {
+  ConnectionApiError,
+  ConnectionConflictError,
+  ConnectionError,
+  ConnectionNameConflictError,
+} from "./errors";
 import { containsUnknown, fieldSchema, FieldSpec, jsonEqual } from "./fields";
 import { ApiCall, fieldsFor, Props, Ref, Remote, ResourceKind } from "./kind";
 
@@ -263,6 +268,13 @@ export async function create(
       const remote = await kind.api.create(call, inputs, body);
       return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
     } catch (e) {
+      if (isNameConflict(e)) {
+        if (call.provider.onNameConflict !== "adopt") throw withNameConflictRecovery(e);
+        // Stack-wide adoption (connections:onNameConflict): typically a connection an interrupted
+        // `up` created whose answer never reached the state. Same path as `adopt: true`.
+        const remote = await adoptExisting(ops, call, inputs, e);
+        return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
+      }
       if (!isAmbiguous(e) || attempt >= 3) throw e;
       // The request may have been processed before the answer was lost (spec D: no idempotency key).
       const found = await kind.api.findByName(call, inputs);
@@ -275,6 +287,22 @@ export async function create(
   }
 }
 
+function isNameConflict(e: unknown): e is ConnectionError {
+  return ConnectionError.isInstance(e) && e.code === "NAME_CONFLICT";
+}
+
+/** The API's name conflict, plus how to recover when an interrupted `pulumi up` left the connection. */
+function withNameConflictRecovery(e: ConnectionError): ConnectionError {
+  return new ConnectionNameConflictError(
+    `${e.message}. If an interrupted \`pulumi up\` created it (it is in the API but not in the ` +
+      `state), run \`pulumi refresh --clear-pending-creates\`, then \`pulumi up\` with stack config ` +
+      `connections:onNameConflict set to "adopt" (or CONNECTIONS_ON_NAME_CONFLICT=adopt): ` +
+      `every create that meets an existing name then adopts that connection, and \`pulumi destroy\` ` +
+      `will delete it, so use it only where no one else's connections share these names`,
+    e.status,
+  );
+}
+
 /** An error after which we cannot know whether the API acted on the request. */
 function isAmbiguous(e: unknown): boolean {
   if (!ConnectionError.isInstance(e)) return false;
@@ -282,12 +310,23 @@ function isAmbiguous(e: unknown): boolean {
   return e.code === "API_ERROR" && (e.status ?? 0) >= 500;
 }
 
-async function adoptExisting(ops: Operations, call: ApiCall, inputs: Props): Promise<Remote> {
+/**
+ * Takes over an existing connection (by `adopt`'s ID, else by name). `conflict` is the create's
+ * name conflict when adoption comes from connections:onNameConflict; it is rethrown if the
+ * name cannot be found (e.g. deleted in between).
+ */
+async function adoptExisting(
+  ops: Operations,
+  call: ApiCall,
+  inputs: Props,
+  conflict?: ConnectionError,
+): Promise<Remote> {
   const { kind } = ops;
   const byId = typeof inputs.adopt === "string" ? inputs.adopt : undefined;
   const found = byId
     ? await kind.api.findById(call, inputs, byId)
     : await kind.api.findByName(call, inputs);
+  if (!found && conflict) throw conflict;
   if (!found) {
     const what = byId ? `ID ${JSON.stringify(byId)}` : `name ${JSON.stringify(inputs.name)}`;
     throw new ConnectionApiError(

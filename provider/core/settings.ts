@@ -20,6 +20,11 @@ export interface ProviderSettings {
   readonly http: HttpOptions;
   /** Default policy on a 409 version conflict; a resource's `onConflict` input overrides it. */
   readonly onConflict: "fail" | "overwrite";
+  /**
+   * What a create does when the API already has a connection with the name: fail (default), or
+   * adopt it as `adopt: true` would. For recovering from an interrupted `pulumi up`.
+   */
+  readonly onNameConflict: "fail" | "adopt";
   /** What a `deploymentResult.success: false` answer from Apinizer does. */
   readonly onDeploymentFailure: "warn" | "fail";
 }
@@ -117,23 +122,32 @@ export class SettingsStore {
       return n;
     };
     const d = DEFAULT_HTTP_OPTIONS;
-    const onConflict = this.lookup("connections:onConflict", "CONNECTIONS_ON_CONFLICT") ?? "fail";
-    const onDeploy =
-      this.lookup("connections:onDeploymentFailure", "CONNECTIONS_ON_DEPLOYMENT_FAILURE") ?? "warn";
-    if (onConflict !== "fail" && onConflict !== "overwrite") {
-      throw new ConnectionConfigError(
-        "CONFIG_INVALID",
-        `connections:onConflict must be "fail" or "overwrite", received ${JSON.stringify(onConflict)}`,
-      );
-    }
-    if (onDeploy !== "warn" && onDeploy !== "fail") {
-      throw new ConnectionConfigError(
-        "CONFIG_INVALID",
-        `connections:onDeploymentFailure must be "warn" or "fail", received ${JSON.stringify(onDeploy)}`,
-      );
-    }
+    const oneOf = <T extends string>(key: string, env: string, values: readonly [T, ...T[]]): T => {
+      const raw = this.lookup(key, env) ?? values[0];
+      if (!(values as readonly string[]).includes(raw)) {
+        throw new ConnectionConfigError(
+          "CONFIG_INVALID",
+          `${key} must be ${values.map((v) => JSON.stringify(v)).join(" or ")}, received ${JSON.stringify(raw)}; ` +
+            `fix it with \`pulumi config set ${key} ${values[0]}\``,
+        );
+      }
+      return raw as T;
+    };
+    const onConflict = oneOf("connections:onConflict", "CONNECTIONS_ON_CONFLICT", [
+      "fail",
+      "overwrite",
+    ]);
+    const onNameConflict = oneOf("connections:onNameConflict", "CONNECTIONS_ON_NAME_CONFLICT", [
+      "fail",
+      "adopt",
+    ]);
+    const onDeploy = oneOf("connections:onDeploymentFailure", "CONNECTIONS_ON_DEPLOYMENT_FAILURE", [
+      "warn",
+      "fail",
+    ]);
     return {
       onConflict,
+      onNameConflict,
       onDeploymentFailure: onDeploy,
       http: {
         connectTimeoutMs: num(

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import {
   mkdirSync,
   mkdtempSync,
@@ -54,13 +54,70 @@ export interface EngineProject {
   takeRequests(): string[];
   /** All bytes under the backend folder (state, history, backups). */
   stateBytes(): string;
+  /**
+   * Starts the Pulumi CLI in the project with the stack's environment (plus `env`), as a user's
+   * shell or a CI job would, in its own process group so that the group can be killed.
+   */
+  startPulumi(args: readonly string[], env?: Readonly<Record<string, string>>): PulumiProcess;
+  /** Runs the Pulumi CLI to completion; never throws on a non-zero exit. */
+  runPulumi(args: readonly string[], env?: Readonly<Record<string, string>>): Promise<PulumiResult>;
   /** `pulumi stack export` as a user runs it (secrets stay encrypted, unlike the Automation API's). */
-  exportStack(): { resources: { type: string; outputs?: Record<string, unknown> }[] } & Record<
-    string,
-    unknown
-  >;
+  exportStack(): {
+    resources: {
+      type: string;
+      inputs?: Record<string, unknown>;
+      outputs?: Record<string, unknown>;
+    }[];
+  } & Record<string, unknown>;
   close(): Promise<void>;
 }
+
+export interface PulumiResult {
+  /** Exit code; null when killed by a signal. */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** stdout and stderr, interleaved as they arrived. */
+  readonly output: string;
+}
+
+export interface PulumiProcess {
+  readonly child: ChildProcess;
+  /** Output so far. */
+  output(): string;
+  readonly done: Promise<PulumiResult>;
+}
+
+/** Collects an Automation API operation's stdout and stderr, for scanning. */
+export function captureOutput(): {
+  onOutput: (s: string) => void;
+  onError: (s: string) => void;
+  text(): string;
+} {
+  const chunks: string[] = [];
+  return {
+    onOutput: (s) => void chunks.push(s),
+    onError: (s) => void chunks.push(s),
+    text: () => chunks.join(""),
+  };
+}
+
+/** The needles found in any haystack, as "needle in where"; empty when none is. */
+export function leaks(
+  haystacks: Readonly<Record<string, string>>,
+  needles: readonly string[],
+): string[] {
+  const hits: string[] = [];
+  for (const needle of new Set(needles)) {
+    if (needle === "") continue;
+    for (const [where, text] of Object.entries(haystacks)) {
+      if (text.includes(needle)) hits.push(`${needle} in ${where}`);
+    }
+  }
+  return hits;
+}
+
+/** The credentials every engine test configures (scripts/workspace.ts emulatorConfig). */
+export const CREDENTIALS: readonly string[] = ["pictai_emulator_key", "apinizer_emulator_token"];
 
 /** A Pulumi project in a fresh folder with the packed package extracted into its node_modules. */
 export async function engineProject(
@@ -100,6 +157,25 @@ export async function engineProject(
     },
   });
   let seen = 0;
+  function startPulumi(
+    args: readonly string[],
+    env: Readonly<Record<string, string>> = {},
+  ): PulumiProcess {
+    const child = spawn(path.join(ensurePulumi(), "pulumi"), [...args, "--stack", "test"], {
+      cwd: dir,
+      env: { ...process.env, ...localEnv(stateDir, env) },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const chunks: string[] = [];
+    child.stdout!.setEncoding("utf8").on("data", (s: string) => chunks.push(s));
+    child.stderr!.setEncoding("utf8").on("data", (s: string) => chunks.push(s));
+    const done = new Promise<PulumiResult>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (code, signal) => resolve({ code, signal, output: chunks.join("") }));
+    });
+    return { child, output: () => chunks.join(""), done };
+  }
   return {
     dir,
     stateDir,
@@ -134,6 +210,10 @@ export async function engineProject(
     stateBytes() {
       return readTree(path.join(stateDir, "backend"));
     },
+    startPulumi,
+    runPulumi(args, env) {
+      return startPulumi(args, env).done;
+    },
     exportStack() {
       const out = execFileSync(
         path.join(ensurePulumi(), "pulumi"),
@@ -142,6 +222,8 @@ export async function engineProject(
           cwd: dir,
           env: { ...process.env, ...localEnv(stateDir) },
           encoding: "utf8",
+          // A few MB at 200 connections; the default 1 MB is too small.
+          maxBuffer: 256 * 1024 * 1024,
         },
       );
       return JSON.parse(out).deployment;
@@ -189,4 +271,58 @@ export function failureOf(operation: Promise<unknown>): Promise<string> {
     () => "",
     (e: Error) => e.message,
   );
+}
+
+export interface FleetOptions {
+  /** Connection names are `<prefix>-aws-<i>`, `<prefix>-vimeo-<i>`, `<prefix>-mail-<i>`. */
+  readonly prefix: string;
+  /** @default none */
+  readonly description?: string;
+  /** The secret value of one field of one resource (by Pulumi name). */
+  readonly secret: (resource: string, field: string) => string;
+}
+
+/** N connections spread over the three kinds, a third each; Vimeo and Apinizer ones carry secrets. */
+export function fleet(n: number, opts: FleetOptions): ResourceSpec[] {
+  const { prefix, description, secret } = opts;
+  return Array.from({ length: n }, (_, i): ResourceSpec => {
+    switch (i % 3) {
+      case 0:
+        return {
+          kind: "aws",
+          name: `aws${i}`,
+          args: {
+            name: `${prefix}-aws-${i}`,
+            awsAccountId: "123456789012",
+            awsRegion: "us-east-2",
+            description,
+          },
+        };
+      case 1:
+        return {
+          kind: "vimeo",
+          name: `vimeo${i}`,
+          args: { name: `${prefix}-vimeo-${i}`, clientIdentifier: `cid-${i}`, description },
+          secrets: {
+            clientSecret: secret(`vimeo${i}`, "clientSecret"),
+            accessToken: secret(`vimeo${i}`, "accessToken"),
+          },
+        };
+      default:
+        return {
+          kind: "apinizer",
+          name: `mail${i}`,
+          args: {
+            projectName: "demo",
+            name: `${prefix}-mail-${i}`,
+            type: "email",
+            host: "smtp.example.com",
+            auth: true,
+            username: `bot${i}`,
+            description,
+          },
+          secrets: { password: secret(`mail${i}`, "password") },
+        };
+    }
+  });
 }

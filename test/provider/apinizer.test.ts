@@ -293,8 +293,29 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     expect(fx.takeRequests()).toEqual(["POST 400"]);
     expect(err.message).toContain("adopt: true");
     expect(err.message).toContain("case-insensitive");
+    expect(err.message).toContain('connections:onNameConflict set to "adopt"');
     expect(err.message).not.toContain(PASSWORD);
     expect(await storedNames()).toEqual(["mailer"]);
+  });
+
+  /** One connection left in the project, with the program's host and password (by fingerprint). */
+  async function expectOnlyTheConvergedMailer(): Promise<void> {
+    const stored = (await fx.state()).apinizer.demo!;
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ host: "smtp.example.com", password: fingerprint(PASSWORD) });
+  }
+
+  it('adopts the same-named connection a create meets when connections:onNameConflict is "adopt", re-sending the password', async () => {
+    // Left by an interrupted `up`: in the API, not in the state; here with an older password.
+    await checkAndCreate(fx.apinizer, { ...email, host: "old.example.com", password: "old-pass" });
+    fx.takeRequests();
+    fx.config["connections:onNameConflict"] = "adopt";
+    const adopted = await checkAndCreate(fx.apinizer, email);
+    expect(fx.takeRequests()).toEqual(["POST 400", "GET 200", "PUT 200"]);
+    expect(paths(1)).toEqual([`PUT ${ITEM}/mailer/`]);
+    expect(adopted.id).toBe("demo/mailer");
+    expect(adopted.outs).toMatchObject({ host: "smtp.example.com", password: PASSWORD });
+    await expectOnlyTheConvergedMailer();
   });
 
   it("adopts an existing connection with one GET and no POST", async () => {
@@ -314,12 +335,7 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     expect(fx.takeRequests()).toEqual(["GET 200", "PUT 200"]);
     expect(paths(1)).toEqual([`PUT ${ITEM}/mailer/`]);
     expect(adopted.outs).toMatchObject({ host: "smtp.example.com", password: PASSWORD });
-    const stored = (await fx.state()).apinizer.demo!;
-    expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({
-      host: "smtp.example.com",
-      password: fingerprint(PASSWORD),
-    });
+    await expectOnlyTheConvergedMailer();
   });
 
   it("fails a create in an unknown project with NOT_FOUND saying to create it or fix projectName", async () => {
@@ -445,6 +461,16 @@ describe("Apinizer connections against the emulator (v2 envelope)", () => {
     const state = { ...email, projectName: "connections-team" };
     await expectCode(fx.apinizer.read("connections-team/mailer", state), "NOT_FOUND");
     await expectCode(fx.apinizer.delete("connections-team/mailer", state), "NOT_FOUND");
+  });
+
+  it("answers a create of an existing name as an upsert, so there is no conflict to adopt", async () => {
+    await checkAndCreate(fx.apinizer, { ...email, host: "old.example.com" });
+    fx.takeRequests();
+    const created = await checkAndCreate(fx.apinizer, email);
+    expect(fx.takeRequests()).toEqual(["POST 200"]);
+    expect(created.id).toBe("demo/mailer");
+    expect(await storedNames()).toEqual(["mailer"]);
+    expect((await fx.state()).apinizer.demo![0]).toMatchObject({ host: "smtp.example.com" });
   });
 
   it("rejects a rename onto a name that exists with NAME_CONFLICT", async () => {

@@ -147,8 +147,90 @@ describe("Pictory connections against the emulator", () => {
     await checkAndCreate(fx.vimeo, vimeo);
     const err = await expectCode(checkAndCreate(fx.vimeo, vimeo), "NAME_CONFLICT");
     expect(err.message).toContain("adopt: true");
+    // The recovery after an interrupted `pulumi up`, and why it is not the default.
+    expect(err.message).toContain("pulumi refresh --clear-pending-creates");
+    expect(err.message).toContain('connections:onNameConflict set to "adopt"');
+    expect(err.message).toContain("`pulumi destroy` will delete it");
     expect(err.message).not.toContain(SECRET);
     expect(err.message).not.toContain(TOKEN);
+    expect((await fx.state()).pictory.vimeo).toHaveLength(1);
+  });
+
+  describe("connections:onNameConflict", () => {
+    const sha256 = (s: string) =>
+      require("node:crypto").createHash("sha256").update(s, "utf8").digest("hex");
+    const savedEnv = process.env.CONNECTIONS_ON_NAME_CONFLICT;
+    afterEach(() => {
+      if (savedEnv === undefined) delete process.env.CONNECTIONS_ON_NAME_CONFLICT;
+      else process.env.CONNECTIONS_ON_NAME_CONFLICT = savedEnv;
+    });
+
+    it('"adopt" takes over a same-named connection after the POST conflicts: one PUT with the version and the write-only secrets', async () => {
+      // As an interrupted `up` leaves it: created by the API, unknown to the state; here with
+      // other secrets and a readable difference.
+      await checkAndCreate(fx.vimeo, {
+        ...vimeo,
+        clientSecret: "old-secret",
+        accessToken: "old-token",
+        description: "half-done",
+      });
+      fx.takeRequests();
+      fx.config["connections:onNameConflict"] = "adopt";
+      const adopted = await checkAndCreate(fx.vimeo, vimeo);
+      expect(fx.takeRequests()).toEqual(["POST 409", "GET 200", "PUT 200"]);
+      const stored = (await fx.state()).pictory.vimeo;
+      expect(stored).toHaveLength(1);
+      expect(adopted.id).toBe(stored[0]!.connectionId);
+      expect(adopted.outs).toMatchObject({ clientSecret: SECRET, accessToken: TOKEN, version: 2 });
+      expect(adopted.outs.adopt).toBeUndefined();
+      expect(stored[0]).toMatchObject({
+        version: 2,
+        clientSecret: { sha256: sha256(SECRET) },
+        accessToken: { sha256: sha256(TOKEN) },
+      });
+      expect(stored[0]!.description ?? "").toBe("");
+    });
+
+    it('"adopt" sends no PUT for a kind without write-only fields when nothing differs', async () => {
+      await checkAndCreate(fx.aws, aws);
+      fx.takeRequests();
+      fx.config["connections:onNameConflict"] = "adopt";
+      const adopted = await checkAndCreate(fx.aws, aws);
+      expect(fx.takeRequests()).toEqual(["POST 409", "GET 200"]);
+      expect(adopted.outs).toMatchObject({ ...aws, version: 1 });
+      expect((await fx.state()).pictory.aws).toHaveLength(1);
+    });
+
+    it('"adopt" refuses a same-named connection whose create-only fields differ, and changes nothing', async () => {
+      await checkAndCreate(fx.aws, { ...aws, awsAccountId: "999999999999" });
+      fx.takeRequests();
+      fx.config["connections:onNameConflict"] = "adopt";
+      const err = await expectCode(checkAndCreate(fx.aws, aws), "VALIDATION_FAILED");
+      expect(err.message).toContain("awsAccountId");
+      expect(fx.takeRequests()).toEqual(["POST 409", "GET 200"]);
+      expect((await fx.state()).pictory.aws).toEqual([
+        expect.objectContaining({ awsAccountId: "999999999999", version: 1 }),
+      ]);
+    });
+
+    it("falls back to CONNECTIONS_ON_NAME_CONFLICT, and stack config wins over it", async () => {
+      await checkAndCreate(fx.aws, aws);
+      process.env.CONNECTIONS_ON_NAME_CONFLICT = "adopt";
+      fx.config["connections:onNameConflict"] = "fail";
+      await expectCode(checkAndCreate(fx.aws, aws), "NAME_CONFLICT");
+      delete fx.config["connections:onNameConflict"];
+      fx.takeRequests();
+      await checkAndCreate(fx.aws, aws);
+      expect(fx.takeRequests()).toEqual(["POST 409", "GET 200"]);
+      expect((await fx.state()).pictory.aws).toHaveLength(1);
+    });
+
+    it("rejects any other value in check, before a request", async () => {
+      fx.config["connections:onNameConflict"] = "overwrite";
+      const err = await expectCode(fx.aws.check({}, aws), "CONFIG_INVALID");
+      expect(err.message).toContain('connections:onNameConflict must be "fail" or "adopt"');
+      expect(fx.takeRequests()).toEqual([]);
+    });
   });
 
   it("adopts an existing connection by name with one GET and one converging PUT", async () => {
