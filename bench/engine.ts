@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import { Stack } from "@pulumi/pulumi/automation";
 import { RunningEmulator, startEmulator } from "../emulator";
 import { ensurePulumi, localStack, REPO_ROOT } from "../scripts/workspace";
+import { declaredProperties } from "../sdk/resource";
 import { emit, progress, round } from "./report";
 import { PeakRssSampler } from "./rss";
 
@@ -95,7 +96,10 @@ const which = cfg.require("provider");
 const prefix = cfg.require("prefix");
 
 // The floor: create echoes the inputs, read returns the state; no I/O, no check or diff, so the
-// engine's default input comparison decides the plan.
+// engine's default input comparison decides the plan. Its resources register the same property
+// keys as the connections (config "shape"): Pulumi's Node SDK pays per registered property, and
+// that cost is the engine's, not the provider's.
+const shape = JSON.parse(cfg.require("shape"));
 const noop = {
   async create(inputs) {
     return { id: inputs.name, outs: inputs };
@@ -149,7 +153,9 @@ function spec(i) {
 if (which === "noop") {
   for (let i = 0; i < n; i++) {
     const s = spec(i);
-    new Noop("r" + i, s.args, { additionalSecretOutputs: s.secrets });
+    const args = { ...s.args };
+    for (const key of shape[s.kind]) if (!(key in args)) args[key] = undefined;
+    new Noop("r" + i, args, { additionalSecretOutputs: s.secrets });
   }
 } else {
   const { pictory, apinizer } = require("pulumi-connections");
@@ -162,6 +168,13 @@ if (which === "noop") {
 `;
 
 const PROJECT = "bench";
+
+/** The property keys the SDK registers for each kind of the program's resources (see PROGRAM). */
+const SHAPE = {
+  aws: declaredProperties("pictory:AwsConnection", {}),
+  vimeo: declaredProperties("pictory:VimeoConnection", {}),
+  apinizer: declaredProperties("apinizer:Connection", { type: "email" }),
+};
 
 /** The temporary project: the packed package installed into it, one backend for all stacks. */
 interface BenchProject {
@@ -374,6 +387,7 @@ async function benchStack(
       "connections:maxInFlight": { value: "16" },
       n: { value: String(n) },
       provider: { value: provider },
+      shape: { value: JSON.stringify(SHAPE) },
       // Connection names are unique per API; the stack name keeps runs apart.
       prefix: { value: `b-${name}` },
     },

@@ -336,11 +336,18 @@ function summarize(
       ? `1 each over ${one.length} calls`
       : offOne.map((h) => `${h.kind} ${h.op}: ${h.requests}`).join("; "),
   );
-  const maxBytes = Math.max(...providerLevel.serialized.map((s) => s.bytes));
+  // Installed, Pulumi stores a `require` of the kind's shim module (provider/shims); the bytes
+  // serialized here, from the checkout, are the by-value fallback of a linked checkout.
+  const byValue = Math.max(...providerLevel.serialized.map((s) => s.bytes));
+  const inState = (engine?.states ?? [])
+    .filter((s) => s.provider === "connections")
+    .map((s) => s.providerTextBytesPerResource / 2);
+  const installed = inState.length > 0 ? Math.max(...inState) : undefined;
   goal(
     "serialized provider at most 2048 bytes per resource",
-    maxBytes <= 2048,
-    `${maxBytes} bytes`,
+    Math.max(installed ?? 0, byValue) <= 2048,
+    (installed === undefined ? "installed: engine run skipped" : `${installed} bytes installed`) +
+      ` (stored twice per resource, inputs and outputs); ${byValue} bytes from a linked checkout`,
   );
 
   if (!engine) {
@@ -375,11 +382,8 @@ function summarize(
       wrong.length === 0,
       wrong.length === 0 ? `exact at n=${sizes.join(", ")}` : wrong.join("; "),
     );
-    const inState = engine.states
-      .filter((s) => s.provider === "connections")
-      .map((s) => s.providerTextBytesPerResource);
-    if (inState.length > 0) {
-      emit({ bench: "serialized-provider-in-state", bytesPerResource: Math.max(...inState) });
+    if (installed !== undefined) {
+      emit({ bench: "serialized-provider-in-state", bytesPerCopy: installed });
     }
 
     if (sizes.length >= 2) {

@@ -118,7 +118,7 @@ export async function measureProviderLevel(): Promise<ProviderLevelResult> {
     ]),
   );
   printTable(
-    "Serialized provider per resource (goal: at most 2048 bytes)",
+    "Serialized provider per resource from this checkout, i.e. by value as a linked checkout stores it (goal: at most 2048 bytes; installed, see the state table)",
     ["kind", "bytes"],
     serialized.map((s) => [s.kind, s.bytes]),
   );

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KINDS } from "../provider/registry";
-import { secretFields } from "../provider/core/kind";
+import { fieldsFor, Props, secretFields } from "../provider/core/kind";
 import { providerShim } from "./shim";
 
 /** Inputs every connection resource accepts besides its own fields. */
@@ -21,8 +21,20 @@ export interface ConnectionOptionsArgs {
 }
 
 /**
+ * The properties a resource of this kind exposes as outputs: every field of the kind (and of its
+ * `type`, when that is known now) and every output-only property. Pulumi only resolves outputs
+ * for keys present at registration, so an omitted optional argument must still be registered (as
+ * `undefined`) for `connection.enabled` to hold the API's value rather than be missing.
+ */
+export function declaredProperties(token: string, args: object): string[] {
+  const kind = KINDS.get(token)!;
+  const fields = fieldsFor(kind, args as Props);
+  return [...Object.keys(fields).filter((k) => !fields[k]!.local), ...kind.outputs];
+}
+
+/**
  * Registers a connection of the given kind: the props carry the arguments, the autoname prefix
- * when no name is given, and every output property; secret fields become secret outputs.
+ * when no name is given, and every declared property; secret fields become secret outputs.
  */
 export function registerArgs(
   token: string,
@@ -30,10 +42,10 @@ export function registerArgs(
   args: object,
   opts: pulumi.CustomResourceOptions | undefined,
 ): [pulumi.dynamic.ResourceProvider, Record<string, unknown>, pulumi.CustomResourceOptions] {
-  const kind = KINDS.get(token)!;
   const props: Record<string, unknown> = { ...args };
   if ((args as { name?: unknown }).name === undefined) props.autonamePrefix = resourceName;
-  for (const out of kind.outputs) props[out] = undefined;
+  for (const key of declaredProperties(token, args)) if (!(key in props)) props[key] = undefined;
+  const kind = KINDS.get(token)!;
   const secrets = secretFields(kind);
   const merged: pulumi.CustomResourceOptions = {
     ...opts,

@@ -1,0 +1,77 @@
+import * as pulumi from "@pulumi/pulumi";
+import { KINDS } from "../../provider/registry";
+import { installedShim } from "../../provider/shims";
+import { declaredProperties, registerArgs } from "../../sdk/resource";
+
+const SHIM_MODULES: Record<string, string> = {
+  "pictory:AwsConnection": "pictory-aws-connection",
+  "pictory:VimeoConnection": "pictory-vimeo-connection",
+  "apinizer:Connection": "apinizer-connection",
+};
+
+describe("provider shims", () => {
+  test.each([...KINDS.keys()])("%s is the exports object of its shim module", (token) => {
+    const file = SHIM_MODULES[token];
+    expect(file).toBeDefined();
+    // Pulumi stores a `require` of the module only when the provider *is* its exports object.
+    expect(installedShim(token)).toBe(require(`../../provider/shims/${file}`));
+  });
+
+  test("an unknown kind is refused, naming where shims live", () => {
+    expect(() => installedShim("pictory:Nope")).toThrow(/provider\/shims/);
+  });
+
+  test.each([...KINDS.keys()])(
+    "%s serialized by value (a linked checkout) captures only its token and stays under 2 KB",
+    async (token) => {
+      const provider = installedShim(token);
+      const { text } = await pulumi.runtime.serializeFunction(() => provider, {
+        allowSecrets: true,
+      });
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(2048);
+      expect(text).toContain(JSON.stringify(token));
+      expect(text).toContain('require("pulumi-connections/provider")');
+      for (const leaked of ["zod", "undici", "process.env", "apiKey"]) {
+        expect(text).not.toContain(leaked);
+      }
+    },
+  );
+});
+
+describe("registered properties", () => {
+  test("an omitted optional argument is still registered, so its output resolves", () => {
+    const [, props] = registerArgs(
+      "pictory:AwsConnection",
+      "media",
+      { awsAccountId: "123456789012", awsRegion: "us-east-2" },
+      undefined,
+    );
+    for (const key of ["name", "description", "enabled", "connectionId", "version"]) {
+      expect(props).toHaveProperty(key);
+    }
+    expect(props.description).toBeUndefined();
+    expect(props.autonamePrefix).toBe("media");
+    // Provider-steering inputs are registered only when given.
+    expect(props).not.toHaveProperty("adopt");
+    expect(props).not.toHaveProperty("onConflict");
+  });
+
+  test("an Apinizer connection registers the fields of its type when the type is known", () => {
+    const email = declaredProperties("apinizer:Connection", { type: "email" });
+    expect(email).toEqual(expect.arrayContaining(["host", "port", "password", "deploymentResult"]));
+    const unknownType = declaredProperties("apinizer:Connection", {});
+    expect(unknownType).not.toContain("host");
+    expect(unknownType).toEqual(expect.arrayContaining(["projectName", "name", "type"]));
+  });
+
+  test("given values are kept as given", () => {
+    const [, props] = registerArgs(
+      "pictory:VimeoConnection",
+      "v",
+      { name: "n", clientIdentifier: "c", enabled: false },
+      undefined,
+    );
+    expect(props).toMatchObject({ name: "n", clientIdentifier: "c", enabled: false });
+    expect(props).not.toHaveProperty("autonamePrefix");
+  });
+});
