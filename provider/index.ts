@@ -2,7 +2,7 @@
  * The provider implementation. The serialized shim in `sdk/shim.ts` requires this module by its
  * package name at call time, so state holds a few hundred bytes per resource, never this code.
  */
-import { ProviderHooks, ProviderRuntime } from "./core/runtime";
+import { ProviderHooks, ProviderRuntime, stopOnSignals } from "./core/runtime";
 import { KINDS } from "./registry";
 
 export * from "./core/errors";
@@ -19,7 +19,13 @@ export function providerRuntime(): ProviderRuntime {
   return runtime;
 }
 
-/** Hooks for one kind: what the shim calls. */
+let signalsHandled = false;
+
+/** Hooks for one kind: what the shim calls, in the dynamic-provider host process. */
 export function hooks(token: string): ProviderHooks {
+  if (!signalsHandled) {
+    signalsHandled = true;
+    stopOnSignals();
+  }
   return providerRuntime().hooks(token);
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KINDS } from "../provider/registry";
 import { fieldsFor, Props, secretFields } from "../provider/core/kind";
+import { Family, FAMILY_KEYS } from "../provider/core/settings";
 import { providerShim } from "./shim";
 
 /** Inputs every connection resource accepts besides its own fields. */
@@ -47,9 +48,35 @@ export function registerArgs(
   for (const key of declaredProperties(token, args)) if (!(key in props)) props[key] = undefined;
   const kind = KINDS.get(token)!;
   const secrets = secretFields(kind);
+  // additionalSecretOutputs covers outputs only: the engine stores inputs as the program passed
+  // them, so a plain string would sit in clear text in the state's inputs and in every diff.
+  for (const key of secrets) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
+  warnIfCredentialIsPlain(kind.family);
   const merged: pulumi.CustomResourceOptions = {
     ...opts,
     additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets],
   };
   return [providerShim(token), props, merged];
+}
+
+const warned = new Set<Family>();
+
+/**
+ * Pulumi stores a stack's config in the state of the provider that runs these resources, so a
+ * credential set without `--secret` lands in the state in clear text. Warned once per family.
+ */
+function warnIfCredentialIsPlain(family: Family): void {
+  if (warned.has(family)) return;
+  warned.add(family);
+  const key = FAMILY_KEYS[family].credentialKey;
+  // Not in the SDK's typings (marked internal), hence the guarded lookup.
+  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean })
+    .isConfigSecret;
+  if (typeof isSecret !== "function" || pulumi.runtime.getConfig(key) === undefined) return;
+  if (isSecret(key)) return;
+  void pulumi.log.warn(
+    `${key} is set in plain stack config, so the stack's state holds it in clear text (Pulumi ` +
+      `saves stack config in the provider's state); store it encrypted with ` +
+      `\`pulumi config set --secret ${key} <value>\`, or pass it in ${FAMILY_KEYS[family].credentialEnv} instead`,
+  );
 }

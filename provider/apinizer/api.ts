@@ -1,217 +1,353 @@
-import { ConnectionApiError, ConnectionNameConflictError } from "../core/errors";
-import { HttpResponse } from "../core/http";
-import { ApiCall, ConnectionApi, Props, Remote } from "../core/kind";
+import { z } from "zod";
+import {
+  ConnectionApiError,
+  ConnectionNameConflictError,
+  ConnectionResponseError,
+  ConnectionValidationError,
+} from "../core/errors";
+import { FieldSpec } from "../core/fields";
+import { HttpClient, HttpRequest, HttpResponse } from "../core/http";
+import { ApiCall, ConnectionApi, Props, Ref, Remote, ResourceKind } from "../core/kind";
+import { answerFieldSchema, apiSaid, couldNot, parseAnswer, send } from "../core/wire";
 
 /**
- * Apinizer's connection protocol (spec C.2): addressed by project and name, no server ID and no
- * version (C.5), trailing slashes required (C.1), and two envelope generations (C.3) that we both
- * accept: `{success}` + `{error, error_description}` (v1) and `{status}` + `{resultMessage}` (v2).
+ * Apinizer's connection protocol: addressed by project and name, no server ID and no version,
+ * trailing slashes required, and two envelope generations that we both accept: `{success}` +
+ * `{error, error_description}` (management-api-docs v1) and `{status}` + `{resultMessage}`
+ * (docs.apinizer.com v2).
  */
-export function apinizerApi(fields: () => readonly string[]): ConnectionApi {
-  const headers = (call: ApiCall) => ({ authorization: `Bearer ${call.family.credential}` });
-  const path = (project: unknown, name: unknown) =>
-    `/projects/${encodeURIComponent(String(project))}/connections/${encodeURIComponent(String(name))}/`;
+export const apinizerApi: ConnectionApi = {
+  create,
+  // Until the server is known to be v1, whose POST refuses an existing name.
+  createMayOverwrite: (call) => generations.get(call.http) !== "v1",
+  async get(call, ref) {
+    const remote = await getByName(call, ref.state.projectName, ref.state.name);
+    // A rename keeps the ID (see toRemote), so a refresh after one must not report a new ID.
+    return remote && { ...remote, id: ref.id };
+  },
+  findByName: (call, inputs) => getByName(call, inputs.projectName, inputs.name),
+  findById: (call, inputs, id) => getByName(call, inputs.projectName, id),
+  update,
+  delete: remove,
+};
 
-  const toRemote = (
-    project: unknown,
-    item: Record<string, unknown>,
-    computed: Props = {},
-  ): Remote => {
-    const out: Record<string, unknown> = {};
-    for (const f of fields()) if (f in item) out[f] = item[f];
-    out.projectName = project;
-    // The ID is the project and the name at creation; operations address the connection by the
-    // name in state, so a rename (which keeps the ID) still reaches it.
-    return { id: `${String(project)}/${String(item.name)}`, fields: out, computed };
-  };
+type Generation = "v1" | "v2";
 
-  const getByName = async (
-    call: ApiCall,
-    project: unknown,
-    name: unknown,
-  ): Promise<Remote | undefined> => {
-    const res = await call.http.send(
-      { method: "GET", path: path(project, name), headers: headers(call) },
-      true,
+/**
+ * The envelope generation each server answered with. A v2 server's POST is an upsert (the v2
+ * create page), so until a server is known to be v1 every create looks the name up first: one
+ * GET per create is the price of never overwriting a connection another stack owns.
+ */
+const generations = new WeakMap<HttpClient, Generation>();
+
+function headers(call: ApiCall): Record<string, string> {
+  return { authorization: `Bearer ${call.family.credential}` };
+}
+
+/**
+ * One path segment. `encodeURIComponent` leaves `.` alone, and a `.` or `..` segment is resolved
+ * away by clients and proxies (RFC 3986 5.2.4): refused here too, for state written before check
+ * refused it.
+ */
+function segment(call: ApiCall, field: string, value: unknown): string {
+  const s = typeof value === "string" ? value : "";
+  if (s === "" || s === "." || s === "..") {
+    throw new ConnectionValidationError(
+      "VALIDATION_FAILED",
+      `${call.label}: ${field} must be a name, not ${s === "" ? "empty" : JSON.stringify(s)}: ` +
+        `it is a path segment of every request; set ${field} to the connection's real ${field}`,
     );
-    if (isNotFound(res)) return undefined;
-    expectOk(call, res, "read the connection");
-    const list = (res.body as { resultList?: Record<string, unknown>[] }).resultList ?? [];
-    return list[0] ? toRemote(project, list[0]) : undefined;
-  };
+  }
+  return encodeURIComponent(s);
+}
 
-  const write = async (
-    call: ApiCall,
-    method: "POST" | "PUT",
-    target: string,
-    body: Props,
-    what: string,
-  ) => {
-    const { projectName, ...dto } = body;
-    void projectName;
-    const res = await call.http.send(
-      { method, path: target, headers: headers(call), body: dto },
-      method === "PUT",
-    );
-    expectOk(call, res, what);
-    return deployment(call, res);
-  };
+function path(call: ApiCall, project: unknown, name: unknown): string {
+  return `/projects/${segment(call, "projectName", project)}/connections/${segment(call, "name", name)}/`;
+}
 
-  return {
-    async create(call, inputs, body) {
-      const written = await write(
-        call,
-        "POST",
-        path(inputs.projectName, inputs.name),
-        body,
-        "create the connection",
-      );
-      return withWarning(
-        toRemote(inputs.projectName, { ...body }, written.computed),
-        written.warning,
-      );
-    },
-    async get(call, ref) {
-      const remote = await getByName(call, ref.state.projectName, ref.state.name);
-      // A rename keeps the ID (see toRemote), so a refresh after one must not report a new ID.
-      return remote && { ...remote, id: ref.id };
-    },
-    findByName: (call, inputs) => getByName(call, inputs.projectName, inputs.name),
-    findById: (call, inputs, id) => getByName(call, inputs.projectName, id),
-    async update(call, ref, body) {
-      // Spec C.5: PUT to the current name with a different body name renames in place.
-      const written = await write(
-        call,
-        "PUT",
-        path(ref.state.projectName, ref.state.name),
-        body,
-        "update the connection",
-      );
-      const remote = toRemote(ref.state.projectName, { ...body }, written.computed);
-      return withWarning({ ...remote, id: ref.id }, written.warning);
-    },
-    async delete(call, ref) {
-      const res = await call.http.send(
-        {
-          method: "DELETE",
-          path: path(ref.state.projectName, ref.state.name),
-          headers: headers(call),
-        },
-        true,
-      );
-      if (isNotFound(res)) return;
-      expectOk(call, res, "delete the connection");
-    },
+const ENVELOPE = z.looseObject({
+  success: z.boolean({ error: "must be true or false" }).optional(),
+  status: z.string({ error: "must be a string" }).optional(),
+});
+
+const DEPLOYMENT = z
+  .looseObject({
+    success: z.boolean({ error: "must be true or false" }).nullish(),
+    deploymentResults: z
+      .array(
+        z.looseObject({
+          environmentName: z.string().nullish(),
+          success: z.boolean().nullish(),
+          message: z.string().nullish(),
+        }),
+        { error: "must be a list" },
+      )
+      .nullish(),
+  })
+  .nullish();
+
+const WRITE_ANSWER = ENVELOPE.extend({ deploymentResult: DEPLOYMENT });
+
+const schemas = new WeakMap<ResourceKind, z.ZodType<{ resultList: Record<string, unknown>[] }>>();
+
+/** Every field the kind declares, in all its types. */
+function allFields(kind: ResourceKind): Record<string, FieldSpec> {
+  return Object.assign({}, kind.fields, ...Object.values(kind.variants?.sets ?? {})) as Record<
+    string,
+    FieldSpec
+  >;
+}
+
+/** The get answer: the envelope and a list of connections shaped as the kind declares. */
+function getSchema(kind: ResourceKind): z.ZodType<{ resultList: Record<string, unknown>[] }> {
+  let schema = schemas.get(kind);
+  if (!schema) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const [key, spec] of Object.entries(allFields(kind))) shape[key] = answerFieldSchema(spec);
+    // The project is a path segment, never part of the body.
+    delete shape.projectName;
+    const item = z.looseObject({
+      ...shape,
+      name: z.string({ error: "must be the connection's name" }).min(1),
+      type: z.string({ error: "must be the connection's type" }),
+    });
+    schema = ENVELOPE.extend({
+      resultList: z.array(item, { error: "must be a list of connections" }),
+    });
+    schemas.set(kind, schema);
+  }
+  return schema;
+}
+
+function toRemote(
+  kind: ResourceKind,
+  project: unknown,
+  item: Record<string, unknown>,
+  computed: Props = {},
+): Remote {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(allFields(kind))) {
+    if (!spec.local && key in item) out[key] = item[key];
+  }
+  out.projectName = project;
+  // The ID is the project and the name at creation; operations address the connection by the
+  // name in state, so a rename (which keeps the ID) still reaches it.
+  return { id: `${String(project)}/${String(item.name)}`, fields: out, computed };
+}
+
+async function getByName(
+  call: ApiCall,
+  project: unknown,
+  name: unknown,
+): Promise<Remote | undefined> {
+  const what = "read the connection";
+  const req: HttpRequest = {
+    method: "GET",
+    path: path(call, project, name),
+    headers: headers(call),
   };
+  const res = await send(call, what, req, true);
+  learnGeneration(call, res);
+  if (isNotFound(res)) return undefined;
+  expectOk(call, req, res, what);
+  const answer = parseAnswer(call, what, req, res, getSchema(call.kind));
+  const item = answer.resultList[0];
+  return item ? toRemote(call.kind, project, item) : undefined;
+}
+
+async function write(
+  call: ApiCall,
+  method: "POST" | "PUT",
+  target: string,
+  body: Props,
+  what: string,
+): Promise<{ computed: Props; warning?: string }> {
+  const { projectName, ...dto } = body;
+  void projectName;
+  const req: HttpRequest = { method, path: target, headers: headers(call), body: dto };
+  const res = await send(call, what, req, method === "PUT");
+  learnGeneration(call, res);
+  expectOk(call, req, res, what);
+  const answer = parseAnswer(call, what, req, res, WRITE_ANSWER);
+  return deployment(call, answer.deploymentResult);
+}
+
+async function create(call: ApiCall, inputs: Props, body: Props): Promise<Remote> {
+  const what = "create the connection";
+  const target = path(call, inputs.projectName, inputs.name);
+  const written = await write(call, "POST", target, body, what);
+  return withWarning(
+    toRemote(call.kind, inputs.projectName, { ...body }, written.computed),
+    written.warning,
+  );
+}
+
+async function update(call: ApiCall, ref: Ref, body: Props): Promise<Remote> {
+  // A PUT to the current name with a different body name renames in place.
+  const written = await write(
+    call,
+    "PUT",
+    path(call, ref.state.projectName, ref.state.name),
+    body,
+    "update the connection",
+  );
+  const remote = toRemote(call.kind, ref.state.projectName, { ...body }, written.computed);
+  return withWarning({ ...remote, id: ref.id }, written.warning);
+}
+
+async function remove(call: ApiCall, ref: Ref): Promise<void> {
+  const what = "delete the connection";
+  const req: HttpRequest = {
+    method: "DELETE",
+    path: path(call, ref.state.projectName, ref.state.name),
+    headers: headers(call),
+  };
+  const res = await send(call, what, req, true);
+  learnGeneration(call, res);
+  if (isNotFound(res)) return;
+  expectOk(call, req, res, what);
+}
+
+function learnGeneration(call: ApiCall, res: HttpResponse): void {
+  if (!res.json || res.body === null || typeof res.body !== "object") return;
+  const b = res.body as Record<string, unknown>;
+  if (typeof b.success === "boolean") generations.set(call.http, "v1");
+  else if (typeof b.status === "string" && !generations.has(call.http))
+    generations.set(call.http, "v2");
 }
 
 function withWarning(remote: Remote, warning: string | undefined): Remote {
   return warning === undefined ? remote : { ...remote, warning };
 }
 
-function message(res: HttpResponse): string {
-  const b = (res.body ?? {}) as {
-    error_description?: unknown;
-    resultMessage?: unknown;
-    message?: unknown;
-  };
-  const m = b.error_description ?? b.resultMessage ?? b.message;
-  return typeof m === "string" ? m : typeof res.body === "string" ? res.body.slice(0, 200) : "";
+/** The message of an error envelope, in either generation. */
+function message(res: HttpResponse): unknown {
+  if (!res.json || res.body === null || typeof res.body !== "object") return undefined;
+  const b = res.body as { error_description?: unknown; resultMessage?: unknown; message?: unknown };
+  return b.error_description ?? b.resultMessage ?? b.message;
+}
+
+function said(res: HttpResponse): string {
+  const m = message(res);
+  return typeof m === "string" ? m : "";
 }
 
 /**
- * Spec C.4: an unknown project is "Project 'X' not found" (v1, 404) or "Project (X) is not found!"
- * (v2, 400). Matched on the wording, not on the word "connection" anywhere: a project may well be
+ * An unknown project is "Project 'X' not found" (v1, 404) or "Project (X) is not found!" (v2,
+ * 400). Matched on the wording, not on the word "connection" anywhere: a project may well be
  * called "connections-team", and "Connection (name: project-a) was not found!" is no project.
  */
-function isProjectMissing(said: string): boolean {
-  return /\bproject\b/i.test(said) && /not found/i.test(said) && !/^\s*connection\b/i.test(said);
+function isProjectMissing(text: string): boolean {
+  return /\bproject\b/i.test(text) && /not found/i.test(text) && !/^\s*connection\b/i.test(text);
 }
 
-/** Spec C.3: v1 says 404; v2 says 400 with "was not found" / "is not found". */
+/** v1 says 404; v2 says 400 with "was not found" / "is not found". */
 function isNotFound(res: HttpResponse): boolean {
-  const said = message(res);
-  if (isProjectMissing(said)) return false;
+  const text = said(res);
+  if (isProjectMissing(text)) return false;
   if (res.status === 404) return true;
-  return res.status === 400 && /connection.*(was|is) not found/i.test(said);
+  return res.status === 400 && /connection.*(was|is) not found/i.test(text);
 }
 
 function succeeded(res: HttpResponse): boolean {
-  const b = (res.body ?? {}) as { success?: unknown; status?: unknown };
+  const b = (res.json && res.body !== null && typeof res.body === "object" ? res.body : {}) as {
+    success?: unknown;
+    status?: unknown;
+  };
   return res.status >= 200 && res.status < 300 && (b.success === true || b.status === "SUCCESS");
 }
 
 /**
- * Spec C.3 `deploymentResult`: a failed deployment can come back with HTTP 200. The connection is
- * saved all the same, so this is reported as a warning on the result; the engine applies the
- * `onDeploymentFailure` policy once the connection is safely in state.
+ * A failed deployment comes back with HTTP 200. The connection is saved all the same, so this is
+ * reported as a warning on the result; the engine applies the `onDeploymentFailure` policy once
+ * the connection is safely in state.
  */
-function deployment(call: ApiCall, res: HttpResponse): { computed: Props; warning?: string } {
-  const result = (res.body as { deploymentResult?: Record<string, unknown> }).deploymentResult;
+function deployment(
+  call: ApiCall,
+  result: z.infer<typeof DEPLOYMENT>,
+): { computed: Props; warning?: string } {
   if (!result) return { computed: {} };
   if (result.success !== false) return { computed: { deploymentResult: result } };
-  const envs = Array.isArray(result.deploymentResults) ? result.deploymentResults : [];
-  const failed = envs
-    .filter((e) => (e as { success?: unknown }).success === false)
-    .map((e) => {
-      const env = e as { environmentName?: unknown; message?: unknown };
-      return `${String(env.environmentName)} (${String(env.message ?? "no message")})`;
-    });
+  const failed = (result.deploymentResults ?? [])
+    .filter((e) => e.success === false)
+    .map((e) => `${String(e.environmentName)} (${e.message ?? "no message"})`);
   return {
     computed: { deploymentResult: result },
     warning: `${call.label}: saved, but deploying it to the workers failed in ${failed.join(", ") || "an unnamed environment"}`,
   };
 }
 
-function expectOk(call: ApiCall, res: HttpResponse, what: string): void {
+function expectOk(call: ApiCall, req: HttpRequest, res: HttpResponse, what: string): void {
   if (succeeded(res)) return;
-  const said = message(res);
-  const prefix = `${call.label}: could not ${what}: the API answered ${res.status}${said ? ` (${said})` : ""}`;
+  const text = said(res);
+  const shown = apiSaid(call, res, text);
+  const prefix = `${couldNot(call, what)}: the API answered ${res.status}${shown ? ` (${shown})` : ""}`;
+  const keys = call.family.keys;
+  const failureEnvelope =
+    res.json &&
+    res.body !== null &&
+    typeof res.body === "object" &&
+    ((res.body as { success?: unknown }).success === false ||
+      (typeof (res.body as { status?: unknown }).status === "string" && text !== ""));
+  if (res.status >= 200 && res.status < 300 && !failureEnvelope) {
+    // A 2xx without the documented envelope is not an answer we can trust; not JSON says so first.
+    if (!res.json) parseAnswer(call, what, req, res, ENVELOPE);
+    throw new ConnectionResponseError(
+      `${couldNot(call, what)}: ${req.method} ${req.path} answered ${res.status} without the documented ` +
+        `envelope (neither "success": true nor "status": "SUCCESS"); nothing was written to the state: ` +
+        `check that ${keys.baseUrlKey} points at the API's /apiops root (now ${call.family.baseUrl})`,
+      { status: res.status },
+    );
+  }
   if (res.status === 401) {
     throw new ConnectionApiError(
       "UNAUTHORIZED",
-      `${prefix}; the token was refused: set a valid one with \`pulumi config set --secret apinizer:token <token>\` or APINIZER_TOKEN`,
-      401,
+      `${prefix}; the token was refused: set a valid one with \`pulumi config set --secret ${keys.credentialKey} <token>\` or ${keys.credentialEnv}`,
+      { status: 401 },
     );
   }
-  if (res.status === 403 || /permission/i.test(said)) {
+  if (res.status === 403 || /permission/i.test(text)) {
     throw new ConnectionApiError(
       "FORBIDDEN",
-      `${prefix}; the token's user needs CONNECTIONS manage rights in the project`,
-      res.status,
+      `${prefix}; the token's user needs CONNECTIONS manage rights in the project; the state was left as it is`,
+      { status: res.status },
     );
   }
-  if (/already exist/i.test(said)) {
+  if (/already exist/i.test(text)) {
     throw new ConnectionNameConflictError(
       `${prefix}; names are unique per project (case-insensitive): choose another name, or set adopt: true to manage the existing connection`,
-      res.status,
+      { status: res.status },
     );
   }
-  if (isProjectMissing(said)) {
+  if (isProjectMissing(text)) {
     throw new ConnectionApiError(
       "NOT_FOUND",
       `${prefix}; create the project first or fix projectName`,
-      res.status,
+      {
+        status: res.status,
+      },
     );
   }
-  if (/^\s*connection\b.*(was|is) not found/i.test(said)) {
-    // Spec C.4: update of an unknown name is 400 in both generations.
+  if (/^\s*connection\b.*(was|is) not found/i.test(text)) {
+    // Update of an unknown name is 400 in both generations.
     throw new ConnectionApiError(
       "NOT_FOUND",
       `${prefix}; it was deleted outside Pulumi: run \`pulumi refresh\` so that the next \`pulumi up\` creates it again`,
-      res.status,
+      { status: res.status },
     );
   }
   if (res.status >= 400 && res.status < 500 && res.status !== 429) {
-    throw new ConnectionApiError(
+    throw new ConnectionValidationError(
       "VALIDATION_FAILED",
       `${prefix}; fix the named field in the program`,
-      res.status,
+      {
+        status: res.status,
+      },
     );
   }
   throw new ConnectionApiError(
     "API_ERROR",
-    `${prefix}; the API is unavailable or rate limiting: retry later`,
-    res.status,
+    `${prefix}; ${res.status >= 500 || res.status === 429 ? "the API is unavailable or rate limiting: retry later" : "the API answered with an unexpected status: see its message"}`,
+    { status: res.status },
   );
 }

@@ -3,10 +3,14 @@ import {
   ConnectionApiError,
   ConnectionConflictError,
   ConnectionError,
+  ConnectionInitError,
   ConnectionNameConflictError,
+  ConnectionTransportError,
+  ConnectionValidationError,
 } from "./errors";
 import { containsUnknown, fieldSchema, FieldSpec, jsonEqual } from "./fields";
 import { ApiCall, fieldsFor, Props, Ref, Remote, ResourceKind } from "./kind";
+import { describeReceived } from "./secrets";
 
 /** A validation failure in Pulumi's `CheckFailure` shape. */
 export interface Failure {
@@ -74,12 +78,23 @@ export function check(kind: ResourceKind, olds: Props, news: Props): CheckOutcom
     if (!result.success) {
       const issue = result.error.issues[0]!;
       const at = issue.path.length > 0 ? ` (at ${issue.path.join(".")})` : "";
-      failures.push({ property: key, reason: `${issue.message}${at}` });
+      // Described, never shown: a program may pass a secret into any field.
+      failures.push({
+        property: key,
+        reason: `${issue.message}${at}, received ${describeReceived(valueAt(value, issue.path))}`,
+      });
       continue;
     }
     if (spec.normalize) inputs[key] = spec.normalize(value);
   }
   return { inputs, failures };
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const k of path)
+    v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
 }
 
 function isRequired(spec: FieldSpec, inputs: Props): boolean {
@@ -232,13 +247,12 @@ function settle(
 ): { id: string; outs: Record<string, unknown> } {
   if (remote.warning === undefined) return { id, outs };
   if (call.provider.onDeploymentFailure === "fail") {
-    const err = new ConnectionApiError(
-      "DEPLOYMENT_FAILED",
+    throw new ConnectionInitError(
       `${remote.warning}; fix the worker environments, then run \`pulumi up\` again ` +
         `(or set connections:onDeploymentFailure to "warn")`,
+      id,
+      outs,
     );
-    Object.assign(err, { id, properties: outs, reasons: [err.message] });
-    throw err;
   }
   // The dynamic-provider host shows the provider's stderr; there is no engine log channel here.
   process.stderr.write(`warning: ${remote.warning}; it is redeployed with the next update\n`);
@@ -263,6 +277,24 @@ export async function create(
     return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
   }
   const body = wireBody(kind, inputs);
+  const lookup: ApiCall = { ...call, during: "create the connection" };
+  if (kind.api.createMayOverwrite?.(call)) {
+    const existing = await kind.api.findByName(lookup, inputs);
+    if (existing) {
+      if (call.provider.onNameConflict !== "adopt") {
+        throw withNameConflictRecovery(
+          new ConnectionNameConflictError(
+            `${call.label}: could not create the connection: one named ${JSON.stringify(existing.fields.name ?? inputs.name)} ` +
+              `already exists there (names are unique, and this server's create would overwrite it rather ` +
+              `than refuse); choose another name, or set adopt: true to manage the existing connection`,
+          ),
+        );
+      }
+      // Someone else's connection: its write-only secrets are unknown to us, so they are always sent.
+      const remote = await converge(ops, call, inputs, existing, true);
+      return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
+    }
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       const remote = await kind.api.create(call, inputs, body);
@@ -277,11 +309,13 @@ export async function create(
       }
       if (!isAmbiguous(e) || attempt >= 3) throw e;
       // The request may have been processed before the answer was lost (spec D: no idempotency key).
-      const found = await kind.api.findByName(call, inputs);
+      const found = await kind.api.findByName(lookup, inputs).catch((failure: unknown) => {
+        throw unresolvedCreate(call, e, failure);
+      });
       if (found) {
         // Our own POST made it, with these values: only readable differences need a PUT.
         const remote = await converge(ops, call, inputs, found, false);
-        return { id: remote.id, outs: outputsOf(kind, inputs, remote) };
+        return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
       }
     }
   }
@@ -299,7 +333,24 @@ function withNameConflictRecovery(e: ConnectionError): ConnectionError {
       `connections:onNameConflict set to "adopt" (or CONNECTIONS_ON_NAME_CONFLICT=adopt): ` +
       `every create that meets an existing name then adopts that connection, and \`pulumi destroy\` ` +
       `will delete it, so use it only where no one else's connections share these names`,
-    e.status,
+    { status: e.status, cause: e },
+  );
+}
+
+/**
+ * A create whose POST got no answer and whose name lookup failed too: the connection may or may
+ * not exist, and the message must say so about the create, not only about the lookup.
+ */
+function unresolvedCreate(call: ApiCall, post: unknown, lookup: unknown): unknown {
+  if (!ConnectionError.isInstance(lookup) || !ConnectionError.isInstance(post)) return lookup;
+  const code = lookup.code === "TIMEOUT" || post.code === "TIMEOUT" ? "TIMEOUT" : "NETWORK_ERROR";
+  return new ConnectionTransportError(
+    lookup.code === "CANCELLED" ? "CANCELLED" : code,
+    `${call.label}: the create did not finish: its POST got no answer (${post.message}), and looking ` +
+      `the name up to learn whether it was created failed as well (${lookup.message}). The connection may ` +
+      `exist now: run \`pulumi up\` again once the API answers; if it then reports NAME_CONFLICT, set ` +
+      `connections:onNameConflict to "adopt" for that run`,
+    lookup,
   );
 }
 
@@ -329,11 +380,11 @@ async function adoptExisting(
   if (!found && conflict) throw conflict;
   if (!found) {
     const what = byId ? `ID ${JSON.stringify(byId)}` : `name ${JSON.stringify(inputs.name)}`;
-    throw new ConnectionApiError(
+    throw new ConnectionValidationError(
       "ADOPT_NOT_FOUND",
       `${call.label}: adopt expected an existing connection with ${what} but the API has none; ` +
         `check the ${byId ? "ID" : "name"}, or remove \`adopt\` to create a new connection`,
-      404,
+      { status: 404 },
     );
   }
   // Someone else's connection: its write-only secrets are unknown to us, so they are always sent.
@@ -357,7 +408,7 @@ async function converge(
     Object.entries(fields).some(([k, s]) => s.writeOnly && inputs[k] !== undefined);
   const immutable = changedFields(kind, current, inputs).filter((k) => fields[k]?.replaceOnChange);
   if (immutable.length > 0) {
-    throw new ConnectionApiError(
+    throw new ConnectionValidationError(
       "VALIDATION_FAILED",
       `${call.label}: the existing connection differs in ${immutable.join(", ")}, which cannot change after creation; ` +
         `set them to the existing values or let the provider create a new connection`,
@@ -403,7 +454,7 @@ export async function update(
       throw new ConnectionApiError(
         "NOT_FOUND",
         `${call.label} was deleted outside Pulumi while being updated; run \`pulumi up --refresh\` to create it again`,
-        404,
+        { status: 404 },
       );
     }
     try {

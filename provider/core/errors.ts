@@ -19,8 +19,11 @@ export type ConnectionErrorCode =
   | "UNAUTHORIZED"
   | "FORBIDDEN"
   | "API_ERROR"
+  | "BAD_RESPONSE"
   | "NETWORK_ERROR"
   | "TIMEOUT"
+  | "RESPONSE_TOO_LARGE"
+  | "CANCELLED"
   | "DEPLOYMENT_FAILED"
   | "ADOPT_NOT_FOUND";
 
@@ -32,11 +35,15 @@ export class ConnectionError extends Error {
   /** HTTP status of the API answer that caused the error, when there was one. */
   public readonly status?: number;
 
-  public constructor(code: ConnectionErrorCode, message: string, status?: number) {
-    super(message);
+  public constructor(
+    code: ConnectionErrorCode,
+    message: string,
+    options: { readonly status?: number; readonly cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    if (status !== undefined) this.status = status;
+    if (options.status !== undefined) this.status = options.status;
   }
 
   public static isInstance(e: unknown): e is ConnectionError {
@@ -44,30 +51,79 @@ export class ConnectionError extends Error {
   }
 }
 
-/** The stored `version` moved on since this stack last read it (optimistic locking, spec A+B). */
+/** The stored `version` moved on since this stack last read it (optimistic locking). */
 export class ConnectionConflictError extends ConnectionError {
-  public constructor(message: string) {
-    super("VERSION_CONFLICT", message, 409);
+  public constructor(message: string, cause?: unknown) {
+    super("VERSION_CONFLICT", message, { status: 409, cause });
   }
 }
 
-/** Another connection already has the name (spec B.2 uniqueness, C.5). */
+/** Another connection already has the name. */
 export class ConnectionNameConflictError extends ConnectionError {
-  public constructor(message: string, status?: number) {
-    super("NAME_CONFLICT", message, status);
+  public constructor(message: string, options: { status?: number; cause?: unknown } = {}) {
+    super("NAME_CONFLICT", message, options);
   }
 }
 
-/** Provider configuration (credentials, base URLs) is missing or malformed. */
+/** Provider configuration (credentials, base URLs, settings) is missing or malformed. */
 export class ConnectionConfigError extends ConnectionError {
-  public constructor(code: "CONFIG_MISSING" | "CONFIG_INVALID", message: string) {
-    super(code, message);
+  public constructor(code: "CONFIG_MISSING" | "CONFIG_INVALID", message: string, cause?: unknown) {
+    super(code, message, { cause });
   }
 }
 
-/** The API answered with a status the provider does not turn into something more specific. */
+/** The program asked for something the API cannot do with this connection. */
+export class ConnectionValidationError extends ConnectionError {
+  public constructor(
+    code: "VALIDATION_FAILED" | "ADOPT_NOT_FOUND",
+    message: string,
+    options: { status?: number; cause?: unknown } = {},
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** The API answered with an error status. */
 export class ConnectionApiError extends ConnectionError {
-  public constructor(code: ConnectionErrorCode, message: string, status?: number) {
-    super(code, message, status);
+  public constructor(
+    code: "NOT_FOUND" | "UNAUTHORIZED" | "FORBIDDEN" | "API_ERROR" | "VALIDATION_FAILED",
+    message: string,
+    options: { status?: number; cause?: unknown } = {},
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** The API answered, but not with what its documentation promises: nothing of it reaches state. */
+export class ConnectionResponseError extends ConnectionError {
+  public constructor(message: string, options: { status?: number; cause?: unknown } = {}) {
+    super("BAD_RESPONSE", message, options);
+  }
+}
+
+export type TransportCode = "NETWORK_ERROR" | "TIMEOUT" | "RESPONSE_TOO_LARGE" | "CANCELLED";
+
+/** The request did not get a complete answer: network, TLS, deadline, size cap or cancellation. */
+export class ConnectionTransportError extends ConnectionError {
+  public constructor(code: TransportCode, message: string, cause?: unknown) {
+    super(code, message, { cause });
+  }
+}
+
+/**
+ * The API saved the connection but a follow-up failed (Apinizer worker deployment). The
+ * dynamic-provider host reads `id` and `properties` and reports an initialization failure, so the
+ * connection still lands in state and nothing is orphaned.
+ */
+export class ConnectionInitError extends ConnectionError {
+  public readonly id: string;
+  public readonly properties: Readonly<Record<string, unknown>>;
+  public readonly reasons: readonly string[];
+
+  public constructor(message: string, id: string, properties: Readonly<Record<string, unknown>>) {
+    super("DEPLOYMENT_FAILED", message);
+    this.id = id;
+    this.properties = properties;
+    this.reasons = [message];
   }
 }

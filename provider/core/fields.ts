@@ -39,6 +39,11 @@ export interface FieldSpec {
    * `logPodName` becomes the server's hostname): that value is the server's choice, not drift.
    */
   readonly serverFillsEmpty?: boolean;
+  /**
+   * What an update sends to clear the field once the program stops setting it, for APIs where an
+   * omitted field keeps its stored value (Pictory description: `""`).
+   */
+  readonly clearWith?: unknown;
   /** Not sent to the API: it steers the provider (for example `onConflict`). */
   readonly local?: boolean;
   /** One-line description, reused in docs and messages. */

@@ -1,14 +1,15 @@
+import { getCACertificates } from "node:tls";
 import { Pool, errors as undiciErrors } from "undici";
-import { ConnectionApiError } from "./errors";
+import { ConnectionResponseError, ConnectionTransportError } from "./errors";
 
 /** Transport tuning. Defaults start from undici's RetryHandler (see STYLE.md). */
 export interface HttpOptions {
   /** @default 10000 */
   readonly connectTimeoutMs: number;
-  /** Time to the response headers. @default 30000 */
-  readonly headersTimeoutMs: number;
-  /** Time between body chunks. @default 30000 */
-  readonly bodyTimeoutMs: number;
+  /** Deadline of one attempt, from sending the request to the last byte of the answer. @default 30000 */
+  readonly requestTimeoutMs: number;
+  /** Largest answer read; a larger one is cut off and fails. @default 8388608 (8 MiB) */
+  readonly maxResponseBytes: number;
   /** Retries after the first attempt, for requests that are safe to repeat. @default 4 */
   readonly maxRetries: number;
   /** First backoff step; doubles each retry, with full jitter. @default 500 */
@@ -17,17 +18,30 @@ export interface HttpOptions {
   readonly retryMaxDelayMs: number;
   /** Requests in flight per base URL, so a large `up` does not trip rate limits. @default 8 */
   readonly maxInFlight: number;
+  /** Extra certificate authorities (PEM), trusted besides the system's and NODE_EXTRA_CA_CERTS. @default none */
+  readonly ca?: string;
+  /** Where `ca` came from, for messages. @default none */
+  readonly caFile?: string;
 }
 
 export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
   connectTimeoutMs: 10_000,
-  headersTimeoutMs: 30_000,
-  bodyTimeoutMs: 30_000,
+  requestTimeoutMs: 30_000,
+  maxResponseBytes: 8 * 1024 * 1024,
   maxRetries: 4,
   retryBaseMs: 500,
   retryMaxDelayMs: 30_000,
   maxInFlight: 8,
 };
+
+/** The deadline of a whole provider operation; every request and backoff of it stops there. */
+export interface Deadline {
+  readonly signal: AbortSignal;
+  /** The operation's budget, for messages. */
+  readonly ms: number;
+  /** Set when the process is stopping (SIGINT/SIGTERM) rather than out of time. */
+  cancelled(): boolean;
+}
 
 export interface HttpRequest {
   readonly method: "GET" | "POST" | "PUT" | "DELETE";
@@ -40,7 +54,15 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   readonly status: number;
+  /** Parsed JSON, or undefined when the body was empty or not JSON (see {@link HttpResponse.text}). */
   readonly body: unknown;
+  /** Whether the body parsed as JSON. */
+  readonly json: boolean;
+  /** The raw body (already capped by maxResponseBytes); redact before showing any of it. */
+  readonly text: string;
+  readonly contentType: string;
+  /** The `Location` header of a redirect. */
+  readonly location?: string;
   /** Attempts it took, for the benchmark's request counts. */
   readonly attempts: number;
 }
@@ -51,11 +73,30 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 /** POST creates: only a 429 says for sure that nothing was created, so only it is retried here. */
 const RETRYABLE_STATUS_UNSAFE = new Set([429]);
 
+/**
+ * Transport failures after which repeating an idempotent request is safe and useful; anything
+ * else (TLS, DNS, a size cap) fails the same way again.
+ */
+const RETRYABLE_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "ATTEMPT_TIMEOUT",
+]);
+
 const USER_AGENT = "pulumi-connections/0.1 (+node; Pulumi dynamic provider)";
 
 /**
- * One keep-alive connection pool per base URL, bounded retries with jittered exponential backoff
- * honouring `Retry-After`, and a cap on requests in flight.
+ * One keep-alive connection pool per base URL, an overall deadline per attempt and per operation,
+ * a response size cap, bounded retries with jittered exponential backoff honouring `Retry-After`,
+ * and a cap on requests in flight. Redirects are never followed: a credential must not travel to
+ * another host, and these APIs do not redirect.
  */
 export class HttpClient {
   private readonly pool: Pool;
@@ -73,33 +114,47 @@ export class HttpClient {
     this.basePath = url.pathname.replace(/\/+$/, "");
     this.pool = new Pool(url.origin, {
       connections: Math.max(options.maxInFlight, 1),
-      connectTimeout: options.connectTimeoutMs,
-      headersTimeout: options.headersTimeoutMs,
-      bodyTimeout: options.bodyTimeoutMs,
+      connect: {
+        timeout: options.connectTimeoutMs,
+        // Passing `ca` replaces Node's store, so the defaults (which include NODE_EXTRA_CA_CERTS) are kept.
+        ...(options.ca ? { ca: [...getCACertificates("default"), options.ca] } : {}),
+      },
+      headersTimeout: options.requestTimeoutMs,
+      bodyTimeout: options.requestTimeoutMs,
       keepAliveTimeout: 30_000,
     });
   }
 
   /**
    * Sends a request. `idempotent` requests (GET, versioned PUT, DELETE) are retried on 429/502/503/504
-   * and network errors; a POST only on 429, since anything else may have created the connection.
+   * and listed transport errors; a POST only on 429, since anything else may have created the
+   * connection. Every attempt and every backoff ends at the deadline.
    */
-  public async send(req: HttpRequest, idempotent: boolean): Promise<HttpResponse> {
+  public async send(
+    req: HttpRequest,
+    idempotent: boolean,
+    deadline: Deadline,
+  ): Promise<HttpResponse> {
     const statuses = idempotent ? RETRYABLE_STATUS : RETRYABLE_STATUS_UNSAFE;
     let attempt = 0;
     for (;;) {
       attempt++;
       let retryAfterMs: number | undefined;
       try {
-        const res = await this.once(req);
+        const res = await this.once(req, deadline);
         if (!statuses.has(res.status) || attempt > this.options.maxRetries) {
           return { ...res, attempts: attempt };
         }
+        // Honoured up to retryMaxDelayMs: a server asking for a day must not stall `pulumi up`.
         retryAfterMs = res.retryAfterMs;
       } catch (e) {
-        if (!idempotent || attempt > this.options.maxRetries) throw toTransportError(e, req);
+        const error = this.transportError(e, req, deadline);
+        const retryable = RETRYABLE_CODES.has(errorCode(e)) && !deadline.signal.aborted;
+        if (!idempotent || !retryable || attempt > this.options.maxRetries) throw error;
       }
-      await sleep(this.backoff(attempt, retryAfterMs));
+      await sleep(this.backoff(attempt, retryAfterMs), deadline.signal).catch((e: unknown) => {
+        throw this.transportError(e, req, deadline);
+      });
     }
   }
 
@@ -119,8 +174,16 @@ export class HttpClient {
 
   private async once(
     req: HttpRequest,
-  ): Promise<{ status: number; body: unknown; retryAfterMs?: number }> {
-    await this.acquire();
+    deadline: Deadline,
+  ): Promise<Omit<HttpResponse, "attempts"> & { retryAfterMs?: number }> {
+    await this.acquire(deadline.signal);
+    // One signal for the attempt: its own deadline, or the operation's, whichever comes first.
+    const attemptTimer = new AbortController();
+    const timer = setTimeout(
+      () => attemptTimer.abort(attemptTimeout(this.options.requestTimeoutMs)),
+      this.options.requestTimeoutMs,
+    );
+    const signal = AbortSignal.any([deadline.signal, attemptTimer.signal]);
     try {
       this.attemptsSent++;
       const query = req.query ? `?${new URLSearchParams(req.query).toString()}` : "";
@@ -135,31 +198,61 @@ export class HttpClient {
           ...req.headers,
         },
         body: hasBody ? JSON.stringify(req.body) : undefined,
+        signal,
       });
-      const text = await res.body.text();
-      let body: unknown = text;
+      const text = await readCapped(res.body, this.options.maxResponseBytes, signal, () =>
+        tooLarge(req, this.options.maxResponseBytes),
+      );
+      let body: unknown;
+      let json = false;
       if (text.length > 0) {
         try {
           body = JSON.parse(text);
+          json = true;
         } catch {
-          body = text;
+          body = undefined;
         }
       }
-      const retryAfter = parseRetryAfter(res.headers["retry-after"]);
-      return retryAfter === undefined
-        ? { status: res.statusCode, body }
-        : { status: res.statusCode, body, retryAfterMs: retryAfter };
+      const header = (name: string): string | undefined => {
+        const v = res.headers[name];
+        return Array.isArray(v) ? v[0] : v;
+      };
+      const retryAfter = parseRetryAfter(header("retry-after"));
+      const location = header("location");
+      return {
+        status: res.statusCode,
+        body,
+        json,
+        text,
+        contentType: header("content-type") ?? "no content type",
+        ...(location !== undefined ? { location } : {}),
+        ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
+      };
     } finally {
+      clearTimeout(timer);
       this.release();
     }
   }
 
-  private async acquire(): Promise<void> {
+  private async acquire(signal: AbortSignal): Promise<void> {
     if (this.inFlight < this.options.maxInFlight) {
       this.inFlight++;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        signal.removeEventListener("abort", giveUp);
+        resolve();
+      };
+      const giveUp = () => {
+        const i = this.waiting.indexOf(wake);
+        if (i !== -1) this.waiting.splice(i, 1);
+        reject(signal.reason);
+      };
+      if (signal.aborted) return giveUp();
+      signal.addEventListener("abort", giveUp, { once: true });
+      this.waiting.push(wake);
+    });
   }
 
   private release(): void {
@@ -167,34 +260,129 @@ export class HttpClient {
     if (next) next();
     else this.inFlight--;
   }
+
+  /** Turns whatever the transport threw into a typed error that names the request and the fix. */
+  private transportError(e: unknown, req: HttpRequest, deadline: Deadline): Error {
+    if (e instanceof ConnectionResponseError || e instanceof ConnectionTransportError) return e;
+    const what = `${req.method} ${req.path}`;
+    if (deadline.cancelled()) {
+      return new ConnectionTransportError(
+        "CANCELLED",
+        `${what} was stopped because the provider is shutting down (SIGINT or SIGTERM); ` +
+          `its outcome is unknown: run \`pulumi refresh\` before the next \`pulumi up\``,
+        e,
+      );
+    }
+    if (deadline.signal.aborted) {
+      return new ConnectionTransportError(
+        "TIMEOUT",
+        `${what} was still waiting when the operation's deadline of ${seconds(deadline.ms)} passed; ` +
+          `raise connections:operationTimeoutMs if the API is just slow, or check that it is healthy`,
+        e,
+      );
+    }
+    const code = errorCode(e);
+    if (code === "ATTEMPT_TIMEOUT" || /TIMEOUT/.test(code)) {
+      return new ConnectionTransportError(
+        "TIMEOUT",
+        `${what} got no complete answer within ${seconds(this.options.requestTimeoutMs)}; ` +
+          `raise connections:requestTimeoutMs if the API is just slow, or check that it is healthy`,
+        e,
+      );
+    }
+    if (isTlsError(code)) {
+      const ca = this.options.caFile ? ` (connections:caFile is ${this.options.caFile})` : "";
+      return new ConnectionTransportError(
+        "NETWORK_ERROR",
+        `${what} failed: the server's TLS certificate was not trusted (${code})${ca}; if a corporate ` +
+          `proxy or a private certificate authority signs it, point connections:caFile (or ` +
+          `CONNECTIONS_CA_FILE) or NODE_EXTRA_CA_CERTS at that authority's PEM file`,
+        e,
+      );
+    }
+    const detail = code || (e instanceof Error ? e.message : "unknown error");
+    return new ConnectionTransportError(
+      "NETWORK_ERROR",
+      `${what} failed (${detail}): check that ${this.baseUrl} is reachable from here ` +
+        `(proxy, firewall, DNS), then run the command again`,
+      e,
+    );
+  }
 }
 
-/** `Retry-After` is seconds or an HTTP date (RFC 9110 10.2.3). */
-export function parseRetryAfter(value: string | string[] | undefined): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  if (/^\d+(\.\d+)?$/.test(v.trim())) return Number(v) * 1000;
-  const date = Date.parse(v);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+/** Reads a body to text, failing as soon as it passes `max` bytes or the signal fires. */
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown },
+  max: number,
+  signal: AbortSignal,
+  onTooLarge: () => Error,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      if (signal.aborted) throw signal.reason;
+      size += chunk.length;
+      if (size > max) throw onTooLarge();
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    body.destroy();
+    throw e;
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
-/** Transport failures: the request may or may not have reached the server. */
-export function toTransportError(e: unknown, req: HttpRequest): ConnectionApiError {
-  const code = (e as { code?: string } | null)?.code ?? "";
-  const timeout =
-    e instanceof undiciErrors.ConnectTimeoutError ||
-    e instanceof undiciErrors.HeadersTimeoutError ||
-    e instanceof undiciErrors.BodyTimeoutError ||
-    /TIMEOUT/.test(code);
-  const what = timeout
-    ? "timed out"
-    : `failed (${code || (e as Error)?.message || "unknown error"})`;
-  return new ConnectionApiError(
-    timeout ? "TIMEOUT" : "NETWORK_ERROR",
-    `${req.method} ${req.path} ${what}: check that the API is reachable from here, then run the command again`,
+function tooLarge(req: HttpRequest, max: number): ConnectionTransportError {
+  return new ConnectionTransportError(
+    "RESPONSE_TOO_LARGE",
+    `${req.method} ${req.path} answered with more than ${max} bytes, the connections:maxResponseBytes ` +
+      `cap; check that the base URL points at the API, or raise the cap if its answers are really that large`,
   );
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function attemptTimeout(ms: number): Error {
+  return Object.assign(new Error(`attempt timed out after ${ms} ms`), { code: "ATTEMPT_TIMEOUT" });
+}
+
+function errorCode(e: unknown): string {
+  const own = (e as { code?: unknown } | null)?.code;
+  if (typeof own === "string") return own;
+  const cause = (e as { cause?: { code?: unknown } } | null)?.cause?.code;
+  if (typeof cause === "string") return cause;
+  if (e instanceof undiciErrors.HeadersTimeoutError) return "UND_ERR_HEADERS_TIMEOUT";
+  if (e instanceof undiciErrors.BodyTimeoutError) return "UND_ERR_BODY_TIMEOUT";
+  return "";
+}
+
+function isTlsError(code: string): boolean {
+  return /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)/.test(code);
+}
+
+function seconds(ms: number): string {
+  return `${ms / 1000} s`;
+}
+
+/** `Retry-After` is seconds or an HTTP date (RFC 9110 10.2.3). */
+export function parseRetryAfter(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it fires. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { FieldSet, FieldSpec } from "./fields";
-import { HttpClient } from "./http";
+import { Deadline, HttpClient } from "./http";
 import { Family, FamilySettings, ProviderSettings } from "./settings";
 
 /** Property bag as the engine hands it over: plain JSON, secrets already unwrapped. */
@@ -20,11 +20,19 @@ export interface Remote {
 
 /** What a wire adapter needs for one call. */
 export interface ApiCall {
+  /** The resource kind the call is for: adapters read its declaration, never a copy of it. */
+  readonly kind: ResourceKind;
   readonly http: HttpClient;
   readonly family: FamilySettings;
   readonly provider: ProviderSettings;
   /** Human name of the connection for messages, e.g. `pictory:VimeoConnection "marketing"`. */
   readonly label: string;
+  /** The operation's deadline (connections:operationTimeoutMs), shared by all its requests. */
+  readonly deadline: Deadline;
+  /** Every secret value this call knows (inputs, state, credentials), masked in every message. */
+  readonly secrets: readonly string[];
+  /** The step a request serves when it is not the operation's own (a create's name lookup). */
+  readonly during?: string;
 }
 
 /** The resource's state: its ID and its last outputs (which include its inputs). */
@@ -39,6 +47,12 @@ export interface Ref {
  */
 export interface ConnectionApi {
   create(call: ApiCall, inputs: Props, body: Props): Promise<Remote>;
+  /**
+   * Whether this server's create may silently overwrite a connection of the same name (an
+   * upsert). If so, the engine looks the name up first, so that a create never takes over a
+   * connection someone else owns.
+   */
+  createMayOverwrite?(call: ApiCall): boolean;
   /** Undefined when the connection does not exist (any more). */
   get(call: ApiCall, ref: Ref): Promise<Remote | undefined>;
   /** Looks a connection up by its unique name: create recovery and adoption. */

@@ -1,25 +1,20 @@
+import type * as pulumi from "@pulumi/pulumi";
 import * as engine from "./engine";
-import { ConnectionApiError, ConnectionError } from "./errors";
-import { HttpClient } from "./http";
+import { ConnectionError } from "./errors";
+import { Deadline, HttpClient } from "./http";
 import { ApiCall, fieldsFor, Props, ResourceKind } from "./kind";
-import { redact } from "./secrets";
+import { collectStrings, redact } from "./secrets";
 import { ConfigSource, Family, SettingsStore } from "./settings";
 
 /**
- * The dynamic-provider surface of one resource kind. The serialized shim in the SDK forwards each
- * call here, so this code (not a copy frozen into state) runs for refresh and delete.
+ * The dynamic-provider surface of one resource kind: Pulumi's `ResourceProvider` with every hook
+ * present and every result field the engine reads filled. The serialized shim forwards each call
+ * here, so this code (not a copy frozen into state) runs for refresh and delete.
  */
 export interface ProviderHooks {
-  configure(req: { config: ConfigSource }): Promise<void>;
-  check(
-    olds: Props,
-    news: Props,
-  ): Promise<{ inputs: Record<string, unknown>; failures: engine.Failure[] }>;
-  diff(
-    id: string,
-    olds: Props,
-    news: Props,
-  ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }>;
+  configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
+  check(olds: Props, news: Props): Promise<Required<pulumi.dynamic.CheckResult>>;
+  diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult>;
   create(inputs: Props): Promise<{ id: string; outs: Record<string, unknown> }>;
   read(
     id: string,
@@ -27,6 +22,28 @@ export interface ProviderHooks {
   ): Promise<{ id: string; props: Record<string, unknown>; inputs: Record<string, unknown> }>;
   update(id: string, olds: Props, news: Props): Promise<{ outs: Record<string, unknown> }>;
   delete(id: string, props: Props): Promise<void>;
+}
+
+/** Compile-time proof that the hooks are a Pulumi dynamic provider. */
+export type AssertProvider<T extends pulumi.dynamic.ResourceProvider> = T;
+export type ProviderHooksAreAProvider = AssertProvider<ProviderHooks>;
+
+/** Aborted once when the process is asked to stop; every operation's deadline follows it. */
+const shutdown = new AbortController();
+
+/**
+ * Makes SIGINT and SIGTERM stop the provider promptly: requests in flight are aborted, so each
+ * operation reports that its outcome is unknown instead of hanging until the engine gives up on
+ * it, and the process exits shortly after. Only the provider process installs this, never a
+ * program or a test that loads the runtime.
+ */
+export function stopOnSignals(graceMs = 2_000): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      shutdown.abort(Object.assign(new Error(`received ${signal}`), { code: "CANCELLED" }));
+      setTimeout(() => process.exit(signal === "SIGINT" ? 130 : 143), graceMs).unref();
+    });
+  }
 }
 
 /** Process-wide state of the provider: settings and one HTTP client per base URL. */
@@ -39,7 +56,7 @@ export class ProviderRuntime {
   public kind(token: string): ResourceKind {
     const kind = this.kinds.get(token);
     if (!kind) {
-      throw new ConnectionApiError(
+      throw new ConnectionError(
         "CONFIG_INVALID",
         `unknown resource kind ${JSON.stringify(token)}: expected one of ${[...this.kinds.keys()].join(", ")}; ` +
           `the installed pulumi-connections is older than the one that created this resource, upgrade it`,
@@ -60,7 +77,63 @@ export class ProviderRuntime {
     this.clients.clear();
   }
 
-  private client(family: Family): { http: HttpClient; call: Omit<ApiCall, "http" | "label"> } {
+  public hooks(token: string): ProviderHooks {
+    const kind = this.kind(token);
+    const ops = (props: readonly Props[]): engine.Operations => ({
+      kind,
+      call: (inputs) => this.call(kind, inputs, props),
+    });
+    return {
+      configure: async (req) => this.settings.configure(req.config as ConfigSource),
+      check: this.guard(
+        kind,
+        (olds: Props, news: Props) => [olds, news],
+        async (olds, news) => {
+          const outcome = engine.check(kind, olds, news);
+          // Fails preview early, naming the key to set, before any network call.
+          this.settings.family(kind.family);
+          this.settings.provider();
+          return { inputs: outcome.inputs, failures: outcome.failures.map(hostFailure) };
+        },
+      ),
+      diff: this.guard(
+        kind,
+        (_id: string, olds: Props, news: Props) => [olds, news],
+        async (_id, olds, news) => {
+          const d = engine.diff(kind, olds, news);
+          return {
+            changes: d.changes,
+            replaces: d.replaces,
+            deleteBeforeReplace: d.deleteBeforeReplace,
+          };
+        },
+      ),
+      create: this.guard(
+        kind,
+        (inputs: Props) => [inputs],
+        (inputs) => engine.create(ops([inputs]), inputs),
+      ),
+      read: this.guard(
+        kind,
+        (_id: string, props: Props) => [props],
+        (id, props) => engine.read(ops([props]), id, props),
+      ),
+      update: this.guard(
+        kind,
+        (_id: string, olds: Props, news: Props) => [olds, news],
+        async (id, olds, news) => ({
+          outs: await engine.update(ops([olds, news]), id, olds, news),
+        }),
+      ),
+      delete: this.guard(
+        kind,
+        (_id: string, props: Props) => [props],
+        (id, props) => engine.remove(ops([props]), id, props),
+      ),
+    };
+  }
+
+  private client(family: Family): { http: HttpClient; call: Pick<ApiCall, "family" | "provider"> } {
     const fam = this.settings.family(family);
     const provider = this.settings.provider();
     const key = `${fam.baseUrl}|${JSON.stringify(provider.http)}`;
@@ -72,74 +145,36 @@ export class ProviderRuntime {
     return { http, call: { family: fam, provider } };
   }
 
-  public hooks(token: string): ProviderHooks {
-    const kind = this.kind(token);
-    const ops: engine.Operations = {
-      kind,
-      call: (inputs) => {
-        const { http, call } = this.client(kind.family);
-        return {
-          ...call,
-          http,
-          label: `${kind.token} ${JSON.stringify(String(inputs.name ?? "?"))}`,
-        };
-      },
-    };
-    const guard =
-      <A extends unknown[], R>(fn: (...a: A) => Promise<R>, propsOf: (...a: A) => Props[]) =>
-      async (...args: A): Promise<R> => {
-        try {
-          return await fn(...args);
-        } catch (e) {
-          throw this.scrub(e, kind, propsOf(...args));
-        }
-      };
+  /** Everything one operation's requests share: client, settings, deadline and the secrets to mask. */
+  private call(kind: ResourceKind, inputs: Props, props: readonly Props[]): ApiCall {
+    const { http, call } = this.client(kind.family);
     return {
-      configure: async (req) => this.settings.configure(req.config),
-      check: guard(
-        async (olds: Props, news: Props) => {
-          const outcome = engine.check(kind, olds, news);
-          // Fails preview early, naming the key to set, before any network call.
-          this.settings.family(kind.family);
-          this.settings.provider();
-          return { inputs: outcome.inputs, failures: outcome.failures };
-        },
-        (olds, news) => [olds, news],
-      ),
-      diff: guard(
-        async (_id: string, olds: Props, news: Props) => {
-          const d = engine.diff(kind, olds, news);
-          return {
-            changes: d.changes,
-            replaces: d.replaces,
-            deleteBeforeReplace: d.deleteBeforeReplace,
-          };
-        },
-        (_id, olds, news) => [olds, news],
-      ),
-      create: guard(
-        (inputs: Props) => engine.create(ops, inputs),
-        (inputs) => [inputs],
-      ),
-      read: guard(
-        (id: string, props: Props) => engine.read(ops, id, props),
-        (_id, props) => [props],
-      ),
-      update: guard(
-        async (id: string, olds: Props, news: Props) => ({
-          outs: await engine.update(ops, id, olds, news),
-        }),
-        (_id, olds, news) => [olds, news],
-      ),
-      delete: guard(
-        (id: string, props: Props) => engine.remove(ops, id, props),
-        (_id, props) => [props],
-      ),
+      ...call,
+      kind,
+      http,
+      label: `${kind.token} ${JSON.stringify(String(inputs.name ?? "?"))}`,
+      deadline: operationDeadline(call.provider.operationTimeoutMs),
+      secrets: this.secretsOf(kind, props),
     };
   }
 
-  /** Every error leaves with secrets masked: input secrets, and the credentials themselves. */
-  private scrub(e: unknown, kind: ResourceKind, props: Props[]): Error {
+  /** Runs a hook; whatever it throws leaves with every secret masked. */
+  private guard<A extends unknown[], R>(
+    kind: ResourceKind,
+    propsOf: (...a: A) => Props[],
+    fn: (...a: A) => Promise<R>,
+  ): (...a: A) => Promise<R> {
+    return async (...args: A): Promise<R> => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        throw scrub(e, kind, this.secretsOf(kind, propsOf(...args)));
+      }
+    };
+  }
+
+  /** The secret input values the props carry, and the credentials themselves. */
+  private secretsOf(kind: ResourceKind, props: readonly Props[]): string[] {
     const secrets: string[] = [];
     for (const p of props) {
       for (const [k, spec] of Object.entries(fieldsFor(kind, p))) {
@@ -153,22 +188,40 @@ export class ProviderRuntime {
         // Not configured: nothing to mask.
       }
     }
-    if (ConnectionError.isInstance(e)) {
-      e.message = redact(e.message, secrets);
-      if (e.stack) e.stack = redact(e.stack, secrets);
-      return e;
-    }
-    const text = e instanceof Error ? e.message : String(e);
-    return new ConnectionApiError(
-      "API_ERROR",
-      redact(`${kind.token}: unexpected error: ${text}`, secrets),
-    );
+    return secrets;
   }
 }
 
-function collectStrings(value: unknown, into: string[]): void {
-  if (typeof value === "string") into.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => collectStrings(v, into));
-  else if (value && typeof value === "object")
-    Object.values(value).forEach((v) => collectStrings(v, into));
+/**
+ * Pulumi prints a failure that names a property together with the property's value as it holds
+ * it, secrets included (`property clientSecret value {&{{…}}} has a problem`). So the property is
+ * named in the reason instead, which the engine prints alone.
+ */
+function hostFailure(f: engine.Failure): engine.Failure {
+  return { property: "", reason: `[${f.property}] ${f.reason}` };
+}
+
+function operationDeadline(ms: number): Deadline {
+  return {
+    signal: AbortSignal.any([AbortSignal.timeout(ms), shutdown.signal]),
+    ms,
+    cancelled: () => shutdown.signal.aborted,
+  };
+}
+
+function scrub(e: unknown, kind: ResourceKind, secrets: readonly string[]): Error {
+  if (ConnectionError.isInstance(e)) {
+    e.message = redact(e.message, secrets);
+    if (e.stack) e.stack = redact(e.stack, secrets);
+    return e;
+  }
+  const text = e instanceof Error ? e.message : String(e);
+  return new ConnectionError(
+    "API_ERROR",
+    redact(
+      `${kind.token}: unexpected error: ${text}; please report it with the command that failed`,
+      secrets,
+    ),
+    { cause: e },
+  );
 }

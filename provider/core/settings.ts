@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { ConnectionConfigError } from "./errors";
 import { DEFAULT_HTTP_OPTIONS, HttpOptions } from "./http";
 
@@ -14,10 +16,14 @@ export interface FamilySettings {
   readonly baseUrl: string;
   /** The credential; never logged, never serialized into state. */
   readonly credential: string;
+  /** The family's config keys, for messages that name what to set. */
+  readonly keys: FamilyKeys;
 }
 
 export interface ProviderSettings {
   readonly http: HttpOptions;
+  /** Deadline of one provider operation (create, read, update, delete), retries and lookups included. */
+  readonly operationTimeoutMs: number;
   /** Default policy on a 409 version conflict; a resource's `onConflict` input overrides it. */
   readonly onConflict: "fail" | "overwrite";
   /**
@@ -29,7 +35,7 @@ export interface ProviderSettings {
   readonly onDeploymentFailure: "warn" | "fail";
 }
 
-interface FamilyKeys {
+export interface FamilyKeys {
   readonly credentialKey: string;
   readonly credentialEnv: string;
   readonly baseUrlKey: string;
@@ -39,7 +45,8 @@ interface FamilyKeys {
   readonly credentialHint: string;
 }
 
-const FAMILY_KEYS: Readonly<Record<Family, FamilyKeys>> = {
+/** Each family's configuration keys, environment fallbacks and credential rules. */
+export const FAMILY_KEYS: Readonly<Record<Family, FamilyKeys>> = {
   pictory: {
     credentialKey: "pictory:apiKey",
     credentialEnv: "PICTORY_API_KEY",
@@ -56,7 +63,7 @@ const FAMILY_KEYS: Readonly<Record<Family, FamilyKeys>> = {
     credentialEnv: "APINIZER_TOKEN",
     baseUrlKey: "apinizer:baseUrl",
     baseUrlEnv: "APINIZER_BASE_URL",
-    credentialPattern: /^[^\s]+$/,
+    credentialPattern: /^\S+$/,
     credentialHint: "an Apinizer personal API access token, without the Bearer prefix",
   },
 };
@@ -105,7 +112,7 @@ export class SettingsStore {
           `(for example https://demo.apinizer.com/apiops); set it with \`pulumi config set ${keys.baseUrlKey} <url>\``,
       );
     }
-    return { family, baseUrl: checkBaseUrl(baseUrl, keys.baseUrlKey), credential };
+    return { family, baseUrl: checkBaseUrl(baseUrl, keys.baseUrlKey), credential, keys };
   }
 
   public provider(): ProviderSettings {
@@ -145,25 +152,28 @@ export class SettingsStore {
       "warn",
       "fail",
     ]);
+    const caFile = this.lookup("connections:caFile", "CONNECTIONS_CA_FILE");
     return {
       onConflict,
       onNameConflict,
       onDeploymentFailure: onDeploy,
+      operationTimeoutMs: Math.max(
+        1,
+        num("connections:operationTimeoutMs", "CONNECTIONS_OPERATION_TIMEOUT_MS", 120_000),
+      ),
       http: {
         connectTimeoutMs: num(
           "connections:connectTimeoutMs",
           "CONNECTIONS_CONNECT_TIMEOUT_MS",
           d.connectTimeoutMs,
         ),
-        headersTimeoutMs: num(
-          "connections:requestTimeoutMs",
-          "CONNECTIONS_REQUEST_TIMEOUT_MS",
-          d.headersTimeoutMs,
+        requestTimeoutMs: Math.max(
+          1,
+          num("connections:requestTimeoutMs", "CONNECTIONS_REQUEST_TIMEOUT_MS", d.requestTimeoutMs),
         ),
-        bodyTimeoutMs: num(
-          "connections:requestTimeoutMs",
-          "CONNECTIONS_REQUEST_TIMEOUT_MS",
-          d.bodyTimeoutMs,
+        maxResponseBytes: Math.max(
+          1024,
+          num("connections:maxResponseBytes", "CONNECTIONS_MAX_RESPONSE_BYTES", d.maxResponseBytes),
         ),
         maxRetries: num("connections:maxRetries", "CONNECTIONS_MAX_RETRIES", d.maxRetries),
         retryBaseMs: num("connections:retryBaseMs", "CONNECTIONS_RETRY_BASE_MS", d.retryBaseMs),
@@ -176,9 +186,52 @@ export class SettingsStore {
           1,
           num("connections:maxInFlight", "CONNECTIONS_MAX_IN_FLIGHT", d.maxInFlight),
         ),
+        ...(caFile !== undefined ? { caFile, ca: readCaFile(caFile) } : {}),
       },
     };
   }
+}
+
+function readCaFile(file: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ConnectionConfigError(
+      "CONFIG_INVALID",
+      `connections:caFile names ${JSON.stringify(file)}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}); ` +
+        `expected a PEM file of certificate authorities: fix the path with \`pulumi config set connections:caFile <file>\``,
+      e,
+    );
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new ConnectionConfigError(
+      "CONFIG_INVALID",
+      `connections:caFile names ${JSON.stringify(file)}, which holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line); ` +
+        `expected the certificate authorities' PEM bundle`,
+    );
+  }
+  return pem;
+}
+
+/**
+ * Whether a URL's host is this machine, decided from the parsed address alone: an IP literal in
+ * 127.0.0.0/8, `::1` or `::ffff:127.x.y.z`, or the name `localhost`. Any other name is resolved by
+ * DNS, which anyone can point anywhere (`127.0.0.1.nip.io`), so it never counts.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost") return true;
+  if (isIP(host) === 4) return host.split(".")[0] === "127";
+  if (isIP(host) === 6) {
+    if (host === "::1") return true;
+    // WHATWG URL writes an IPv4-mapped address in hex: [::ffff:127.0.0.1] becomes [::ffff:7f00:1].
+    const mapped = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(host);
+    if (mapped) return parseInt(mapped[1]!, 16) >> 8 === 127;
+    const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
+    return !!dotted && isIP(dotted[1]!) === 4 && dotted[1]!.split(".")[0] === "127";
+  }
+  return false;
 }
 
 /** Plain http is only for loopback (the emulator): a credential must never cross a network in clear. */
@@ -192,9 +245,7 @@ export function checkBaseUrl(raw: string, key: string): string {
       `${key} is not a URL, received ${JSON.stringify(raw)}; expected for example https://api.example.com/path`,
     );
   }
-  const loopback =
-    ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname) || /^127\./.test(url.hostname);
-  if (url.protocol === "http:" && !loopback) {
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
       `${key} uses plain http for ${url.hostname}: credentials would travel unencrypted; use https (http is accepted for loopback only)`,

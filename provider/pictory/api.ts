@@ -1,148 +1,245 @@
+import { z } from "zod";
 import { versionConflict } from "../core/engine";
-import { ConnectionApiError, ConnectionNameConflictError } from "../core/errors";
-import { HttpResponse } from "../core/http";
-import { ApiCall, ConnectionApi, Props, Ref, Remote } from "../core/kind";
+import {
+  ConnectionApiError,
+  ConnectionNameConflictError,
+  ConnectionResponseError,
+  ConnectionValidationError,
+} from "../core/errors";
+import { HttpRequest, HttpResponse } from "../core/http";
+import { ApiCall, ConnectionApi, Props, Ref, Remote, ResourceKind } from "../core/kind";
+import { describeReceived } from "../core/secrets";
+import {
+  answerFieldSchema,
+  apiSaid,
+  couldNot,
+  ISO_DATE,
+  parseAnswer,
+  send,
+  VERSION,
+} from "../core/wire";
 
-/** Declaration of one Pictory collection (spec A.1, B.1): both families share this protocol. */
-export interface PictoryCollection {
+/** Where one Pictory resource kind lives; its fields come from the kind's declaration. */
+export interface PictoryEndpoint {
   /** Path below the base URL, e.g. `/v1/awsconnections`. */
   readonly path: string;
-  /** Fields sent on create only: the API does not accept them on PUT (spec A.2 immutability). */
-  readonly createOnly: readonly string[];
-  /** Declared fields the API may return. */
-  readonly fields: readonly string[];
 }
 
-/** Output-only properties the Pictory API computes (spec A.2, B.2). */
-const COMPUTED = ["connectionId", "version", "createdDate", "updatedDate"] as const;
-
-/** Upper bound on list pages while looking a name up (spec A+B "List envelope" has no page size). */
+/** Upper bound on list pages while looking a name up (the list envelope documents no page size). */
 const MAX_PAGES = 200;
 
-export function pictoryApi(collection: PictoryCollection): ConnectionApi {
-  const headers = (call: ApiCall) => ({ authorization: call.family.credential });
+/**
+ * Connection IDs are documented by example: 17 digits of a UTC timestamp, then 15 or 16 random
+ * characters of `[a-z0-9]`. The random part's length is tolerated from 8 to 32, since four samples
+ * do not fix it; what must never pass is something that is not an ID at all (an object, a path,
+ * a 2 MB string), which would then address later requests.
+ */
+const CONNECTION_ID = z
+  .string({ error: (i) => `must be a connection ID, received ${describeReceived(i.input)}` })
+  .max(64, { error: "must be a connection ID, received a longer string" })
+  .regex(/^\d{17}[a-z0-9]{8,32}$/, {
+    error: "must be a connection ID (17 timestamp digits, then lowercase letters and digits)",
+  });
 
-  const toRemote = (body: unknown): Remote => {
-    const obj = (body ?? {}) as Record<string, unknown>;
-    const fields: Record<string, unknown> = {};
-    for (const f of collection.fields) if (f in obj) fields[f] = obj[f];
-    const computed: Record<string, unknown> = {};
-    for (const c of COMPUTED) if (obj[c] !== undefined && obj[c] !== null) computed[c] = obj[c];
-    return { id: String(obj.connectionId ?? ""), fields, computed };
-  };
+const schemas = new WeakMap<ResourceKind, z.ZodType<Record<string, unknown>>>();
 
-  const findByName = async (call: ApiCall, name: unknown): Promise<Remote | undefined> => {
-    let pageKey: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await call.http.send(
-        {
-          method: "GET",
-          path: collection.path,
-          headers: headers(call),
-          ...(pageKey ? { query: { nextPageKey: pageKey } } : {}),
-        },
-        true,
-      );
-      expectOk(call, res, "list connections");
-      const body = res.body as { Items?: unknown[]; nextPageKey?: string };
-      const hit = (body.Items ?? []).find((i) => (i as { name?: unknown }).name === name);
-      if (hit) return toRemote(hit);
-      if (!body.nextPageKey) return undefined;
-      pageKey = body.nextPageKey;
-    }
-    return undefined;
-  };
+/** The documented shape of one connection in any answer, derived from the kind's declaration. */
+function itemSchema(kind: ResourceKind): z.ZodType<Record<string, unknown>> {
+  let schema = schemas.get(kind);
+  if (!schema) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const [key, spec] of Object.entries(kind.fields)) shape[key] = answerFieldSchema(spec);
+    schema = z.looseObject({
+      ...shape,
+      connectionId: CONNECTION_ID,
+      version: VERSION,
+      createdDate: ISO_DATE.nullish(),
+      updatedDate: ISO_DATE.nullish(),
+    });
+    schemas.set(kind, schema);
+  }
+  return schema;
+}
 
-  const get = async (call: ApiCall, id: string): Promise<Remote | undefined> => {
-    const res = await call.http.send(
-      {
-        method: "GET",
-        path: `${collection.path}/${encodeURIComponent(id)}`,
-        headers: headers(call),
-      },
-      true,
-    );
-    if (res.status === 404) return undefined;
-    expectOk(call, res, "read the connection");
-    return toRemote(res.body);
-  };
+const LIST = z.looseObject({
+  Items: z.array(z.looseObject({}), { error: "must be a list of connections" }),
+  nextPageKey: z.string({ error: "must be a string" }).nullish(),
+});
 
+/** The Pictory connection protocol, shared by the AWS and Vimeo kinds. */
+export function pictoryApi(endpoint: PictoryEndpoint): ConnectionApi {
   return {
-    async create(call, _inputs, body) {
-      const res = await call.http.send(
-        { method: "POST", path: collection.path, headers: headers(call), body },
-        false,
-      );
-      expectOk(call, res, "create the connection");
-      return toRemote(res.body);
-    },
-    get: (call, ref) => get(call, ref.id),
-    findByName: (call, inputs) => findByName(call, inputs.name),
-    findById: (call, _inputs, id) => get(call, id),
-    async update(call: ApiCall, ref: Ref, body: Props, version: number | undefined) {
-      const sent: Record<string, unknown> = { ...body, version };
-      for (const f of collection.createOnly) delete sent[f];
-      // Spec B.2: an omitted field keeps its stored value, so "unset" must be sent as "" to clear.
-      if (sent.description === undefined && ref.state.description !== undefined)
-        sent.description = "";
-      const res = await call.http.send(
-        {
-          method: "PUT",
-          path: `${collection.path}/${encodeURIComponent(ref.id)}`,
-          headers: headers(call),
-          body: sent,
-        },
-        true,
-      );
-      if (res.status === 409) {
-        const current = await get(call, ref.id);
-        if (current && current.computed.version !== version) {
-          // A retried PUT whose first attempt landed looks like a conflict: accept it when it says what we sent.
-          if (
-            res.attempts > 1 &&
-            current.computed.version === (version ?? 0) + 1 &&
-            matches(current, sent)
-          )
-            return current;
-          throw versionConflict(call.label, ref.id, version, current.computed.version);
-        }
-      }
-      if (res.status === 404) {
-        throw new ConnectionApiError(
-          "NOT_FOUND",
-          `${call.label} (ID ${ref.id}) no longer exists: it was deleted outside Pulumi; run \`pulumi up --refresh\` to create it again`,
-          404,
-        );
-      }
-      expectOk(call, res, "update the connection");
-      const remote = toRemote(res.body);
-      // Spec A.3: the AWS update answer may lack fields; what we sent is what the API now holds.
-      return {
-        ...remote,
-        id: remote.id || ref.id,
-        fields: { ...pickFields(collection, sent), ...remote.fields },
-      };
-    },
-    async delete(call, ref) {
-      const res = await call.http.send(
-        {
-          method: "DELETE",
-          path: `${collection.path}/${encodeURIComponent(ref.id)}`,
-          headers: headers(call),
-        },
-        true,
-      );
-      // Spec A.4: AWS delete answers 404 for an already deleted ID; Vimeo answers 204 (B.1).
-      if (res.status === 404) return;
-      expectOk(call, res, "delete the connection");
-    },
+    create: (call, _inputs, body) => create(call, endpoint, body),
+    get: (call, ref) => getById(call, endpoint, ref.id),
+    findByName: (call, inputs) => findByName(call, endpoint, inputs.name),
+    findById: (call, _inputs, id) => getById(call, endpoint, id),
+    update: (call, ref, body, version) => update(call, endpoint, ref, body, version),
+    delete: (call, ref) => remove(call, endpoint, ref),
   };
 }
 
-function pickFields(collection: PictoryCollection, body: Props): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of collection.fields) if (body[f] !== undefined) out[f] = body[f];
-  return out;
+function headers(call: ApiCall): Record<string, string> {
+  // Raw key, no Bearer prefix (Pictory "Authentication").
+  return { authorization: call.family.credential };
+}
+
+function itemPath(endpoint: PictoryEndpoint, id: string): string {
+  return `${endpoint.path}/${encodeURIComponent(id)}`;
+}
+
+function toRemote(kind: ResourceKind, item: Record<string, unknown>): Remote {
+  const fields: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(kind.fields)) {
+    if (!spec.local && key in item) fields[key] = item[key];
+  }
+  const computed: Record<string, unknown> = {};
+  for (const key of kind.outputs) {
+    if (item[key] !== undefined && item[key] !== null) computed[key] = item[key];
+  }
+  return { id: item.connectionId as string, fields, computed };
+}
+
+async function create(call: ApiCall, endpoint: PictoryEndpoint, body: Props): Promise<Remote> {
+  const what = "create the connection";
+  const req: HttpRequest = { method: "POST", path: endpoint.path, headers: headers(call), body };
+  const res = await send(call, what, req, false);
+  expectOk(call, res, what);
+  return toRemote(call.kind, parseAnswer(call, what, req, res, itemSchema(call.kind)));
+}
+
+async function getById(
+  call: ApiCall,
+  endpoint: PictoryEndpoint,
+  id: string,
+): Promise<Remote | undefined> {
+  const what = "read the connection";
+  const req: HttpRequest = { method: "GET", path: itemPath(endpoint, id), headers: headers(call) };
+  const res = await send(call, what, req, true);
+  if (res.status === 404) return undefined;
+  expectOk(call, res, what, id);
+  const remote = toRemote(call.kind, parseAnswer(call, what, req, res, itemSchema(call.kind)));
+  expectSameId(call, what, req, res, remote, id);
+  return remote;
+}
+
+async function findByName(
+  call: ApiCall,
+  endpoint: PictoryEndpoint,
+  name: unknown,
+): Promise<Remote | undefined> {
+  const what = "list connections";
+  let pageKey: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const req: HttpRequest = {
+      method: "GET",
+      path: endpoint.path,
+      headers: headers(call),
+      ...(pageKey ? { query: { nextPageKey: pageKey } } : {}),
+    };
+    const res = await send(call, what, req, true);
+    expectOk(call, res, what);
+    const list = parseAnswer(call, what, req, res, LIST);
+    const hit = list.Items.find((i) => i.name === name);
+    if (hit)
+      return toRemote(
+        call.kind,
+        parseAnswer(call, what, req, { ...res, body: hit }, itemSchema(call.kind)),
+      );
+    // The AWS list documents no nextPageKey at all: its absence is the last page.
+    if (!list.nextPageKey) return undefined;
+    pageKey = list.nextPageKey;
+  }
+  return undefined;
+}
+
+async function update(
+  call: ApiCall,
+  endpoint: PictoryEndpoint,
+  ref: Ref,
+  body: Props,
+  version: number | undefined,
+): Promise<Remote> {
+  const what = "update the connection";
+  const { kind } = call;
+  const sent: Record<string, unknown> = { ...body, version };
+  for (const [key, spec] of Object.entries(kind.fields)) {
+    // Fixed at creation: the AWS update page lists them as a cause of 400.
+    if (spec.replaceOnChange) delete sent[key];
+    // An omitted field keeps its stored value, so unsetting one sends the field's clearing value.
+    else if (
+      spec.clearWith !== undefined &&
+      sent[key] === undefined &&
+      ref.state[key] !== undefined
+    )
+      sent[key] = spec.clearWith;
+  }
+  const req: HttpRequest = {
+    method: "PUT",
+    path: itemPath(endpoint, ref.id),
+    headers: headers(call),
+    body: sent,
+  };
+  const res = await send(call, what, req, true);
+  if (res.status === 409) {
+    const current = await getById(call, endpoint, ref.id);
+    if (current && current.computed.version !== version) {
+      // A retried PUT whose first attempt landed looks like a conflict: accept it when it says what we sent.
+      if (
+        res.attempts > 1 &&
+        current.computed.version === (version ?? 0) + 1 &&
+        matches(current, sent)
+      )
+        return current;
+      throw versionConflict(call.label, ref.id, version, current.computed.version);
+    }
+  }
+  if (res.status === 404) {
+    throw new ConnectionApiError(
+      "NOT_FOUND",
+      `${call.label} (ID ${ref.id}) no longer exists: it was deleted outside Pulumi; run \`pulumi up --refresh\` to create it again`,
+      { status: 404 },
+    );
+  }
+  expectOk(call, res, what, ref.id);
+  const remote = toRemote(kind, parseAnswer(call, what, req, res, itemSchema(kind)));
+  expectSameId(call, what, req, res, remote, ref.id);
+  // The AWS update answer may lack fields; what we sent is what the API now holds.
+  const fields: Record<string, unknown> = {};
+  for (const key of Object.keys(kind.fields)) if (sent[key] !== undefined) fields[key] = sent[key];
+  return { ...remote, fields: { ...fields, ...remote.fields } };
+}
+
+async function remove(call: ApiCall, endpoint: PictoryEndpoint, ref: Ref): Promise<void> {
+  const what = "delete the connection";
+  const req: HttpRequest = {
+    method: "DELETE",
+    path: itemPath(endpoint, ref.id),
+    headers: headers(call),
+  };
+  const res = await send(call, what, req, true);
+  // AWS answers 404 for an already deleted ID; Vimeo answers 204.
+  if (res.status === 404) return;
+  expectOk(call, res, what, ref.id);
+  // A 2xx page that is not JSON (a proxy's login page) did not delete anything.
+  if (res.text.trim() !== "") parseAnswer(call, what, req, res, z.unknown());
+}
+
+/** An answer about another connection than the one addressed is no answer about this one. */
+function expectSameId(
+  call: ApiCall,
+  what: string,
+  req: HttpRequest,
+  res: HttpResponse,
+  remote: Remote,
+  id: string,
+): void {
+  if (remote.id === id) return;
+  throw new ConnectionResponseError(
+    `${couldNot(call, what)}: ${req.method} ${req.path} answered with the connectionId of another ` +
+      `connection; nothing was written to the state: check that ${call.family.keys.baseUrlKey} ` +
+      `points at the API (now ${call.family.baseUrl})`,
+    { status: res.status },
+  );
 }
 
 function matches(remote: Remote, sent: Props): boolean {
@@ -150,52 +247,60 @@ function matches(remote: Remote, sent: Props): boolean {
 }
 
 /** Turns a non-2xx answer into a typed error whose message names the cause and the fix. */
-function expectOk(call: ApiCall, res: HttpResponse, what: string): void {
+function expectOk(call: ApiCall, res: HttpResponse, what: string, id?: string): void {
   if (res.status >= 200 && res.status < 300) return;
-  const body = (res.body ?? {}) as {
+  const body = (res.json && res.body !== null && typeof res.body === "object" ? res.body : {}) as {
     message?: unknown;
-    fields?: { name?: unknown; errors?: unknown }[];
+    fields?: unknown;
   };
-  const detail =
-    typeof body.message === "string"
-      ? body.message
-      : typeof res.body === "string"
-        ? res.body.slice(0, 200)
-        : "";
   const fields = Array.isArray(body.fields)
-    ? body.fields.map((f) => `${String(f.name)}: ${String(f.errors)}`).join("; ")
+    ? body.fields
+        .map((f) => {
+          const { name, errors } = (f ?? {}) as { name?: unknown; errors?: unknown };
+          return `${String(name)}: ${typeof errors === "string" ? errors : JSON.stringify(errors)}`;
+        })
+        .join("; ")
     : "";
-  const said = [detail, fields].filter(Boolean).join(" - ");
-  const prefix = `${call.label}: could not ${what}: the API answered ${res.status}${said ? ` (${said})` : ""}`;
+  const said = apiSaid(
+    call,
+    res,
+    [body.message, fields].filter((s) => typeof s === "string" && s).join(" - "),
+  );
+  const prefix = `${couldNot(call, what)}: the API answered ${res.status}${said ? ` (${said})` : ""}`;
+  const keys = call.family.keys;
   switch (res.status) {
     case 400:
-      throw new ConnectionApiError(
+      throw new ConnectionValidationError(
         "VALIDATION_FAILED",
         `${prefix}; fix the named field in the program`,
-        400,
+        {
+          status: 400,
+        },
       );
     case 401:
       throw new ConnectionApiError(
         "UNAUTHORIZED",
-        `${prefix}; the API key was refused: set a valid key with \`pulumi config set --secret pictory:apiKey <key>\` or PICTORY_API_KEY`,
-        401,
+        `${prefix}; the API key was refused: set a valid key with \`pulumi config set --secret ${keys.credentialKey} <key>\` or ${keys.credentialEnv}`,
+        { status: 401 },
       );
     case 403:
       throw new ConnectionApiError(
         "FORBIDDEN",
-        `${prefix}; the key's account may not change this connection`,
-        403,
+        `${prefix}; ${id ? `connection ${id}` : "this connection"} is not accessible with the configured ` +
+          `API key: it belongs to another Pictory account, or the key lacks permission. Check that ` +
+          `${keys.credentialKey} is the key of the account that owns it; the state was left as it is`,
+        { status: 403 },
       );
     case 409:
       throw new ConnectionNameConflictError(
         `${prefix}; names are unique per account: choose another name, or set adopt: true to manage the existing connection`,
-        409,
+        { status: 409 },
       );
     default:
       throw new ConnectionApiError(
         "API_ERROR",
         `${prefix}; ${res.status >= 500 || res.status === 429 ? "the API is unavailable or rate limiting: retry later" : "see the API's message"}`,
-        res.status,
+        { status: res.status },
       );
   }
 }

@@ -36,9 +36,5 @@ export const awsConnection: ResourceKind = {
   nameMaxLength: 100,
   outputs: ["connectionId", "version", "createdDate", "updatedDate"],
   volatile: ["createdDate", "updatedDate"],
-  api: pictoryApi({
-    path: "/v1/awsconnections",
-    createOnly: ["awsAccountId", "awsRegion"],
-    fields: ["name", "description", "enabled", "awsAccountId", "awsRegion"],
-  }),
+  api: pictoryApi({ path: "/v1/awsconnections" }),
 };

@@ -1,3 +1,3 @@
 export { awsConnection } from "./aws-connection";
 export { vimeoConnection } from "./vimeo-connection";
-export { pictoryApi, PictoryCollection } from "./api";
+export { pictoryApi, PictoryEndpoint } from "./api";

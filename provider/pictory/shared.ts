@@ -8,13 +8,15 @@ export const PICTORY_NAME: FieldSpec = {
   kind: "string",
   required: true,
   pattern: /^[A-Za-z0-9 _-]{1,100}$/,
-  patternText: "1-100 letters, digits, spaces, _ or - (spec B.2)",
+  patternText: "1-100 letters, digits, spaces, _ or -",
   doc: "unique within the account",
 };
 
 export const PICTORY_DESCRIPTION: FieldSpec = {
   kind: "string",
   maxLength: 250,
+  // Pictory keeps an omitted field on PUT, so a description the program drops is sent as "".
+  clearWith: "",
   doc: "free text, at most 250 characters",
 };
 

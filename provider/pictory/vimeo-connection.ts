@@ -39,9 +39,5 @@ export const vimeoConnection: ResourceKind = {
   nameMaxLength: 100,
   outputs: ["connectionId", "version", "createdDate", "updatedDate"],
   volatile: ["createdDate", "updatedDate"],
-  api: pictoryApi({
-    path: "/v1/vimeo-connections",
-    createOnly: [],
-    fields: ["name", "description", "enabled", "clientIdentifier", "clientSecret", "accessToken"],
-  }),
+  api: pictoryApi({ path: "/v1/vimeo-connections" }),
 };

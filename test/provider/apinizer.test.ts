@@ -54,7 +54,9 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
 
   it("creates with one POST, reads back with one GET without drift, and stores only a fingerprint", async () => {
     const created = await checkAndCreate(fx.apinizer, email);
-    expect(fx.takeRequests()).toEqual(["POST 200"]);
+    // The server's generation is unknown until it answers once, so the first create looks the
+    // name up: a v2 server's POST would overwrite a connection another stack owns.
+    expect(fx.takeRequests()).toEqual(["GET 404", "POST 200"]);
     expect(paths(1)).toEqual([`POST ${ITEM}/mailer/`]);
     expect(created.id).toBe("demo/mailer");
     expect(created.outs).toEqual({
@@ -243,6 +245,15 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     expect(err.message).not.toContain("create the project");
   });
 
+  it("sends one POST per create once the server is known to refuse existing names (v1)", async () => {
+    await checkAndCreate(fx.apinizer, email);
+    fx.takeRequests();
+    await checkAndCreate(fx.apinizer, { ...email, name: "mailer-2" });
+    expect(fx.takeRequests()).toEqual(["POST 200"]);
+    await expectCode(checkAndCreate(fx.apinizer, email), "NAME_CONFLICT");
+    expect(fx.takeRequests()).toEqual(["POST 400"]);
+  });
+
   it("keeps a create whose deployment failed, with deploymentResult.success false, by default", async () => {
     const warnings: string[] = [];
     const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: unknown) => {
@@ -250,9 +261,13 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
       return true;
     });
     try {
-      fx.emulator.enqueueFault({ action: "deploy-failure", environment: "production" });
+      fx.emulator.enqueueFault({
+        method: "POST",
+        action: "deploy-failure",
+        environment: "production",
+      });
       const created = await checkAndCreate(fx.apinizer, email);
-      expect(fx.takeRequests()).toEqual(["POST 200"]);
+      expect(fx.takeRequests()).toEqual(["GET 404", "POST 200"]);
       expect(created.outs.deploymentResult).toEqual({
         success: false,
         deploymentResults: [
@@ -362,9 +377,10 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
   it("fails check on a property of another type, naming that property", async () => {
     const checked = await fx.apinizer.check({}, { ...email, fullUrl: "https://x.example.com" });
     expect(checked.failures).toHaveLength(1);
-    expect(checked.failures[0]!.property).toBe("fullUrl");
+    // Named in the reason: Pulumi prints a named property's value next to it, secrets included.
+    expect(checked.failures[0]!.property).toBe("");
     expect(checked.failures[0]!.reason).toContain(
-      'is not a property of Apinizer connection for type "email"',
+      '[fullUrl] is not a property of Apinizer connection for type "email"',
     );
     expect(checked.failures[0]!.reason).not.toContain(PASSWORD);
     expect(fx.takeRequests()).toEqual([]);
@@ -428,7 +444,8 @@ describe("Apinizer connections against the emulator (v2 envelope)", () => {
 
   it("creates, reads, updates and deletes, and recognises v2's 400 not-found on read and delete", async () => {
     const created = await checkAndCreate(fx.apinizer, email);
-    expect(fx.takeRequests()).toEqual(["POST 200"]);
+    // A v2 POST is an upsert: every create looks the name up first.
+    expect(fx.takeRequests()).toEqual(["GET 400", "POST 200"]);
     expect(created.outs).toEqual({ ...email, deploymentResult: { success: true } });
 
     const read = await fx.apinizer.read(created.id, created.outs);
@@ -463,13 +480,24 @@ describe("Apinizer connections against the emulator (v2 envelope)", () => {
     await expectCode(fx.apinizer.delete("connections-team/mailer", state), "NOT_FOUND");
   });
 
-  it("answers a create of an existing name as an upsert, so there is no conflict to adopt", async () => {
+  it("rejects a create of an existing name with NAME_CONFLICT although the server's POST would upsert", async () => {
     await checkAndCreate(fx.apinizer, { ...email, host: "old.example.com" });
     fx.takeRequests();
-    const created = await checkAndCreate(fx.apinizer, email);
-    expect(fx.takeRequests()).toEqual(["POST 200"]);
-    expect(created.id).toBe("demo/mailer");
+    const err = await expectCode(checkAndCreate(fx.apinizer, email), "NAME_CONFLICT");
+    expect(err.message).toContain("adopt: true");
+    expect(err.message).not.toContain(PASSWORD);
+    // One lookup, no write: the other stack's connection is untouched.
+    expect(fx.takeRequests()).toEqual(["GET 200"]);
     expect(await storedNames()).toEqual(["mailer"]);
+    expect((await fx.state()).apinizer.demo![0]).toMatchObject({ host: "old.example.com" });
+  });
+
+  it("takes an existing name over only when asked to, with adopt: true", async () => {
+    await checkAndCreate(fx.apinizer, { ...email, host: "old.example.com" });
+    fx.takeRequests();
+    const adopted = await checkAndCreate(fx.apinizer, { ...email, adopt: true });
+    expect(fx.takeRequests()).toEqual(["GET 200", "PUT 200"]);
+    expect(adopted.id).toBe("demo/mailer");
     expect((await fx.state()).apinizer.demo![0]).toMatchObject({ host: "smtp.example.com" });
   });
 

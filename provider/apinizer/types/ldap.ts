@@ -33,7 +33,10 @@ export const ldap: FieldSet = {
     requiredIfText: "useSsl is true and requireCertificateType is REQUIRED_CN or REQUIRED_AN_PN",
     doc: "ID of the certificate that validates the server",
   },
-  certificateName: { kind: "string", doc: "informational only (spec C.8)" },
+  certificateName: {
+    kind: "string",
+    doc: "informational only: the server resolves the certificate by certificateId",
+  },
   useSsl: { kind: "boolean", default: false },
   // Its meaning is undocumented (spec C.7, D.11); passed through as is.
   selectedEnvironmentId: { kind: "string" },

@@ -1,0 +1,145 @@
+import { z } from "zod";
+import {
+  ConnectionError,
+  ConnectionResponseError,
+  ConnectionTransportError,
+  TransportCode,
+} from "./errors";
+import { FieldSpec } from "./fields";
+import { HttpRequest, HttpResponse } from "./http";
+import { ApiCall } from "./kind";
+import { describeReceived, excerpt, redact } from "./secrets";
+
+/**
+ * The start of every failure message: the connection, what could not be done, and for a request
+ * made on behalf of another step (a create's name lookup) that step too.
+ */
+export function couldNot(call: ApiCall, what: string): string {
+  return `${call.label}: could not ${what}${call.during ? ` (while trying to ${call.during})` : ""}`;
+}
+
+/**
+ * Sends one request of an operation: the call's deadline applies, transport failures name the
+ * connection and what was being done, and a redirect is an error (never followed, so a
+ * credential cannot travel to another host).
+ */
+export async function send(
+  call: ApiCall,
+  what: string,
+  req: HttpRequest,
+  idempotent: boolean,
+): Promise<HttpResponse> {
+  let res: HttpResponse;
+  try {
+    res = await call.http.send(req, idempotent, call.deadline);
+  } catch (e) {
+    if (ConnectionError.isInstance(e) && e instanceof ConnectionTransportError) {
+      throw new ConnectionTransportError(
+        e.code as TransportCode,
+        `${couldNot(call, what)}: ${redact(e.message, call.secrets)}`,
+        e,
+      );
+    }
+    throw e;
+  }
+  if (res.status >= 300 && res.status < 400) {
+    throw new ConnectionResponseError(
+      `${couldNot(call, what)}: ${req.method} ${req.path} answered ${res.status}, a redirect to ` +
+        `${redirectHost(res.location, call.family.baseUrl)}; the provider does not follow redirects so that ` +
+        `credentials stay with the API: set ${call.family.keys.baseUrlKey} to the API's own URL ` +
+        `(now ${call.family.baseUrl})`,
+      { status: res.status },
+    );
+  }
+  return res;
+}
+
+function redirectHost(location: string | undefined, base: string): string {
+  if (location === undefined) return "no location";
+  try {
+    return new URL(location, base).host;
+  } catch {
+    return "an invalid location";
+  }
+}
+
+/** What the API said in a failed answer, redacted first and only then cut to length. */
+export function apiSaid(call: ApiCall, res: HttpResponse, message?: unknown): string {
+  const text = typeof message === "string" && message !== "" ? message : res.text;
+  return excerpt(text, call.secrets);
+}
+
+/**
+ * Validates a successful answer before anything of it is used: JSON, and the shape `schema`
+ * describes. A malformed answer names the endpoint and the first problems, never their values.
+ */
+export function parseAnswer<T>(
+  call: ApiCall,
+  what: string,
+  req: Pick<HttpRequest, "method" | "path">,
+  res: HttpResponse,
+  schema: z.ZodType<T>,
+): T {
+  const endpoint = `${req.method} ${req.path}`;
+  if (!res.json) {
+    const start = res.text === "" ? "an empty body" : `"${excerpt(res.text, call.secrets, 60)}"`;
+    throw new ConnectionResponseError(
+      `${couldNot(call, what)}: ${endpoint} answered ${res.status} with ${res.contentType} ` +
+        `instead of JSON (${start}); check that ${call.family.keys.baseUrlKey} points at the API ` +
+        `(now ${call.family.baseUrl}): a login or proxy page means the request did not reach it`,
+      { status: res.status },
+    );
+  }
+  const parsed = schema.safeParse(res.body);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length > 0 ? i.path.join(".") : "the body"} ${i.message}`)
+    .join("; ");
+  throw new ConnectionResponseError(
+    `${couldNot(call, what)}: ${endpoint} answered ${res.status} with a body that is not ` +
+      `what the API documents (${problems}); nothing was written to the state: check that ` +
+      `${call.family.keys.baseUrlKey} points at the API (now ${call.family.baseUrl}), or report the answer to the vendor`,
+    { status: res.status, cause: parsed.error },
+  );
+}
+
+/**
+ * The schema of a declared field as an API answer carries it: the type must match, while limits
+ * are the program's business (the console may hold values our checks would refuse). `null` and a
+ * missing key mean "not shown".
+ */
+export function answerFieldSchema(spec: FieldSpec): z.ZodType {
+  const received = (v: unknown) => `received ${describeReceived(v)}`;
+  switch (spec.kind) {
+    case "string":
+      return z.string({ error: (i) => `must be a string, ${received(i.input)}` }).nullish();
+    case "integer":
+      return z
+        .number({ error: (i) => `must be a number, ${received(i.input)}` })
+        .int({ error: "must be a whole number" })
+        .nullish();
+    case "boolean":
+      return z.boolean({ error: (i) => `must be true or false, ${received(i.input)}` }).nullish();
+    case "json":
+      return z
+        .union([z.array(z.unknown()), z.record(z.string(), z.unknown())], {
+          error: (i) => `must be an object or a list, ${received(i.input)}`,
+        })
+        .nullish();
+  }
+}
+
+/** A positive whole number: the optimistic-locking version. */
+export const VERSION = z
+  .number({ error: (i) => `must be a number, received ${describeReceived(i.input)}` })
+  .int({ error: "must be a whole number" })
+  .positive({ error: "must be at least 1" });
+
+/** ISO-8601 date-time as the APIs write them (`2025-12-22T15:56:12.309Z`); offsets tolerated. */
+export const ISO_DATE = z
+  .string({ error: (i) => `must be an ISO-8601 date, received ${describeReceived(i.input)}` })
+  .max(64, { error: "must be an ISO-8601 date, received a longer string" })
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s), {
+    error: "must be an ISO-8601 date",
+  });
