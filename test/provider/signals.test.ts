@@ -1,0 +1,76 @@
+/**
+ * SIGINT and SIGTERM stop the provider process promptly, even while a request trickles: every
+ * operation in flight fails with CANCELLED (its outcome unknown, and the message says what to do)
+ * and the process exits. Runs the built provider (`dist/`) in a child process, as the
+ * dynamic-provider host does.
+ */
+import { ChildProcess, spawn } from "node:child_process";
+import * as path from "node:path";
+import { HostileServer, startHostile } from "../helpers/hostile";
+
+const PROVIDER = path.resolve(__dirname, "..", "..", "dist", "provider", "index.js");
+
+let hostile: HostileServer;
+beforeAll(async () => {
+  hostile = await startHostile({ mode: { kind: "trickle", bytesPerSecond: 1 } });
+});
+afterAll(async () => {
+  await hostile.stop();
+});
+
+/** A provider process creating one connection against the trickling server. */
+function startProvider(): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const script = `
+    const p = require(${JSON.stringify(PROVIDER)});
+    const cfg = {
+      "pictory:apiKey": "pictai_emulator_key",
+      "pictory:baseUrl": ${JSON.stringify(`${hostile.url}/pictoryapis`)},
+      "connections:requestTimeoutMs": "600000",
+      "connections:operationTimeoutMs": "600000",
+    };
+    const h = p.hooks("pictory:AwsConnection");
+    h.configure({ config: { get: (k) => cfg[k] } })
+      .then(() => h.create({ name: "sig", awsAccountId: "123456789012", awsRegion: "us-east-2" }))
+      .then(() => console.log("RESOLVED"), (e) => console.log("FAILED " + e.code + " " + e.message));
+    setInterval(() => {}, 1000);
+  `;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += String(d)));
+  child.stderr!.on("data", (d) => (out += String(d)));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(predicate: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("signals", () => {
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "%s fails the trickling create with CANCELLED and ends the process within 3 s",
+    async (signal) => {
+      hostile.clearRequests();
+      const p = startProvider();
+      await waitFor(() => hostile.requests().length > 0, 10_000);
+      // The POST is in flight, its body trickling: without the handler this waits ten minutes.
+      const sentAt = Date.now();
+      p.child.kill(signal);
+      const code = await p.exited;
+      expect(Date.now() - sentAt).toBeLessThan(3_000);
+      expect(code).toBe(signal === "SIGINT" ? 130 : 143);
+      expect(p.output()).toContain("FAILED CANCELLED");
+      expect(p.output()).toContain("pulumi refresh");
+      expect(p.output()).not.toContain("RESOLVED");
+    },
+    20_000,
+  );
+});
