@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { ZodError } from "zod";
 import { adminEditApinizer } from "./apinizer";
-import { connectionType, secretFields } from "./apinizer-types";
+import { connectionType, replaceSecrets } from "./apinizer-types";
 import type { FaultEngine } from "./faults";
 import {
   decodeSegment,
   emptyResponse,
+  isJsonObject,
   jsonResponse,
   parseJsonObject,
   type ApiRequest,
@@ -16,7 +17,7 @@ import {
 import { adminEditPictory, fullObject } from "./pictory";
 import { PICTORY_FAMILIES, type PictoryFamily } from "./pictory-families";
 import type { RequestLog } from "./request-log";
-import type { Store, Tenant } from "./store";
+import type { PictoryRecord, Store, Tenant } from "./store";
 import type { ApinizerEnvelope, FaultRule, FaultSettings } from "./types";
 
 export const ADMIN_PREFIX = "/_emulator/";
@@ -33,13 +34,28 @@ export interface AdminContext {
 }
 
 /**
- * The admin API (no auth; the server only binds to loopback):
+ * Host names that can only mean this machine: `localhost`, `127.x.y.z` and `[::1]`, with an optional
+ * port. A DNS-rebound page reaches the loopback address with its own name as Host, so the Host
+ * header, not the peer address, is what tells a local tool from a browser tab.
+ */
+const LOOPBACK_HOST =
+  /^(?:localhost|127(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}|\[::1\])(?::\d{1,5})?$/i;
+
+export function isLoopbackHost(host: string | undefined): boolean {
+  return host !== undefined && LOOPBACK_HOST.test(host);
+}
+
+/**
+ * The admin API (no auth; the server only binds to loopback and only answers loopback Host names):
  * - `POST /_emulator/reset`
  * - `GET|DELETE /_emulator/requests`
  * - `GET|PUT /_emulator/faults`, `GET|POST|DELETE /_emulator/faults/once`
  * - `GET /_emulator/state`, `GET /_emulator/info`
  * - `PATCH|DELETE /_emulator/pictory/{aws|vimeo}/{id}` and `/_emulator/apinizer/{project}/{name}`:
  *   out-of-band edits, as if made in the vendor's dashboard; `?tenant=<key|token|label>`.
+ *
+ * No answer ever holds a secret value: stored connections appear with every secret replaced by its
+ * fingerprint, as in `GET /_emulator/state`.
  */
 export function handleAdmin(req: ApiRequest, ctx: AdminContext): ApiResponse {
   const route = req.path.slice(ADMIN_PREFIX.length).replace(/\/$/, "");
@@ -63,10 +79,18 @@ export function handleAdmin(req: ApiRequest, ctx: AdminContext): ApiResponse {
     case "GET faults/once":
       return jsonResponse(200, { rules: ctx.faults.pending() as unknown as JsonValue });
     case "POST faults/once":
-      return withBody(req, (body) => {
-        ctx.faults.enqueue(body as unknown as FaultRule);
-        return jsonResponse(201, { rules: ctx.faults.pending() as unknown as JsonValue });
-      });
+      return withBody(
+        req,
+        (body) => {
+          ctx.faults.enqueue(body as unknown as FaultRule);
+          return jsonResponse(201, { rules: ctx.faults.pending() as unknown as JsonValue });
+        },
+        // One rule per request: echo it, so a test that queues several can tell which one failed.
+        (body, issues) => ({ error: "invalid fault rule", rule: body, issues }),
+      );
+    case "DELETE faults/once":
+      ctx.faults.clearRules();
+      return emptyResponse(204);
     case "GET state":
       return stateResponse(req, ctx);
     case "GET info":
@@ -76,7 +100,14 @@ export function handleAdmin(req: ApiRequest, ctx: AdminContext): ApiResponse {
   }
 }
 
-function withBody(req: ApiRequest, apply: (body: JsonObject) => ApiResponse): ApiResponse {
+function withBody(
+  req: ApiRequest,
+  apply: (body: JsonObject) => ApiResponse,
+  invalid: (body: JsonObject, issues: JsonValue) => JsonObject = (_body, issues) => ({
+    error: "invalid fault settings",
+    issues,
+  }),
+): ApiResponse {
   const parsed = parseJsonObject(req);
   if (!parsed.ok) {
     return jsonResponse(parsed.problem === "too-large" ? 413 : 400, { error: parsed.message });
@@ -86,7 +117,7 @@ function withBody(req: ApiRequest, apply: (body: JsonObject) => ApiResponse): Ap
   } catch (error) {
     if (error instanceof ZodError) {
       const issues = error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-      return jsonResponse(400, { error: "invalid fault settings", issues });
+      return jsonResponse(400, invalid(parsed.value, issues));
     }
     throw error;
   }
@@ -122,34 +153,37 @@ export function tenantState(tenant: Tenant): JsonObject {
   for (const family of PICTORY_FAMILIES) {
     pictory[family.id] = [...tenant.pictory[family.id].values()]
       .sort((a, b) => (a.connectionId < b.connectionId ? -1 : 1))
-      .map((record) => {
-        const out = fullObject(family, record);
-        for (const field of family.fields) {
-          const value = record.fields[field.name];
-          if (field.secret === true && value !== undefined) {
-            out[field.name] = fingerprint(value);
-          }
-        }
-        return out;
-      });
+      .map((record) => pictoryView(family, record));
   }
   const apinizer: JsonObject = {};
   for (const [projectName, project] of tenant.apinizer) {
     apinizer[projectName] = [...project.values()]
       .sort((a, b) => String(a.name).localeCompare(String(b.name)))
-      .map((dto) => {
-        const decl = connectionType(String(dto.type));
-        const out: JsonObject = { ...dto };
-        for (const field of decl === undefined ? [] : secretFields(decl)) {
-          const value = dto[field];
-          if (typeof value === "string") {
-            out[field] = fingerprint(value);
-          }
-        }
-        return out;
-      });
+      .map(apinizerView);
   }
   return { tenant: tenant.label, pictory, apinizer };
+}
+
+/** The API's full object plus the write-only secrets, as fingerprints. */
+function pictoryView(family: PictoryFamily, record: PictoryRecord): JsonObject {
+  const out = fullObject(family, record);
+  for (const field of family.fields) {
+    const value = record.fields[field.name];
+    if (field.secret === true && value !== undefined) {
+      out[field.name] = fingerprint(value);
+    }
+  }
+  return out;
+}
+
+/** Secret and sensitive fields, nested ones included, as fingerprints. */
+function apinizerView(dto: JsonObject): JsonObject {
+  const decl = connectionType(String(dto.type));
+  // Stored connections passed validation, so their type is known; should one not be, nothing says
+  // which of its fields are secret, so it shows only its name and type.
+  return decl === undefined
+    ? { name: dto.name ?? null, type: dto.type ?? null }
+    : replaceSecrets(decl, dto, fingerprint);
 }
 
 export function fingerprint(secret: string): JsonObject {
@@ -196,7 +230,14 @@ function pictoryOutOfBand(
   if (req.method !== "PATCH") {
     return notFound(req);
   }
-  return withBody(req, (body) => adminEditPictory(family, tenant, id, body, ctx.store));
+  return withBody(req, (body) => {
+    const response = adminEditPictory(family, tenant, id, body, ctx.store);
+    const record = records.get(id);
+    // The edit may have set a secret: answer with the state view, not the API's shape.
+    return response.status === 200 && record !== undefined
+      ? jsonResponse(200, pictoryView(family, record))
+      : response;
+  });
 }
 
 function apinizerOutOfBand(
@@ -222,7 +263,9 @@ function apinizerOutOfBand(
   }
   return withBody(req, (body) => {
     const result = adminEditApinizer(project, name, body, ctx.store);
-    return jsonResponse(result.status, result.body);
+    return result.status === 200 && isJsonObject(result.body)
+      ? jsonResponse(200, apinizerView(result.body))
+      : jsonResponse(result.status, result.body);
   });
 }
 

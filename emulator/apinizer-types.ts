@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from "./http";
+import { isJsonObject, type JsonObject, type JsonValue } from "./http";
 
 /**
  * The 14 Apinizer connection types of spec C.7, each declared once: field kinds, required and
@@ -22,6 +22,11 @@ interface BaseField {
   readonly default?: JsonValue;
   /** **S** in spec C.7: `null` in list responses, plaintext in get (C.6). */
   readonly secret?: boolean;
+  /**
+   * Not **S**, so the API shows it like any other field, but it usually carries a credential
+   * (webhook header values hold tokens): the admin API fingerprints it like a secret.
+   */
+  readonly sensitive?: boolean;
 }
 
 export interface StringField extends BaseField {
@@ -539,7 +544,7 @@ const WEBHOOK: ConnectionTypeDecl = {
     }),
     headerList: {
       kind: "object-list",
-      item: { name: str({ required: true }), value: str() },
+      item: { name: str({ required: true }), value: str({ sensitive: true }) },
       default: [],
     },
     timeout: int({ min: 0, default: 2 }),
@@ -654,4 +659,63 @@ export function secretFields(decl: ConnectionTypeDecl): string[] {
   return Object.entries(decl.fields)
     .filter(([, spec]) => spec.secret === true)
     .map(([name]) => name);
+}
+
+/**
+ * A copy of a stored connection with `replace` applied to every secret and sensitive string,
+ * nested ones included; everything else is kept as stored.
+ */
+export function replaceSecrets(
+  decl: ConnectionTypeDecl,
+  dto: JsonObject,
+  replace: (value: string) => JsonValue,
+): JsonObject {
+  return replaceInTable(decl.fields, dto, replace);
+}
+
+function replaceInTable(
+  table: FieldTable,
+  value: JsonObject,
+  replace: (value: string) => JsonValue,
+): JsonObject {
+  const out: JsonObject = { ...value };
+  for (const [name, spec] of Object.entries(table)) {
+    const field = value[name];
+    if (field !== undefined) {
+      out[name] = replaceInValue(spec, field, replace);
+    }
+  }
+  return out;
+}
+
+function replaceInValue(
+  spec: FieldSpec,
+  value: JsonValue,
+  replace: (value: string) => JsonValue,
+): JsonValue {
+  switch (spec.kind) {
+    case "string":
+      return (spec.secret === true || spec.sensitive === true) && typeof value === "string"
+        ? replace(value)
+        : value;
+    case "object":
+      return isJsonObject(value) ? replaceInTable(spec.fields, value, replace) : value;
+    case "object-list":
+      return Array.isArray(value)
+        ? value.map((item) =>
+            isJsonObject(item) ? replaceInTable(spec.item, item, replace) : item,
+          )
+        : value;
+    case "map":
+      return isJsonObject(value)
+        ? Object.fromEntries(
+            Object.entries(value).map(([key, entry]) => [
+              key,
+              replaceInValue(spec.value, entry, replace),
+            ]),
+          )
+        : value;
+    default:
+      return value;
+  }
 }

@@ -46,11 +46,30 @@ export const faultSettingsSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * Longest path glob. Matching costs at most path length x pattern length, and the path is capped by
+ * the server (MAX_TARGET_BYTES), so this cap bounds the work per request.
+ */
+export const PATH_GLOB_MAX = 512;
+
+/**
+ * A glob over the raw request path: `*` matches any run of characters (`/` included), everything
+ * else matches itself. It starts with `/` or `*` (anything else could never match a path) and uses
+ * only characters a raw path can hold (RFC 3986 pchar, `/` and `%`), which also turns away
+ * leftover regular expressions (`^`, `\`, `[`, `|`, ...) instead of letting them never match.
+ */
+const PATH_GLOB = /^[/*][A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+
 export const faultRuleSchema = z.strictObject({
   method: z.string().min(1).optional(),
   path: z
     .string()
-    .refine(isRegExpSource, { message: "must be a valid regular expression" })
+    .max(PATH_GLOB_MAX, { message: `must be at most ${PATH_GLOB_MAX} characters` })
+    .regex(PATH_GLOB, {
+      message:
+        "must be a glob over the request path, not a regular expression: it starts with '/' or " +
+        "'*', '*' matches any characters and every other character (from a URL path's set) itself",
+    })
     .optional(),
   action: z.enum([
     "status",
@@ -67,13 +86,35 @@ export const faultRuleSchema = z.strictObject({
   times: z.number().int().min(1).optional(),
 });
 
-function isRegExpSource(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
+/**
+ * Compiles a path glob. User regular expressions could backtrack for minutes on one path (the
+ * server is single-threaded, so every client would wait); a glob of literal pieces split by `*`
+ * needs no backtracking: the pieces between the first and the last are each taken at their
+ * leftmost place, which is always the best choice when `*` matches anything.
+ */
+export function pathGlob(pattern: string): (path: string) => boolean {
+  const pieces = pattern.split("*");
+  if (pieces.length === 1) {
+    return (path) => path === pattern;
   }
+  const head = pieces[0] ?? "";
+  const tail = pieces[pieces.length - 1] ?? "";
+  const middle = pieces.slice(1, -1).filter((piece) => piece !== "");
+  return (path) => {
+    if (path.length < head.length + tail.length || !path.startsWith(head) || !path.endsWith(tail)) {
+      return false;
+    }
+    const end = path.length - tail.length;
+    let at = head.length;
+    for (const piece of middle) {
+      const found = path.indexOf(piece, at);
+      if (found < 0 || found + piece.length > end) {
+        return false;
+      }
+      at = found + piece.length;
+    }
+    return true;
+  };
 }
 
 /** mulberry32: tiny, fast and good enough for fault dice; seeded runs are reproducible. */
@@ -95,7 +136,7 @@ interface Bucket {
 
 interface QueuedRule {
   readonly rule: FaultRule;
-  readonly pattern: RegExp | undefined;
+  readonly matches: ((path: string) => boolean) | undefined;
   remaining: number;
 }
 
@@ -129,9 +170,14 @@ export class FaultEngine {
     const parsed = faultRuleSchema.parse(rule);
     this.rules.push({
       rule: parsed,
-      pattern: parsed.path === undefined ? undefined : new RegExp(parsed.path),
+      matches: parsed.path === undefined ? undefined : pathGlob(parsed.path),
       remaining: parsed.times ?? 1,
     });
+  }
+
+  /** Drops every queued one-shot rule; the settings stay. */
+  clearRules(): void {
+    this.rules = [];
   }
 
   reset(): void {
@@ -161,7 +207,7 @@ export class FaultEngine {
     const queued = this.rules.find(
       (q) =>
         (q.rule.method === undefined || q.rule.method.toUpperCase() === request.method) &&
-        (q.pattern === undefined || q.pattern.test(request.path)),
+        (q.matches === undefined || q.matches(request.path)),
     );
     if (queued === undefined) {
       return;

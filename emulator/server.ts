@@ -1,6 +1,6 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ADMIN_PREFIX, handleAdmin, type AdminContext } from "./admin";
+import { ADMIN_PREFIX, handleAdmin, isLoopbackHost, type AdminContext } from "./admin";
 import {
   apinizerErrorResponse,
   apinizerStatusMessage,
@@ -19,6 +19,7 @@ import {
 import { bumpVersion, handlePictory, pictoryTarget } from "./pictory";
 import { RequestLog } from "./request-log";
 import { Store } from "./store";
+import { PARSER_HEAD_BYTES, PARSER_HEADER_FIELDS, preflight, Wire } from "./wire";
 import type {
   ApinizerEnvelope,
   EmulatorOptions,
@@ -100,11 +101,23 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     reset,
   };
   const engine = new RequestEngine(config, store, faults, requestLog, timers, admin);
-  const server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
-    engine.handle(req, res).catch((error: unknown) => engine.crashed(res, error));
-  });
+  const wire = new Wire(send, config.log);
+  const server = createServer(
+    {
+      keepAliveTimeout: 10_000,
+      maxHeaderSize: PARSER_HEAD_BYTES,
+      // Node would answer a missing Host with an empty 400; `preflight` answers it in JSON.
+      requireHostHeader: false,
+    },
+    (req, res) => {
+      wire.track(req, res);
+      engine.handle(req, res).catch((error: unknown) => engine.crashed(res, error));
+    },
+  );
+  wire.attach(server);
   // Clients may keep sockets open for long; never let a stray header timeout kill a test.
   server.headersTimeout = 60_000;
+  server.maxHeadersCount = PARSER_HEADER_FIELDS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, "127.0.0.1", () => {
@@ -122,6 +135,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         timers.cancelAll();
         server.close(() => resolve());
         server.closeAllConnections();
+        wire.destroyAll();
       });
       return stopped;
     },
@@ -173,18 +187,24 @@ class RequestEngine {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const method = (req.method ?? "GET").toUpperCase();
+    const refused = preflight(req);
+    if (refused !== undefined) {
+      send(res, refused);
+      // No path: it may be the oversized part.
+      this.config.log(`${method} refused ${refused.status}`);
+      return;
+    }
     const { path, query } = splitTarget(req.url ?? "/");
     const body = await readBody(req, this.config.maxBodyBytes);
     if (!req.complete) {
-      // The client went away mid-body: never act on a truncated request.
+      // The client went away mid-body, or the body's framing broke (the wire layer answers that):
+      // never act on a truncated request.
       this.config.log(`${method} ${path} aborted by client`);
       return;
     }
     const request: ApiRequest = { method, path, query, headers: req.headers, body };
     if (path.startsWith(ADMIN_PREFIX)) {
-      const response = LOOPBACK.has(req.socket.remoteAddress ?? "")
-        ? handleAdmin(request, this.admin)
-        : jsonResponse(403, { error: "the admin API only answers loopback clients" });
+      const response = adminRefusal(req) ?? handleAdmin(request, this.admin);
       send(res, response);
       this.config.log(`admin ${method} ${path} ${response.status}`);
       return;
@@ -298,6 +318,18 @@ class RequestEngine {
     // Spec A+B "Errors": [INF] `{"message": ...}` for 429 and 5xx.
     return jsonResponse(status, { message: STATUS_CODES[status] ?? "Error" }, headers);
   }
+}
+
+/** Admin requests from anywhere but this machine's own tools. */
+function adminRefusal(req: IncomingMessage): ApiResponse | undefined {
+  if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) {
+    return jsonResponse(403, { error: "the admin API only answers loopback clients" });
+  }
+  // A page on a rebound DNS name reaches 127.0.0.1 too, but sends its own name as Host.
+  if (!isLoopbackHost(headerValue(req.headers, "host"))) {
+    return jsonResponse(403, { error: "admin API answers loopback Host headers only" });
+  }
+  return undefined;
 }
 
 function classify(path: string): RequestFamily {

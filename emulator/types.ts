@@ -93,7 +93,13 @@ export type FaultAction =
 export interface FaultRule {
   /** HTTP method, case-insensitive; any method when unset. */
   readonly method?: string;
-  /** Regular expression source tested against the request path (no query); any path when unset. */
+  /**
+   * Glob over the raw request path (no query); any path when unset. `*` matches any characters,
+   * `/` included; every other character matches itself; the whole path must match. Examples:
+   * `"/apiops/*"`, `"*vimeo-connections"`, `"/pictoryapis/v1/awsconnections/*"`. It must start with
+   * `/` or `*` and hold only URL path characters, at most 512 of them. Not a regular expression:
+   * those could stall the single-threaded server on one path.
+   */
   readonly path?: string;
   /**
    * - `status`: answer `status` (JSON body in the family's error shape) without processing;

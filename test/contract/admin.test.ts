@@ -113,7 +113,7 @@ describe("faults over HTTP", () => {
     const response = await admin.post("/faults/once", {
       action: "status",
       status: 418,
-      path: "vimeo",
+      path: "*vimeo*",
     });
     expect(response.status).toBe(201);
     expect((obj(await admin.get("/faults/once")).rules as unknown[]).length).toBe(1);

@@ -181,7 +181,7 @@ describe("one-shot FaultRule", () => {
       action: "status",
       status: 429,
       method: "GET",
-      path: "^/apiops/",
+      path: "/apiops/*",
       times: 2,
     });
     expect((await pictory.get(VIMEO)).status).toBe(200);
@@ -199,7 +199,7 @@ describe("one-shot FaultRule", () => {
   });
 
   it("drop-after commits the request, then drops the answer (a lost create response)", async () => {
-    emu.current.enqueueFault({ action: "drop-after", method: "POST", path: "vimeo-connections$" });
+    emu.current.enqueueFault({ action: "drop-after", method: "POST", path: "*/vimeo-connections" });
     expect(await dropped(pictory.post(VIMEO, vimeoBody()))).toBe(true);
     expect(await vimeoCount()).toBe(1);
     expect(emu.current.requests().find((e) => e.method === "POST")).toMatchObject({
@@ -239,7 +239,7 @@ describe("one-shot FaultRule", () => {
 
   it("rejects an invalid rule", () => {
     expect(() => emu.current.enqueueFault({ action: "explode" as never })).toThrow();
-    expect(() => emu.current.enqueueFault({ action: "status", path: "(" })).toThrow();
+    expect(() => emu.current.enqueueFault({ action: "status", path: "^/apiops/" })).toThrow();
   });
 });
 
