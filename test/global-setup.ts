@@ -8,7 +8,8 @@ import * as path from "node:path";
  */
 export default function globalSetup(): void {
   const root = path.resolve(__dirname, "..");
-  const packDir = path.join(root, ".e2e-work", "pack");
+  // One folder per run: two jest runs at once (two terminals, a bench) must not repack under each other.
+  const packDir = path.join(root, ".e2e-work", `pack-${process.pid}`);
   rmSync(packDir, { recursive: true, force: true });
   mkdirSync(packDir, { recursive: true });
   const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", packDir], {
