@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { KINDS } from "../provider/registry";
-import { fieldsFor, Props, secretFields } from "../provider/core/kind";
-import { Family, FAMILY_KEYS } from "../provider/core/settings";
+import { KIND_METADATA } from "./generated/kinds";
+import { KindMetadata } from "./metadata";
 import { providerShim } from "./shim";
 
 /** Inputs every connection resource accepts besides its own fields. */
@@ -28,9 +27,19 @@ export interface ConnectionOptionsArgs {
  * `undefined`) for `connection.enabled` to hold the API's value rather than be missing.
  */
 export function declaredProperties(token: string, args: object): string[] {
-  const kind = KINDS.get(token)!;
-  const fields = fieldsFor(kind, args as Props);
-  return [...Object.keys(fields).filter((k) => !fields[k]!.local), ...kind.outputs];
+  const meta = metadata(token);
+  const variant = meta.variants
+    ? (meta.variants.properties[String((args as Record<string, unknown>)[meta.variants.field])] ??
+      [])
+    : [];
+  return [...new Set([...meta.properties, ...variant, ...meta.outputs])];
+}
+
+function metadata(token: string): KindMetadata {
+  const meta = KIND_METADATA[token];
+  if (!meta)
+    throw new Error(`unknown resource kind ${JSON.stringify(token)}; run \`npm run generate\``);
+  return meta;
 }
 
 /**
@@ -46,12 +55,12 @@ export function registerArgs(
   const props: Record<string, unknown> = { ...args };
   if ((args as { name?: unknown }).name === undefined) props.autonamePrefix = resourceName;
   for (const key of declaredProperties(token, args)) if (!(key in props)) props[key] = undefined;
-  const kind = KINDS.get(token)!;
-  const secrets = secretFields(kind);
+  const meta = metadata(token);
+  const secrets = meta.secrets;
   // additionalSecretOutputs covers outputs only: the engine stores inputs as the program passed
   // them, so a plain string would sit in clear text in the state's inputs and in every diff.
   for (const key of secrets) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);
-  warnIfCredentialIsPlain(kind.family);
+  warnIfCredentialIsPlain(meta.family);
   const merged: pulumi.CustomResourceOptions = {
     ...opts,
     additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets],
@@ -59,16 +68,16 @@ export function registerArgs(
   return [providerShim(token), props, merged];
 }
 
-const warned = new Set<Family>();
+const warned = new Set<string>();
 
 /**
  * Pulumi stores a stack's config in the state of the provider that runs these resources, so a
  * credential set without `--secret` lands in the state in clear text. Warned once per family.
  */
-function warnIfCredentialIsPlain(family: Family): void {
-  if (warned.has(family)) return;
-  warned.add(family);
-  const key = FAMILY_KEYS[family].credentialKey;
+function warnIfCredentialIsPlain(family: KindMetadata["family"]): void {
+  if (warned.has(family.name)) return;
+  warned.add(family.name);
+  const { credentialKey: key, credentialEnv: env } = family;
   // Not in the SDK's typings (marked internal), hence the guarded lookup.
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean })
     .isConfigSecret;
@@ -77,6 +86,6 @@ function warnIfCredentialIsPlain(family: Family): void {
   void pulumi.log.warn(
     `${key} is set in plain stack config, so the stack's state holds it in clear text (Pulumi ` +
       `saves stack config in the provider's state); store it encrypted with ` +
-      `\`pulumi config set --secret ${key} <value>\`, or pass it in ${FAMILY_KEYS[family].credentialEnv} instead`,
+      `\`pulumi config set --secret ${key} <value>\`, or pass it in ${env} instead`,
   );
 }

@@ -5,6 +5,7 @@ import {
   ConnectionResponseError,
   ConnectionValidationError,
 } from "../core/errors";
+import { credentialAdvice } from "../core/family";
 import { FieldSpec } from "../core/fields";
 import { HttpClient, HttpRequest, HttpResponse } from "../core/http";
 import { ApiCall, ConnectionApi, Props, Ref, Remote, ResourceKind } from "../core/kind";
@@ -40,8 +41,8 @@ type Generation = "v1" | "v2";
  */
 const generations = new WeakMap<HttpClient, Generation>();
 
-function headers(call: ApiCall): Record<string, string> {
-  return { authorization: `Bearer ${call.family.credential}` };
+function headers(call: ApiCall): Readonly<Record<string, string>> {
+  return call.family.headers;
 }
 
 /**
@@ -282,7 +283,6 @@ function expectOk(call: ApiCall, req: HttpRequest, res: HttpResponse, what: stri
   const text = said(res);
   const shown = apiSaid(call, res, text);
   const prefix = `${couldNot(call, what)}: the API answered ${res.status}${shown ? ` (${shown})` : ""}`;
-  const keys = call.family.keys;
   const failureEnvelope =
     res.json &&
     res.body !== null &&
@@ -295,14 +295,14 @@ function expectOk(call: ApiCall, req: HttpRequest, res: HttpResponse, what: stri
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${req.method} ${req.path} answered ${res.status} without the documented ` +
         `envelope (neither "success": true nor "status": "SUCCESS"); nothing was written to the state: ` +
-        `check that ${keys.baseUrlKey} points at the API's /apiops root (now ${call.family.baseUrl})`,
+        `check that ${call.family.declaration.baseUrl.key} points at the API's /apiops root (now ${call.family.baseUrl})`,
       { status: res.status },
     );
   }
   if (res.status === 401) {
     throw new ConnectionApiError(
       "UNAUTHORIZED",
-      `${prefix}; the token was refused: set a valid one with \`pulumi config set --secret ${keys.credentialKey} <token>\` or ${keys.credentialEnv}`,
+      `${prefix}; the token was refused: ${credentialAdvice(call.family.declaration)}`,
       { status: 401 },
     );
   }

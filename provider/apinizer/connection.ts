@@ -1,7 +1,8 @@
 import { FieldSet } from "../core/fields";
 import { ResourceKind } from "../core/kind";
+import { apinizerFamily } from "./family";
 import { apinizerApi } from "./api";
-import { APINIZER_TYPES } from "./types";
+import { APINIZER_TYPE_DOCS, APINIZER_TYPES } from "./types";
 
 /**
  * Names are path segments. `.` and `..` are dot-segments that clients and proxies resolve away
@@ -22,6 +23,7 @@ const COMMON: FieldSet = {
   name: {
     kind: "string",
     required: true,
+    autonamed: true,
     // Spec C.1/C.5: no spaces in path names, UI max 255; letters, digits, underscore recommended.
     pattern: PATH_NAME,
     patternText: "1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..)",
@@ -35,21 +37,33 @@ const COMMON: FieldSet = {
     doc: "the connection type; an update must keep it, so a change replaces the connection",
   },
   // Spec C.5 [CONFLICT]: the UI says 1000 in one place and 255 in another; the API takes 1000.
-  description: { kind: "string", maxLength: 1000 },
-  deployToWorker: { kind: "boolean", default: true },
-  enabled: { kind: "boolean", default: true },
+  description: { kind: "string", maxLength: 1000, doc: "free text" },
+  deployToWorker: {
+    kind: "boolean",
+    default: true,
+    doc: "deploy to (or undeploy from) the workers with each change",
+  },
+  enabled: { kind: "boolean", default: true, doc: "whether policies may use the connection" },
 };
 
 /** Apinizer project connection: typed by `type`, which is fixed at creation (spec C.5). */
 export const apinizerConnection: ResourceKind = {
   token: "apinizer:Connection",
-  family: "apinizer",
+  family: apinizerFamily,
   title: "Apinizer connection",
+  doc: "An Apinizer project connection of one of the 14 types; `type` is fixed at creation.",
   fields: COMMON,
-  variants: { field: "type", sets: APINIZER_TYPES },
+  variants: { field: "type", sets: APINIZER_TYPES, docs: APINIZER_TYPE_DOCS },
   uniqueNames: true,
   nameAlphabet: /[A-Za-z0-9._-]/,
   nameMaxLength: 255,
-  outputs: ["deploymentResult"],
+  outputs: {
+    deploymentResult: {
+      kind: "json",
+      optional: true,
+      doc: "what the last create or update reported about deploying to the workers",
+      tsType: "Record<string, unknown>",
+    },
+  },
   api: apinizerApi,
 };

@@ -8,8 +8,24 @@ import {
   ConnectionTransportError,
   ConnectionValidationError,
 } from "./errors";
-import { containsUnknown, fieldSchema, FieldSpec, jsonEqual } from "./fields";
-import { ApiCall, fieldsFor, Props, Ref, Remote, ResourceKind } from "./kind";
+import {
+  containsUnknown,
+  describeCondition,
+  fieldSchema,
+  FieldSpec,
+  holds,
+  jsonEqual,
+} from "./fields";
+import {
+  ApiCall,
+  fieldsFor,
+  isConflict,
+  Props,
+  Ref,
+  Remote,
+  ResourceKind,
+  VersionConflict,
+} from "./kind";
 import { describeReceived } from "./secrets";
 
 /** A validation failure in Pulumi's `CheckFailure` shape. */
@@ -99,13 +115,13 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 
 function isRequired(spec: FieldSpec, inputs: Props): boolean {
   if (spec.required) return true;
-  if (!spec.requiredIf) return false;
+  if (!spec.requiredWhen) return false;
   // A condition over unknown values cannot be decided during preview; `up` checks again.
-  return !containsUnknown(inputs) && spec.requiredIf(inputs);
+  return !containsUnknown(inputs) && holds(spec.requiredWhen, inputs);
 }
 
 function requiredReason(spec: FieldSpec): string {
-  const when = spec.requiredIfText ? ` when ${spec.requiredIfText}` : "";
+  const when = spec.requiredWhen ? ` when ${describeCondition(spec.requiredWhen)}` : "";
   const how = spec.secret ? "; pass it as a secret (for example config.requireSecret(...))" : "";
   return `is required${when}${how}`;
 }
@@ -184,7 +200,8 @@ export function outputsOf(
   previous: Props = {},
 ): Record<string, unknown> {
   const computed: Record<string, unknown> = {};
-  for (const k of kind.outputs) if (previous[k] !== undefined) computed[k] = previous[k];
+  for (const k of Object.keys(kind.outputs))
+    if (previous[k] !== undefined) computed[k] = previous[k];
   Object.assign(computed, remote.computed);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries({ ...computed, ...inputs })) {
@@ -246,7 +263,7 @@ function settle(
   outs: Record<string, unknown>,
 ): { id: string; outs: Record<string, unknown> } {
   if (remote.warning === undefined) return { id, outs };
-  if (call.provider.onDeploymentFailure === "fail") {
+  if (call.settings.onDeploymentFailure === "fail") {
     throw new ConnectionInitError(
       `${remote.warning}; fix the worker environments, then run \`pulumi up\` again ` +
         `(or set connections:onDeploymentFailure to "warn")`,
@@ -281,7 +298,7 @@ export async function create(
   if (kind.api.createMayOverwrite?.(call)) {
     const existing = await kind.api.findByName(lookup, inputs);
     if (existing) {
-      if (call.provider.onNameConflict !== "adopt") {
+      if (call.settings.onNameConflict !== "adopt") {
         throw withNameConflictRecovery(
           new ConnectionNameConflictError(
             `${call.label}: could not create the connection: one named ${JSON.stringify(existing.fields.name ?? inputs.name)} ` +
@@ -301,7 +318,7 @@ export async function create(
       return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
     } catch (e) {
       if (isNameConflict(e)) {
-        if (call.provider.onNameConflict !== "adopt") throw withNameConflictRecovery(e);
+        if (call.settings.onNameConflict !== "adopt") throw withNameConflictRecovery(e);
         // Stack-wide adoption (connections:onNameConflict): typically a connection an interrupted
         // `up` created whose answer never reached the state. Same path as `adopt: true`.
         const remote = await adoptExisting(ops, call, inputs, e);
@@ -402,11 +419,12 @@ async function converge(
   const { kind } = ops;
   const current = { ...inputsFromRemote(kind, inputs, remote), ...remote.computed };
   const fields = fieldsFor(kind, inputs);
-  const differs = changedFields(kind, current, inputs).some((k) => !fields[k]?.replaceOnChange);
+  const changed = changedFields(kind, current, inputs);
+  const differs = changed.some((k) => !fields[k]?.replaceOnChange);
   const hasWriteOnly =
     sendWriteOnly &&
     Object.entries(fields).some(([k, s]) => s.writeOnly && inputs[k] !== undefined);
-  const immutable = changedFields(kind, current, inputs).filter((k) => fields[k]?.replaceOnChange);
+  const immutable = changed.filter((k) => fields[k]?.replaceOnChange);
   if (immutable.length > 0) {
     throw new ConnectionValidationError(
       "VALIDATION_FAILED",
@@ -415,13 +433,9 @@ async function converge(
     );
   }
   if (!differs && !hasWriteOnly) return remote;
-  const version = typeof remote.computed.version === "number" ? remote.computed.version : undefined;
-  const updated = await kind.api.update(
-    call,
-    { id: remote.id, state: { ...current } },
-    wireBody(kind, inputs),
-    version,
-  );
+  const ref: Ref = { id: remote.id, state: { ...current }, version: remote.version };
+  const updated = await kind.api.update(call, ref, wireBody(kind, inputs));
+  if (isConflict(updated)) throw versionConflict(call, ref, updated);
   return { ...updated, computed: { ...remote.computed, ...updated.computed } };
 }
 
@@ -434,21 +448,20 @@ export async function update(
 ): Promise<Record<string, unknown>> {
   const { kind } = ops;
   const call = ops.call(news);
-  const ref: Ref = { id, state: olds };
   const body = wireBody(kind, news);
-  const stateVersion = typeof olds.version === "number" ? olds.version : undefined;
-  try {
-    const remote = await kind.api.update(call, ref, body, stateVersion);
-    return settle(call, remote, id, outputsOf(kind, news, remote, olds)).outs;
-  } catch (e) {
-    if (!(e instanceof Error) || !ConnectionError.isInstance(e) || e.code !== "VERSION_CONFLICT")
-      throw e;
-    const policy = news.onConflict ?? call.provider.onConflict;
-    if (policy !== "overwrite") throw e;
-  }
-  // onConflict: "overwrite": the program is the source of truth; bounded so two writers cannot loop.
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
+  let ref: Ref = {
+    id,
+    state: olds,
+    ...(typeof olds.version === "number" ? { version: olds.version } : {}),
+  };
+  const overwrite = (news.onConflict ?? call.settings.onConflict) === "overwrite";
+  // onConflict "overwrite": the program is the source of truth, re-applied on the version the API
+  // holds now; bounded, so two stacks that both overwrite cannot loop forever.
+  for (let attempt = 0; ; attempt++) {
+    const remote = await kind.api.update(call, ref, body);
+    if (!isConflict(remote))
+      return settle(call, remote, id, outputsOf(kind, news, remote, olds)).outs;
+    if (!overwrite || attempt >= 3) throw versionConflict(call, ref, remote);
     const current = await kind.api.get(call, ref);
     if (!current) {
       throw new ConnectionApiError(
@@ -457,17 +470,8 @@ export async function update(
         { status: 404 },
       );
     }
-    try {
-      const version =
-        typeof current.computed.version === "number" ? current.computed.version : undefined;
-      const remote = await kind.api.update(call, ref, body, version);
-      return settle(call, remote, id, outputsOf(kind, news, remote, olds)).outs;
-    } catch (e) {
-      if (!ConnectionError.isInstance(e) || e.code !== "VERSION_CONFLICT") throw e;
-      lastError = e;
-    }
+    ref = { ...ref, version: current.version };
   }
-  throw lastError;
 }
 
 /** `read` (refresh): one GET. A connection deleted out of band leaves the state (empty ID). */
@@ -481,8 +485,7 @@ export async function read(
   const remote = await kind.api.get(call, { id, state });
   if (!remote) return { id: "", props: {}, inputs: {} };
   const inputs = inputsFromRemote(kind, state, remote);
-  const versionMoved =
-    remote.computed.version !== undefined && remote.computed.version !== state.version;
+  const versionMoved = remote.version !== undefined && remote.version !== state.version;
   if (versionMoved) {
     // Someone wrote the connection outside this stack and the API never returns write-only
     // secrets (spec B.2), so the state's values may no longer be the API's. Dropping them makes
@@ -493,8 +496,9 @@ export async function read(
   // Dates move only with the version; Pictory's create answer has none (spec A.3), so taking them
   // from the first GET would report every new connection as drifted.
   const computed: Record<string, unknown> = { ...remote.computed };
-  if (remote.computed.version === state.version) {
-    for (const k of kind.volatile ?? []) {
+  if (remote.version === state.version) {
+    for (const [k, spec] of Object.entries(kind.outputs)) {
+      if (!spec.volatile) continue;
       if (state[k] !== undefined) computed[k] = state[k];
       else delete computed[k];
     }
@@ -511,16 +515,16 @@ export async function remove(ops: Operations, id: string, state: Props): Promise
   await ops.kind.api.delete(ops.call(state), { id, state });
 }
 
-/** Raised by wire adapters for a 409 on a versioned PUT once they know both versions. */
-export function versionConflict(
-  label: string,
-  id: string,
-  sent: number | undefined,
-  current: unknown,
+/** The error of a versioned update the API refused: both versions, and the two ways out. */
+function versionConflict(
+  call: ApiCall,
+  ref: Ref,
+  refused: VersionConflict,
 ): ConnectionConflictError {
+  const { sent, current } = refused.conflict;
   const cur = current === undefined ? "a newer version" : `version ${String(current)}`;
   return new ConnectionConflictError(
-    `${label} (ID ${id}) was changed outside this stack: the API holds ${cur} but the state has version ${String(sent)}; ` +
+    `${call.label} (ID ${ref.id}) was changed outside this stack: the API holds ${cur} but the state has version ${String(sent)}; ` +
       `run \`pulumi up --refresh\` to read the current values and re-apply the program, ` +
       `or set onConflict: "overwrite" to let the program win`,
   );

@@ -10,10 +10,8 @@ export interface FieldSpec {
   readonly kind: "string" | "integer" | "boolean" | "json";
   /** Required when the connection is created. */
   readonly required?: boolean;
-  /** Required only when this predicate holds over the other inputs (spec C.7 "*" fields). */
-  readonly requiredIf?: (inputs: Readonly<Record<string, unknown>>) => boolean;
-  /** Human wording of {@link FieldSpec.requiredIf}, used in the failure message. */
-  readonly requiredIfText?: string;
+  /** Required only when this condition holds over the other inputs (spec C.7 "*" fields). */
+  readonly requiredWhen?: Condition;
   /** A Pulumi secret: masked in every message, secret in state. */
   readonly secret?: boolean;
   /** The API never returns it (spec B.2): kept from state on refresh, never drift-detected. */
@@ -46,11 +44,69 @@ export interface FieldSpec {
   readonly clearWith?: unknown;
   /** Not sent to the API: it steers the provider (for example `onConflict`). */
   readonly local?: boolean;
+  /**
+   * The connection's name: when the program leaves it out, the provider derives it from the
+   * resource name.
+   */
+  readonly autonamed?: boolean;
   /** One-line description, reused in docs and messages. */
   readonly doc?: string;
 }
 
 export type FieldSet = Readonly<Record<string, FieldSpec>>;
+
+/** An output-only property: computed by the API, never set by the program. */
+export interface OutputSpec {
+  readonly kind: FieldSpec["kind"];
+  readonly doc: string;
+  /** Absent until the API reports it. */
+  readonly optional?: boolean;
+  /** Server bookkeeping that moves only with the version: its change is never drift. */
+  readonly volatile?: boolean;
+  /** The SDK's TypeScript type of a `json` output. */
+  readonly tsType?: string;
+}
+
+export type OutputSet = Readonly<Record<string, OutputSpec>>;
+
+/**
+ * A rule over the other inputs, as data: the engine evaluates it, and the failure message and the
+ * SDK's docs are derived from it, so the rule and its wording cannot disagree.
+ */
+export type Condition =
+  | { readonly field: string; readonly equals: string | number | boolean }
+  | { readonly field: string; readonly notEquals: string | number | boolean }
+  | { readonly field: string; readonly oneOf: readonly (string | number | boolean)[] }
+  /** Set to something other than an empty string. */
+  | { readonly field: string; readonly present: true }
+  | { readonly all: readonly Condition[] };
+
+export function holds(c: Condition, inputs: Readonly<Record<string, unknown>>): boolean {
+  if ("all" in c) return c.all.every((x) => holds(x, inputs));
+  const v = inputs[c.field];
+  if ("equals" in c) return v === c.equals;
+  if ("notEquals" in c) return v !== c.notEquals;
+  if ("oneOf" in c) return c.oneOf.includes(v as string);
+  return v !== undefined && v !== null && v !== "";
+}
+
+/** The condition in words: `auth is true`, `securityLevel is AUTH_NOPRIV or AUTH_PRIV`. */
+export function describeCondition(
+  c: Condition,
+  name: (field: string) => string = (f) => f,
+): string {
+  if ("all" in c) return c.all.map((x) => describeCondition(x, name)).join(" and ");
+  const field = name(c.field);
+  if ("equals" in c) return `${field} is ${String(c.equals)}`;
+  if ("notEquals" in c) return `${field} is not ${String(c.notEquals)}`;
+  if ("oneOf" in c) return `${field} is ${c.oneOf.map(String).join(" or ")}`;
+  return `${field} is set`;
+}
+
+/** The fields a condition reads. */
+export function conditionFields(c: Condition): string[] {
+  return "all" in c ? c.all.flatMap(conditionFields) : [c.field];
+}
 
 /** The engine's placeholder for values not known during preview (pulumi's `unknownValue`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { FieldSet, FieldSpec } from "./fields";
+import { FieldSet, FieldSpec, OutputSet } from "./fields";
 import { Deadline, HttpClient } from "./http";
-import { Family, FamilySettings, ProviderSettings } from "./settings";
+import { FamilyDeclaration } from "./family";
+import { FamilySettings, ProviderSettings } from "./settings";
 
 /** Property bag as the engine hands it over: plain JSON, secrets already unwrapped. */
 export type Props = Readonly<Record<string, unknown>>;
@@ -14,6 +15,8 @@ export interface Remote {
   readonly fields: Props;
   /** Output-only properties (`connectionId`, `version`, dates, `deploymentResult`). */
   readonly computed: Props;
+  /** The optimistic-locking version, for families that have one. */
+  readonly version?: number;
   /** The write was saved but a follow-up failed (Apinizer worker deployment, spec C.3). */
   readonly warning?: string;
 }
@@ -24,7 +27,8 @@ export interface ApiCall {
   readonly kind: ResourceKind;
   readonly http: HttpClient;
   readonly family: FamilySettings;
-  readonly provider: ProviderSettings;
+  /** Provider-wide settings (policies, timeouts). */
+  readonly settings: ProviderSettings;
   /** Human name of the connection for messages, e.g. `pictory:VimeoConnection "marketing"`. */
   readonly label: string;
   /** The operation's deadline (connections:operationTimeoutMs), shared by all its requests. */
@@ -39,6 +43,17 @@ export interface ApiCall {
 export interface Ref {
   readonly id: string;
   readonly state: Props;
+  /** The version an update must carry, for families that have one. */
+  readonly version?: number;
+}
+
+/** A versioned update the API refused because the connection moved on: reported as data. */
+export interface VersionConflict {
+  readonly conflict: { readonly sent?: number; readonly current?: number };
+}
+
+export function isConflict(r: Remote | VersionConflict): r is VersionConflict {
+  return "conflict" in r;
 }
 
 /**
@@ -59,8 +74,8 @@ export interface ConnectionApi {
   findByName(call: ApiCall, inputs: Props): Promise<Remote | undefined>;
   /** Looks a connection up by the ID a user gave to `adopt`. */
   findById(call: ApiCall, inputs: Props, id: string): Promise<Remote | undefined>;
-  /** `version` is the optimistic-locking version for families that have one. */
-  update(call: ApiCall, ref: Ref, body: Props, version: number | undefined): Promise<Remote>;
+  /** A versioned PUT with `ref.version`; a stale version comes back as a {@link VersionConflict}. */
+  update(call: ApiCall, ref: Ref, body: Props): Promise<Remote | VersionConflict>;
   /** Succeeds when the connection is already gone. */
   delete(call: ApiCall, ref: Ref): Promise<void>;
 }
@@ -69,22 +84,27 @@ export interface ConnectionApi {
 export interface ResourceKind {
   /** Registry key and type token suffix: `pictory:AwsConnection` → `pulumi-nodejs:dynamic/pictory:AwsConnection`. */
   readonly token: string;
-  readonly family: Family;
+  readonly family: FamilyDeclaration;
   /** Used in messages: "Pictory AWS S3 private connection". */
   readonly title: string;
+  /** What the resource is for, one sentence: the SDK class's documentation. */
+  readonly doc: string;
   /** Fields every connection of this kind has. */
   readonly fields: FieldSet;
   /** Per-type fields, selected by the value of `field` (Apinizer `type`, spec C.7). */
-  readonly variants?: { readonly field: string; readonly sets: Readonly<Record<string, FieldSet>> };
+  readonly variants?: {
+    readonly field: string;
+    readonly sets: Readonly<Record<string, FieldSet>>;
+    /** What each variant is for, one sentence: the SDK's and the docs' description of it. */
+    readonly docs?: Readonly<Record<string, string>>;
+  };
   /** Names are unique in their scope, so a replacement that keeps the name must delete first. */
   readonly uniqueNames: boolean;
   /** Autonaming: characters outside this class are replaced with `-`. */
   readonly nameAlphabet: RegExp;
   readonly nameMaxLength: number;
   /** Output-only properties, for documentation and the SDK's outputs. */
-  readonly outputs: readonly string[];
-  /** Computed properties whose change never counts as drift (server bookkeeping). */
-  readonly volatile?: readonly string[];
+  readonly outputs: OutputSet;
   readonly api: ConnectionApi;
 }
 

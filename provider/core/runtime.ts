@@ -4,7 +4,8 @@ import { ConnectionError } from "./errors";
 import { Deadline, HttpClient } from "./http";
 import { ApiCall, fieldsFor, Props, ResourceKind } from "./kind";
 import { collectStrings, redact } from "./secrets";
-import { ConfigSource, Family, SettingsStore } from "./settings";
+import { FamilyDeclaration } from "./family";
+import { ConfigSource, SettingsStore } from "./settings";
 
 /**
  * The dynamic-provider surface of one resource kind: Pulumi's `ResourceProvider` with every hook
@@ -51,7 +52,12 @@ export class ProviderRuntime {
   public readonly settings = new SettingsStore();
   private readonly clients = new Map<string, HttpClient>();
 
-  public constructor(private readonly kinds: ReadonlyMap<string, ResourceKind>) {}
+  /** Every family a kind belongs to: their credentials are masked in every message. */
+  private readonly families: readonly FamilyDeclaration[];
+
+  public constructor(private readonly kinds: ReadonlyMap<string, ResourceKind>) {
+    this.families = [...new Set([...kinds.values()].map((k) => k.family))];
+  }
 
   public kind(token: string): ResourceKind {
     const kind = this.kinds.get(token);
@@ -133,16 +139,19 @@ export class ProviderRuntime {
     };
   }
 
-  private client(family: Family): { http: HttpClient; call: Pick<ApiCall, "family" | "provider"> } {
+  private client(family: FamilyDeclaration): {
+    http: HttpClient;
+    call: Pick<ApiCall, "family" | "settings">;
+  } {
     const fam = this.settings.family(family);
-    const provider = this.settings.provider();
-    const key = `${fam.baseUrl}|${JSON.stringify(provider.http)}`;
+    const settings = this.settings.provider();
+    const key = `${fam.baseUrl}|${JSON.stringify(settings.http)}`;
     let http = this.clients.get(key);
     if (!http) {
-      http = new HttpClient(fam.baseUrl, provider.http);
+      http = new HttpClient(fam.baseUrl, settings.http);
       this.clients.set(key, http);
     }
-    return { http, call: { family: fam, provider } };
+    return { http, call: { family: fam, settings } };
   }
 
   /** Everything one operation's requests share: client, settings, deadline and the secrets to mask. */
@@ -153,7 +162,7 @@ export class ProviderRuntime {
       kind,
       http,
       label: `${kind.token} ${JSON.stringify(String(inputs.name ?? "?"))}`,
-      deadline: operationDeadline(call.provider.operationTimeoutMs),
+      deadline: operationDeadline(call.settings.operationTimeoutMs),
       secrets: this.secretsOf(kind, props),
     };
   }
@@ -181,7 +190,7 @@ export class ProviderRuntime {
         if (spec.secret) collectStrings(p[k], secrets);
       }
     }
-    for (const family of ["pictory", "apinizer"] as const) {
+    for (const family of this.families) {
       try {
         secrets.push(this.settings.family(family).credential);
       } catch {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { ConnectionConfigError } from "./errors";
+import { FamilyDeclaration, FamilyName } from "./family";
 import { DEFAULT_HTTP_OPTIONS, HttpOptions } from "./http";
 
 /** The stack configuration surface the dynamic-provider host hands to `configure`. */
@@ -8,16 +9,16 @@ export interface ConfigSource {
   get(key: string): string | undefined;
 }
 
-export type Family = "pictory" | "apinizer";
-
-/** Credentials and endpoint of one API family. */
+/**
+ * One family's settings as parsed once for this provider process: frozen, and shared by every
+ * operation. The credential is never logged and never serialized into state.
+ */
 export interface FamilySettings {
-  readonly family: Family;
+  readonly declaration: FamilyDeclaration;
   readonly baseUrl: string;
-  /** The credential; never logged, never serialized into state. */
   readonly credential: string;
-  /** The family's config keys, for messages that name what to set. */
-  readonly keys: FamilyKeys;
+  /** The headers that carry the credential, built once. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface ProviderSettings {
@@ -35,48 +36,21 @@ export interface ProviderSettings {
   readonly onDeploymentFailure: "warn" | "fail";
 }
 
-export interface FamilyKeys {
-  readonly credentialKey: string;
-  readonly credentialEnv: string;
-  readonly baseUrlKey: string;
-  readonly baseUrlEnv: string;
-  readonly defaultBaseUrl?: string;
-  readonly credentialPattern: RegExp;
-  readonly credentialHint: string;
-}
-
-/** Each family's configuration keys, environment fallbacks and credential rules. */
-export const FAMILY_KEYS: Readonly<Record<Family, FamilyKeys>> = {
-  pictory: {
-    credentialKey: "pictory:apiKey",
-    credentialEnv: "PICTORY_API_KEY",
-    baseUrlKey: "pictory:baseUrl",
-    baseUrlEnv: "PICTORY_BASE_URL",
-    // Spec A+B "Base URL and versioning".
-    defaultBaseUrl: "https://api.pictory.ai/pictoryapis",
-    // Spec A+B "Authentication": raw key starting with pictai_, no Bearer prefix.
-    credentialPattern: /^pictai_[A-Za-z0-9_-]+$/,
-    credentialHint: "a Pictory API key starts with pictai_ and is sent without a Bearer prefix",
-  },
-  apinizer: {
-    credentialKey: "apinizer:token",
-    credentialEnv: "APINIZER_TOKEN",
-    baseUrlKey: "apinizer:baseUrl",
-    baseUrlEnv: "APINIZER_BASE_URL",
-    credentialPattern: /^\S+$/,
-    credentialHint: "an Apinizer personal API access token, without the Bearer prefix",
-  },
-};
-
 /**
- * Settings the provider reads when the host calls `configure`: stack config first, then the
- * environment at call time. Nothing here is captured by the serialized provider.
+ * Settings the provider reads once the host calls `configure`: stack config first, then the
+ * environment. Each family's and the provider's settings are parsed on first use and then kept,
+ * frozen; a malformed value fails every use with the key to fix. Nothing here is captured by the
+ * serialized provider.
  */
 export class SettingsStore {
   private config: ConfigSource | undefined;
+  private readonly families = new Map<FamilyName, FamilySettings>();
+  private providerSettings: ProviderSettings | undefined;
 
   public configure(config: ConfigSource): void {
     this.config = config;
+    this.families.clear();
+    this.providerSettings = undefined;
   }
 
   private lookup(key: string, env: string): string | undefined {
@@ -87,35 +61,49 @@ export class SettingsStore {
   }
 
   /** Throws {@link ConnectionConfigError} naming the key to set when anything is missing or malformed. */
-  public family(family: Family): FamilySettings {
-    const keys = FAMILY_KEYS[family];
-    const credential = this.lookup(keys.credentialKey, keys.credentialEnv);
+  public family(declaration: FamilyDeclaration): FamilySettings {
+    const cached = this.families.get(declaration.name);
+    if (cached) return cached;
+    const { credential: c, baseUrl: b, title } = declaration;
+    const credential = this.lookup(c.key, c.env);
     if (credential === undefined) {
       throw new ConnectionConfigError(
         "CONFIG_MISSING",
-        `${family} credential is missing: expected stack config ${keys.credentialKey} or environment variable ${keys.credentialEnv}; ` +
-          `set it with \`pulumi config set --secret ${keys.credentialKey} <value>\``,
+        `${title} ${c.noun} is missing: expected stack config ${c.key} or environment variable ${c.env}; ` +
+          `set it with \`pulumi config set --secret ${c.key} <value>\``,
       );
     }
-    if (!keys.credentialPattern.test(credential)) {
+    if (!c.pattern.test(credential)) {
       throw new ConnectionConfigError(
         "CONFIG_INVALID",
-        `${keys.credentialKey} is malformed (received [secret]): ${keys.credentialHint}; ` +
-          `set it again with \`pulumi config set --secret ${keys.credentialKey} <value>\``,
+        `${c.key} is malformed (received [secret]): ${c.hint}; ` +
+          `set it again with \`pulumi config set --secret ${c.key} <value>\``,
       );
     }
-    const baseUrl = this.lookup(keys.baseUrlKey, keys.baseUrlEnv) ?? keys.defaultBaseUrl;
+    const baseUrl = this.lookup(b.key, b.env) ?? b.default;
     if (baseUrl === undefined) {
       throw new ConnectionConfigError(
         "CONFIG_MISSING",
-        `${family} base URL is missing: expected stack config ${keys.baseUrlKey} or environment variable ${keys.baseUrlEnv} ` +
-          `(for example https://demo.apinizer.com/apiops); set it with \`pulumi config set ${keys.baseUrlKey} <url>\``,
+        `${title} base URL is missing: expected stack config ${b.key} or environment variable ${b.env} ` +
+          `(for example ${b.example}); set it with \`pulumi config set ${b.key} <url>\``,
       );
     }
-    return { family, baseUrl: checkBaseUrl(baseUrl, keys.baseUrlKey), credential, keys };
+    const settings: FamilySettings = Object.freeze({
+      declaration,
+      baseUrl: checkBaseUrl(baseUrl, b.key),
+      credential,
+      headers: Object.freeze({ ...c.headers(credential) }),
+    });
+    this.families.set(declaration.name, settings);
+    return settings;
   }
 
   public provider(): ProviderSettings {
+    this.providerSettings ??= Object.freeze(this.parseProvider());
+    return this.providerSettings;
+  }
+
+  private parseProvider(): ProviderSettings {
     const num = (key: string, env: string, fallback: number): number => {
       const raw = this.lookup(key, env);
       if (raw === undefined) return fallback;

@@ -1,13 +1,21 @@
 import { z } from "zod";
-import { versionConflict } from "../core/engine";
 import {
   ConnectionApiError,
   ConnectionNameConflictError,
   ConnectionResponseError,
   ConnectionValidationError,
 } from "../core/errors";
+import { credentialAdvice } from "../core/family";
 import { HttpRequest, HttpResponse } from "../core/http";
-import { ApiCall, ConnectionApi, Props, Ref, Remote, ResourceKind } from "../core/kind";
+import {
+  ApiCall,
+  ConnectionApi,
+  Props,
+  Ref,
+  Remote,
+  ResourceKind,
+  VersionConflict,
+} from "../core/kind";
 import { describeReceived } from "../core/secrets";
 import {
   answerFieldSchema,
@@ -73,14 +81,13 @@ export function pictoryApi(endpoint: PictoryEndpoint): ConnectionApi {
     get: (call, ref) => getById(call, endpoint, ref.id),
     findByName: (call, inputs) => findByName(call, endpoint, inputs.name),
     findById: (call, _inputs, id) => getById(call, endpoint, id),
-    update: (call, ref, body, version) => update(call, endpoint, ref, body, version),
+    update: (call, ref, body) => update(call, endpoint, ref, body),
     delete: (call, ref) => remove(call, endpoint, ref),
   };
 }
 
-function headers(call: ApiCall): Record<string, string> {
-  // Raw key, no Bearer prefix (Pictory "Authentication").
-  return { authorization: call.family.credential };
+function headers(call: ApiCall): Readonly<Record<string, string>> {
+  return call.family.headers;
 }
 
 function itemPath(endpoint: PictoryEndpoint, id: string): string {
@@ -93,10 +100,10 @@ function toRemote(kind: ResourceKind, item: Record<string, unknown>): Remote {
     if (!spec.local && key in item) fields[key] = item[key];
   }
   const computed: Record<string, unknown> = {};
-  for (const key of kind.outputs) {
+  for (const key of Object.keys(kind.outputs)) {
     if (item[key] !== undefined && item[key] !== null) computed[key] = item[key];
   }
-  return { id: item.connectionId as string, fields, computed };
+  return { id: item.connectionId as string, fields, computed, version: item.version as number };
 }
 
 async function create(call: ApiCall, endpoint: PictoryEndpoint, body: Props): Promise<Remote> {
@@ -157,10 +164,10 @@ async function update(
   endpoint: PictoryEndpoint,
   ref: Ref,
   body: Props,
-  version: number | undefined,
-): Promise<Remote> {
+): Promise<Remote | VersionConflict> {
   const what = "update the connection";
   const { kind } = call;
+  const { version } = ref;
   const sent: Record<string, unknown> = { ...body, version };
   for (const [key, spec] of Object.entries(kind.fields)) {
     // Fixed at creation: the AWS update page lists them as a cause of 400.
@@ -182,15 +189,11 @@ async function update(
   const res = await send(call, what, req, true);
   if (res.status === 409) {
     const current = await getById(call, endpoint, ref.id);
-    if (current && current.computed.version !== version) {
+    if (current && current.version !== version) {
       // A retried PUT whose first attempt landed looks like a conflict: accept it when it says what we sent.
-      if (
-        res.attempts > 1 &&
-        current.computed.version === (version ?? 0) + 1 &&
-        matches(current, sent)
-      )
+      if (res.attempts > 1 && current.version === (version ?? 0) + 1 && matches(current, sent))
         return current;
-      throw versionConflict(call.label, ref.id, version, current.computed.version);
+      return { conflict: { sent: version, current: current.version } };
     }
   }
   if (res.status === 404) {
@@ -236,7 +239,7 @@ function expectSameId(
   if (remote.id === id) return;
   throw new ConnectionResponseError(
     `${couldNot(call, what)}: ${req.method} ${req.path} answered with the connectionId of another ` +
-      `connection; nothing was written to the state: check that ${call.family.keys.baseUrlKey} ` +
+      `connection; nothing was written to the state: check that ${call.family.declaration.baseUrl.key} ` +
       `points at the API (now ${call.family.baseUrl})`,
     { status: res.status },
   );
@@ -267,7 +270,6 @@ function expectOk(call: ApiCall, res: HttpResponse, what: string, id?: string): 
     [body.message, fields].filter((s) => typeof s === "string" && s).join(" - "),
   );
   const prefix = `${couldNot(call, what)}: the API answered ${res.status}${said ? ` (${said})` : ""}`;
-  const keys = call.family.keys;
   switch (res.status) {
     case 400:
       throw new ConnectionValidationError(
@@ -280,7 +282,7 @@ function expectOk(call: ApiCall, res: HttpResponse, what: string, id?: string): 
     case 401:
       throw new ConnectionApiError(
         "UNAUTHORIZED",
-        `${prefix}; the API key was refused: set a valid key with \`pulumi config set --secret ${keys.credentialKey} <key>\` or ${keys.credentialEnv}`,
+        `${prefix}; the API key was refused: ${credentialAdvice(call.family.declaration)}`,
         { status: 401 },
       );
     case 403:
@@ -288,7 +290,7 @@ function expectOk(call: ApiCall, res: HttpResponse, what: string, id?: string): 
         "FORBIDDEN",
         `${prefix}; ${id ? `connection ${id}` : "this connection"} is not accessible with the configured ` +
           `API key: it belongs to another Pictory account, or the key lacks permission. Check that ` +
-          `${keys.credentialKey} is the key of the account that owns it; the state was left as it is`,
+          `${call.family.declaration.credential.key} is the key of the account that owns it; the state was left as it is`,
         { status: 403 },
       );
     case 409:

@@ -1,4 +1,4 @@
-import { FieldSpec } from "../core/fields";
+import { FieldSpec, OutputSet } from "../core/fields";
 
 /**
  * Fields both Pictory families share. AWS name and description limits are undocumented (spec A.2,
@@ -7,9 +7,10 @@ import { FieldSpec } from "../core/fields";
 export const PICTORY_NAME: FieldSpec = {
   kind: "string",
   required: true,
+  autonamed: true,
   pattern: /^[A-Za-z0-9 _-]{1,100}$/,
   patternText: "1-100 letters, digits, spaces, _ or -",
-  doc: "unique within the account",
+  doc: "unique within the Pictory account",
 };
 
 export const PICTORY_DESCRIPTION: FieldSpec = {
@@ -17,7 +18,7 @@ export const PICTORY_DESCRIPTION: FieldSpec = {
   maxLength: 250,
   // Pictory keeps an omitted field on PUT, so a description the program drops is sent as "".
   clearWith: "",
-  doc: "free text, at most 250 characters",
+  doc: "free text",
 };
 
 /** Spec B.2 [CONFLICT] "default true" vs "required": we send it always and default to true. */
@@ -28,3 +29,22 @@ export const PICTORY_ENABLED: FieldSpec = {
 };
 
 export const PICTORY_NAME_ALPHABET = /[A-Za-z0-9 _-]/;
+
+/** What the Pictory API computes for every connection. */
+export const PICTORY_OUTPUTS: OutputSet = {
+  connectionId: { kind: "string", doc: "server-assigned ID, also the resource ID" },
+  version: { kind: "integer", doc: "optimistic-locking version: 1 after create, +1 per update" },
+  // The create answer has no dates; they move only with the version.
+  createdDate: {
+    kind: "string",
+    optional: true,
+    volatile: true,
+    doc: "ISO-8601, set once an answer that has it was read",
+  },
+  updatedDate: {
+    kind: "string",
+    optional: true,
+    volatile: true,
+    doc: "ISO-8601, set once an answer that has it was read",
+  },
+};

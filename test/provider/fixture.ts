@@ -38,12 +38,27 @@ export async function providerFixture(options: EmulatorOptions = {}): Promise<Pr
     "connections:requestTimeoutMs": "3000",
   };
   const runtime = new ProviderRuntime(KINDS);
-  runtime.settings.configure({ get: (k) => config[k] });
+  const source = { get: (k: string) => config[k] };
+  runtime.settings.configure(source);
+  // The provider parses its settings once per process; a test that changes config (or the
+  // environment, then config) gets what a new provider process would see.
+  const live = new Proxy(config, {
+    set(target, key, value) {
+      target[key as string] = value as string;
+      runtime.settings.configure(source);
+      return true;
+    },
+    deleteProperty(target, key) {
+      delete target[key as string];
+      runtime.settings.configure(source);
+      return true;
+    },
+  });
   let seen = 0;
   return {
     emulator,
     runtime,
-    config,
+    config: live,
     aws: runtime.hooks("pictory:AwsConnection"),
     vimeo: runtime.hooks("pictory:VimeoConnection"),
     apinizer: runtime.hooks("apinizer:Connection"),

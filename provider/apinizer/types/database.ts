@@ -1,9 +1,6 @@
 import { z } from "zod";
 import { FieldSet } from "../../core/fields";
 
-// `useCredentials` defaults to true (spec C.7 database), so only an explicit false turns it off.
-const credentialsOn = (i: Readonly<Record<string, unknown>>): boolean => i.useCredentials !== false;
-
 /** Log tables whose schema or name a v2 server lets a database log target override (spec C.7). */
 const LOG_TABLES = [
   "ApiProxyTraffic",
@@ -39,16 +36,15 @@ export const database: FieldSet = {
   },
   jdbcUrl: { kind: "string", required: true, doc: "for example jdbc:postgresql://host:5432/db" },
   useCredentials: { kind: "boolean", default: true },
+  // `useCredentials` defaults to true (spec C.7 database), so only an explicit false turns it off.
   username: {
     kind: "string",
-    requiredIf: credentialsOn,
-    requiredIfText: "useCredentials is not false",
+    requiredWhen: { field: "useCredentials", notEquals: false },
   },
   password: {
     kind: "string",
     secret: true,
-    requiredIf: credentialsOn,
-    requiredIfText: "useCredentials is not false",
+    requiredWhen: { field: "useCredentials", notEquals: false },
   },
   databaseName: { kind: "string" },
   initialPoolSize: { kind: "integer", min: 0, default: 1 },

@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { FieldSet } from "../../core/fields";
 
-type Inputs = Readonly<Record<string, unknown>>;
-
 const count = z.number().int().min(0);
 
 /** Spec C.7 elasticsearch `indexLifecyclePolicy`; sizes in GB, ages in days. */
@@ -36,11 +34,6 @@ const ILM_POLICY = z
     },
   );
 
-const encryptedWith =
-  (type: string) =>
-  (i: Inputs): boolean =>
-    i.encryptCommunicationType === type;
-
 /**
  * Spec C.7 elasticsearch, v2 field set: v1 called `elasticsearchType` `type`, which collides with
  * the discriminator (spec C.7 [CONFLICT], D.12), and had fields v2 dropped as "not in code". The
@@ -70,33 +63,28 @@ export const elasticsearch: FieldSet = {
   authenticate: { kind: "boolean", default: false },
   elasticUsername: {
     kind: "string",
-    requiredIf: (i) => i.authenticate === true,
-    requiredIfText: "authenticate is true",
+    requiredWhen: { field: "authenticate", equals: true },
   },
   elasticPassword: {
     kind: "string",
     secret: true,
-    requiredIf: (i) => i.authenticate === true,
-    requiredIfText: "authenticate is true",
+    requiredWhen: { field: "authenticate", equals: true },
   },
   encryptCommunication: { kind: "boolean", default: false },
   encryptCommunicationType: {
     kind: "string",
     enum: ["CA_CERTIFICATE_IN_PKCS_12", "CA_IN_PEM_FILE", "CERT_AND_PRIVATE_KEY_IN_PKCS_12"],
-    requiredIf: (i) => i.encryptCommunication === true,
-    requiredIfText: "encryptCommunication is true",
+    requiredWhen: { field: "encryptCommunication", equals: true },
   },
   caCertInPkcs12File: {
     kind: "string",
-    requiredIf: encryptedWith("CA_CERTIFICATE_IN_PKCS_12"),
-    requiredIfText: "encryptCommunicationType is CA_CERTIFICATE_IN_PKCS_12",
+    requiredWhen: { field: "encryptCommunicationType", equals: "CA_CERTIFICATE_IN_PKCS_12" },
     doc: "base64 of a PKCS#12 file holding the CA certificate",
   },
   caCertInPkcs12FileContentType: { kind: "string", default: "application/x-pkcs12" },
   caInPemFile: {
     kind: "string",
-    requiredIf: encryptedWith("CA_IN_PEM_FILE"),
-    requiredIfText: "encryptCommunicationType is CA_IN_PEM_FILE",
+    requiredWhen: { field: "encryptCommunicationType", equals: "CA_IN_PEM_FILE" },
     doc: "base64 of a PEM file holding the CA certificate",
   },
   caInPemFileContentType: { kind: "string", default: "application/x-pem-file" },
@@ -105,8 +93,7 @@ export const elasticsearch: FieldSet = {
   caTruststoreFilePass: { kind: "string", secret: true },
   caKeystoreFile: {
     kind: "string",
-    requiredIf: encryptedWith("CERT_AND_PRIVATE_KEY_IN_PKCS_12"),
-    requiredIfText: "encryptCommunicationType is CERT_AND_PRIVATE_KEY_IN_PKCS_12",
+    requiredWhen: { field: "encryptCommunicationType", equals: "CERT_AND_PRIVATE_KEY_IN_PKCS_12" },
     doc: "base64 of a PKCS#12 keystore with the client certificate and its private key",
   },
   caKeystoreFileContentType: { kind: "string", default: "application/x-pkcs12" },
@@ -114,23 +101,20 @@ export const elasticsearch: FieldSet = {
     kind: "string",
     secret: true,
     // "* with caKeystoreFile" (spec C.7): an empty string counts as no file, as in the emulator.
-    requiredIf: (i) => typeof i.caKeystoreFile === "string" && i.caKeystoreFile !== "",
-    requiredIfText: "caKeystoreFile is set",
+    requiredWhen: { field: "caKeystoreFile", present: true },
   },
   disableHostnameVerification: { kind: "boolean", default: false },
   indexLifecyclePolicyCreated: { kind: "boolean", default: false },
   indexLifecyclePolicy: {
     kind: "json",
     schema: ILM_POLICY,
-    requiredIf: (i) => i.indexLifecyclePolicyCreated === true,
-    requiredIfText: "indexLifecyclePolicyCreated is true",
+    requiredWhen: { field: "indexLifecyclePolicyCreated", equals: true },
     doc: "the ILM policy to create; at least one phase must be enabled",
   },
   indexTemplateCreated: { kind: "boolean", default: false },
   indexTemplateName: {
     kind: "string",
-    requiredIf: (i) => i.indexTemplateCreated === true,
-    requiredIfText: "indexTemplateCreated is true",
+    requiredWhen: { field: "indexTemplateCreated", equals: true },
   },
   indexName: { kind: "string" },
   indexTemplateNumberOfShards: { kind: "integer", min: 1 },

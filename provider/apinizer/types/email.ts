@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { FieldSet } from "../../core/fields";
 
-const authOn = (i: Readonly<Record<string, unknown>>): boolean => i.auth === true;
-
 /** Spec C.7 email: an SMTP server for mail-sending policies. */
 export const email: FieldSet = {
   // UI limit, spec C.7 email.
@@ -16,8 +14,8 @@ export const email: FieldSet = {
   },
   enableStartTls: { kind: "boolean", default: false },
   auth: { kind: "boolean", default: false, doc: "whether the server needs a login" },
-  username: { kind: "string", requiredIf: authOn, requiredIfText: "auth is true" },
-  password: { kind: "string", secret: true, requiredIf: authOn, requiredIfText: "auth is true" },
+  username: { kind: "string", requiredWhen: { field: "auth", equals: true } },
+  password: { kind: "string", secret: true, requiredWhen: { field: "auth", equals: true } },
   defaultEncoding: { kind: "string", default: "UTF-8" },
   addressToTest: { kind: "string", doc: "recipient of the console's test mail" },
   from: { kind: "string", doc: "default sender address" },

@@ -25,8 +25,7 @@ export const graylog: FieldSet = {
   // Embedded file content, not a reference (spec C.8).
   tlsTrustCertChainFile: {
     kind: "string",
-    requiredIf: (i) => i.tlsCertVerificationEnabled === true,
-    requiredIfText: "tlsCertVerificationEnabled is true",
+    requiredWhen: { field: "tlsCertVerificationEnabled", equals: true },
     doc: "base64 of the trusted certificate chain",
   },
   tlsTrustCertChainFileName: { kind: "string" },

@@ -34,3 +34,22 @@ export const APINIZER_TYPES: Readonly<Record<string, FieldSet>> = {
   snmp,
   "linux-script": linuxScript,
 };
+
+/** What each type is for: the SDK's and the docs' description of it. */
+export const APINIZER_TYPE_DOCS: Readonly<Record<string, string>> = {
+  email: "an SMTP server for mail-sending policies",
+  database: "a JDBC database for database policies and as a log target",
+  ldap: "an LDAP directory for authentication policies",
+  kafka: "a Kafka topic that policies and log targets write to",
+  rabbitMq: "a RabbitMQ exchange that policies and log targets publish to",
+  activeMq: "an ActiveMQ destination that policies and log targets send to",
+  elasticsearch: "an Elasticsearch cluster as a log target",
+  ftp: "an FTP, SFTP or FTPS server that policies and log targets write files to",
+  graylog: "a Graylog (GELF) log target",
+  syslog: "a syslog server as a log target",
+  webhook:
+    "an HTTP endpoint that policies and log targets call; the server trusts every TLS certificate of fullUrl",
+  logback: "log files written by the worker pods through Logback",
+  snmp: "an SNMP manager that traps and informs are sent to",
+  "linux-script": "an SSH login on which script policies run",
+};

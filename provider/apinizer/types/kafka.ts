@@ -15,8 +15,6 @@ const VALUE_TYPES = [
 /** Producer properties the server cannot do without (spec C.7 kafka). */
 const REQUIRED_PROPERTIES = ["bootstrap.servers", "key.serializer", "value.serializer"] as const;
 
-const secureOn = (i: Readonly<Record<string, unknown>>): boolean => i.enableSecure === true;
-
 /**
  * Spec C.7 kafka. The create page's flat `bootstrapServers` is not a field: the type page's
  * `propertiesMap` wins (spec C.7 [CONFLICT], D.12).
@@ -50,15 +48,13 @@ export const kafka: FieldSet = {
   protocolTypes: {
     kind: "json",
     schema: z.array(z.enum(["TLS_1_3", "TLS_1_2", "TLS_1_1", "TLS_1_0", "SSL_3_0"])),
-    requiredIf: secureOn,
-    requiredIfText: "enableSecure is true",
+    requiredWhen: { field: "enableSecure", equals: true },
     default: [],
   },
   // Keystores are referenced by name and must exist; the server resolves them to IDs (spec C.8).
   keyStoreName: {
     kind: "string",
-    requiredIf: secureOn,
-    requiredIfText: "enableSecure is true",
+    requiredWhen: { field: "enableSecure", equals: true },
     doc: "name of an existing keystore in the project",
   },
   trustStoreName: { kind: "string", doc: "name of an existing truststore in the project" },

@@ -1,12 +1,15 @@
-import { FieldSet } from "../../core/fields";
+import { Condition, FieldSet } from "../../core/fields";
 
 /**
  * Spec C.7 ldap says `certificateId` is needed "if useSsl and validation is on"; validation is on
  * when a certificate requirement is chosen (the emulator reads it the same way).
  */
-const certificateValidated = (i: Readonly<Record<string, unknown>>): boolean =>
-  i.useSsl === true &&
-  (i.requireCertificateType === "REQUIRED_CN" || i.requireCertificateType === "REQUIRED_AN_PN");
+const CERTIFICATE_VALIDATED: Condition = {
+  all: [
+    { field: "useSsl", equals: true },
+    { field: "requireCertificateType", oneOf: ["REQUIRED_CN", "REQUIRED_AN_PN"] },
+  ],
+};
 
 /** Spec C.7 ldap. */
 export const ldap: FieldSet = {
@@ -29,8 +32,7 @@ export const ldap: FieldSet = {
   // A reference by ID although the certificate API is keyed by name (spec C.8 [NF]).
   certificateId: {
     kind: "string",
-    requiredIf: certificateValidated,
-    requiredIfText: "useSsl is true and requireCertificateType is REQUIRED_CN or REQUIRED_AN_PN",
+    requiredWhen: CERTIFICATE_VALIDATED,
     doc: "ID of the certificate that validates the server",
   },
   certificateName: {

@@ -1,8 +1,6 @@
 import { z } from "zod";
 import { FieldSet } from "../../core/fields";
 
-const authOn = (i: Readonly<Record<string, unknown>>): boolean => i.authenticationEnabled === true;
-
 /** Spec C.7 rabbitMq. */
 export const rabbitMq: FieldSet = {
   hostPortList: {
@@ -23,14 +21,12 @@ export const rabbitMq: FieldSet = {
   authenticationEnabled: { kind: "boolean", default: false },
   connectionFactoryUsername: {
     kind: "string",
-    requiredIf: authOn,
-    requiredIfText: "authenticationEnabled is true",
+    requiredWhen: { field: "authenticationEnabled", equals: true },
   },
   connectionFactoryPassword: {
     kind: "string",
     secret: true,
-    requiredIf: authOn,
-    requiredIfText: "authenticationEnabled is true",
+    requiredWhen: { field: "authenticationEnabled", equals: true },
   },
   connectionFactoryConnectionTimeout: {
     kind: "integer",

@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { FieldSet } from "../../core/fields";
-
-type Inputs = Readonly<Record<string, unknown>>;
+import { Condition, FieldSet } from "../../core/fields";
 
 const PRIVACY_PROTOCOLS = [
   "PrivAES128",
@@ -15,9 +13,8 @@ const PRIVACY_PROTOCOLS = [
 
 const OID = /^\.?\d+(\.\d+)*$/;
 
-const authenticates = (i: Inputs): boolean =>
-  i.securityLevel === "AUTH_NOPRIV" || i.securityLevel === "AUTH_PRIV";
-const encrypts = (i: Inputs): boolean => i.securityLevel === "AUTH_PRIV";
+const AUTHENTICATES: Condition = { field: "securityLevel", oneOf: ["AUTH_NOPRIV", "AUTH_PRIV"] };
+const ENCRYPTS: Condition = { field: "securityLevel", equals: "AUTH_PRIV" };
 
 /**
  * Spec C.7 snmp, with the table's field names: the v1 example's `enabledUserAuthentication`,
@@ -62,8 +59,7 @@ export const snmp: FieldSet = {
   enableUserAuthentication: { kind: "boolean", default: false },
   securityName: {
     kind: "string",
-    requiredIf: (i) => i.enableUserAuthentication === true,
-    requiredIfText: "enableUserAuthentication is true",
+    requiredWhen: { field: "enableUserAuthentication", equals: true },
   },
   usmUserAuthenticationProtocol: {
     kind: "string",
@@ -75,28 +71,24 @@ export const snmp: FieldSet = {
       "AuthHMAC256SHA384",
       "AuthHMAC384SHA512",
     ],
-    requiredIf: authenticates,
-    requiredIfText: "securityLevel is AUTH_NOPRIV or AUTH_PRIV",
+    requiredWhen: AUTHENTICATES,
   },
   // SNMPv3 (RFC 3414) needs passphrases of at least 8 characters (spec C.7 snmp).
   authPassphrase: {
     kind: "string",
     secret: true,
     minLength: 8,
-    requiredIf: authenticates,
-    requiredIfText: "securityLevel is AUTH_NOPRIV or AUTH_PRIV",
+    requiredWhen: AUTHENTICATES,
   },
   usmUserPrivacyProtocol: {
     kind: "string",
     enum: PRIVACY_PROTOCOLS,
-    requiredIf: encrypts,
-    requiredIfText: "securityLevel is AUTH_PRIV",
+    requiredWhen: ENCRYPTS,
   },
   privPassphrase: {
     kind: "string",
     secret: true,
     minLength: 8,
-    requiredIf: encrypts,
-    requiredIfText: "securityLevel is AUTH_PRIV",
+    requiredWhen: ENCRYPTS,
   },
 };

@@ -1,0 +1,25 @@
+import type { FamilyName } from "../provider/core/family";
+
+/**
+ * What a program needs to know of a resource kind at registration, generated from its declaration
+ * into `generated/kinds.ts`: plain data, so that a program loads neither the engine nor zod.
+ */
+export interface KindMetadata {
+  readonly family: {
+    readonly name: FamilyName;
+    /** Stack config key of the family's credential, for the plain-config warning. */
+    readonly credentialKey: string;
+    readonly credentialEnv: string;
+  };
+  /** The kind's own wire fields, in declaration order. */
+  readonly properties: readonly string[];
+  /** Per-variant wire fields, selected by the value of `field`. */
+  readonly variants?: {
+    readonly field: string;
+    readonly properties: Readonly<Record<string, readonly string[]>>;
+  };
+  /** Output-only properties. */
+  readonly outputs: readonly string[];
+  /** Every secret field, in any variant: always registered as a Pulumi secret. */
+  readonly secrets: readonly string[];
+}
