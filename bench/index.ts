@@ -1,4 +1,5 @@
 import * as os from "node:os";
+import * as path from "node:path";
 import {
   ENGINE_OPS,
   EngineOp,
@@ -10,6 +11,7 @@ import {
 } from "./engine";
 import { HOOK_GOALS, measureProviderLevel, ProviderLevelResult } from "./provider-level";
 import { benchEmulator } from "./emulator";
+import { measureProgram, ProgramResult } from "./program";
 import { emit, printTable, progress, round } from "./report";
 
 /**
@@ -21,6 +23,7 @@ import { emit, printTable, progress, round } from "./report";
  * repeats the engine cycle K times (default 3, 1 with --full); `--budget-s=S` starts no further
  * repetition that would end after S seconds of engine runs (default 420, so the default run
  * stays near 10 minutes on 2 cores); `--keep` leaves the temporary project under .e2e-work/;
+ * `--baseline=DIR` also measures the program process of a built checkout of another version;
  * `--no-engine` skips the CLI runs.
  */
 async function main(): Promise<void> {
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
 
   const providerLevel = await measureProviderLevel();
   await measureEmulatorThroughput();
+  await measureProgramProcess(flag("baseline"));
   let engine: EngineResult | undefined;
   if (!argv.includes("--no-engine")) {
     const started = Date.now();
@@ -68,6 +72,55 @@ async function main(): Promise<void> {
 /** Other work on the machine slows the CLI runs; the load average says how much there was. */
 function loadAvg(): number {
   return round(os.loadavg()[0] ?? 0, 2);
+}
+
+/**
+ * The program process's own cost of the SDK at N = 100 (median of 5 runs each). `--baseline=DIR`
+ * names a built checkout of an earlier version, measured in the same run for a before/after.
+ */
+async function measureProgramProcess(baseline: string | undefined): Promise<void> {
+  progress("program process");
+  const root = path.resolve(__dirname, "..", "..");
+  const rows: (string | number)[][] = [];
+  for (const [label, dir] of [
+    ...(baseline ? [["baseline", path.resolve(baseline)] as const] : []),
+    ["this version", root] as const,
+  ]) {
+    const runs: ProgramResult[] = [];
+    for (let i = 0; i < 5; i++) runs.push(await measureProgram(dir, 100));
+    const median = (f: (r: ProgramResult) => number) =>
+      [...runs.map(f)].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+    const row = {
+      loadMs: round(
+        median((r) => r.loadMs),
+        1,
+      ),
+      totalMs: round(
+        median((r) => r.totalMs),
+        0,
+      ),
+      peakRssMiB: round(
+        median((r) => r.peakRssMiB),
+        1,
+      ),
+      modules: runs[0]!.providerModules,
+      zodModules: runs[0]!.zodModules,
+    };
+    emit({ bench: "program", version: label, n: 100, ...row });
+    rows.push([label, row.loadMs, row.totalMs, row.peakRssMiB, row.modules, row.zodModules]);
+  }
+  printTable(
+    "Program process at N = 100 (Pulumi mocks; medians of 5)",
+    [
+      "version",
+      "SDK load ms",
+      "start to last registration ms",
+      "peak RSS MiB",
+      "package modules",
+      "zod modules",
+    ],
+    rows,
+  );
 }
 
 async function measureEmulatorThroughput(): Promise<void> {

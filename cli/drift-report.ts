@@ -8,8 +8,10 @@ import { fieldsFor, ResourceKind } from "../provider/core/kind";
 import type { FieldSpec } from "../provider/core/fields";
 import { KINDS } from "../provider/registry";
 
-/** How every secret value appears in a report, whatever the output format. */
-export const SECRET_MASK = "[secret]";
+import { MASK } from "../provider/core/secrets";
+
+/** How every secret value appears in a report, whatever the output format: the provider's one mask. */
+export const SECRET_MASK = MASK;
 
 /** A field value as the report shows it: JSON, {@link SECRET_MASK}, or `null` for "not set". */
 export type ReportValue = unknown;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
 import {
   ConnectionApiError,
   ConnectionConflictError,
@@ -28,11 +29,8 @@ import {
 } from "./kind";
 import { describeReceived } from "./secrets";
 
-/** A validation failure in Pulumi's `CheckFailure` shape. */
-export interface Failure {
-  readonly property: string;
-  readonly reason: string;
-}
+/** A validation failure, as Pulumi's dynamic providers report it. */
+export type Failure = pulumi.dynamic.CheckFailure;
 
 export interface CheckOutcome {
   readonly inputs: Record<string, unknown>;

@@ -104,80 +104,63 @@ export class SettingsStore {
   }
 
   private parseProvider(): ProviderSettings {
-    const num = (key: string, env: string, fallback: number): number => {
-      const raw = this.lookup(key, env);
-      if (raw === undefined) return fallback;
-      const n = Number(raw);
-      if (!Number.isFinite(n) || n < 0) {
-        throw new ConnectionConfigError(
-          "CONFIG_INVALID",
-          `${key} must be a non-negative number, received ${JSON.stringify(raw)}; fix it with \`pulumi config set ${key} <number>\``,
-        );
-      }
-      return n;
-    };
     const d = DEFAULT_HTTP_OPTIONS;
-    const oneOf = <T extends string>(key: string, env: string, values: readonly [T, ...T[]]): T => {
-      const raw = this.lookup(key, env) ?? values[0];
-      if (!(values as readonly string[]).includes(raw)) {
-        throw new ConnectionConfigError(
-          "CONFIG_INVALID",
-          `${key} must be ${values.map((v) => JSON.stringify(v)).join(" or ")}, received ${JSON.stringify(raw)}; ` +
-            `fix it with \`pulumi config set ${key} ${values[0]}\``,
-        );
-      }
-      return raw as T;
-    };
-    const onConflict = oneOf("connections:onConflict", "CONNECTIONS_ON_CONFLICT", [
-      "fail",
-      "overwrite",
-    ]);
-    const onNameConflict = oneOf("connections:onNameConflict", "CONNECTIONS_ON_NAME_CONFLICT", [
-      "fail",
-      "adopt",
-    ]);
-    const onDeploy = oneOf("connections:onDeploymentFailure", "CONNECTIONS_ON_DEPLOYMENT_FAILURE", [
-      "warn",
-      "fail",
-    ]);
-    const caFile = this.lookup("connections:caFile", "CONNECTIONS_CA_FILE");
+    const number = (name: string, fallback: number, min = 0) =>
+      readNumber(this.setting(name), fallback, min);
+    const caFile = this.setting("caFile").raw;
     return {
-      onConflict,
-      onNameConflict,
-      onDeploymentFailure: onDeploy,
-      operationTimeoutMs: Math.max(
-        1,
-        num("connections:operationTimeoutMs", "CONNECTIONS_OPERATION_TIMEOUT_MS", 120_000),
-      ),
+      onConflict: readChoice(this.setting("onConflict"), ["fail", "overwrite"]),
+      onNameConflict: readChoice(this.setting("onNameConflict"), ["fail", "adopt"]),
+      onDeploymentFailure: readChoice(this.setting("onDeploymentFailure"), ["warn", "fail"]),
+      operationTimeoutMs: number("operationTimeoutMs", 120_000, 1),
       http: {
-        connectTimeoutMs: num(
-          "connections:connectTimeoutMs",
-          "CONNECTIONS_CONNECT_TIMEOUT_MS",
-          d.connectTimeoutMs,
-        ),
-        requestTimeoutMs: Math.max(
-          1,
-          num("connections:requestTimeoutMs", "CONNECTIONS_REQUEST_TIMEOUT_MS", d.requestTimeoutMs),
-        ),
-        maxResponseBytes: Math.max(
-          1024,
-          num("connections:maxResponseBytes", "CONNECTIONS_MAX_RESPONSE_BYTES", d.maxResponseBytes),
-        ),
-        maxRetries: num("connections:maxRetries", "CONNECTIONS_MAX_RETRIES", d.maxRetries),
-        retryBaseMs: num("connections:retryBaseMs", "CONNECTIONS_RETRY_BASE_MS", d.retryBaseMs),
-        retryMaxDelayMs: num(
-          "connections:retryMaxDelayMs",
-          "CONNECTIONS_RETRY_MAX_DELAY_MS",
-          d.retryMaxDelayMs,
-        ),
-        maxInFlight: Math.max(
-          1,
-          num("connections:maxInFlight", "CONNECTIONS_MAX_IN_FLIGHT", d.maxInFlight),
-        ),
+        connectTimeoutMs: number("connectTimeoutMs", d.connectTimeoutMs),
+        requestTimeoutMs: number("requestTimeoutMs", d.requestTimeoutMs, 1),
+        maxResponseBytes: number("maxResponseBytes", d.maxResponseBytes, 1024),
+        maxRetries: number("maxRetries", d.maxRetries),
+        retryBaseMs: number("retryBaseMs", d.retryBaseMs),
+        retryMaxDelayMs: number("retryMaxDelayMs", d.retryMaxDelayMs),
+        maxInFlight: number("maxInFlight", d.maxInFlight, 1),
         ...(caFile !== undefined ? { caFile, ca: readCaFile(caFile) } : {}),
       },
     };
   }
+
+  /** A provider-wide setting: stack config `connections:<name>`, else `CONNECTIONS_<NAME>`. */
+  private setting(name: string): RawSetting {
+    const key = `connections:${name}`;
+    const env = `CONNECTIONS_${name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}`;
+    return { key, raw: this.lookup(key, env) };
+  }
+}
+
+interface RawSetting {
+  readonly key: string;
+  readonly raw: string | undefined;
+}
+
+function readNumber({ key, raw }: RawSetting, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new ConnectionConfigError(
+      "CONFIG_INVALID",
+      `${key} must be a non-negative number, received ${JSON.stringify(raw)}; fix it with \`pulumi config set ${key} <number>\``,
+    );
+  }
+  return Math.max(min, n);
+}
+
+function readChoice<T extends string>({ key, raw }: RawSetting, values: readonly [T, ...T[]]): T {
+  const value = raw ?? values[0];
+  if (!(values as readonly string[]).includes(value)) {
+    throw new ConnectionConfigError(
+      "CONFIG_INVALID",
+      `${key} must be ${values.map((v) => JSON.stringify(v)).join(" or ")}, received ${JSON.stringify(value)}; ` +
+        `fix it with \`pulumi config set ${key} ${values[0]}\``,
+    );
+  }
+  return value as T;
 }
 
 function readCaFile(file: string): string {
