@@ -7,9 +7,9 @@ import {
 } from "../core/errors";
 import { credentialAdvice } from "../core/family";
 import { FieldSpec } from "../core/fields";
-import { HttpClient, HttpRequest, HttpResponse } from "../core/http";
+import { HttpClient, HttpResponse } from "../core/http";
 import { ApiCall, ConnectionApi, Props, Ref, Remote, ResourceKind } from "../core/kind";
-import { answerFieldSchema, apiSaid, couldNot, parseAnswer, send } from "../core/wire";
+import { answerFieldSchema, apiSaid, couldNot, parseAnswer, send, WireRequest } from "../core/wire";
 
 /**
  * Apinizer's connection protocol: addressed by project and name, no server ID and no version,
@@ -40,10 +40,6 @@ type Generation = "v1" | "v2";
  * GET per create is the price of never overwriting a connection another stack owns.
  */
 const generations = new WeakMap<HttpClient, Generation>();
-
-function headers(call: ApiCall): Readonly<Record<string, string>> {
-  return call.family.headers;
-}
 
 /**
  * One path segment. `encodeURIComponent` leaves `.` alone, and a `.` or `..` segment is resolved
@@ -142,10 +138,9 @@ async function getByName(
   name: unknown,
 ): Promise<Remote | undefined> {
   const what = "read the connection";
-  const req: HttpRequest = {
+  const req: WireRequest = {
     method: "GET",
     path: path(call, project, name),
-    headers: headers(call),
   };
   const res = await send(call, what, req, true);
   learnGeneration(call, res);
@@ -165,7 +160,7 @@ async function write(
 ): Promise<{ computed: Props; warning?: string }> {
   const { projectName, ...dto } = body;
   void projectName;
-  const req: HttpRequest = { method, path: target, headers: headers(call), body: dto };
+  const req: WireRequest = { method, path: target, body: dto };
   const res = await send(call, what, req, method === "PUT");
   learnGeneration(call, res);
   expectOk(call, req, res, what);
@@ -198,10 +193,9 @@ async function update(call: ApiCall, ref: Ref, body: Props): Promise<Remote> {
 
 async function remove(call: ApiCall, ref: Ref): Promise<void> {
   const what = "delete the connection";
-  const req: HttpRequest = {
+  const req: WireRequest = {
     method: "DELETE",
     path: path(call, ref.state.projectName, ref.state.name),
-    headers: headers(call),
   };
   const res = await send(call, what, req, true);
   learnGeneration(call, res);
@@ -278,7 +272,7 @@ function deployment(
   };
 }
 
-function expectOk(call: ApiCall, req: HttpRequest, res: HttpResponse, what: string): void {
+function expectOk(call: ApiCall, req: WireRequest, res: HttpResponse, what: string): void {
   if (succeeded(res)) return;
   const text = said(res);
   const shown = apiSaid(call, res, text);

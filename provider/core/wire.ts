@@ -18,20 +18,23 @@ export function couldNot(call: ApiCall, what: string): string {
   return `${call.label}: could not ${what}${call.during ? ` (while trying to ${call.during})` : ""}`;
 }
 
+/** A request as an adapter writes it: the family's credential headers are added by {@link send}. */
+export type WireRequest = Omit<HttpRequest, "headers">;
+
 /**
- * Sends one request of an operation: the call's deadline applies, transport failures name the
- * connection and what was being done, and a redirect is an error (never followed, so a
- * credential cannot travel to another host).
+ * Sends one request of an operation with the family's credential: the call's deadline applies,
+ * transport failures name the connection and what was being done, and a redirect is an error
+ * (never followed, so a credential cannot travel to another host).
  */
 export async function send(
   call: ApiCall,
   what: string,
-  req: HttpRequest,
+  req: WireRequest,
   idempotent: boolean,
 ): Promise<HttpResponse> {
   let res: HttpResponse;
   try {
-    res = await call.http.send(req, idempotent, call.deadline);
+    res = await call.http.send({ ...req, headers: call.family.headers }, idempotent, call.deadline);
   } catch (e) {
     if (ConnectionError.isInstance(e) && e instanceof ConnectionTransportError) {
       throw new ConnectionTransportError(

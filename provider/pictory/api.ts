@@ -6,7 +6,7 @@ import {
   ConnectionValidationError,
 } from "../core/errors";
 import { credentialAdvice } from "../core/family";
-import { HttpRequest, HttpResponse } from "../core/http";
+import { HttpResponse } from "../core/http";
 import {
   ApiCall,
   ConnectionApi,
@@ -25,6 +25,7 @@ import {
   parseAnswer,
   send,
   VERSION,
+  WireRequest,
 } from "../core/wire";
 
 /** Where one Pictory resource kind lives; its fields come from the kind's declaration. */
@@ -86,10 +87,6 @@ export function pictoryApi(endpoint: PictoryEndpoint): ConnectionApi {
   };
 }
 
-function headers(call: ApiCall): Readonly<Record<string, string>> {
-  return call.family.headers;
-}
-
 function itemPath(endpoint: PictoryEndpoint, id: string): string {
   return `${endpoint.path}/${encodeURIComponent(id)}`;
 }
@@ -108,7 +105,7 @@ function toRemote(kind: ResourceKind, item: Record<string, unknown>): Remote {
 
 async function create(call: ApiCall, endpoint: PictoryEndpoint, body: Props): Promise<Remote> {
   const what = "create the connection";
-  const req: HttpRequest = { method: "POST", path: endpoint.path, headers: headers(call), body };
+  const req: WireRequest = { method: "POST", path: endpoint.path, body };
   const res = await send(call, what, req, false);
   expectOk(call, res, what);
   return toRemote(call.kind, parseAnswer(call, what, req, res, itemSchema(call.kind)));
@@ -120,7 +117,7 @@ async function getById(
   id: string,
 ): Promise<Remote | undefined> {
   const what = "read the connection";
-  const req: HttpRequest = { method: "GET", path: itemPath(endpoint, id), headers: headers(call) };
+  const req: WireRequest = { method: "GET", path: itemPath(endpoint, id) };
   const res = await send(call, what, req, true);
   if (res.status === 404) return undefined;
   expectOk(call, res, what, id);
@@ -137,10 +134,9 @@ async function findByName(
   const what = "list connections";
   let pageKey: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const req: HttpRequest = {
+    const req: WireRequest = {
       method: "GET",
       path: endpoint.path,
-      headers: headers(call),
       ...(pageKey ? { query: { nextPageKey: pageKey } } : {}),
     };
     const res = await send(call, what, req, true);
@@ -180,10 +176,9 @@ async function update(
     )
       sent[key] = spec.clearWith;
   }
-  const req: HttpRequest = {
+  const req: WireRequest = {
     method: "PUT",
     path: itemPath(endpoint, ref.id),
-    headers: headers(call),
     body: sent,
   };
   const res = await send(call, what, req, true);
@@ -214,10 +209,9 @@ async function update(
 
 async function remove(call: ApiCall, endpoint: PictoryEndpoint, ref: Ref): Promise<void> {
   const what = "delete the connection";
-  const req: HttpRequest = {
+  const req: WireRequest = {
     method: "DELETE",
     path: itemPath(endpoint, ref.id),
-    headers: headers(call),
   };
   const res = await send(call, what, req, true);
   // AWS answers 404 for an already deleted ID; Vimeo answers 204.
@@ -231,7 +225,7 @@ async function remove(call: ApiCall, endpoint: PictoryEndpoint, ref: Ref): Promi
 function expectSameId(
   call: ApiCall,
   what: string,
-  req: HttpRequest,
+  req: WireRequest,
   res: HttpResponse,
   remote: Remote,
   id: string,

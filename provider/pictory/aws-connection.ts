@@ -1,24 +1,12 @@
-import { ResourceKind } from "../core/kind";
-import { pictoryFamily } from "./family";
-import { pictoryApi } from "./api";
-import {
-  PICTORY_DESCRIPTION,
-  PICTORY_ENABLED,
-  PICTORY_NAME,
-  PICTORY_NAME_ALPHABET,
-  PICTORY_OUTPUTS,
-} from "./shared";
+import { pictoryKind } from "./shared";
 
 /** Pictory AWS S3 private connection (spec A). Account and region are fixed at creation (A.2). */
-export const awsConnection: ResourceKind = {
+export const awsConnection = pictoryKind({
   token: "pictory:AwsConnection",
-  family: pictoryFamily,
   title: "Pictory AWS connection",
   doc: "A Pictory AWS S3 private connection: lets Pictory read media from a private bucket.",
+  path: "/v1/awsconnections",
   fields: {
-    name: PICTORY_NAME,
-    description: PICTORY_DESCRIPTION,
-    enabled: PICTORY_ENABLED,
     awsAccountId: {
       kind: "string",
       required: true,
@@ -36,9 +24,4 @@ export const awsConnection: ResourceKind = {
       doc: "the bucket's region",
     },
   },
-  uniqueNames: true,
-  nameAlphabet: PICTORY_NAME_ALPHABET,
-  nameMaxLength: 100,
-  outputs: PICTORY_OUTPUTS,
-  api: pictoryApi({ path: "/v1/awsconnections" }),
-};
+});

@@ -1,4 +1,7 @@
-import { FieldSpec, OutputSet } from "../core/fields";
+import { FieldSet, FieldSpec, OutputSet } from "../core/fields";
+import { ResourceKind } from "../core/kind";
+import { pictoryApi } from "./api";
+import { pictoryFamily } from "./family";
 
 /**
  * Fields both Pictory families share. AWS name and description limits are undocumented (spec A.2,
@@ -48,3 +51,34 @@ export const PICTORY_OUTPUTS: OutputSet = {
     doc: "ISO-8601, set once an answer that has it was read",
   },
 };
+
+/**
+ * A Pictory resource kind: both share the protocol, the name, description and enabled fields, the
+ * outputs and the naming rules; a kind declares only what is its own.
+ */
+export function pictoryKind(spec: {
+  readonly token: string;
+  readonly title: string;
+  readonly doc: string;
+  /** Path below the base URL, e.g. `/v1/awsconnections`. */
+  readonly path: string;
+  readonly fields: FieldSet;
+}): ResourceKind {
+  return {
+    token: spec.token,
+    family: pictoryFamily,
+    title: spec.title,
+    doc: spec.doc,
+    fields: {
+      name: PICTORY_NAME,
+      description: PICTORY_DESCRIPTION,
+      enabled: PICTORY_ENABLED,
+      ...spec.fields,
+    },
+    uniqueNames: true,
+    nameAlphabet: PICTORY_NAME_ALPHABET,
+    nameMaxLength: 100,
+    outputs: PICTORY_OUTPUTS,
+    api: pictoryApi({ path: spec.path }),
+  };
+}
