@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FieldSet } from "../../core/fields";
+import { login } from "./login";
 
 /** Log tables whose schema or name a v2 server lets a database log target override (spec C.7). */
 const LOG_TABLES = [
@@ -37,15 +38,7 @@ export const database: FieldSet = {
   jdbcUrl: { kind: "string", required: true, doc: "for example jdbc:postgresql://host:5432/db" },
   useCredentials: { kind: "boolean", default: true },
   // `useCredentials` defaults to true (spec C.7 database), so only an explicit false turns it off.
-  username: {
-    kind: "string",
-    requiredWhen: { field: "useCredentials", notEquals: false },
-  },
-  password: {
-    kind: "string",
-    secret: true,
-    requiredWhen: { field: "useCredentials", notEquals: false },
-  },
+  ...login({ field: "useCredentials", notEquals: false }),
   databaseName: { kind: "string" },
   initialPoolSize: { kind: "integer", min: 0, default: 1 },
   minPoolSize: { kind: "integer", min: 0, default: 1 },

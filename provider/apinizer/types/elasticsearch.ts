@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FieldSet } from "../../core/fields";
+import { login } from "./login";
 
 const count = z.number().int().min(0);
 
@@ -61,15 +62,7 @@ export const elasticsearch: FieldSet = {
     doc: "nodes as {scheme, host, port}; scheme defaults to http, port to 9200",
   },
   authenticate: { kind: "boolean", default: false },
-  elasticUsername: {
-    kind: "string",
-    requiredWhen: { field: "authenticate", equals: true },
-  },
-  elasticPassword: {
-    kind: "string",
-    secret: true,
-    requiredWhen: { field: "authenticate", equals: true },
-  },
+  ...login({ field: "authenticate", equals: true }, "elasticUsername", "elasticPassword"),
   encryptCommunication: { kind: "boolean", default: false },
   encryptCommunicationType: {
     kind: "string",

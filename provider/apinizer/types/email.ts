@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FieldSet } from "../../core/fields";
+import { login } from "./login";
 
 /** Spec C.7 email: an SMTP server for mail-sending policies. */
 export const email: FieldSet = {
@@ -14,8 +15,7 @@ export const email: FieldSet = {
   },
   enableStartTls: { kind: "boolean", default: false },
   auth: { kind: "boolean", default: false, doc: "whether the server needs a login" },
-  username: { kind: "string", requiredWhen: { field: "auth", equals: true } },
-  password: { kind: "string", secret: true, requiredWhen: { field: "auth", equals: true } },
+  ...login({ field: "auth", equals: true }),
   defaultEncoding: { kind: "string", default: "UTF-8" },
   addressToTest: { kind: "string", doc: "recipient of the console's test mail" },
   from: { kind: "string", doc: "default sender address" },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FieldSet } from "../../core/fields";
+import { login } from "./login";
 
 /** Spec C.7 rabbitMq. */
 export const rabbitMq: FieldSet = {
@@ -19,15 +20,11 @@ export const rabbitMq: FieldSet = {
   },
   connectionFactoryVirtualHost: { kind: "string", default: "/" },
   authenticationEnabled: { kind: "boolean", default: false },
-  connectionFactoryUsername: {
-    kind: "string",
-    requiredWhen: { field: "authenticationEnabled", equals: true },
-  },
-  connectionFactoryPassword: {
-    kind: "string",
-    secret: true,
-    requiredWhen: { field: "authenticationEnabled", equals: true },
-  },
+  ...login(
+    { field: "authenticationEnabled", equals: true },
+    "connectionFactoryUsername",
+    "connectionFactoryPassword",
+  ),
   connectionFactoryConnectionTimeout: {
     kind: "integer",
     min: 0,
