@@ -233,6 +233,11 @@ function facts(spec: FieldSpec): string[] {
   }
   if (spec.secret && spec.writeOnly) {
     out.push("Secret and write-only: the API never returns it, so it cannot be drift-checked.");
+  } else if (spec.secret && spec.maskedOnRead) {
+    out.push(
+      "Secret: the API masks it when the connection is read, so it cannot be drift-checked; " +
+        "every update sends it.",
+    );
   } else if (spec.secret) {
     out.push("Secret: stored encrypted in the state and never shown.");
   }
@@ -418,7 +423,13 @@ function fieldRows(set: Readonly<Record<string, FieldSpec>>): string[] {
       const notes = [
         s.doc,
         limitText(s),
-        s.secret ? (s.writeOnly ? "**secret, write-only**" : "**secret**") : undefined,
+        s.secret
+          ? s.writeOnly
+            ? "**secret, write-only**"
+            : s.maskedOnRead
+              ? "**secret, masked on read**"
+              : "**secret**"
+          : undefined,
         s.replaceOnChange ? "**replaces** on change" : undefined,
       ].filter(Boolean);
       const def = defaultText(s);

@@ -15,6 +15,7 @@ import {
   fieldSchema,
   FieldSpec,
   holds,
+  isUnreadable,
   jsonEqual,
 } from "./fields";
 import {
@@ -225,7 +226,7 @@ export function inputsFromRemote(
     const old = state[key];
     if (
       spec.local ||
-      spec.writeOnly ||
+      isUnreadable(spec) ||
       (spec.serverFillsEmpty && (old === undefined || old === ""))
     ) {
       if (old !== undefined) out[key] = old;

@@ -16,6 +16,12 @@ export interface FieldSpec {
   readonly secret?: boolean;
   /** The API never returns it (spec B.2): kept from state on refresh, never drift-detected. */
   readonly writeOnly?: boolean;
+  /**
+   * The API answers it masked (`null`) when reading the connection: the Apinizer type pages that
+   * say "Password is masked in get operations". Handled like a write-only field: kept from
+   * state on refresh, never reported as drift, sent with every update.
+   */
+  readonly maskedOnRead?: boolean;
   /** Changing it means delete and re-create (spec A.2 immutability, C.5 `type`). */
   readonly replaceOnChange?: boolean;
   readonly minLength?: number;
@@ -151,6 +157,11 @@ export function fieldSchema(spec: FieldSpec): z.ZodType {
     case "json":
       return spec.schema ?? z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
   }
+}
+
+/** A field the API never shows: its drift cannot be seen, and the state's value is the truth. */
+export function isUnreadable(spec: FieldSpec): boolean {
+  return spec.writeOnly === true || spec.maskedOnRead === true;
 }
 
 /** Whether a (possibly partially unknown) value contains an unknown anywhere. */

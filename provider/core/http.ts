@@ -1,5 +1,5 @@
 import { getCACertificates } from "node:tls";
-import { Pool, errors as undiciErrors } from "undici";
+import { Dispatcher, EnvHttpProxyAgent, Pool, errors as undiciErrors } from "undici";
 import { ConnectionResponseError, ConnectionTransportError } from "./errors";
 
 /** Transport tuning. Defaults start from undici's RetryHandler (see STYLE.md). */
@@ -99,7 +99,10 @@ const USER_AGENT = "pulumi-connections/0.1 (+node; Pulumi dynamic provider)";
  * another host, and these APIs do not redirect.
  */
 export class HttpClient {
-  private readonly pool: Pool;
+  private readonly pool: Dispatcher;
+  private readonly origin: string;
+  /** The proxy requests go through, for messages; undefined when they go straight to the API. */
+  private readonly proxy: string | undefined;
   private readonly basePath: string;
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
@@ -111,18 +114,24 @@ export class HttpClient {
     private readonly options: HttpOptions = DEFAULT_HTTP_OPTIONS,
   ) {
     const url = new URL(baseUrl);
+    this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, "");
-    this.pool = new Pool(url.origin, {
+    // Passing `ca` replaces Node's store, so the defaults (which include NODE_EXTRA_CA_CERTS) are kept.
+    const tls = options.ca ? { ca: [...getCACertificates("default"), options.ca] } : {};
+    const common = {
       connections: Math.max(options.maxInFlight, 1),
-      connect: {
-        timeout: options.connectTimeoutMs,
-        // Passing `ca` replaces Node's store, so the defaults (which include NODE_EXTRA_CA_CERTS) are kept.
-        ...(options.ca ? { ca: [...getCACertificates("default"), options.ca] } : {}),
-      },
+      connect: { timeout: options.connectTimeoutMs, ...tls },
       headersTimeout: options.requestTimeoutMs,
       bodyTimeout: options.requestTimeoutMs,
       keepAliveTimeout: 30_000,
-    });
+    };
+    this.proxy = proxyFor(url);
+    // Corporate networks: HTTPS_PROXY / HTTP_PROXY / NO_PROXY as curl reads them. undici's agent
+    // decides per request; `requestTls` is the TLS to the API through the proxy's tunnel.
+    this.pool =
+      this.proxy !== undefined
+        ? new EnvHttpProxyAgent({ ...common, requestTls: tls })
+        : new Pool(url.origin, common);
   }
 
   /**
@@ -189,6 +198,7 @@ export class HttpClient {
       const query = req.query ? `?${new URLSearchParams(req.query).toString()}` : "";
       const hasBody = req.body !== undefined;
       const res = await this.pool.request({
+        origin: this.origin,
         method: req.method,
         path: `${this.basePath}${req.path}${query}`,
         headers: {
@@ -301,12 +311,44 @@ export class HttpClient {
       );
     }
     const detail = code || (e instanceof Error ? e.message : "unknown error");
+    const via =
+      this.proxy !== undefined
+        ? ` through the proxy ${this.proxy} (HTTPS_PROXY / HTTP_PROXY; NO_PROXY bypasses it)`
+        : "";
     return new ConnectionTransportError(
       "NETWORK_ERROR",
-      `${what} failed (${detail}): check that ${this.baseUrl} is reachable from here ` +
+      `${what} failed (${detail}): check that ${this.baseUrl} is reachable from here${via} ` +
         `(proxy, firewall, DNS), then run the command again`,
       e,
     );
+  }
+}
+
+/**
+ * The proxy the environment names for this URL (HTTPS_PROXY for https, HTTP_PROXY for http, in
+ * either case), unless NO_PROXY exempts the host; credentials in the proxy URL are dropped, since
+ * this is for messages.
+ */
+export function proxyFor(url: URL): string | undefined {
+  const env = (name: string) => process.env[name] ?? process.env[name.toLowerCase()];
+  const proxy = url.protocol === "https:" ? env("HTTPS_PROXY") : env("HTTP_PROXY");
+  if (!proxy) return undefined;
+  const noProxy = (env("NO_PROXY") ?? "")
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map((e) => e.toLowerCase());
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  const exempt = noProxy.some((entry) => {
+    if (entry === "*") return true;
+    const bare = entry.replace(/^\*?\./, "").replace(/:\d+$/, "");
+    return host === bare || host.endsWith(`.${bare}`);
+  });
+  if (exempt) return undefined;
+  try {
+    const p = new URL(proxy);
+    return `${p.protocol}//${p.host}`;
+  } catch {
+    return proxy.replace(/\/\/[^@/]*@/, "//");
   }
 }
 

@@ -79,8 +79,8 @@ export interface DatabaseConnectionFields {
    */
   readonly username?: pulumi.Input<string>;
   /**
-   * Required when `useCredentials` is not false. Secret: stored encrypted in the state and never
-   * shown.
+   * Required when `useCredentials` is not false. Secret: the API masks it when the connection is
+   * read, so it cannot be drift-checked; every update sends it.
    * @default none
    */
   readonly password?: SecretInput;
@@ -189,7 +189,10 @@ export interface LdapConnectionFields {
   readonly requireCertificateType?: pulumi.Input<"NOT_REQUIRED" | "REQUIRED_CN" | "REQUIRED_AN_PN">;
   /** Bind DN. */
   readonly username: pulumi.Input<string>;
-  /** Secret: stored encrypted in the state and never shown. */
+  /**
+   * Secret: the API masks it when the connection is read, so it cannot be drift-checked; every
+   * update sends it.
+   */
   readonly password: SecretInput;
   /**
    * {0} stands for the user, for example (uid={0}).
@@ -275,8 +278,8 @@ export interface RabbitMqConnectionFields {
    */
   readonly connectionFactoryUsername?: pulumi.Input<string>;
   /**
-   * Required when `authenticationEnabled` is true. Secret: stored encrypted in the state and
-   * never shown.
+   * Required when `authenticationEnabled` is true. Secret: the API masks it when the connection
+   * is read, so it cannot be drift-checked; every update sends it.
    * @default none
    */
   readonly connectionFactoryPassword?: SecretInput;
@@ -357,7 +360,8 @@ export interface ActiveMqConnectionFields {
   /** @default none */
   readonly username?: pulumi.Input<string>;
   /**
-   * Secret: stored encrypted in the state and never shown.
+   * Secret: the API masks it when the connection is read, so it cannot be drift-checked; every
+   * update sends it.
    * @default none
    */
   readonly password?: SecretInput;
@@ -422,7 +426,8 @@ export interface ElasticsearchConnectionFields {
    */
   readonly elasticUsername?: pulumi.Input<string>;
   /**
-   * Required when `authenticate` is true. Secret: stored encrypted in the state and never shown.
+   * Required when `authenticate` is true. Secret: the API masks it when the connection is read,
+   * so it cannot be drift-checked; every update sends it.
    * @default none
    */
   readonly elasticPassword?: SecretInput;
@@ -459,7 +464,8 @@ export interface ElasticsearchConnectionFields {
   /** @default "application/x-pkcs12" */
   readonly caTruststoreFileContentType?: pulumi.Input<string>;
   /**
-   * Secret: stored encrypted in the state and never shown.
+   * Secret: the API masks it when the connection is read, so it cannot be drift-checked; every
+   * update sends it.
    * @default none
    */
   readonly caTruststoreFilePass?: SecretInput;
@@ -472,8 +478,8 @@ export interface ElasticsearchConnectionFields {
   /** @default "application/x-pkcs12" */
   readonly caKeystoreFileContentType?: pulumi.Input<string>;
   /**
-   * Required when `caKeystoreFile` is set. Secret: stored encrypted in the state and never
-   * shown.
+   * Required when `caKeystoreFile` is set. Secret: the API masks it when the connection is read,
+   * so it cannot be drift-checked; every update sends it.
    * @default none
    */
   readonly caKeystoreFilePass?: SecretInput;
@@ -562,7 +568,10 @@ export interface FtpConnectionFields {
    */
   readonly port?: pulumi.Input<number>;
   readonly username: pulumi.Input<string>;
-  /** Secret: stored encrypted in the state and never shown. */
+  /**
+   * Secret: the API masks it when the connection is read, so it cannot be drift-checked; every
+   * update sends it.
+   */
   readonly password: SecretInput;
   /** @default "/" */
   readonly workingDir?: pulumi.Input<string>;
@@ -651,9 +660,11 @@ export interface GraylogConnectionFields {
   readonly threads?: pulumi.Input<number>;
   /**
    * Base64 of the trusted certificate chain. Required when `tlsCertVerificationEnabled` is true.
+   * Secret: the API masks it when the connection is read, so it cannot be drift-checked; every
+   * update sends it.
    * @default none
    */
-  readonly tlsTrustCertChainFile?: pulumi.Input<string>;
+  readonly tlsTrustCertChainFile?: SecretInput;
   /** @default none */
   readonly tlsTrustCertChainFileName?: pulumi.Input<string>;
   /** @default true */
@@ -874,7 +885,8 @@ export interface SnmpConnectionFields {
   >;
   /**
    * At least 8 characters. Required when `securityLevel` is AUTH_NOPRIV or AUTH_PRIV. Secret:
-   * stored encrypted in the state and never shown.
+   * the API masks it when the connection is read, so it cannot be drift-checked; every update
+   * sends it.
    * @default none
    */
   readonly authPassphrase?: SecretInput;
@@ -892,8 +904,8 @@ export interface SnmpConnectionFields {
     | "Priv3DES"
   >;
   /**
-   * At least 8 characters. Required when `securityLevel` is AUTH_PRIV. Secret: stored encrypted
-   * in the state and never shown.
+   * At least 8 characters. Required when `securityLevel` is AUTH_PRIV. Secret: the API masks it
+   * when the connection is read, so it cannot be drift-checked; every update sends it.
    * @default none
    */
   readonly privPassphrase?: SecretInput;
@@ -909,7 +921,10 @@ export interface LinuxScriptConnectionFields {
    */
   readonly sshPort?: pulumi.Input<number>;
   readonly username: pulumi.Input<string>;
-  /** Secret: stored encrypted in the state and never shown. */
+  /**
+   * Secret: the API masks it when the connection is read, so it cannot be drift-checked; every
+   * update sends it.
+   */
   readonly password: SecretInput;
 }
 

@@ -260,6 +260,7 @@ export const KIND_METADATA: Readonly<Record<string, KindMetadata>> = {
       "headerList",
       "password",
       "privPassphrase",
+      "tlsTrustCertChainFile",
     ],
   },
 };

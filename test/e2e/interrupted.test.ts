@@ -210,7 +210,13 @@ test(`recovers from SIGKILL in the middle of creating ${N} connections: no dupli
   expect(adopted.output).not.toContain("pending operations");
   const requests = p.takeRequests();
   expect(requests.filter((r) => r.startsWith("POST") && r.endsWith(" 200"))).toEqual([]);
-  expect(requests.filter((r) => r.startsWith("POST")).length).toBe(orphans.length);
+  // Each Pictory orphan meets its name on a POST (409); an Apinizer create looks its name up first
+  // while the server's generation is unknown, so an Apinizer orphan may be found without a POST.
+  const pictoryOrphans = orphans.filter((id) => !id.startsWith("demo/")).length;
+  expect(requests.filter((r) => r.startsWith("POST pictory")).length).toBe(pictoryOrphans);
+  expect(requests.filter((r) => r.startsWith("POST apinizer")).length).toBeLessThanOrEqual(
+    orphans.length - pictoryOrphans,
+  );
 
   // Exactly N connections, each in the state once with the API's version, nothing unmanaged.
   const finalApi = await apiConnections(p);

@@ -16,7 +16,8 @@ export const activeMq: FieldSet = {
     patternText: "a broker URL such as tcp://host:61616 or amqp://host:5672",
   },
   username: { kind: "string" },
-  password: { kind: "string", secret: true },
+  // "Password is masked in get operations" (connection-activemq page, v1 and v2).
+  password: { kind: "string", secret: true, maskedOnRead: true },
   destinationType: { kind: "string", required: true, enum: ["QUEUE", "TOPIC"] },
   destinationName: { kind: "string", required: true },
   sessionAcknowledgement: {

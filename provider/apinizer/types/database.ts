@@ -38,7 +38,10 @@ export const database: FieldSet = {
   jdbcUrl: { kind: "string", required: true, doc: "for example jdbc:postgresql://host:5432/db" },
   useCredentials: { kind: "boolean", default: true },
   // `useCredentials` defaults to true (spec C.7 database), so only an explicit false turns it off.
-  ...login({ field: "useCredentials", notEquals: false }),
+  // "Password is masked in get operations" (connection-database page, v1 and v2).
+  ...login({ field: "useCredentials", notEquals: false }, "username", "password", {
+    maskedOnRead: true,
+  }),
   databaseName: { kind: "string" },
   initialPoolSize: { kind: "integer", min: 0, default: 1 },
   minPoolSize: { kind: "integer", min: 0, default: 1 },

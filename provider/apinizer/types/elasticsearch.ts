@@ -62,7 +62,10 @@ export const elasticsearch: FieldSet = {
     doc: "nodes as {scheme, host, port}; scheme defaults to http, port to 9200",
   },
   authenticate: { kind: "boolean", default: false },
-  ...login({ field: "authenticate", equals: true }, "elasticUsername", "elasticPassword"),
+  // "Secret fields are masked in get operations" (connection-elasticsearch page, v1 and v2).
+  ...login({ field: "authenticate", equals: true }, "elasticUsername", "elasticPassword", {
+    maskedOnRead: true,
+  }),
   encryptCommunication: { kind: "boolean", default: false },
   encryptCommunicationType: {
     kind: "string",
@@ -83,7 +86,7 @@ export const elasticsearch: FieldSet = {
   caInPemFileContentType: { kind: "string", default: "application/x-pem-file" },
   caTruststoreFile: { kind: "string", doc: "base64 of a PKCS#12 truststore" },
   caTruststoreFileContentType: { kind: "string", default: "application/x-pkcs12" },
-  caTruststoreFilePass: { kind: "string", secret: true },
+  caTruststoreFilePass: { kind: "string", secret: true, maskedOnRead: true },
   caKeystoreFile: {
     kind: "string",
     requiredWhen: { field: "encryptCommunicationType", equals: "CERT_AND_PRIVATE_KEY_IN_PKCS_12" },
@@ -93,6 +96,7 @@ export const elasticsearch: FieldSet = {
   caKeystoreFilePass: {
     kind: "string",
     secret: true,
+    maskedOnRead: true,
     // "* with caKeystoreFile" (spec C.7): an empty string counts as no file, as in the emulator.
     requiredWhen: { field: "caKeystoreFile", present: true },
   },

@@ -16,7 +16,8 @@ export const ftp: FieldSet = {
     doc: "21 for FTP, 22 for SFTP, 990 for implicit FTPS",
   },
   username: { kind: "string", required: true },
-  password: { kind: "string", required: true, secret: true },
+  // "Password is masked in get operations" (connection-ftp page, v1 and v2).
+  password: { kind: "string", required: true, secret: true, maskedOnRead: true },
   workingDir: { kind: "string", default: "/" },
   protocol: { kind: "string", required: true, enum: ["FTP", "SFTP", "FTPS"] },
   timeout: { kind: "integer", min: 0, default: 30000, doc: "milliseconds" },

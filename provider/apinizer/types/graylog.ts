@@ -1,6 +1,6 @@
 import { FieldSet } from "../../core/fields";
 
-/** Spec C.7 graylog: a GELF target. It has no secret fields. */
+/** Spec C.7 graylog: a GELF target. Its only secret is the embedded certificate chain. */
 export const graylog: FieldSet = {
   hostname: { kind: "string", required: true },
   port: { kind: "integer", min: 1, max: 65535, default: 12201 },
@@ -22,9 +22,12 @@ export const graylog: FieldSet = {
   sendBufferSize: { kind: "integer", min: -1, default: -1, doc: "bytes; -1 = system default" },
   maxInflightSends: { kind: "integer", min: 1, default: 512 },
   threads: { kind: "integer", min: 0, default: 0, doc: "0 = the client's default" },
-  // Embedded file content, not a reference (spec C.8).
+  // Embedded file content, not a reference (spec C.8); sensitive, and "masked in get
+  // operations" (connection-graylog page, v1 and v2).
   tlsTrustCertChainFile: {
     kind: "string",
+    secret: true,
+    maskedOnRead: true,
     requiredWhen: { field: "tlsCertVerificationEnabled", equals: true },
     doc: "base64 of the trusted certificate chain",
   },

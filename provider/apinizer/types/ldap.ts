@@ -25,7 +25,8 @@ export const ldap: FieldSet = {
     default: "NOT_REQUIRED",
   },
   username: { kind: "string", required: true, doc: "bind DN" },
-  password: { kind: "string", required: true, secret: true },
+  // "Password is masked in get operations" (connection-ldap page, v1 and v2).
+  password: { kind: "string", required: true, secret: true, maskedOnRead: true },
   customFilter: { kind: "string", doc: "{0} stands for the user, for example (uid={0})" },
   searchScope: { kind: "string", enum: ["OBJECT", "ONE_LEVEL", "SUBTREE"], default: "SUBTREE" },
   baseDn: { kind: "string", required: true },

@@ -5,5 +5,6 @@ export const linuxScript: FieldSet = {
   hostName: { kind: "string", required: true },
   sshPort: { kind: "integer", min: 1, max: 65535, default: 22 },
   username: { kind: "string", required: true },
-  password: { kind: "string", required: true, secret: true },
+  // "Password is masked in get operations" (connection-linux-script page, v1 and v2).
+  password: { kind: "string", required: true, secret: true, maskedOnRead: true },
 };

@@ -24,6 +24,8 @@ export const rabbitMq: FieldSet = {
     { field: "authenticationEnabled", equals: true },
     "connectionFactoryUsername",
     "connectionFactoryPassword",
+    // "Password is masked in get operations" (connection-rabbitmq page, v1 and v2).
+    { maskedOnRead: true },
   ),
   connectionFactoryConnectionTimeout: {
     kind: "integer",

@@ -77,6 +77,8 @@ export const snmp: FieldSet = {
   authPassphrase: {
     kind: "string",
     secret: true,
+    // "Passphrases are masked in get operations" (connection-snmp page, v1 and v2).
+    maskedOnRead: true,
     minLength: 8,
     requiredWhen: AUTHENTICATES,
   },
@@ -88,6 +90,8 @@ export const snmp: FieldSet = {
   privPassphrase: {
     kind: "string",
     secret: true,
+    // "Passphrases are masked in get operations" (connection-snmp page, v1 and v2).
+    maskedOnRead: true,
     minLength: 8,
     requiredWhen: ENCRYPTS,
   },
