@@ -267,8 +267,7 @@ test("fails the check with exit 1 when the API is unreachable, never reporting n
     });
     const unreadable = report.unreadable as { resource: string; error: string }[];
     expect(unreadable.map((u) => u.resource).sort()).toEqual(RESOURCES.map((r) => r.name).sort());
-    for (const u of unreadable)
-      expect(u.error).toMatch(/ECONNREFUSED.*is reachable from here/);
+    for (const u of unreadable) expect(u.error).toMatch(/ECONNREFUSED.*is reachable from here/);
 
     const text = await runDrift();
     expect(text.code).toBe(1);
