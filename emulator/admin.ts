@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { ZodError } from "zod";
-import { adminEditApinizer } from "./apinizer";
+import { z, ZodError } from "zod";
+import { adminEditApinizer, projectKeystores } from "./apinizer";
 import { connectionType, replaceSecrets } from "./apinizer-types";
 import type { FaultEngine } from "./faults";
 import {
@@ -17,7 +17,7 @@ import {
 import { adminEditPictory, fullObject } from "./pictory";
 import { PICTORY_FAMILIES, type PictoryFamily } from "./pictory-families";
 import type { RequestLog } from "./request-log";
-import type { PictoryRecord, Store, Tenant } from "./store";
+import type { PictoryFamilyId, PictoryRecord, Store, Tenant } from "./store";
 import type { ApinizerEnvelope, FaultRule, FaultSettings } from "./types";
 
 export const ADMIN_PREFIX = "/_emulator/";
@@ -29,9 +29,19 @@ export interface AdminContext {
   readonly requestLog: RequestLog;
   readonly envelope: ApinizerEnvelope;
   readonly pageSize: number;
-  /** Clears connections, faults and the request log. */
+  readonly unpaged: ReadonlySet<PictoryFamilyId>;
+  /** Clears connections, faults and the request log; restores keystores and access rules. */
   reset(): void;
 }
+
+/** Body of `PUT /_emulator/pictory-access`: the PictoryAccessRules of types.ts. */
+const pictoryAccessSchema = z.strictObject({
+  forbiddenIds: z.array(z.string().min(1).max(100)).max(10_000).optional(),
+  othersForbidden: z.boolean().optional(),
+});
+
+/** Body of `POST /_emulator/apinizer-keystores/{project}`. */
+const keystoreSchema = z.strictObject({ name: z.string().min(1).max(255) });
 
 /**
  * Host names that can only mean this machine: `localhost`, `127.x.y.z` and `[::1]`, with an optional
@@ -53,6 +63,12 @@ export function isLoopbackHost(host: string | undefined): boolean {
  * - `GET /_emulator/state`, `GET /_emulator/info`
  * - `PATCH|DELETE /_emulator/pictory/{aws|vimeo}/{id}` and `/_emulator/apinizer/{project}/{name}`:
  *   out-of-band edits, as if made in the vendor's dashboard; `?tenant=<key|token|label>`.
+ * - `GET|PUT /_emulator/pictory-access?tenant=`: the tenant's PictoryAccessRules (types.ts),
+ *   `{forbiddenIds?: string[], othersForbidden?: boolean}`; PUT replaces them. Get, update and
+ *   delete of a forbidden connection answer 403 (E.5).
+ * - `GET|POST /_emulator/apinizer-keystores/{project}?tenant=` lists `{keystores: [{name, id}]}`
+ *   or adds `{name}` (201; 200 when it already exists), `DELETE .../{project}/{name}` removes one
+ *   (204): the keystores Kafka's `keyStoreName` / `trustStoreName` must name (E.11).
  *
  * No answer ever holds a secret value: stored connections appear with every secret replaced by its
  * fingerprint, as in `GET /_emulator/state`.
@@ -95,8 +111,93 @@ export function handleAdmin(req: ApiRequest, ctx: AdminContext): ApiResponse {
       return stateResponse(req, ctx);
     case "GET info":
       return jsonResponse(200, info(ctx));
+    case "GET pictory-access":
+    case "PUT pictory-access":
+      return pictoryAccess(req, ctx);
     default:
-      return outOfBand(req, route, ctx);
+      return route.startsWith("apinizer-keystores/")
+        ? keystores(req, route.slice("apinizer-keystores/".length), ctx)
+        : outOfBand(req, route, ctx);
+  }
+}
+
+function pictoryAccess(req: ApiRequest, ctx: AdminContext): ApiResponse {
+  const tenant = ctx.store.byCredential(req.query.tenant);
+  if (tenant === undefined) {
+    return jsonResponse(404, { error: "unknown tenant" });
+  }
+  const view = (): ApiResponse =>
+    jsonResponse(200, {
+      tenant: tenant.label,
+      forbiddenIds: [...tenant.pictoryAccess.forbiddenIds].sort(),
+      othersForbidden: tenant.pictoryAccess.othersForbidden,
+    });
+  if (req.method === "GET") {
+    return view();
+  }
+  return withBody(
+    req,
+    (body) => {
+      const rules = pictoryAccessSchema.parse(body);
+      tenant.pictoryAccess.forbiddenIds = new Set(rules.forbiddenIds ?? []);
+      tenant.pictoryAccess.othersForbidden = rules.othersForbidden ?? false;
+      return view();
+    },
+    (_body, issues) => ({ error: "invalid pictory access rules", issues }),
+  );
+}
+
+function keystores(req: ApiRequest, rest: string, ctx: AdminContext): ApiResponse {
+  const tenant = ctx.store.byCredential(req.query.tenant);
+  if (tenant === undefined) {
+    return jsonResponse(404, { error: "unknown tenant" });
+  }
+  const parts = rest.split("/").map(decodeSegment);
+  const [projectName, keystoreName] = parts;
+  if (parts.some((p) => p === undefined || p === "") || projectName === undefined) {
+    return notFound(req);
+  }
+  if (!tenant.apinizer.has(projectName)) {
+    return jsonResponse(404, { error: `no project ${projectName}` });
+  }
+  const list = (status: number): ApiResponse =>
+    jsonResponse(status, {
+      project: projectName,
+      keystores: [...projectKeystores(tenant, projectName)]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, id]) => ({ name, id })),
+    });
+  const key = `${req.method} ${parts.length}`;
+  switch (key) {
+    case "GET 1":
+      return list(200);
+    case "POST 1":
+      return withBody(
+        req,
+        (body) => {
+          const { name } = keystoreSchema.parse(body);
+          const names = tenant.apinizerKeystores.get(projectName) ?? new Set<string>();
+          tenant.apinizerKeystores.set(projectName, names);
+          const known = names.has(name);
+          names.add(name);
+          ctx.store.commit();
+          return list(known ? 200 : 201);
+        },
+        (_body, issues) => ({ error: "invalid keystore", issues }),
+      );
+    case "DELETE 2":
+      if (
+        keystoreName === undefined ||
+        tenant.apinizerKeystores.get(projectName)?.delete(keystoreName) !== true
+      ) {
+        return jsonResponse(404, {
+          error: `no keystore ${String(keystoreName)} in ${projectName}`,
+        });
+      }
+      ctx.store.commit();
+      return emptyResponse(204);
+    default:
+      return notFound(req);
   }
 }
 
@@ -128,6 +229,7 @@ function info(ctx: AdminContext): JsonObject {
   return {
     apinizerEnvelope: ctx.envelope,
     pictoryPageSize: ctx.pageSize,
+    pictoryListsWithoutPageKey: [...ctx.unpaged].sort(),
     projects: first === undefined ? [] : [...first.apinizer.keys()],
     tenants: ctx.store.tenants.map((t) => t.label),
   };
@@ -156,12 +258,14 @@ export function tenantState(tenant: Tenant): JsonObject {
       .map((record) => pictoryView(family, record));
   }
   const apinizer: JsonObject = {};
+  const apinizerKeystores: JsonObject = {};
   for (const [projectName, project] of tenant.apinizer) {
     apinizer[projectName] = [...project.values()]
       .sort((a, b) => String(a.name).localeCompare(String(b.name)))
       .map(apinizerView);
+    apinizerKeystores[projectName] = [...(tenant.apinizerKeystores.get(projectName) ?? [])].sort();
   }
-  return { tenant: tenant.label, pictory, apinizer };
+  return { tenant: tenant.label, pictory, apinizer, apinizerKeystores };
 }
 
 /** The API's full object plus the write-only secrets, as fingerprints. */
@@ -262,7 +366,13 @@ function apinizerOutOfBand(
     return notFound(req);
   }
   return withBody(req, (body) => {
-    const result = adminEditApinizer(project, name, body, ctx.store);
+    const result = adminEditApinizer(
+      project,
+      name,
+      body,
+      ctx.store,
+      projectKeystores(tenant, projectName),
+    );
     return result.status === 200 && isJsonObject(result.body)
       ? jsonResponse(200, apinizerView(result.body))
       : jsonResponse(result.status, result.body);

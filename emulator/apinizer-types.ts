@@ -2,8 +2,13 @@ import { isJsonObject, type JsonObject, type JsonValue } from "./http";
 
 /**
  * The 14 Apinizer connection types of spec C.7, each declared once: field kinds, required and
- * conditionally required fields, enums, defaults and secret (**S**) fields. The validator, the
- * list-time secret masking and the admin state fingerprints are all derived from these tables.
+ * conditionally required fields, enums, defaults, secret (**S**) fields and the fields masked in
+ * get as well, keystore references. The validator, the list- and get-time masking and the admin
+ * state fingerprints are all derived from these tables. Where connections-api.md and a type page
+ * (`../shared/reference/apinizer-docs-v2/api-reference/connections/connections/connection-*.mdx`,
+ * v1 under `apinizer-management-api-docs-v1/`) disagree, the page is followed and the entry says
+ * so. The tables follow the v2 pages; the v1 pages differ only where noted (and the emulator does
+ * not keep a second set of tables for them).
  */
 
 /** A field is required only when all conditions hold on the body after defaults are applied. */
@@ -20,8 +25,13 @@ interface BaseField {
   readonly requiredWhen?: readonly Condition[];
   /** Stored when the field is omitted or null (PUT is full replacement, spec C.5). */
   readonly default?: JsonValue;
-  /** **S** in spec C.7: `null` in list responses, plaintext in get (C.6). */
+  /** **S** in spec C.7: `null` in list responses, plaintext in get (C.6) unless `maskedInGet`. */
   readonly secret?: boolean;
+  /**
+   * `null` in get responses too (secret fields only): the type page says so ("Password is masked
+   * in get operations", E.8/E.9), overriding the CRUD get page's "returned in full".
+   */
+  readonly maskedInGet?: boolean;
   /**
    * Not **S**, so the API shows it like any other field, but it usually carries a credential
    * (webhook header values hold tokens): the admin API fingerprints it like a secret.
@@ -94,11 +104,26 @@ export interface CrossFieldRule {
   readonly check: (dto: JsonObject) => string | undefined;
 }
 
+/**
+ * A field that names a keystore of the project (kafka type page: "`keyStoreName` and
+ * `trustStoreName` refer to KeyStore names (not IDs) - they are converted to IDs internally").
+ */
+export interface KeystoreReference {
+  /** The field holding the keystore's name. */
+  readonly field: string;
+  /** The field the server fills with the keystore's ID (the page's get shows `keyStoreId`). */
+  readonly idField: string;
+  /** When these hold, a set name must name an existing keystore, or the write is 400. */
+  readonly mustExistWhen: readonly Condition[];
+}
+
 export interface ConnectionTypeDecl {
   /** Discriminator, case-sensitive (spec C.7). */
   readonly type: string;
   readonly fields: FieldTable;
   readonly rules?: readonly CrossFieldRule[];
+  /** Fields that name keystores (kafka). */
+  readonly keystoreReferences?: readonly KeystoreReference[];
   /** Server-side rewriting on write (spec C.7 logback). */
   readonly normalise?: (dto: JsonObject) => void;
 }
@@ -121,6 +146,9 @@ const when = (field: string, ...values: JsonValue[]): readonly Condition[] => [
 ];
 const secret = (extra: Omit<StringField, "kind" | "secret"> = {}): StringField =>
   str({ ...extra, secret: true });
+/** A secret that the type page shows as `null` in get as well ("masked in get operations"). */
+const masked = (extra: Omit<StringField, "kind" | "secret" | "maskedInGet"> = {}): StringField =>
+  secret({ ...extra, maskedInGet: true });
 
 const PRIVACY_PROTOCOLS = [
   "PrivAES128",
@@ -140,6 +168,7 @@ const EMAIL: ConnectionTypeDecl = {
     enableStartTls: bool(false),
     auth: bool(false),
     username: str({ requiredWhen: when("auth", true) }),
+    // connection-email: "When getting a single connection, `password` is returned in full".
     password: secret({ requiredWhen: when("auth", true) }),
     defaultEncoding: str({ default: "UTF-8" }),
     addressToTest: str(),
@@ -173,7 +202,8 @@ const DATABASE: ConnectionTypeDecl = {
     jdbcUrl: str({ required: true }),
     useCredentials: bool(true),
     username: str({ requiredWhen: when("useCredentials", true) }),
-    password: secret({ requiredWhen: when("useCredentials", true) }),
+    // connection-database: "Password is masked in get operations" (E.8).
+    password: masked({ requiredWhen: when("useCredentials", true) }),
     databaseName: str(),
     initialPoolSize: int({ min: 0, default: 1 }),
     minPoolSize: int({ min: 0, default: 1 }),
@@ -216,7 +246,8 @@ const LDAP: ConnectionTypeDecl = {
       default: "NOT_REQUIRED",
     }),
     username: str({ required: true }),
-    password: secret({ required: true }),
+    // connection-ldap: "Password is masked in get operations" (E.8).
+    password: masked({ required: true }),
     customFilter: str(),
     searchScope: oneOf(["OBJECT", "ONE_LEVEL", "SUBTREE"], { default: "SUBTREE" }),
     baseDn: str({ required: true }),
@@ -267,10 +298,16 @@ const KAFKA: ConnectionTypeDecl = {
       requiredWhen: when("enableSecure", true),
       default: [],
     },
-    // References to keystores by name (C.8); the emulator has no keystore API, so any name resolves.
     keyStoreName: str({ requiredWhen: when("enableSecure", true) }),
     trustStoreName: str(),
   },
+  // connection-kafka: with enableSecure, "keyStoreName is required (KeyStore must exist)" and
+  // "trustStoreName is optional"; both "refer to KeyStore names (not IDs)" (E.11). The page's get
+  // shows the resolved `keyStoreId` / `trustStoreId`; the list page shows the names, so both stay.
+  keystoreReferences: [
+    { field: "keyStoreName", idField: "keyStoreId", mustExistWhen: when("enableSecure", true) },
+    { field: "trustStoreName", idField: "trustStoreId", mustExistWhen: when("enableSecure", true) },
+  ],
 };
 
 const RABBIT_MQ: ConnectionTypeDecl = {
@@ -285,7 +322,8 @@ const RABBIT_MQ: ConnectionTypeDecl = {
     connectionFactoryVirtualHost: str({ default: "/" }),
     authenticationEnabled: bool(false),
     connectionFactoryUsername: str({ requiredWhen: when("authenticationEnabled", true) }),
-    connectionFactoryPassword: secret({ requiredWhen: when("authenticationEnabled", true) }),
+    // connection-rabbitmq: "Password is masked in get operations" (E.8).
+    connectionFactoryPassword: masked({ requiredWhen: when("authenticationEnabled", true) }),
     connectionFactoryConnectionTimeout: int({ min: 0, default: 60000 }),
     connectionFactoryClientProperties: { kind: "map", value: str() },
     connectionFactoryRequestedChannelMax: int({ min: 0, default: 2047 }),
@@ -318,7 +356,8 @@ const ACTIVE_MQ: ConnectionTypeDecl = {
       patternText: "a broker URL such as tcp://host:61616 or amqp://host:5672",
     }),
     username: str(),
-    password: secret(),
+    // connection-activemq: "Password is masked in get operations" (E.8).
+    password: masked(),
     destinationType: oneOf(["QUEUE", "TOPIC"], { required: true }),
     destinationName: str({ required: true }),
     sessionAcknowledgement: oneOf(
@@ -368,27 +407,31 @@ const ELASTICSEARCH: ConnectionTypeDecl = {
       },
     },
     authenticate: bool(false),
+    // connection-elasticsearch: "Secret fields are masked in get operations" (E.8). Its get
+    // example shows null for the three secret fields and for every embedded file, also for
+    // caCertInPkcs12File while encryptCommunicationType is CA_CERTIFICATE_IN_PKCS_12, which
+    // requires that file: the files are masked too, like Graylog's tlsTrustCertChainFile (E.9).
     elasticUsername: str({ requiredWhen: when("authenticate", true) }),
-    elasticPassword: secret({ requiredWhen: when("authenticate", true) }),
+    elasticPassword: masked({ requiredWhen: when("authenticate", true) }),
     encryptCommunication: bool(false),
     encryptCommunicationType: oneOf(
       ["CA_CERTIFICATE_IN_PKCS_12", "CA_IN_PEM_FILE", "CERT_AND_PRIVATE_KEY_IN_PKCS_12"],
       { requiredWhen: when("encryptCommunication", true) },
     ),
-    caCertInPkcs12File: str({
+    caCertInPkcs12File: masked({
       requiredWhen: when("encryptCommunicationType", "CA_CERTIFICATE_IN_PKCS_12"),
     }),
     caCertInPkcs12FileContentType: str({ default: "application/x-pkcs12" }),
-    caInPemFile: str({ requiredWhen: when("encryptCommunicationType", "CA_IN_PEM_FILE") }),
+    caInPemFile: masked({ requiredWhen: when("encryptCommunicationType", "CA_IN_PEM_FILE") }),
     caInPemFileContentType: str({ default: "application/x-pem-file" }),
-    caTruststoreFile: str(),
+    caTruststoreFile: masked(),
     caTruststoreFileContentType: str({ default: "application/x-pkcs12" }),
-    caTruststoreFilePass: secret(),
-    caKeystoreFile: str({
+    caTruststoreFilePass: masked(),
+    caKeystoreFile: masked({
       requiredWhen: when("encryptCommunicationType", "CERT_AND_PRIVATE_KEY_IN_PKCS_12"),
     }),
     caKeystoreFileContentType: str({ default: "application/x-pkcs12" }),
-    caKeystoreFilePass: secret({ requiredWhen: [{ field: "caKeystoreFile", present: true }] }),
+    caKeystoreFilePass: masked({ requiredWhen: [{ field: "caKeystoreFile", present: true }] }),
     disableHostnameVerification: bool(false),
     indexLifecyclePolicyCreated: bool(false),
     indexLifecyclePolicy: {
@@ -442,7 +485,8 @@ const FTP: ConnectionTypeDecl = {
     host: str({ required: true }),
     port: port(21),
     username: str({ required: true }),
-    password: secret({ required: true }),
+    // connection-ftp: "Password is masked in get operations" (E.8).
+    password: masked({ required: true }),
     workingDir: str({ default: "/" }),
     protocol: oneOf(["FTP", "SFTP", "FTPS"], { required: true }),
     timeout: int({ min: 0, default: 30000 }),
@@ -454,11 +498,16 @@ const FTP: ConnectionTypeDecl = {
   rules: [
     {
       field: "useImplicit",
-      // "exactly one must be true for FTPS, and they are mutually exclusive" (C.7 ftp).
-      check: (dto) =>
-        dto.protocol === "FTPS" && dto.useImplicit === dto.useExplicit
-          ? "exactly one of useImplicit and useExplicit must be true for FTPS"
-          : undefined,
+      // connection-ftp: "For FTPS, either useImplicit: true or useExplicit: true must be set" and
+      // "useImplicit and useExplicit are mutually exclusive", the latter whatever the protocol.
+      check: (dto) => {
+        if (dto.useImplicit === true && dto.useExplicit === true) {
+          return "and useExplicit are mutually exclusive: at most one may be true";
+        }
+        return dto.protocol === "FTPS" && dto.useImplicit !== true && dto.useExplicit !== true
+          ? "or useExplicit must be true for FTPS"
+          : undefined;
+      },
     },
   ],
 };
@@ -484,7 +533,9 @@ const GRAYLOG: ConnectionTypeDecl = {
     sendBufferSize: int({ min: -1, default: -1 }),
     maxInflightSends: int({ min: 1, default: 512 }),
     threads: int({ min: 0, default: 0 }),
-    tlsTrustCertChainFile: str({ requiredWhen: when("tlsCertVerificationEnabled", true) }),
+    // connection-graylog: "`tlsTrustCertChainFile` is masked in get operations" (E.9), so it is
+    // handled as a secret (spec C.7 had "No secret fields").
+    tlsTrustCertChainFile: masked({ requiredWhen: when("tlsCertVerificationEnabled", true) }),
     tlsTrustCertChainFileName: str(),
     appendToAttributes: bool(true),
     appendToMessage: bool(true),
@@ -544,7 +595,8 @@ const WEBHOOK: ConnectionTypeDecl = {
     }),
     headerList: {
       kind: "object-list",
-      item: { name: str({ required: true }), value: str({ sensitive: true }) },
+      // connection-webhook "Header Object": name and value are both "Required: Yes" (E.10).
+      item: { name: str({ required: true }), value: str({ required: true, sensitive: true }) },
       default: [],
     },
     timeout: int({ min: 0, default: 2 }),
@@ -613,12 +665,13 @@ const SNMP: ConnectionTypeDecl = {
       ],
       { requiredWhen: when("securityLevel", ...AUTH_LEVELS) },
     ),
-    // SNMP passphrases are at least 8 characters (C.7 snmp).
-    authPassphrase: secret({ minLength: 8, requiredWhen: when("securityLevel", ...AUTH_LEVELS) }),
+    // SNMP passphrases are at least 8 characters (C.7 snmp); connection-snmp: "Passphrases are
+    // masked in get operations" (E.8).
+    authPassphrase: masked({ minLength: 8, requiredWhen: when("securityLevel", ...AUTH_LEVELS) }),
     usmUserPrivacyProtocol: oneOf(PRIVACY_PROTOCOLS, {
       requiredWhen: when("securityLevel", "AUTH_PRIV"),
     }),
-    privPassphrase: secret({ minLength: 8, requiredWhen: when("securityLevel", "AUTH_PRIV") }),
+    privPassphrase: masked({ minLength: 8, requiredWhen: when("securityLevel", "AUTH_PRIV") }),
   },
 };
 
@@ -628,7 +681,8 @@ const LINUX_SCRIPT: ConnectionTypeDecl = {
     hostName: str({ required: true }),
     sshPort: port(22),
     username: str({ required: true }),
-    password: secret({ required: true }),
+    // connection-linux-script: "Password is masked in get operations" (E.8).
+    password: masked({ required: true }),
   },
 };
 
@@ -654,10 +708,17 @@ export function connectionType(type: string): ConnectionTypeDecl | undefined {
   return CONNECTION_TYPES.find((t) => t.type === type);
 }
 
-/** Names of the secret (**S**) fields of a type, for masking and fingerprints. */
+/** Names of the secret (**S**) fields of a type, for list masking and fingerprints. */
 export function secretFields(decl: ConnectionTypeDecl): string[] {
   return Object.entries(decl.fields)
     .filter(([, spec]) => spec.secret === true)
+    .map(([name]) => name);
+}
+
+/** Names of the secret fields a get shows as `null` as well (E.8, E.9). */
+export function maskedInGetFields(decl: ConnectionTypeDecl): string[] {
+  return Object.entries(decl.fields)
+    .filter(([, spec]) => spec.secret === true && spec.maskedInGet === true)
     .map(([name]) => name);
 }
 

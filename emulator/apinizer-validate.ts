@@ -236,6 +236,33 @@ function checkMap(
   return out;
 }
 
+/**
+ * Resolves the keystore names of a validated connection (`decl.keystoreReferences`): sets each ID
+ * field to the keystore's ID, or null when the name is unset or unknown, and reports a name that
+ * must resolve but does not (kafka type page: "keyStoreName is required (KeyStore must exist)").
+ * `keystores` maps the project's keystore names to their IDs.
+ */
+export function resolveKeystoreReferences(
+  decl: ConnectionTypeDecl,
+  dto: JsonObject,
+  keystores: ReadonlyMap<string, string>,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const reference of decl.keystoreReferences ?? []) {
+    const name = dto[reference.field];
+    const id = typeof name === "string" && name !== "" ? keystores.get(name) : undefined;
+    dto[reference.idField] = id ?? null;
+    const mustExist = reference.mustExistWhen.every((c) => holds(c, dto));
+    if (typeof name === "string" && name !== "" && id === undefined && mustExist) {
+      issues.push({
+        field: reference.field,
+        message: `must name a KeyStore that exists in the project: KeyStore (name: ${name}) was not found!`,
+      });
+    }
+  }
+  return issues;
+}
+
 function holds(condition: Condition, dto: JsonObject): boolean {
   const value = dto[condition.field] ?? null;
   if (condition.present === true) {

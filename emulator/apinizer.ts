@@ -10,9 +10,19 @@ import {
   type JsonObject,
   type JsonValue,
 } from "./http";
-import { CONNECTION_TYPES, connectionType, secretFields } from "./apinizer-types";
-import { validateConnection, type ValidationIssue } from "./apinizer-validate";
-import type { ApinizerProject, Store, Tenant } from "./store";
+import {
+  CONNECTION_TYPES,
+  connectionType,
+  maskedInGetFields,
+  secretFields,
+  type ConnectionTypeDecl,
+} from "./apinizer-types";
+import {
+  resolveKeystoreReferences,
+  validateConnection,
+  type ValidationIssue,
+} from "./apinizer-validate";
+import { keystoreId, type ApinizerProject, type Store, type Tenant } from "./store";
 import type { ApinizerEnvelope } from "./types";
 
 /** Everything the Apinizer handler needs besides the request. */
@@ -32,6 +42,8 @@ export type ApinizerErrorKind =
 /** Spring-style content type (C.1). */
 const CONTENT_TYPE = "application/json;charset=UTF-8";
 const ROOT = "/apiops/";
+/** The token endpoint of both authentication pages (`POST /apiops/auth/token`). */
+const TOKEN_PATHS = new Set(["/apiops/auth/token", "/apiops/auth/token/"]);
 
 export function isApinizerPath(path: string): boolean {
   return path.startsWith(ROOT) || path === "/apiops";
@@ -42,6 +54,9 @@ export function handleApinizer(req: ApiRequest, ctx: ApinizerContext): ApiRespon
   // Health check needs no auth (C.1); it is the documented readiness probe.
   if (path === "/apiops/test/healthcheck" || path === "/apiops/test/healthcheck/") {
     return method === "GET" ? { status: 200, body: "OK" } : methodNotAllowed(ctx, ["GET"]);
+  }
+  if (TOKEN_PATHS.has(path)) {
+    return tokenEndpoint();
   }
   const route = matchRoute(path);
   if (route === undefined) {
@@ -73,6 +88,7 @@ export function handleApinizer(req: ApiRequest, ctx: ApinizerContext): ApiRespon
   if (route.kind === "list") {
     return listConnections(project, req, ctx);
   }
+  const keystores = projectKeystores(tenant, route.project ?? "");
   if (route.name === undefined) {
     return failure(ctx.envelope, "bad_request", "Connection name is not correctly URL-encoded!");
   }
@@ -88,12 +104,32 @@ export function handleApinizer(req: ApiRequest, ctx: ApinizerContext): ApiRespon
     case "GET":
       return getConnection(project, route.name, ctx);
     case "POST":
-      return createConnection(project, route.name, req, ctx);
+      return createConnection(project, route.name, req, ctx, keystores);
     case "PUT":
-      return updateConnection(project, route.name, req, ctx);
+      return updateConnection(project, route.name, req, ctx, keystores);
     default:
       return deleteConnection(project, route.name, ctx);
   }
+}
+
+/**
+ * `POST /apiops/auth/token` (username and password for a token) exists per both authentication
+ * pages, but the provider authenticates with personal API access tokens, so the emulator has no
+ * users to log in: it answers 404 (E.13), in the endpoint's OAuth-style error fields (both
+ * authentication pages: `{"error", "error_description"}`), whatever the envelope generation.
+ */
+function tokenEndpoint(): ApiResponse {
+  return respond(404, {
+    error: "not_found",
+    error_description:
+      "The emulator has no token endpoint: send a personal API access token as Authorization: Bearer <token>",
+  });
+}
+
+/** The project's keystores, name to ID (E.11). */
+export function projectKeystores(tenant: Tenant, project: string): Map<string, string> {
+  const names = tenant.apinizerKeystores.get(project) ?? new Set<string>();
+  return new Map([...names].map((name) => [name, keystoreId(project, name)]));
 }
 
 type Route =
@@ -179,7 +215,7 @@ function listConnections(
   return listEnvelope(ctx, items);
 }
 
-/** C.6: the list shows every secret field as null, key present. */
+/** C.6: the list shows every secret field as null, key present; E.8: get, some of them. */
 function maskSecrets(dto: JsonObject, secrets: readonly string[]): JsonObject {
   const copy: JsonObject = { ...dto };
   for (const field of secrets) {
@@ -193,8 +229,10 @@ function getConnection(project: ApinizerProject, name: string, ctx: ApinizerCont
   if (dto === undefined) {
     return failure(ctx.envelope, "not_found", notFoundMessage(name));
   }
-  // C.6: get returns secrets in plaintext, as a one-item list (C.2).
-  return listEnvelope(ctx, [dto]);
+  // A one-item list (C.2). Secrets in plaintext (C.6, the CRUD get page) unless the type page
+  // says they are masked in get (E.8, E.9).
+  const decl = connectionType(String(dto.type));
+  return listEnvelope(ctx, [decl === undefined ? dto : maskSecrets(dto, maskedInGetFields(decl))]);
 }
 
 function createConnection(
@@ -202,8 +240,9 @@ function createConnection(
   name: string,
   req: ApiRequest,
   ctx: ApinizerContext,
+  keystores: ReadonlyMap<string, string>,
 ): ApiResponse {
-  const checked = checkBody(req, ctx);
+  const checked = checkBody(req, ctx, keystores);
   if ("status" in checked) {
     return checked;
   }
@@ -239,9 +278,11 @@ function updateConnection(
   name: string,
   req: ApiRequest,
   ctx: ApinizerContext,
+  keystores: ReadonlyMap<string, string>,
 ): ApiResponse {
   const existing = project.get(name.toLowerCase());
-  const checked = checkBody(req, ctx, existing);
+  const keptName = typeof existing?.name === "string" ? existing.name : name;
+  const checked = checkBody(req, ctx, keystores, existing, keptName);
   if ("status" in checked) {
     return checked;
   }
@@ -281,19 +322,26 @@ function deleteConnection(
 }
 
 /**
- * Parses and validates a write body. With `existing`, the type must not change (C.5: immutable);
- * that check comes first so the message names the real problem.
+ * Parses and validates a write body. With `existing`, the type must not change (C.5: immutable),
+ * and that check comes first so the message names the real problem. With `keptName` (an update),
+ * a `name` that is omitted or empty keeps that name (E.7, the update page: "If omitted or empty,
+ * the existing name from the path parameter is used", both generations and reference page 003).
  */
 function checkBody(
   req: ApiRequest,
   ctx: ApinizerContext,
+  keystores: ReadonlyMap<string, string>,
   existing?: JsonObject,
+  keptName?: string,
 ): { dto: JsonObject } | ApiResponse {
   const parsed = parseJsonObject(req);
   if (!parsed.ok) {
     return bodyProblem(ctx, parsed.problem, parsed.message);
   }
-  const body = parsed.value;
+  const body =
+    keptName !== undefined && isUnsetName(parsed.value.name)
+      ? { ...parsed.value, name: keptName }
+      : parsed.value;
   if (body.type === undefined || body.type === null || body.type === "") {
     return validationFailure(ctx, [{ field: "type", message: "is required" }]);
   }
@@ -307,8 +355,26 @@ function checkBody(
   if (decl === undefined) {
     return failure(ctx.envelope, "bad_request", invalidTypeMessage(body.type));
   }
+  return validated(ctx, decl, body, keystores);
+}
+
+function isUnsetName(name: JsonValue | undefined): boolean {
+  return name === undefined || name === null || name === "";
+}
+
+/** Field validation, then keystore references, each a 400 with the field named. */
+function validated(
+  ctx: ApinizerContext,
+  decl: ConnectionTypeDecl,
+  body: JsonObject,
+  keystores: ReadonlyMap<string, string>,
+): { dto: JsonObject } | ApiResponse {
   const result = validateConnection(decl, body);
-  return result.issues.length > 0 ? validationFailure(ctx, result.issues) : { dto: result.dto };
+  if (result.issues.length > 0) {
+    return validationFailure(ctx, result.issues);
+  }
+  const references = resolveKeystoreReferences(decl, result.dto, keystores);
+  return references.length > 0 ? validationFailure(ctx, references) : { dto: result.dto };
 }
 
 function bodyProblem(ctx: ApinizerContext, problem: BodyProblem, message: string): ApiResponse {
@@ -318,6 +384,11 @@ function bodyProblem(ctx: ApinizerContext, problem: BodyProblem, message: string
   return failure(ctx.envelope, "bad_request", message);
 }
 
+/**
+ * A field-level 400. v1 uses the error-handling page's validation shape: `"error":
+ * "validation_failed"`, "Validation failed: ..." and `validation_errors` (E.12; the CRUD pages'
+ * `bad_request` stays for the other 400s: not found, already exists, name mismatch, type change).
+ */
 function validationFailure(ctx: ApinizerContext, issues: readonly ValidationIssue[]): ApiResponse {
   const text = `Validation failed: ${issues.map((i) => `${i.field} ${i.message}`).join("; ")}`;
   if (ctx.envelope === "v2") {
@@ -325,6 +396,7 @@ function validationFailure(ctx: ApinizerContext, issues: readonly ValidationIssu
   }
   const response = failure("v1", "bad_request", text);
   const body = response.body as JsonObject;
+  body.error = "validation_failed";
   body.validation_errors = issues.map((i) => ({ field: i.field, message: i.message }));
   return response;
 }
@@ -448,8 +520,21 @@ export function apinizerErrorResponse(
   return { status, body, contentType: CONTENT_TYPE };
 }
 
-export function apinizerStatusMessage(status: number): string {
-  return status >= 500 ? "An unexpected error occurred" : (STATUS_CODES[status] ?? "Error");
+/**
+ * The text of an injected error. The pages' own texts where they have one: v1's error-handling
+ * page "An unexpected error occurred. Please try again later." (500) and "Rate limit exceeded.
+ * Please try again later." (429); v2's "An unexpected error occurred" (500).
+ */
+export function apinizerStatusMessage(envelope: ApinizerEnvelope, status: number): string {
+  if (status >= 500) {
+    return envelope === "v1"
+      ? "An unexpected error occurred. Please try again later."
+      : "An unexpected error occurred";
+  }
+  if (status === 429 && envelope === "v1") {
+    return "Rate limit exceeded. Please try again later.";
+  }
+  return STATUS_CODES[status] ?? "Error";
 }
 
 function respond(status: number, body: JsonValue): ApiResponse {
@@ -465,6 +550,7 @@ export function adminEditApinizer(
   name: string,
   changes: JsonObject,
   store: Store,
+  keystores: ReadonlyMap<string, string>,
 ): { status: number; body: JsonValue } {
   const existing = project.get(name.toLowerCase());
   if (existing === undefined) {
@@ -479,10 +565,15 @@ export function adminEditApinizer(
   }
   const merged: JsonObject = { ...existing, ...changes };
   const result = validateConnection(decl, merged);
-  if (result.issues.length > 0) {
+  // The dashboard resolves keystore names as the API does.
+  const issues =
+    result.issues.length > 0
+      ? result.issues
+      : resolveKeystoreReferences(decl, result.dto, keystores);
+  if (issues.length > 0) {
     return {
       status: 400,
-      body: { error: "validation failed", issues: [...result.issues] as unknown as JsonValue },
+      body: { error: "validation failed", issues: [...issues] as unknown as JsonValue },
     };
   }
   const newKey = String(result.dto.name).toLowerCase();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { startEmulator } from "./server";
-import type { ApinizerEnvelope, EmulatorOptions, FaultSettings } from "./types";
+import { DEFAULT_PROJECTS, startEmulator } from "./server";
+import type { ApinizerEnvelope, EmulatorOptions, FaultSettings, PictoryFamilyName } from "./types";
 
 const USAGE = `usage: node dist/emulator/cli.js [options]
   --port N                    TCP port on 127.0.0.1 (default 8787; 0 = random)
@@ -9,6 +9,10 @@ const USAGE = `usage: node dist/emulator/cli.js [options]
   --apinizer-token TOKEN      Apinizer token (default apinizer_emulator_token)
   --project NAME              Apinizer project, repeatable (default demo; "default" always exists)
   --apinizer-envelope v1|v2   Apinizer response generation (default v1)
+  --apinizer-keystore P:NAME  keystore NAME exists in project P, repeatable (default none); Kafka
+                              keyStoreName/trustStoreName must name one
+  --pictory-unpaged aws|vimeo that Pictory list answers everything at once, never with
+                              nextPageKey; repeatable (default: both page)
   --data FILE                 persist connections in FILE
   --latency MS                added latency per request
   --rate-429 P                probability of 429 + Retry-After
@@ -40,6 +44,41 @@ function number(
   return value;
 }
 
+/** `--apinizer-keystore PROJECT:NAME` (split at the first colon), grouped by project. */
+function keystores(
+  specs: readonly string[],
+  projects: readonly string[],
+): Record<string, string[]> | undefined {
+  if (specs.length === 0) {
+    return undefined;
+  }
+  const out: Record<string, string[]> = {};
+  for (const spec of specs) {
+    const colon = spec.indexOf(":");
+    const project = spec.slice(0, colon);
+    const name = spec.slice(colon + 1);
+    if (colon <= 0 || name === "") {
+      throw new UsageError(`--apinizer-keystore must be PROJECT:NAME, got ${JSON.stringify(spec)}`);
+    }
+    if (!projects.includes(project)) {
+      throw new UsageError(
+        `--apinizer-keystore names project ${JSON.stringify(project)}, which is not a --project`,
+      );
+    }
+    (out[project] ??= []).push(name);
+  }
+  return out;
+}
+
+function unpaged(families: readonly string[]): PictoryFamilyName[] | undefined {
+  for (const family of families) {
+    if (family !== "aws" && family !== "vimeo") {
+      throw new UsageError(`--pictory-unpaged must be aws or vimeo, got ${JSON.stringify(family)}`);
+    }
+  }
+  return families.length === 0 ? undefined : (families as PictoryFamilyName[]);
+}
+
 export function parseCli(argv: readonly string[]): EmulatorOptions | "help" {
   const { values } = parseArgs({
     args: [...argv],
@@ -49,6 +88,8 @@ export function parseCli(argv: readonly string[]): EmulatorOptions | "help" {
       "apinizer-token": { type: "string" },
       project: { type: "string", multiple: true },
       "apinizer-envelope": { type: "string" },
+      "apinizer-keystore": { type: "string", multiple: true },
+      "pictory-unpaged": { type: "string", multiple: true },
       data: { type: "string" },
       latency: { type: "string" },
       "rate-429": { type: "string" },
@@ -78,12 +119,15 @@ export function parseCli(argv: readonly string[]): EmulatorOptions | "help" {
     dropRate: number("drop-rate", values["drop-rate"], 1),
     rateLimitPerSecond: number("rate-limit", values["rate-limit"]) || undefined,
   };
+  const projects = [...(values.project ?? DEFAULT_PROJECTS), "default"];
   return {
     port,
     pictoryApiKey: values["pictory-api-key"],
     apinizerToken: values["apinizer-token"],
     projects: values.project,
     apinizerEnvelope: envelope as ApinizerEnvelope,
+    apinizerKeystores: keystores(values["apinizer-keystore"] ?? [], projects),
+    pictoryListsWithoutPageKey: unpaged(values["pictory-unpaged"] ?? []),
     dataFile: values.data,
     faults: JSON.parse(JSON.stringify(faults)) as FaultSettings, // drops undefined keys
     log: values.quiet === true ? undefined : (line) => process.stderr.write(`${line}\n`),

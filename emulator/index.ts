@@ -12,6 +12,8 @@ export type {
   FaultMatch,
   FaultRule,
   FaultSettings,
+  PictoryAccessRules,
+  PictoryFamilyName,
   RequestFamily,
   RequestLogEntry,
   RunningEmulator,
@@ -20,10 +22,17 @@ export type {
 export {
   CONNECTION_TYPES,
   connectionType,
+  maskedInGetFields,
   secretFields,
   EMULATOR_POD_NAME,
 } from "./apinizer-types";
-export type { ConnectionTypeDecl, FieldSpec, FieldTable } from "./apinizer-types";
+export type {
+  ConnectionTypeDecl,
+  FieldSpec,
+  FieldTable,
+  KeystoreReference,
+} from "./apinizer-types";
+export { keystoreId } from "./store";
 export { PICTORY_AWS, PICTORY_VIMEO, PICTORY_FAMILIES } from "./pictory-families";
 export type { PictoryFamily, PictoryField } from "./pictory-families";
 export { CONNECTION_ID_PATTERN } from "./pictory";

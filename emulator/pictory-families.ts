@@ -5,6 +5,11 @@ import type { RequestFamily } from "./types";
 export interface PictoryField {
   readonly name: string;
   readonly requiredOnCreate: boolean;
+  /**
+   * A PUT must carry it, non-empty (AWS `name`, reference page 000: "Ensure both name and version
+   * fields are included"; "name must be a non-empty string (required)").
+   */
+  readonly requiredOnUpdate?: boolean;
   readonly maxLength: number;
   readonly pattern?: RegExp;
   /** What a valid value looks like, for the 400 `errors` text (never echoes the value). */
@@ -13,7 +18,11 @@ export interface PictoryField {
   readonly clearable?: boolean;
   /** Write-only: never in any response (spec B.2). */
   readonly secret?: boolean;
-  /** Same value on PUT is ignored, a different one is 400 (spec A.2 "Immutability on update"). */
+  /**
+   * Fixed at creation and not accepted on PUT at all, not even unchanged: reference page 000 lists
+   * "Do NOT include awsRegion or awsAccountId in the request - these fields cannot be changed" as
+   * a 400 cause (E.4; replaces A.2's "same value is ignored").
+   */
   readonly immutable?: boolean;
 }
 
@@ -68,7 +77,9 @@ export const PICTORY_AWS: PictoryFamily = {
   type: "AWS",
   logFamily: "pictory-aws",
   fields: [
-    NAME,
+    // Reference page 000 / E.2: an AWS PUT without `name` is 400. The Vimeo update page (002)
+    // leaves `name` optional.
+    { ...NAME, requiredOnUpdate: true },
     DESCRIPTION,
     {
       name: "awsAccountId",

@@ -11,19 +11,27 @@ import {
   type JsonValue,
 } from "./http";
 import { PICTORY_FAMILIES, type PictoryFamily } from "./pictory-families";
-import type { PictoryRecord, Store, Tenant } from "./store";
+import type { PictoryFamilyId, PictoryRecord, Store, Tenant } from "./store";
 
 /** Shared by both Pictory families: everything the handler needs besides the request. */
 export interface PictoryContext {
   readonly store: Store;
   readonly pageSize: number;
+  /** Families whose list answers everything at once, without `nextPageKey` (E.6). */
+  readonly unpaged: ReadonlySet<PictoryFamilyId>;
 }
 
 /** One 400 entry, in Pictory's documented validation shape (spec A+B "Errors"). */
 export interface PictoryIssue {
   readonly name: string;
   readonly errors: string;
+  /** The field is missing rather than wrong, which the update page files under its own 400. */
+  readonly missing?: boolean;
 }
+
+/** The two 400 causes of the AWS update page (reference page 000), as the message's lead. */
+const MISSING_FIELDS = "Missing Required Fields";
+const INVALID_VALUES = "Invalid Field Values";
 
 const PREFIX = "/pictoryapis/v1/";
 /** Spec A+B "connectionId format": 17 timestamp digits, then 15-16 of [a-z0-9]. */
@@ -70,8 +78,11 @@ export function handlePictory(req: ApiRequest, ctx: PictoryContext): ApiResponse
   const records = tenant.pictory[family.id];
   if (id === undefined) {
     return req.method === "GET"
-      ? listConnections(family, records, req, ctx.pageSize)
+      ? listConnections(family, records, req, ctx.unpaged.has(family.id) ? undefined : ctx.pageSize)
       : createConnection(family, tenant, req, ctx.store);
+  }
+  if (isForbidden(ctx.store, tenant, family, id)) {
+    return forbidden(req.method, id);
   }
   switch (req.method) {
     case "GET":
@@ -92,11 +103,42 @@ function isBlockedUserAgent(userAgent: string | undefined): boolean {
   return userAgent !== undefined && /^Python-urllib\//i.test(userAgent);
 }
 
+/**
+ * The caller's key may not touch this connection (PictoryAccessRules): it is marked forbidden, or
+ * another tenant holds it and that tenant's IDs are forbidden. Only IDs that exist count: an
+ * unknown ID is still 404.
+ */
+function isForbidden(store: Store, tenant: Tenant, family: PictoryFamily, id: string): boolean {
+  const rules = tenant.pictoryAccess;
+  if (tenant.pictory[family.id].has(id)) {
+    return rules.forbiddenIds.has(id);
+  }
+  if (store.pictoryHolder(family.id, id, tenant) === undefined) {
+    return false;
+  }
+  return rules.othersForbidden || rules.forbiddenIds.has(id);
+}
+
+/**
+ * 403 with the pages' text: "You do not have permission to access this connection" (get, page
+ * 001), "... to update this connection" (update, page 000); delete's page is not among the
+ * reference pages, so its verb is [INF].
+ */
+function forbidden(method: string, id: string): ApiResponse {
+  const verb = method === "GET" ? "access" : method === "PUT" ? "update" : "delete";
+  return jsonResponse(403, {
+    message:
+      `You do not have permission to ${verb} this connection (${id}): ` +
+      "verify the connection belongs to your account and that your API key has the necessary permissions",
+  });
+}
+
+/** `pageSize` undefined: everything in one answer and never a `nextPageKey` (E.6). */
 function listConnections(
   family: PictoryFamily,
   records: Map<string, PictoryRecord>,
   req: ApiRequest,
-  pageSize: number,
+  pageSize: number | undefined,
 ): ApiResponse {
   const token = req.query.nextPageKey;
   const after = token === undefined || token === "" ? undefined : decodePageKey(token);
@@ -106,10 +148,10 @@ function listConnections(
   const sorted = [...records.values()]
     .filter((r) => after === undefined || r.connectionId > after)
     .sort((a, b) => (a.connectionId < b.connectionId ? -1 : 1));
-  const page = sorted.slice(0, pageSize);
+  const page = pageSize === undefined ? sorted : sorted.slice(0, pageSize);
   const body: JsonObject = { Items: page.map((r) => fullObject(family, r)) };
   const last = page[page.length - 1];
-  if (sorted.length > pageSize && last !== undefined) {
+  if (pageSize !== undefined && sorted.length > pageSize && last !== undefined) {
     body.nextPageKey = encodePageKey(last.connectionId);
   }
   return jsonResponse(200, body);
@@ -195,11 +237,12 @@ function updateConnection(
     return notFound(id);
   }
   const body = parsed.value;
-  const issues = validatePictoryBody(family, body, "update", record);
+  const issues = validatePictoryBody(family, body, "update");
   if (issues.length > 0) {
     return invalidBody(issues);
   }
-  // The mismatch status is undocumented; 409 as recommended (spec A+B "Optimistic locking").
+  // "409 Conflict - Version Mismatch" (reference page 000, E.1); Vimeo's page (002) only says the
+  // update fails, so it answers the same.
   if (body.version !== record.version) {
     return jsonResponse(409, {
       message: `version mismatch: current version is ${record.version}, request had ${String(body.version)}`,
@@ -230,52 +273,67 @@ function deleteConnection(
   return emptyResponse(204);
 }
 
+const REQUIRED = "is required";
+
 /**
- * Checks a body against the family declaration. "update" needs an integer `version` and keeps
- * immutable fields; "admin" (an out-of-band dashboard edit) needs no version and may change them.
+ * Checks a body against the family declaration. "update" needs a positive integer `version`,
+ * refuses immutable fields and requires the fields the family requires on update; "admin" (an
+ * out-of-band dashboard edit) needs no version and may change anything.
  */
 export function validatePictoryBody(
   family: PictoryFamily,
   body: JsonObject,
   mode: "create" | "update" | "admin",
-  stored?: PictoryRecord,
 ): PictoryIssue[] {
   const issues: PictoryIssue[] = [];
   for (const field of family.fields) {
-    const error = fieldError(field, body[field.name], mode, stored);
+    const error = fieldError(field, body[field.name], mode);
     if (error !== undefined) {
-      issues.push({ name: field.name, errors: error });
+      issues.push({
+        name: field.name,
+        errors: error,
+        ...(error === REQUIRED && { missing: true }),
+      });
     }
   }
   if (body.enabled !== undefined && typeof body.enabled !== "boolean") {
     issues.push({ name: "enabled", errors: "must be a boolean" });
   }
   if (mode === "update") {
+    // Reference page 000: "version must be a positive integer (required)"; E.3: 0, negatives,
+    // fractions and strings are 400, not a 409 mismatch. Vimeo's page (002) also marks it required.
     if (body.version === undefined) {
-      issues.push({ name: "version", errors: "is required" });
-    } else if (typeof body.version !== "number" || !Number.isSafeInteger(body.version)) {
-      issues.push({ name: "version", errors: "must be an integer" });
+      issues.push({ name: "version", errors: REQUIRED, missing: true });
+    } else if (!isPositiveInteger(body.version)) {
+      issues.push({ name: "version", errors: "must be a positive integer" });
     }
   }
   return issues;
+}
+
+function isPositiveInteger(value: JsonValue): boolean {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 1;
 }
 
 function fieldError(
   field: PictoryFamily["fields"][number],
   value: JsonValue | undefined,
   mode: "create" | "update" | "admin",
-  stored: PictoryRecord | undefined,
 ): string | undefined {
+  if (mode === "update" && field.immutable === true) {
+    // Even unchanged, even null: "Do NOT include" them (reference page 000).
+    return value === undefined
+      ? undefined
+      : "must not be sent on update: it cannot be changed; delete and re-create the connection instead";
+  }
   if (value === undefined) {
-    return mode === "create" && field.requiredOnCreate ? "is required" : undefined;
+    const required =
+      (mode === "create" && field.requiredOnCreate) ||
+      (mode === "update" && field.requiredOnUpdate === true);
+    return required ? REQUIRED : undefined;
   }
   if (typeof value !== "string") {
     return "must be a string";
-  }
-  if (mode === "update" && field.immutable === true) {
-    return value === stored?.fields[field.name]
-      ? undefined
-      : "cannot be changed; delete and re-create the connection instead";
   }
   if (value === "" && field.clearable === true) {
     return undefined;
@@ -340,7 +398,7 @@ export function adminEditPictory(
   if (record === undefined) {
     return notFound(id);
   }
-  const issues = validatePictoryBody(family, body, "admin", record);
+  const issues = validatePictoryBody(family, body, "admin");
   if (issues.length > 0) {
     return invalidBody(issues);
   }
@@ -402,14 +460,18 @@ function duplicateName(name: string): ApiResponse {
   return jsonResponse(409, { message: `a connection named ${name} already exists` });
 }
 
+/**
+ * 400 in the one documented Pictory validation shape (spec A+B "Errors"). The message leads with
+ * the update page's cause (page 000: "Missing Required Fields" or "Invalid Field Values") and
+ * names the first problem; the field values are never echoed.
+ */
 function invalidBody(issues: readonly PictoryIssue[]): ApiResponse {
-  const first = issues[0];
+  const missing = issues.find((i) => i.missing === true);
+  const first = missing ?? issues[0];
+  const lead = missing === undefined ? INVALID_VALUES : MISSING_FIELDS;
   return jsonResponse(400, {
     code: "INVALID_REQUEST_BODY",
-    message:
-      first === undefined
-        ? "invalid request body"
-        : `invalid request body: ${first.name} ${first.errors}`,
+    message: first === undefined ? lead : `${lead}: ${first.name} ${first.errors}`,
     fields: issues.map((i) => ({ name: i.name, errors: i.errors })),
   });
 }

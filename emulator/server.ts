@@ -18,7 +18,7 @@ import {
 } from "./http";
 import { bumpVersion, handlePictory, pictoryTarget } from "./pictory";
 import { RequestLog } from "./request-log";
-import { Store } from "./store";
+import { Store, type PictoryFamilyId } from "./store";
 import { PARSER_HEAD_BYTES, PARSER_HEADER_FIELDS, preflight, Wire } from "./wire";
 import type {
   ApinizerEnvelope,
@@ -47,6 +47,8 @@ interface Config {
   readonly dataFile: string | undefined;
   readonly maxBodyBytes: number;
   readonly pageSize: number;
+  readonly unpaged: ReadonlySet<PictoryFamilyId>;
+  readonly keystores: Readonly<Record<string, readonly string[]>>;
   readonly environments: readonly string[];
   readonly log: (line: string) => void;
 }
@@ -56,6 +58,23 @@ function resolveOptions(options: EmulatorOptions): Config {
   if (!Number.isInteger(pageSize) || pageSize < 1) {
     throw new RangeError(`pictoryPageSize must be a positive integer, got ${pageSize}`);
   }
+  const unpaged = options.pictoryListsWithoutPageKey ?? [];
+  for (const family of unpaged) {
+    if (family !== "aws" && family !== "vimeo") {
+      throw new RangeError(`pictoryListsWithoutPageKey holds aws or vimeo, got ${String(family)}`);
+    }
+  }
+  // "There is always a project named `default`" (spec C.2).
+  const projects = [...new Set([...(options.projects ?? DEFAULT_PROJECTS), "default"])];
+  const keystores = options.apinizerKeystores ?? {};
+  for (const [project, names] of Object.entries(keystores)) {
+    if (!projects.includes(project)) {
+      throw new RangeError(`apinizerKeystores names project ${project}, which is not in projects`);
+    }
+    if (names.some((name) => typeof name !== "string" || name === "")) {
+      throw new RangeError(`apinizerKeystores of project ${project} must be non-empty strings`);
+    }
+  }
   return {
     port: options.port ?? 0,
     tenants: [
@@ -63,15 +82,17 @@ function resolveOptions(options: EmulatorOptions): Config {
         pictoryApiKey: options.pictoryApiKey ?? DEFAULT_PICTORY_API_KEY,
         apinizerToken: options.apinizerToken ?? DEFAULT_APINIZER_TOKEN,
         apinizerReadOnlyToken: options.apinizerReadOnlyToken,
+        pictoryAccess: options.pictoryAccess,
       },
       ...(options.extraTenants ?? []),
     ],
-    // "There is always a project named `default`" (spec C.2).
-    projects: [...new Set([...(options.projects ?? DEFAULT_PROJECTS), "default"])],
+    projects,
     envelope: options.apinizerEnvelope ?? "v1",
     dataFile: options.dataFile,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     pageSize,
+    unpaged: new Set(unpaged),
+    keystores,
     environments: options.apinizerEnvironments ?? ["production"],
     log: options.log ?? (() => undefined),
   };
@@ -80,7 +101,7 @@ function resolveOptions(options: EmulatorOptions): Config {
 /** Starts the emulator on 127.0.0.1 and resolves once it accepts connections. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const config = resolveOptions(options);
-  const store = new Store(config.tenants, config.projects, config.dataFile);
+  const store = new Store(config.tenants, config.projects, config.dataFile, config.keystores);
   const faults = new FaultEngine();
   if (options.faults !== undefined) {
     faults.set(options.faults);
@@ -98,6 +119,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     requestLog,
     envelope: config.envelope,
     pageSize: config.pageSize,
+    unpaged: config.unpaged,
     reset,
   };
   const engine = new RequestEngine(config, store, faults, requestLog, timers, admin);
@@ -271,7 +293,11 @@ class RequestEngine {
       family === "pictory-vimeo" ||
       request.path.startsWith("/pictoryapis/")
     ) {
-      return handlePictory(request, { store: this.store, pageSize: this.config.pageSize });
+      return handlePictory(request, {
+        store: this.store,
+        pageSize: this.config.pageSize,
+        unpaged: this.config.unpaged,
+      });
     }
     if (family === "apinizer") {
       return handleApinizer(request, {
@@ -310,7 +336,7 @@ class RequestEngine {
       const response = apinizerErrorResponse(
         this.config.envelope,
         status,
-        apinizerStatusMessage(status),
+        apinizerStatusMessage(this.config.envelope, status),
         retryAfterSeconds,
       );
       return { ...response, headers };

@@ -1,9 +1,10 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { isJsonObject, type JsonObject, type JsonValue } from "./http";
-import type { TenantCredentials } from "./types";
+import type { PictoryAccessRules, PictoryFamilyName, TenantCredentials } from "./types";
 
-export type PictoryFamilyId = "aws" | "vimeo";
+export type PictoryFamilyId = PictoryFamilyName;
 
 /**
  * A stored Pictory connection. The string fields of the family declaration (name, description,
@@ -22,6 +23,15 @@ export interface PictoryRecord {
 /** Apinizer connections of one project, keyed by lower-cased name (names match case-insensitively, spec C.1). */
 export type ApinizerProject = Map<string, JsonObject>;
 
+/** Keystore names of one project, matched exactly (how Apinizer compares them is undocumented). */
+export type KeystoreNames = Set<string>;
+
+/** A tenant's live Pictory access rules (see PictoryAccessRules in types.ts). */
+export interface PictoryAccess {
+  forbiddenIds: Set<string>;
+  othersForbidden: boolean;
+}
+
 export interface Tenant {
   /** "default" for the first tenant, "tenant-<n>" for extra ones; never a credential. */
   readonly label: string;
@@ -30,12 +40,32 @@ export interface Tenant {
   readonly apinizerReadOnlyToken?: string;
   readonly pictory: Readonly<Record<PictoryFamilyId, Map<string, PictoryRecord>>>;
   readonly apinizer: Map<string, ApinizerProject>;
+  /** Keystores per project (Kafka `keyStoreName` / `trustStoreName` must name one, E.11). */
+  readonly apinizerKeystores: Map<string, KeystoreNames>;
+  readonly pictoryAccess: PictoryAccess;
+}
+
+/** Configuration that `clear()` restores: what the options set up, not what tests added later. */
+interface Seed {
+  readonly keystores: Readonly<Record<string, readonly string[]>>;
+  readonly access: readonly (PictoryAccessRules | undefined)[];
 }
 
 interface PersistedFile {
   format: 1;
   pictory: Record<string, Record<PictoryFamilyId, PictoryRecord[]>>;
   apinizer: Record<string, Record<string, JsonObject[]>>;
+  /** Keystore names per Apinizer token and project; absent in files written before keystores. */
+  apinizerKeystores?: Record<string, Record<string, string[]>>;
+}
+
+/**
+ * The ID a keystore is known by (`keyStoreId` / `trustStoreId` in a Kafka connection, kafka type
+ * page). Derived from project and name so that it survives restarts without being stored; shaped
+ * like the 24-hex-digit IDs of Apinizer's store.
+ */
+export function keystoreId(project: string, name: string): string {
+  return createHash("sha256").update(`${project}\u0000${name}`, "utf8").digest("hex").slice(0, 24);
 }
 
 /**
@@ -47,11 +77,15 @@ export class Store {
   readonly tenants: readonly Tenant[];
   private orphans: PersistedFile = emptyFile();
 
+  private readonly seed: Seed;
+
   constructor(
     credentials: readonly TenantCredentials[],
     projects: readonly string[],
     private readonly dataFile?: string,
+    keystores: Readonly<Record<string, readonly string[]>> = {},
   ) {
+    this.seed = { keystores, access: credentials.map((c) => c.pictoryAccess) };
     this.tenants = credentials.map((c, i) => ({
       label: i === 0 ? "default" : `tenant-${i}`,
       pictoryApiKey: c.pictoryApiKey,
@@ -59,10 +93,29 @@ export class Store {
       apinizerReadOnlyToken: c.apinizerReadOnlyToken,
       pictory: { aws: new Map(), vimeo: new Map() },
       apinizer: new Map(projects.map((p) => [p, new Map()])),
+      apinizerKeystores: new Map(),
+      pictoryAccess: { forbiddenIds: new Set(), othersForbidden: false },
     }));
+    this.tenants.forEach((tenant, i) => this.restoreSeed(tenant, i));
     if (dataFile !== undefined) {
       this.load(dataFile);
     }
+  }
+
+  /** Keystores and access rules as the options configured them. */
+  private restoreSeed(tenant: Tenant, index: number): void {
+    tenant.apinizerKeystores.clear();
+    for (const [project, names] of Object.entries(this.seed.keystores)) {
+      tenant.apinizerKeystores.set(project, new Set(names));
+    }
+    const access = this.seed.access[index];
+    tenant.pictoryAccess.forbiddenIds = new Set(access?.forbiddenIds ?? []);
+    tenant.pictoryAccess.othersForbidden = access?.othersForbidden ?? false;
+  }
+
+  /** The tenant other than `self` that holds Pictory connection `id` of `family`, if any. */
+  pictoryHolder(family: PictoryFamilyId, id: string, self: Tenant): Tenant | undefined {
+    return this.tenants.find((t) => t !== self && t.pictory[family].has(id));
   }
 
   byPictoryKey(key: string | undefined): Tenant | undefined {
@@ -88,15 +141,19 @@ export class Store {
     );
   }
 
-  /** Removes every connection of every tenant (projects stay). */
+  /**
+   * Removes every connection of every tenant; projects stay, and keystores and Pictory access rules
+   * go back to what the options configured.
+   */
   clear(): void {
-    for (const tenant of this.tenants) {
+    this.tenants.forEach((tenant, i) => {
       tenant.pictory.aws.clear();
       tenant.pictory.vimeo.clear();
       for (const project of tenant.apinizer.values()) {
         project.clear();
       }
-    }
+      this.restoreSeed(tenant, i);
+    });
     this.commit();
   }
 
@@ -117,6 +174,7 @@ export class Store {
       format: 1,
       pictory: { ...this.orphans.pictory },
       apinizer: { ...this.orphans.apinizer },
+      apinizerKeystores: { ...this.orphans.apinizerKeystores },
     };
     for (const tenant of this.tenants) {
       if (tenant.pictoryApiKey !== undefined) {
@@ -131,6 +189,11 @@ export class Store {
           projects[name] = [...project.values()];
         }
         file.apinizer[tenant.apinizerToken] = projects;
+        const keystores: Record<string, string[]> = {};
+        for (const [name, names] of tenant.apinizerKeystores) {
+          keystores[name] = [...names].sort();
+        }
+        (file.apinizerKeystores ??= {})[tenant.apinizerToken] = keystores;
       }
     }
     return file;
@@ -179,9 +242,23 @@ export class Store {
         }
       }
     }
+    for (const [token, projects] of Object.entries(file.apinizerKeystores ?? {})) {
+      const tenant = this.byApinizerToken(token);
+      if (tenant === undefined) {
+        (this.orphans.apinizerKeystores ??= {})[token] = projects;
+        continue;
+      }
+      for (const [projectName, names] of Object.entries(projects)) {
+        const known = tenant.apinizerKeystores.get(projectName) ?? new Set<string>();
+        tenant.apinizerKeystores.set(projectName, known);
+        for (const name of names) {
+          known.add(name);
+        }
+      }
+    }
   }
 }
 
 function emptyFile(): PersistedFile {
-  return { format: 1, pictory: {}, apinizer: {} };
+  return { format: 1, pictory: {}, apinizer: {}, apinizerKeystores: {} };
 }

@@ -21,7 +21,29 @@ export interface TenantCredentials {
    * v1 403 / v2 400 (C.4 "permission").
    */
   readonly apinizerReadOnlyToken?: string;
+  /** Which Pictory connections this tenant's key may not touch (see PictoryAccessRules). */
+  readonly pictoryAccess?: PictoryAccessRules;
 }
+
+/**
+ * Pictory connections a key may not touch. The AWS get and update pages (reference pages 001 and
+ * 000) list "403 Forbidden: You do not have permission to access this connection ... Verify the
+ * connection belongs to your account", and E.5 of connections-api.md: get, update and delete of
+ * such a connection answer 403 `{message}` instead of acting. The emulator applies it to both
+ * families. Without rules, another tenant's connection ID is simply unknown (404, spec A+B
+ * "Tenancy"), which stays the default. IDs that exist nowhere stay 404 either way. Set at start
+ * with `EmulatorOptions.pictoryAccess` / `TenantCredentials.pictoryAccess`, or at run time with
+ * `GET|PUT /_emulator/pictory-access?tenant=<key|label>`; `reset()` restores the configured rules.
+ */
+export interface PictoryAccessRules {
+  /** Connection IDs that answer 403, whichever tenant holds them (this one included). */
+  readonly forbiddenIds?: readonly string[];
+  /** Every ID held by another tenant answers 403 rather than 404. @default false */
+  readonly othersForbidden?: boolean;
+}
+
+/** The two Pictory connection families, as named in options and the admin API. */
+export type PictoryFamilyName = "aws" | "vimeo";
 
 export interface EmulatorOptions {
   /** TCP port on 127.0.0.1. @default 0 (a random free port) */
@@ -41,12 +63,33 @@ export interface EmulatorOptions {
   readonly projects?: readonly string[];
   /** Apinizer response generation. @default "v1" */
   readonly apinizerEnvelope?: ApinizerEnvelope;
+  /**
+   * Apinizer keystores that exist in each project, for every tenant: project name to keystore
+   * names. The Kafka type page: with `enableSecure`, "keyStoreName is required (KeyStore must
+   * exist)", and "`keyStoreName` and `trustStoreName` refer to KeyStore names (not IDs) - they are
+   * converted to IDs internally": both name a keystore, from one namespace, and a name that does
+   * not resolve is 400 (E.11). Each keystore gets a stable ID, shown as `keyStoreId` /
+   * `trustStoreId` in the connection. Every project named must be in `projects` (or be
+   * `default`). More can be added at run time with `POST /_emulator/apinizer-keystores/{project}`;
+   * those persist in `dataFile`, and `reset()` restores this set. Names match exactly (Apinizer's
+   * rule is undocumented). CLI: `--apinizer-keystore PROJECT:NAME`. @default {} (none)
+   */
+  readonly apinizerKeystores?: Readonly<Record<string, readonly string[]>>;
   /** Persist connections in this JSON file (loaded on start, written atomically after each change). */
   readonly dataFile?: string;
   /** Largest accepted request body. @default 1048576 (1 MiB) */
   readonly maxBodyBytes?: number;
   /** Pictory list page size; the real one is undocumented (spec A+B "List envelope"). @default 50 */
   readonly pictoryPageSize?: number;
+  /**
+   * Pictory lists that answer every item at once and never carry `nextPageKey`, however many there
+   * are. E.6 of connections-api.md: the AWS list page documents only `Items`, so a client must
+   * cope with a list without the key. CLI: `--pictory-unpaged aws|vimeo`. @default [] (both
+   * lists page by `pictoryPageSize`)
+   */
+  readonly pictoryListsWithoutPageKey?: readonly PictoryFamilyName[];
+  /** Pictory access rules of the default tenant (see PictoryAccessRules). @default none */
+  readonly pictoryAccess?: PictoryAccessRules;
   /** Apinizer worker environments reported in deployment results. @default ["production"] */
   readonly apinizerEnvironments?: readonly string[];
   /** Faults active from the start. @default {} (none) */
@@ -149,7 +192,10 @@ export interface RunningEmulator {
   setFaults(faults: FaultSettings): void;
   /** Adds a one-shot fault rule. */
   enqueueFault(rule: FaultRule): void;
-  /** Clears connections of all tenants, faults, one-shot rules and the request log. */
+  /**
+   * Clears connections of all tenants, faults, one-shot rules and the request log; Apinizer
+   * keystores and Pictory access rules go back to what the options configured.
+   */
   reset(): void;
   requests(): readonly RequestLogEntry[];
   clearRequests(): void;

@@ -442,25 +442,28 @@ export interface ElasticsearchConnectionFields {
   >;
   /**
    * Base64 of a PKCS#12 file holding the CA certificate. Required when
-   * `encryptCommunicationType` is CA_CERTIFICATE_IN_PKCS_12.
+   * `encryptCommunicationType` is CA_CERTIFICATE_IN_PKCS_12. Secret: the API masks it when the
+   * connection is read, so it cannot be drift-checked; every update sends it.
    * @default none
    */
-  readonly caCertInPkcs12File?: pulumi.Input<string>;
+  readonly caCertInPkcs12File?: SecretInput;
   /** @default "application/x-pkcs12" */
   readonly caCertInPkcs12FileContentType?: pulumi.Input<string>;
   /**
    * Base64 of a PEM file holding the CA certificate. Required when `encryptCommunicationType` is
-   * CA_IN_PEM_FILE.
+   * CA_IN_PEM_FILE. Secret: the API masks it when the connection is read, so it cannot be
+   * drift-checked; every update sends it.
    * @default none
    */
-  readonly caInPemFile?: pulumi.Input<string>;
+  readonly caInPemFile?: SecretInput;
   /** @default "application/x-pem-file" */
   readonly caInPemFileContentType?: pulumi.Input<string>;
   /**
-   * Base64 of a PKCS#12 truststore.
+   * Base64 of a PKCS#12 truststore. Secret: the API masks it when the connection is read, so it
+   * cannot be drift-checked; every update sends it.
    * @default none
    */
-  readonly caTruststoreFile?: pulumi.Input<string>;
+  readonly caTruststoreFile?: SecretInput;
   /** @default "application/x-pkcs12" */
   readonly caTruststoreFileContentType?: pulumi.Input<string>;
   /**
@@ -471,10 +474,11 @@ export interface ElasticsearchConnectionFields {
   readonly caTruststoreFilePass?: SecretInput;
   /**
    * Base64 of a PKCS#12 keystore with the client certificate and its private key. Required when
-   * `encryptCommunicationType` is CERT_AND_PRIVATE_KEY_IN_PKCS_12.
+   * `encryptCommunicationType` is CERT_AND_PRIVATE_KEY_IN_PKCS_12. Secret: the API masks it when
+   * the connection is read, so it cannot be drift-checked; every update sends it.
    * @default none
    */
-  readonly caKeystoreFile?: pulumi.Input<string>;
+  readonly caKeystoreFile?: SecretInput;
   /** @default "application/x-pkcs12" */
   readonly caKeystoreFileContentType?: pulumi.Input<string>;
   /**

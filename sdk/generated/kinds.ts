@@ -253,7 +253,11 @@ export const KIND_METADATA: Readonly<Record<string, KindMetadata>> = {
     outputs: ["deploymentResult"],
     secrets: [
       "authPassphrase",
+      "caCertInPkcs12File",
+      "caInPemFile",
+      "caKeystoreFile",
       "caKeystoreFilePass",
+      "caTruststoreFile",
       "caTruststoreFilePass",
       "connectionFactoryPassword",
       "elasticPassword",

@@ -2,6 +2,7 @@
  * The emulator's admin API under /_emulator/ and tenancy isolation (emulator only).
  */
 import { createHash } from "node:crypto";
+import { startEmulator } from "../../emulator";
 import { emulatorState, useEmulator } from "../helpers/emulator";
 import { Client, EMULATOR_APINIZER_TOKEN, EMULATOR_PICTORY_KEY, obj } from "./harness";
 
@@ -200,7 +201,9 @@ describe("out-of-band edits (as in the vendor's dashboard)", () => {
       expect(Date.parse(String(after.updatedDate))).toBeGreaterThan(
         Date.parse(String(before.updatedDate)),
       );
-      expect((await pictory.put(`${path}/${id}`, { version: 1 })).status).toBe(409);
+      // An AWS PUT must carry name (reference page 000), so the stale one does too.
+      const stale = await pictory.put(`${path}/${id}`, { name: after.name, version: 1 });
+      expect(stale.status).toBe(409);
       expect(emu.current.requests().some((e) => e.path.includes("_emulator"))).toBe(false);
     },
   );
@@ -286,8 +289,85 @@ describe("out-of-band edits (as in the vendor's dashboard)", () => {
     expect(obj(response).error).toBeDefined();
     expect(obj(await admin.get("/info"))).toMatchObject({
       apinizerEnvelope: "v1",
+      pictoryListsWithoutPageKey: [],
       projects: expect.arrayContaining(["demo", "default"]),
     });
+  });
+});
+
+describe("Apinizer keystores (E.11: Kafka keyStoreName / trustStoreName must name one)", () => {
+  const kafka = (name: string, keyStoreName: string): Record<string, unknown> => ({
+    name,
+    type: "kafka",
+    topicName: "events",
+    propertiesMap: {
+      "bootstrap.servers": { value: "k:9092", valueType: "STRING" },
+      "key.serializer": { value: "s", valueType: "STRING" },
+      "value.serializer": { value: "s", valueType: "STRING" },
+    },
+    enableSecure: true,
+    protocolTypes: ["TLS_1_2"],
+    keyStoreName,
+  });
+
+  it("GET|POST|DELETE /_emulator/apinizer-keystores/{project} list, add and remove keystores per tenant", async () => {
+    expect(obj(await admin.get("/apinizer-keystores/demo"))).toEqual({
+      project: "demo",
+      keystores: [],
+    });
+    const added = await admin.post("/apinizer-keystores/demo", { name: "ks-one" });
+    expect(added.status).toBe(201);
+    const [entry] = obj(added).keystores as { name: string; id: string }[];
+    expect(entry).toEqual({ name: "ks-one", id: expect.stringMatching(/^[0-9a-f]{24}$/) });
+    expect((await admin.post("/apinizer-keystores/demo", { name: "ks-one" })).status).toBe(200);
+    // Per tenant: the other tenant has none.
+    expect(
+      obj(await admin.get(`/apinizer-keystores/demo?tenant=${OTHER_TOKEN}`)).keystores,
+    ).toEqual([]);
+    expect((await apinizer.post(`${CONNECTIONS}secure/`, kafka("secure", "ks-one"))).status).toBe(
+      200,
+    );
+    expect(
+      (await otherApinizer.post(`${CONNECTIONS}secure/`, kafka("secure", "ks-one"))).status,
+    ).toBe(400);
+    const state = obj(await admin.get("/state?tenant=default")).tenants as Record<
+      string,
+      unknown
+    >[];
+    expect(state[0]?.apinizerKeystores).toMatchObject({ demo: ["ks-one"], default: [] });
+    expect((await admin.delete("/apinizer-keystores/demo/ks-one")).status).toBe(204);
+    expect((await admin.delete("/apinizer-keystores/demo/ks-one")).status).toBe(404);
+    expect((await apinizer.post(`${CONNECTIONS}later/`, kafka("later", "ks-one"))).status).toBe(
+      400,
+    );
+  });
+
+  it("rejects an unknown project (404), a bad body (400) and unknown routes (404)", async () => {
+    expect((await admin.get("/apinizer-keystores/nope")).status).toBe(404);
+    expect((await admin.post("/apinizer-keystores/demo", { name: "" })).status).toBe(400);
+    expect((await admin.post("/apinizer-keystores/demo", { name: "x", extra: 1 })).status).toBe(
+      400,
+    );
+    expect((await admin.get("/apinizer-keystores/demo/x/y")).status).toBe(404);
+    expect((await admin.get("/apinizer-keystores/demo?tenant=nobody")).status).toBe(404);
+  });
+
+  it("reset removes keystores added at run time", async () => {
+    await admin.post("/apinizer-keystores/demo", { name: "temporary" });
+    emu.current.reset();
+    expect(obj(await admin.get("/apinizer-keystores/demo")).keystores).toEqual([]);
+  });
+
+  it("an out-of-band PATCH resolves keystore names as the API does", async () => {
+    await admin.post("/apinizer-keystores/demo", { name: "ks-patch" });
+    expect(
+      (await apinizer.post(`${CONNECTIONS}patched/`, kafka("patched", "ks-patch"))).status,
+    ).toBe(200);
+    const bad = await admin.call("PATCH", "/apinizer/demo/patched", {
+      body: { keyStoreName: "missing-ks" },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("keyStoreName");
   });
 });
 
@@ -328,5 +408,15 @@ describe("tenancy isolation (spec A+B Tenancy)", () => {
         })
       ).status,
     ).toBe(401);
+  });
+});
+
+describe("options that are checked at start", () => {
+  it.each([
+    ["keystores of a project that does not exist", { apinizerKeystores: { nope: ["ks"] } }],
+    ["an empty keystore name", { apinizerKeystores: { demo: [""] } }],
+    ["an unknown Pictory family", { pictoryListsWithoutPageKey: ["youtube" as "aws"] }],
+  ])("refuses %s", async (_what, options) => {
+    await expect(startEmulator(options)).rejects.toThrow(RangeError);
   });
 });

@@ -5,8 +5,17 @@ export interface TypeFixture {
   readonly type: string;
   /** A valid body besides `type` and `name`, setting every secret the type has. */
   readonly valid: Readonly<Record<string, unknown>>;
-  /** **S** fields of spec C.7. */
+  /**
+   * Secret fields: `null` in list responses (C.6). Spec C.7's **S** fields, plus what the type page
+   * masks beyond them (graylog `tlsTrustCertChainFile`, E.9; the elasticsearch files, whose get
+   * example shows null).
+   */
   readonly secrets: readonly string[];
+  /**
+   * The secrets that get shows as `null` too: the type page (v1 and v2) says "Password is masked
+   * in get operations" (E.8, E.9). The others come back in full, as the CRUD get page says.
+   */
+  readonly maskedInGet: readonly string[];
   /** Some defaults the server fills in (spec C.7 "default" column). */
   readonly defaults: Readonly<Record<string, unknown>>;
   /** Invalid variations: [description, field named in the error, body changes (undefined = omit)]. */
@@ -31,6 +40,8 @@ export const TYPES: readonly TypeFixture[] = [
     type: "email",
     valid: { host: "smtp.example.com", auth: true, username: "mailer", password: "pw-email" },
     secrets: ["password"],
+    // connection-email: "When getting a single connection, `password` is returned in full".
+    maskedInGet: [],
     defaults: {
       port: 587,
       enableStartTls: false,
@@ -52,6 +63,7 @@ export const TYPES: readonly TypeFixture[] = [
       password: "pw-db",
     },
     secrets: ["password"],
+    maskedInGet: ["password"],
     defaults: {
       useCredentials: true,
       initialPoolSize: 1,
@@ -74,6 +86,7 @@ export const TYPES: readonly TypeFixture[] = [
       baseDn: "dc=example,dc=com",
     },
     secrets: ["password"],
+    maskedInGet: ["password"],
     defaults: { requireCertificateType: "NOT_REQUIRED", searchScope: "SUBTREE", useSsl: false },
     invalid: [
       ["without baseDn", "baseDn", { baseDn: undefined }],
@@ -89,7 +102,9 @@ export const TYPES: readonly TypeFixture[] = [
     type: "kafka",
     valid: { topicName: "events", propertiesMap: KAFKA_PROPERTIES },
     secrets: [],
-    defaults: { enableSecure: false, protocolTypes: [] },
+    maskedInGet: [],
+    // connection-kafka's get shows the resolved keystore IDs (null without keystores).
+    defaults: { enableSecure: false, protocolTypes: [], keyStoreId: null, trustStoreId: null },
     invalid: [
       [
         "without bootstrap.servers",
@@ -111,6 +126,17 @@ export const TYPES: readonly TypeFixture[] = [
         "keyStoreName",
         { enableSecure: true, protocolTypes: ["TLS_1_2"] },
       ],
+      // connection-kafka: "keyStoreName is required (KeyStore must exist)" (E.11).
+      [
+        "secure with a keyStoreName that names no keystore",
+        "keyStoreName",
+        { enableSecure: true, protocolTypes: ["TLS_1_2"], keyStoreName: "no-such-keystore-pcx" },
+      ],
+      [
+        "secure without protocolTypes",
+        "protocolTypes",
+        { enableSecure: true, keyStoreName: "no-such-keystore-pcx" },
+      ],
     ],
   },
   {
@@ -122,6 +148,7 @@ export const TYPES: readonly TypeFixture[] = [
       connectionFactoryPassword: "pw-rabbit",
     },
     secrets: ["connectionFactoryPassword"],
+    maskedInGet: ["connectionFactoryPassword"],
     defaults: {
       connectionFactoryVirtualHost: "/",
       connectionFactoryRequestedChannelMax: 2047,
@@ -148,6 +175,7 @@ export const TYPES: readonly TypeFixture[] = [
       password: "pw-amq",
     },
     secrets: ["password"],
+    maskedInGet: ["password"],
     defaults: { sessionAcknowledgement: "AUTO_ACKNOWLEDGE", sendTimeout: 60000 },
     invalid: [
       [
@@ -167,7 +195,27 @@ export const TYPES: readonly TypeFixture[] = [
       elasticUsername: "elastic",
       elasticPassword: "pw-es",
     },
-    secrets: ["elasticPassword", "caTruststoreFilePass", "caKeystoreFilePass"],
+    secrets: [
+      "elasticPassword",
+      "caCertInPkcs12File",
+      "caInPemFile",
+      "caTruststoreFile",
+      "caTruststoreFilePass",
+      "caKeystoreFile",
+      "caKeystoreFilePass",
+    ],
+    // connection-elasticsearch: "Secret fields are masked in get operations"; its get example
+    // shows every one of them null, caCertInPkcs12File included although the example's
+    // encryptCommunicationType requires it.
+    maskedInGet: [
+      "elasticPassword",
+      "caCertInPkcs12File",
+      "caInPemFile",
+      "caTruststoreFile",
+      "caTruststoreFilePass",
+      "caKeystoreFile",
+      "caKeystoreFilePass",
+    ],
     defaults: {
       elasticsearchType: "READ_WRITE",
       elasticsearchMajorVersion: "AUTO_DETECT",
@@ -188,17 +236,34 @@ export const TYPES: readonly TypeFixture[] = [
     type: "ftp",
     valid: { host: "files", username: "ftp", password: "pw-ftp", protocol: "SFTP", port: 22 },
     secrets: ["password"],
+    maskedInGet: ["password"],
     defaults: { workingDir: "/", timeout: 30000, retryCount: 3 },
     invalid: [
       ["without protocol", "protocol", { protocol: undefined }],
       ["FTPS with neither implicit nor explicit", "useImplicit", { protocol: "FTPS" }],
       ["without password", "password", { password: undefined }],
+      // connection-ftp: "useImplicit and useExplicit are mutually exclusive".
+      [
+        "with both implicit and explicit TLS",
+        "useExplicit",
+        { protocol: "FTPS", useImplicit: true, useExplicit: true },
+      ],
+      [
+        "SFTP with both implicit and explicit TLS",
+        "useExplicit",
+        { useImplicit: true, useExplicit: true },
+      ],
     ],
   },
   {
     type: "graylog",
-    valid: { hostname: "graylog" },
-    secrets: [],
+    valid: {
+      hostname: "graylog",
+      tlsTrustCertChainFile: Buffer.from("ca-chain").toString("base64"),
+    },
+    // connection-graylog: "`tlsTrustCertChainFile` is masked in get operations" (E.9).
+    secrets: ["tlsTrustCertChainFile"],
+    maskedInGet: ["tlsTrustCertChainFile"],
     defaults: {
       port: 12201,
       transportType: "TCP",
@@ -212,7 +277,7 @@ export const TYPES: readonly TypeFixture[] = [
       [
         "verifying certificates without a chain file",
         "tlsTrustCertChainFile",
-        { tlsCertVerificationEnabled: true },
+        { tlsCertVerificationEnabled: true, tlsTrustCertChainFile: undefined },
       ],
     ],
   },
@@ -220,6 +285,7 @@ export const TYPES: readonly TypeFixture[] = [
     type: "syslog",
     valid: { syslogServerHostname: "syslog" },
     secrets: [],
+    maskedInGet: [],
     defaults: {
       syslogProtocolType: "TCP",
       syslogPort: 514,
@@ -238,17 +304,32 @@ export const TYPES: readonly TypeFixture[] = [
       headerList: [{ name: "X-Env", value: "test" }],
     },
     secrets: [],
+    maskedInGet: [],
     defaults: { httpMethod: "GET", timeout: 2, connectionPoolMaxConnectionPerHost: 24 },
     invalid: [
       ["without fullUrl", "fullUrl", { fullUrl: undefined }],
       ["with method FETCH", "httpMethod", { httpMethod: "FETCH" }],
       ["with an ftp URL", "fullUrl", { fullUrl: "ftp://files/x" }],
+      // connection-webhook, Header Object: value "Required: Yes" (E.10).
+      ["with a header without value", "headerList[0].value", { headerList: [{ name: "X-Env" }] }],
+      [
+        "with a header whose value is null",
+        "headerList[1].value",
+        {
+          headerList: [
+            { name: "X-Env", value: "test" },
+            { name: "X-Other", value: null },
+          ],
+        },
+      ],
+      ["with a header without name", "headerList[0].name", { headerList: [{ value: "v" }] }],
     ],
   },
   {
     type: "logback",
     valid: { logPath: "/var/log/apinizer" },
     secrets: [],
+    maskedInGet: [],
     defaults: { logFileName: "ApinizerApiProxyTraffic", maxFileSize: 25, maxHistory: 0 },
     invalid: [["with maxFileSize big", "maxFileSize", { maxFileSize: "big" }]],
   },
@@ -266,6 +347,7 @@ export const TYPES: readonly TypeFixture[] = [
       privPassphrase: "pw-snmp-priv",
     },
     secrets: ["authPassphrase", "privPassphrase"],
+    maskedInGet: ["authPassphrase", "privPassphrase"],
     defaults: { enableUserAuthentication: false, privacyProtocolList: [] },
     invalid: [
       ["with version V2C", "version", { version: "V2C" }],
@@ -277,6 +359,7 @@ export const TYPES: readonly TypeFixture[] = [
     type: "linux-script",
     valid: { hostName: "box", username: "ops", password: "pw-linux" },
     secrets: ["password"],
+    maskedInGet: ["password"],
     defaults: { sshPort: 22 },
     invalid: [
       ["without password", "password", { password: undefined }],

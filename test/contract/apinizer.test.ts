@@ -3,7 +3,9 @@
  * full replacement, both envelopes (C.3) and the documented errors (C.4). Runs against the emulator
  * in v1 and v2, and live with APINIZER_TOKEN + APINIZER_BASE_URL + APINIZER_PROJECT.
  */
-import { describeApinizer, emulatorOnly, obj, uniqueName } from "./harness";
+import { createHash } from "node:crypto";
+import { emulatorState } from "../helpers/emulator";
+import { Client, describeApinizer, emulatorOnly, obj, uniqueName } from "./harness";
 import {
   TYPES,
   body,
@@ -18,6 +20,11 @@ import {
 
 /** A view-only token of the default tenant (emulator only). */
 const VIEWER_TOKEN = "apinizer_viewer_token";
+/** Keystores of the emulator's project `demo` (EmulatorOptions.apinizerKeystores). */
+const KEYSTORE = "kafka-client-keystore";
+const TRUSTSTORE = "kafka-truststore";
+const KAFKA_PAGE = "apinizer-docs-v2/api-reference/connections/connections/connection-kafka.mdx";
+const sha256 = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
 
 describeApinizer(
   "Apinizer connections",
@@ -49,7 +56,10 @@ describeApinizer(
     });
 
     describe.each(TYPES.map((f) => [f.type, f] as const))("type %s (C.7)", (type, fixture) => {
-      it("creates, gets with plaintext secrets and defaults, lists with null secrets", async () => {
+      // The type page (apinizer-docs-v2/api-reference/connections/connections/connection-<type>.mdx
+      // and its v1 twin) decides per field: "Password is masked in get operations" means null in
+      // get as well (E.8, E.9); otherwise get shows the secret in full (crud/get-connection.mdx).
+      it("creates, gets secrets in full or null as the type page says, defaults filled, lists with null secrets", async () => {
         const name = uniqueName(type);
         const created = await t.client.post(itemPath(t, name), body(type, name));
         t.track(name);
@@ -66,7 +76,8 @@ describeApinizer(
         for (const secret of fixture.secrets) {
           const sent = fixture.valid[secret];
           if (sent !== undefined) {
-            expect(item[secret]).toBe(sent);
+            const shown = fixture.maskedInGet.includes(secret) ? null : sent;
+            expect([secret, item[secret]]).toEqual([secret, shown]);
           }
         }
         const listed = (await listType(t, type)).find((i) => i.name === name);
@@ -301,15 +312,63 @@ describeApinizer(
       });
 
       it("overwrites secrets with what is sent (C.6)", async () => {
-        const name = await create(t, "linux-script");
+        // email, whose page returns the password in full on get (connection-email.mdx).
+        const name = await create(t, "email");
         expectSuccess(
           t,
-          await t.client.put(
-            itemPath(t, name),
-            body("linux-script", name, { password: "pw-rotated" }),
-          ),
+          await t.client.put(itemPath(t, name), body("email", name, { password: "pw-rotated" })),
         );
         expect((await getOne(t, name)).password).toBe("pw-rotated");
+      });
+
+      itEmulator(
+        "overwrites a secret that get masks, as the state fingerprint shows (connection-linux-script.mdx)",
+        async () => {
+          const name = await create(t, "linux-script");
+          expectSuccess(
+            t,
+            await t.client.put(
+              itemPath(t, name),
+              body("linux-script", name, { password: "pw-rotated" }),
+            ),
+          );
+          expect((await getOne(t, name)).password).toBeNull();
+          const state = await emulatorState(t.emulator.url);
+          expect(state.apinizer.demo?.find((c) => c.name === name)?.password).toEqual({
+            sha256: sha256("pw-rotated"),
+          });
+        },
+      );
+
+      // apinizer-docs-v2/api-reference/connections/crud/update-connection.mdx (and reference page
+      // 003): name "No | (path parameter value)": "If omitted or empty, the existing name from the
+      // path parameter is used" (E.7), in both generations.
+      it.each([
+        ["omitted", undefined],
+        ["empty", ""],
+        ["null", null],
+      ])(
+        "keeps the name when an update's name is %s (crud/update-connection.mdx)",
+        async (_what, value) => {
+          const name = await create(t, "syslog", { syslogPort: 1000 });
+          // withChanges drops an undefined name and keeps "" and null.
+          const input = withChanges(body("syslog", name, { syslogPort: 2000 }), { name: value });
+          expectSuccess(t, await t.client.put(itemPath(t, name.toUpperCase()), input));
+          const item = await getOne(t, name);
+          expect(item).toMatchObject({ name, syslogPort: 2000 });
+          const names = (await listType(t, "syslog")).map((i) => String(i.name).toLowerCase());
+          expect(names.filter((n) => n === name.toLowerCase())).toHaveLength(1);
+        },
+      );
+
+      it("still requires name on create (crud/create-connection.mdx: name Required Yes)", async () => {
+        const name = uniqueName("noname");
+        const response = await t.client.post(
+          itemPath(t, name),
+          withChanges(body("syslog", name), { name: undefined }),
+        );
+        expect(expectFailure(t, response, 400)).toContain("name");
+        expect((await t.client.get(itemPath(t, name))).status).not.toBe(200);
       });
 
       it("renames when the body name differs from the path name", async () => {
@@ -423,6 +482,151 @@ describeApinizer(
       );
     });
 
+    // connection-kafka (v1 and v2): with enableSecure, "protocolTypes must be provided",
+    // "keyStoreName is required (KeyStore must exist)", "trustStoreName is optional", and both
+    // "refer to KeyStore names (not IDs) - they are converted to IDs internally" (E.11).
+    describe(`kafka keystore references (${KAFKA_PAGE})`, () => {
+      const secure = (changes: Record<string, unknown> = {}): Record<string, unknown> => ({
+        enableSecure: true,
+        protocolTypes: ["TLS_1_2"],
+        keyStoreName: KEYSTORE,
+        ...changes,
+      });
+
+      itEmulator("accepts keystores that exist and shows their names and IDs", async () => {
+        const name = await create(t, "kafka", secure({ trustStoreName: TRUSTSTORE }));
+        const item = await getOne(t, name);
+        expect(item).toMatchObject({ keyStoreName: KEYSTORE, trustStoreName: TRUSTSTORE });
+        expect(item.keyStoreId).toMatch(/^[0-9a-f]{24}$/);
+        expect(item.trustStoreId).toMatch(/^[0-9a-f]{24}$/);
+        expect(item.keyStoreId).not.toBe(item.trustStoreId);
+        const listed = (await listType(t, "kafka")).find((i) => i.name === name);
+        expect(listed).toMatchObject({ keyStoreName: KEYSTORE, trustStoreName: TRUSTSTORE });
+      });
+
+      it.each([
+        ["keyStoreName", { keyStoreName: "pcx-no-such-keystore" }],
+        ["trustStoreName", { trustStoreName: "pcx-no-such-truststore" }],
+      ])(
+        "rejects a secure connection whose %s names no keystore with 400 naming it, and stores nothing",
+        async (field, changes) => {
+          const name = uniqueName("kafka-ks");
+          const response = await t.client.post(
+            itemPath(t, name),
+            body("kafka", name, secure(changes)),
+          );
+          t.track(name);
+          expect(expectFailure(t, response, 400)).toContain(field);
+          expect((await t.client.get(itemPath(t, name))).status).not.toBe(200);
+        },
+      );
+
+      it("rejects an update to a keystore that does not exist and keeps the connection", async () => {
+        const name = await create(t, "kafka", { topicName: "before" });
+        const response = await t.client.put(
+          itemPath(t, name),
+          body("kafka", name, secure({ keyStoreName: "pcx-no-such-keystore", topicName: "after" })),
+        );
+        expect(expectFailure(t, response, 400)).toContain("keyStoreName");
+        expect((await getOne(t, name)).topicName).toBe("before");
+      });
+
+      itEmulator("matches keystore names exactly ([INF]: the page does not say)", async () => {
+        const name = uniqueName("kafka-case");
+        const response = await t.client.post(
+          itemPath(t, name),
+          body("kafka", name, secure({ keyStoreName: KEYSTORE.toUpperCase() })),
+        );
+        expect(expectFailure(t, response, 400)).toContain("keyStoreName");
+      });
+
+      itEmulator(
+        "does not resolve names while enableSecure is off ([INF]: the page states the rule for enableSecure only)",
+        async () => {
+          const name = await create(t, "kafka", { keyStoreName: "pcx-no-such-keystore" });
+          expect(await getOne(t, name)).toMatchObject({
+            keyStoreName: "pcx-no-such-keystore",
+            keyStoreId: null,
+          });
+        },
+      );
+
+      itEmulator(
+        "accepts a keystore added through POST /_emulator/apinizer-keystores/{project}",
+        async () => {
+          const admin = new Client(`${t.emulator.url}/_emulator`);
+          const added = await admin.post(`/apinizer-keystores/${t.project}`, { name: "added-ks" });
+          expect(added.status).toBe(201);
+          try {
+            const name = await create(t, "kafka", secure({ keyStoreName: "added-ks" }));
+            expect((await getOne(t, name)).keyStoreId).toMatch(/^[0-9a-f]{24}$/);
+          } finally {
+            await admin.delete(`/apinizer-keystores/${t.project}/added-ks`);
+          }
+          const name = uniqueName("kafka-gone");
+          const response = await t.client.post(
+            itemPath(t, name),
+            body("kafka", name, secure({ keyStoreName: "added-ks" })),
+          );
+          expectFailure(t, response, 400);
+        },
+      );
+    });
+
+    describe("error codes and endpoints of the getting-started pages", () => {
+      // apinizer-management-api-docs-v1/01-getting-started/error-handling.md: validation errors
+      // are `"error": "validation_failed"` with `validation_errors`; the CRUD pages show
+      // `bad_request` for "already exists" / "was not found" (E.12). v2 has no code field.
+      itEmulator(
+        "answers a field validation failure with validation_failed in v1 and FAILURE in v2",
+        async () => {
+          const name = uniqueName("codes");
+          const response = await t.client.post(
+            itemPath(t, name),
+            body("syslog", name, { syslogPort: "x" }),
+          );
+          expect(expectFailure(t, response, 400)).toMatch(/^Validation failed: syslogPort/);
+          const result = obj(response);
+          if (t.envelope === "v1") {
+            expect(result.error).toBe("validation_failed");
+            expect(result.validation_errors).toEqual([
+              { field: "syslogPort", message: expect.any(String) },
+            ]);
+          } else {
+            expect(Object.keys(result).sort()).toEqual(["resultMessage", "status"]);
+          }
+        },
+      );
+
+      itEmulator("keeps bad_request for the CRUD pages' other 400s in v1", async () => {
+        const ghost = uniqueName("ghost");
+        const notFound = await t.client.put(itemPath(t, ghost), body("syslog", ghost));
+        expect(expectFailure(t, notFound, 400)).toMatch(/was not found/);
+        if (t.envelope === "v1") {
+          expect(obj(notFound).error).toBe("bad_request");
+        }
+      });
+
+      // Both authentication pages document POST /apiops/auth/token; the provider uses personal
+      // access tokens, so the emulator answers 404 there (E.13), in the endpoint's OAuth-style
+      // `{error, error_description}` fields.
+      itEmulator(
+        "answers POST /apiops/auth/token with 404 (getting-started/authentication)",
+        async () => {
+          const response = await t.client.call("POST", "/apiops/auth/token", {
+            noAuth: true,
+            raw: "grant_type=client_credentials&client_id=u&client_secret=p",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+          });
+          expect(response.status).toBe(404);
+          expect(obj(response)).toMatchObject({
+            error: "not_found",
+            error_description: expect.stringMatching(/token/),
+          });
+        },
+      );
+    });
+
     describe("deployment failures reported with HTTP 200 (C.3)", () => {
       itEmulator(
         "reports success:false for the failing environment via a one-shot rule",
@@ -463,5 +667,5 @@ describeApinizer(
       });
     });
   },
-  { apinizerReadOnlyToken: VIEWER_TOKEN },
+  { apinizerReadOnlyToken: VIEWER_TOKEN, apinizerKeystores: { demo: [KEYSTORE, TRUSTSTORE] } },
 );

@@ -171,6 +171,30 @@ describe("emulator CLI", () => {
     expect((await new Client(cli.url).get("/apiops/projects/")).status).toBe(429);
   });
 
+  it("seeds keystores from repeated --apinizer-keystore and unpages lists with --pictory-unpaged", async () => {
+    const cli = await startCli([
+      "--port",
+      "0",
+      "--project",
+      "alpha",
+      "--apinizer-keystore",
+      "alpha:kafka-ks",
+      "--apinizer-keystore",
+      "default:other:ks",
+      "--pictory-unpaged",
+      "aws",
+    ]);
+    const admin = new Client(`${cli.url}/_emulator`);
+    const names = async (project: string): Promise<string[]> =>
+      (obj(await admin.get(`/apinizer-keystores/${project}`)).keystores as { name: string }[]).map(
+        (k) => k.name,
+      );
+    expect(await names("alpha")).toEqual(["kafka-ks"]);
+    // Split at the first colon: the keystore name may hold one.
+    expect(await names("default")).toEqual(["other:ks"]);
+    expect(obj(await admin.get("/info")).pictoryListsWithoutPageKey).toEqual(["aws"]);
+  });
+
   it("keeps state across restarts with --data", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pcx-cli-"));
     try {
@@ -197,6 +221,10 @@ describe("emulator CLI", () => {
     [["--rate-429", "2"]],
     [["--port", "abc"]],
     [["--no-such-flag"]],
+    [["--apinizer-keystore", "no-colon"]],
+    [["--apinizer-keystore", "elsewhere:ks"]],
+    [["--apinizer-keystore", "demo:"]],
+    [["--pictory-unpaged", "youtube"]],
   ])("rejects bad arguments %j with exit code 2 and the usage text", (args) => {
     let status: number | null = null;
     let stderr = "";

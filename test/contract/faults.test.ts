@@ -2,7 +2,7 @@
  * Fault injection (emulator only): every FaultSettings knob, every one-shot FaultRule action, and
  * the request log that records them.
  */
-import { useEmulator } from "../helpers/emulator";
+import { useEmulator, withEmulator } from "../helpers/emulator";
 import { Client, EMULATOR_APINIZER_TOKEN, EMULATOR_PICTORY_KEY, obj } from "./harness";
 
 const OTHER_KEY = "pictai_other_tenant";
@@ -69,7 +69,12 @@ describe("FaultSettings", () => {
     const a = await apinizer.get("/apiops/projects/demo/connections/?type=email");
     expect(a.status).toBe(429);
     expect(a.headers["retry-after"]).toBe("7");
-    expect(obj(a)).toMatchObject({ error: "rate_limit_exceeded", retry_after: 7 });
+    // apinizer-management-api-docs-v1/01-getting-started/error-handling.md, "Rate Limiting Errors".
+    expect(obj(a)).toEqual({
+      error: "rate_limit_exceeded",
+      error_description: "Rate limit exceeded. Please try again later.",
+      retry_after: 7,
+    });
     expect(emu.current.requests().map((e) => e.fault)).toEqual(["rate429", "rate429"]);
   });
 
@@ -234,6 +239,26 @@ describe("one-shot FaultRule", () => {
     expect(deployment.success).toBe(false);
     expect(deployment.deploymentResults).toContainEqual(
       expect.objectContaining({ environmentName: "eu-workers", success: false }),
+    );
+  });
+
+  it("status 500 on Apinizer uses each generation's documented text", async () => {
+    // v1: 01-getting-started/error-handling.md; v2: getting-started/error-handling.mdx.
+    emu.current.enqueueFault({ action: "status", status: 500, path: "/apiops/*" });
+    expect((await apinizer.get("/apiops/projects/")).json).toEqual({
+      error: "internal_error",
+      error_description: "An unexpected error occurred. Please try again later.",
+    });
+    await withEmulator(
+      async (v2) => {
+        v2.enqueueFault({ action: "status", status: 500, path: "/apiops/*" });
+        const client = new Client(v2.url, { authorization: `Bearer ${EMULATOR_APINIZER_TOKEN}` });
+        expect((await client.get("/apiops/projects/")).json).toEqual({
+          status: "FAILURE",
+          resultMessage: "An unexpected error occurred",
+        });
+      },
+      { apinizerEnvelope: "v2" },
     );
   });
 

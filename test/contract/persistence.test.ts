@@ -2,6 +2,7 @@
  * Persistence with `dataFile` (emulator only): state survives a restart, is written atomically,
  * and a corrupt file is refused with a clear message.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,9 +70,14 @@ describe("dataFile", () => {
       });
       expect((await pictory.get(`/v1/awsconnections/${awsId}`)).status).toBe(200);
       const got = obj(await apinizer.get("/apiops/projects/demo/connections/KEPT/"));
+      // connection-linux-script: "Password is masked in get operations" (E.8); the state dump
+      // shows that the stored one survived.
       expect((got.resultList as Record<string, unknown>[])[0]).toMatchObject({
         name: "kept",
-        password: "pw",
+        password: null,
+      });
+      expect((await emulatorState(e.url)).apinizer.demo?.[0]?.password).toEqual({
+        sha256: createHash("sha256").update("pw").digest("hex"),
       });
       // Locking continues from the stored version.
       expect((await pictory.put(`/v1/vimeo-connections/${vimeoId}`, { version: 2 })).status).toBe(
@@ -149,5 +155,31 @@ describe("dataFile", () => {
     await expect(startEmulator({ dataFile })).rejects.toThrow();
     writeFileSync(dataFile, JSON.stringify({ something: "else" }));
     await expect(startEmulator({ dataFile })).rejects.toThrow(/state\.json/);
+  });
+});
+
+describe("dataFile and Apinizer keystores (E.11)", () => {
+  it("keeps keystores added at run time across a restart; reset goes back to the configured ones", async () => {
+    const dataFile = join(dir, "state.json");
+    const options: EmulatorOptions = { dataFile, apinizerKeystores: { demo: ["seeded-ks"] } };
+    const names = async (url: string): Promise<unknown> =>
+      (
+        obj(await new Client(`${url}/_emulator`).get("/apinizer-keystores/demo")).keystores as {
+          name: string;
+        }[]
+      ).map((k) => k.name);
+    await withEmulator(async (e) => {
+      const admin = new Client(`${e.url}/_emulator`);
+      expect((await admin.post("/apinizer-keystores/demo", { name: "added-ks" })).status).toBe(201);
+      expect(await names(e.url)).toEqual(["added-ks", "seeded-ks"]);
+    }, options);
+    await withEmulator(async (e) => {
+      expect(await names(e.url)).toEqual(["added-ks", "seeded-ks"]);
+      e.reset();
+      expect(await names(e.url)).toEqual(["seeded-ks"]);
+    }, options);
+    await withEmulator(async (e) => {
+      expect(await names(e.url)).toEqual(["seeded-ks"]);
+    }, options);
   });
 });

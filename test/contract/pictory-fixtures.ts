@@ -9,6 +9,11 @@ export interface FamilyFixture {
   validBody(label: string): Record<string, unknown>;
   /** Fields required on create besides `name` (A.2 [INF], B.2). */
   readonly required: readonly string[];
+  /**
+   * Fields a PUT must carry besides `version`: AWS `name` (reference page 000, "Ensure both name
+   * and version fields are included"; E.2). The Vimeo update page (002) requires only `version`.
+   */
+  readonly requiredOnUpdate: readonly string[];
   /** Write-only fields, never in any response (B.2). */
   readonly secrets: readonly string[];
   /** Keys of the create response, which has no `type` and no dates (A.3, B.3). */
@@ -34,6 +39,7 @@ export const AWS: FamilyFixture = {
     enabled: true,
   }),
   required: ["awsAccountId", "awsRegion"],
+  requiredOnUpdate: ["name"],
   secrets: [],
   createKeys: [
     "enabled",
@@ -61,6 +67,7 @@ export const VIMEO: FamilyFixture = {
     accessToken: `${SECRET_MARK}-access-token-${label}`,
   }),
   required: ["clientIdentifier", "clientSecret", "accessToken"],
+  requiredOnUpdate: [],
   secrets: ["clientSecret", "accessToken"],
   createKeys: ["name", "description", "enabled", "clientIdentifier", "connectionId", "version"],
   updateIsFull: true,
@@ -73,6 +80,22 @@ export const FAMILIES: readonly FamilyFixture[] = [AWS, VIMEO];
 export const ID_PATTERN = /^\d{17}[a-z0-9]{15,16}$/;
 /** Spec A+B "Timestamps": ISO-8601 UTC with milliseconds and Z. */
 export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * A PUT body: `changes` plus the current values of the fields the family requires on update
+ * (`requiredOnUpdate`), so that a case about something else is not refused for a missing name.
+ */
+export function putBody(
+  family: FamilyFixture,
+  current: Record<string, unknown>,
+  changes: Record<string, unknown>,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const field of family.requiredOnUpdate) {
+    body[field] = current[field];
+  }
+  return { ...body, ...changes };
+}
 
 /** Creates a connection, registers it for cleanup, and returns the create response body. */
 export async function createConnection(

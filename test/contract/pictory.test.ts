@@ -13,8 +13,13 @@ import {
   createConnection,
   expectFieldError,
   listAll,
+  putBody,
   type FamilyFixture,
 } from "./pictory-fixtures";
+
+/** The vendor pages these cases follow, under /work/shared/reference/. */
+const AWS_UPDATE_PAGE = "000 (Pictory, Update AWS Private Connection)";
+const VIMEO_UPDATE_PAGE = "002 (Pictory, Update Vimeo Connection)";
 
 describePictory("Pictory connections", (t) => {
   describe.each(FAMILIES.map((f) => [f.label, f] as const))("%s", (_label, family) => {
@@ -222,7 +227,10 @@ function sharedCases(t: PictoryTarget, family: FamilyFixture): void {
     it("keeps stored values for omitted fields", async () => {
       const created = await createConnection(t, family, { enabled: false }, "keep");
       const id = String(created.connectionId);
-      const response = await t.client.put(path(family, id), { version: 1 });
+      const response = await t.client.put(
+        path(family, id),
+        putBody(family, created, { version: 1 }),
+      );
       expect(response.status).toBe(200);
       const got = obj(await t.client.get(path(family, id)));
       expect(got).toMatchObject({
@@ -236,22 +244,32 @@ function sharedCases(t: PictoryTarget, family: FamilyFixture): void {
     it('clears the description with ""', async () => {
       const created = await createConnection(t, family, {}, "clear");
       const id = String(created.connectionId);
-      expect((await t.client.put(path(family, id), { description: "", version: 1 })).status).toBe(
-        200,
-      );
+      expect(
+        (
+          await t.client.put(
+            path(family, id),
+            putBody(family, created, { description: "", version: 1 }),
+          )
+        ).status,
+      ).toBe(200);
       expect(obj(await t.client.get(path(family, id)))).not.toHaveProperty("description");
     });
 
-    it("rejects a stale version with 409 naming both versions, and changes nothing", async () => {
+    it(`rejects a stale version with 409 naming both versions, and changes nothing (page ${AWS_UPDATE_PAGE}: "409 Conflict - Version Mismatch")`, async () => {
       const created = await createConnection(t, family, {}, "stale");
       const id = String(created.connectionId);
-      expect((await t.client.put(path(family, id), { version: 1, description: "v2" })).status).toBe(
-        200,
+      expect(
+        (
+          await t.client.put(
+            path(family, id),
+            putBody(family, created, { version: 1, description: "v2" }),
+          )
+        ).status,
+      ).toBe(200);
+      const response = await t.client.put(
+        path(family, id),
+        putBody(family, created, { version: 1, description: "lost update" }),
       );
-      const response = await t.client.put(path(family, id), {
-        version: 1,
-        description: "lost update",
-      });
       expect(response.status).toBe(409);
       const message = String(obj(response).message);
       expect(message).toContain("2");
@@ -260,22 +278,35 @@ function sharedCases(t: PictoryTarget, family: FamilyFixture): void {
       expect(got).toMatchObject({ version: 2, description: "v2" });
     });
 
+    // Page 000: "version must be a positive integer (required)", a 400 "Invalid Field Values"
+    // (E.3), never a 409; the Vimeo page (002) marks version "integer, required" as well.
     it.each([
-      ["missing", undefined],
-      ["a string", "1"],
-      ["a fraction", 1.5],
-      ["null", null],
-    ])("rejects a PUT whose version is %s (400 naming version)", async (_what, version) => {
-      const created = await createConnection(t, family, {}, "ver");
-      const body: Record<string, unknown> = { description: "x" };
-      if (version !== undefined) {
-        body.version = version;
-      }
-      expectFieldError(
-        await t.client.put(path(family, String(created.connectionId)), body),
-        "version",
-      );
-    });
+      ["missing", undefined, "Missing Required Fields"],
+      ["a string", "1", "Invalid Field Values"],
+      ["a fraction", 1.5, "Invalid Field Values"],
+      ["null", null, "Invalid Field Values"],
+      ["0", 0, "Invalid Field Values"],
+      ["negative", -1, "Invalid Field Values"],
+    ])(
+      `rejects a PUT whose version is %s with 400 naming version, not 409, and changes nothing (page ${AWS_UPDATE_PAGE})`,
+      async (_what, version, cause) => {
+        const created = await createConnection(t, family, {}, "ver");
+        const id = String(created.connectionId);
+        const body = putBody(family, created, { description: "x" });
+        if (version !== undefined) {
+          body.version = version;
+        }
+        const response = await t.client.put(path(family, id), body);
+        expectFieldError(response, "version");
+        if (!t.live) {
+          expect(String(obj(response).message)).toMatch(new RegExp(`^${cause}`));
+        }
+        expect(obj(await t.client.get(path(family, id)))).toMatchObject({
+          version: 1,
+          description: created.description,
+        });
+      },
+    );
 
     it("rejects a rename onto an existing name with 409", async () => {
       const a = await createConnection(t, family, {}, "ra");
@@ -305,10 +336,16 @@ function sharedCases(t: PictoryTarget, family: FamilyFixture): void {
         "name",
       );
       expectFieldError(
-        await t.client.put(path(family, id), { description: "d".repeat(251), version: 1 }),
+        await t.client.put(
+          path(family, id),
+          putBody(family, a, { description: "d".repeat(251), version: 1 }),
+        ),
         "description",
       );
-      expectFieldError(await t.client.put(path(family, id), { enabled: 1, version: 1 }), "enabled");
+      expectFieldError(
+        await t.client.put(path(family, id), putBody(family, a, { enabled: 1, version: 1 })),
+        "enabled",
+      );
       expect(obj(await t.client.get(path(family, id))).version).toBe(1);
     });
 
@@ -409,34 +446,94 @@ function awsCases(t: PictoryTarget): void {
       },
     );
 
-    it("ignores unchanged awsAccountId and awsRegion on PUT", async () => {
-      const created = await createConnection(t, AWS, {}, "imm");
-      const response = await t.client.put(path(AWS, String(created.connectionId)), {
-        awsAccountId: created.awsAccountId,
-        awsRegion: created.awsRegion,
+    // Page 000, "400 Bad Request - Invalid Field Values": "Do NOT include awsRegion or
+    // awsAccountId in the request - these fields cannot be changed" (E.4): not even unchanged.
+    it.each([
+      ["awsAccountId", "unchanged", undefined],
+      ["awsRegion", "unchanged", undefined],
+      ["awsAccountId", "changed", "210987654321"],
+      ["awsRegion", "changed", "eu-central-1"],
+    ])(
+      `rejects a PUT carrying %s (%s) with 400 naming it, and changes nothing (page ${AWS_UPDATE_PAGE})`,
+      async (field, _how, value) => {
+        const created = await createConnection(t, AWS, {}, "imm");
+        const id = String(created.connectionId);
+        const response = await t.client.put(
+          path(AWS, id),
+          putBody(AWS, created, { [field]: value ?? created[field], description: "x", version: 1 }),
+        );
+        expectFieldError(response, field);
+        expect(obj(await t.client.get(path(AWS, id)))).toMatchObject({
+          [field]: created[field],
+          description: created.description,
+          version: 1,
+        });
+      },
+    );
+
+    // Page 000, "400 Bad Request - Missing Required Fields": "Ensure both name and version fields
+    // are included"; "name must be a non-empty string (required)" (E.2).
+    it.each([
+      ["without name", undefined, "Missing Required Fields"],
+      ["with an empty name", "", "Invalid Field Values"],
+    ])(
+      `rejects an AWS PUT %s with 400 naming name, and changes nothing (page ${AWS_UPDATE_PAGE})`,
+      async (_what, name, cause) => {
+        const created = await createConnection(t, AWS, {}, "noname");
+        const id = String(created.connectionId);
+        const body: Record<string, unknown> = {
+          description: "changed",
+          enabled: false,
+          version: 1,
+        };
+        if (name !== undefined) {
+          body.name = name;
+        }
+        const response = await t.client.put(path(AWS, id), body);
+        expectFieldError(response, "name");
+        if (!t.live) {
+          expect(String(obj(response).message)).toMatch(new RegExp(`^${cause}: name`));
+        }
+        expect(obj(await t.client.get(path(AWS, id)))).toMatchObject({
+          name: created.name,
+          description: created.description,
+          enabled: true,
+          version: 1,
+        });
+      },
+    );
+
+    it(`keeps enabled when an AWS PUT omits it (page ${AWS_UPDATE_PAGE}: "If not provided, the existing value is preserved")`, async () => {
+      const created = await createConnection(t, AWS, { enabled: false }, "keepenabled");
+      const id = String(created.connectionId);
+      const response = await t.client.put(path(AWS, id), {
+        name: created.name,
+        description: "renamed nothing",
         version: 1,
       });
       expect(response.status).toBe(200);
-      expect(obj(response).version).toBe(2);
-    });
-
-    it.each([
-      ["awsAccountId", "210987654321"],
-      ["awsRegion", "eu-central-1"],
-    ])("rejects a changed %s on PUT with 400 naming it (immutable)", async (field, value) => {
-      const created = await createConnection(t, AWS, {}, "imm2");
-      const id = String(created.connectionId);
-      expectFieldError(await t.client.put(path(AWS, id), { [field]: value, version: 1 }), field);
-      expect(obj(await t.client.get(path(AWS, id)))).toMatchObject({
-        [field]: created[field],
-        version: 1,
-      });
+      expect(obj(await t.client.get(path(AWS, id)))).toMatchObject({ enabled: false, version: 2 });
     });
   });
 }
 
 function vimeoCases(t: PictoryTarget): void {
   describe("vimeo specifics (spec B.2)", () => {
+    it(`accepts a PUT without name and keeps the name (page ${VIMEO_UPDATE_PAGE}: only version is required; "Partial Updates")`, async () => {
+      const created = await createConnection(t, VIMEO, {}, "vnoname");
+      const id = String(created.connectionId);
+      const response = await t.client.put(path(VIMEO, id), {
+        description: "only this",
+        version: 1,
+      });
+      expect(response.status).toBe(200);
+      expect(obj(response)).toMatchObject({
+        name: created.name,
+        description: "only this",
+        version: 2,
+      });
+    });
+
     it.each(["clientIdentifier", "clientSecret", "accessToken"])(
       "accepts a 500-character %s and rejects 501",
       async (field) => {

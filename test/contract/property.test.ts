@@ -195,7 +195,9 @@ function pictoryCases(): EndpointCase[] {
       label: "aws",
       segment: "awsconnections",
       create: awsTemplate,
-      update: updateTemplate({ awsRegion: "us-east-2" }),
+      // awsRegion / awsAccountId on PUT are a 400 cause (reference page 000, E.4): only mutations
+      // add them.
+      update: updateTemplate({}),
     },
     {
       label: "vimeo",
@@ -221,7 +223,7 @@ function pictoryCases(): EndpointCase[] {
       emulator: () => v1,
       client: pictoryClient,
       method: "PUT",
-      body: mutated(f.update, ["awsAccountId", "connectionId"]),
+      body: mutated(f.update, ["awsAccountId", "awsRegion", "connectionId"]),
       path: (state) => `/v1/${f.segment}/${state.pictory[f.label][0]?.connectionId ?? "missing"}`,
     },
   ]);

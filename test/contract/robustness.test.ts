@@ -76,7 +76,8 @@ const endpoints: Endpoint[] = [
     method: "PUT",
     client: pictoryClient,
     path: "",
-    valid: { version: 1 },
+    // An AWS PUT must carry name and version (reference page 000, E.2).
+    valid: { name: "robust-aws", version: 1 },
     tooLarge: 413,
   },
   {

@@ -38,8 +38,9 @@ const ILM_POLICY = z
 /**
  * Spec C.7 elasticsearch, v2 field set: v1 called `elasticsearchType` `type`, which collides with
  * the discriminator (spec C.7 [CONFLICT], D.12), and had fields v2 dropped as "not in code". The
- * `ca*File` fields carry file content inline (base64), not references (spec C.8); only the
- * passwords are **S** in the spec, so the files themselves are not declared secret.
+ * `ca*File` fields carry file content inline (base64), not references (spec C.8). The
+ * connection-elasticsearch page says "Secret fields are masked in get operations" and its get
+ * example shows the files as null too, so they are secret and masked on read, like the passwords.
  */
 export const elasticsearch: FieldSet = {
   administrate: {
@@ -74,21 +75,32 @@ export const elasticsearch: FieldSet = {
   },
   caCertInPkcs12File: {
     kind: "string",
+    secret: true,
+    maskedOnRead: true,
     requiredWhen: { field: "encryptCommunicationType", equals: "CA_CERTIFICATE_IN_PKCS_12" },
     doc: "base64 of a PKCS#12 file holding the CA certificate",
   },
   caCertInPkcs12FileContentType: { kind: "string", default: "application/x-pkcs12" },
   caInPemFile: {
     kind: "string",
+    secret: true,
+    maskedOnRead: true,
     requiredWhen: { field: "encryptCommunicationType", equals: "CA_IN_PEM_FILE" },
     doc: "base64 of a PEM file holding the CA certificate",
   },
   caInPemFileContentType: { kind: "string", default: "application/x-pem-file" },
-  caTruststoreFile: { kind: "string", doc: "base64 of a PKCS#12 truststore" },
+  caTruststoreFile: {
+    kind: "string",
+    secret: true,
+    maskedOnRead: true,
+    doc: "base64 of a PKCS#12 truststore",
+  },
   caTruststoreFileContentType: { kind: "string", default: "application/x-pkcs12" },
   caTruststoreFilePass: { kind: "string", secret: true, maskedOnRead: true },
   caKeystoreFile: {
     kind: "string",
+    secret: true,
+    maskedOnRead: true,
     requiredWhen: { field: "encryptCommunicationType", equals: "CERT_AND_PRIVATE_KEY_IN_PKCS_12" },
     doc: "base64 of a PKCS#12 keystore with the client certificate and its private key",
   },
