@@ -112,3 +112,29 @@ describe("Apinizer passwords masked in get operations", () => {
     expect(again).toMatchObject({ description: "again", password: fingerprint(NEW) });
   });
 });
+
+describe("Pictory lists without nextPageKey", () => {
+  beforeEach(async () => {
+    // All items in one answer and no key at all, as the AWS list page documents it.
+    fx = await providerFixture({
+      pictoryPageSize: 2,
+      pictoryListsWithoutPageKey: ["aws", "vimeo"],
+    });
+  });
+
+  it("finds a name on a list answered without nextPageKey, for the adopt and create-recovery lookups", async () => {
+    for (const i of [1, 2, 3, 4]) {
+      await checkAndCreate(fx.aws, { ...aws, name: `unpaged-${i}` });
+    }
+    fx.takeRequests();
+    const adopted = await checkAndCreate(fx.aws, { ...aws, name: "unpaged-4", adopt: true });
+    expect(fx.takeRequests()).toEqual(["GET 200"]);
+    expect(adopted.outs).toMatchObject({ name: "unpaged-4", version: 1 });
+    const missing = await expectCode(
+      checkAndCreate(fx.aws, { ...aws, name: "unpaged-9", adopt: true }),
+      "ADOPT_NOT_FOUND",
+    );
+    expect(missing.message).toContain('name "unpaged-9"');
+    expect(fx.takeRequests()).toEqual(["GET 200"]);
+  });
+});
