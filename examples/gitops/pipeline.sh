@@ -10,7 +10,10 @@
 #
 # Environment (the workflow sets it from CI secrets):
 #   PULUMI_STACK              stack name, e.g. prod
-#   PULUMI_BACKEND_URL        self-managed backend: s3://bucket/prefix, azblob://..., gs://..., file://...
+#   PULUMI_BACKEND_URL        self-managed backend: s3://bucket/prefix, azblob://..., gs://..., file://...,
+#                             or postgres://user@host:5432/db?sslmode=verify-full (the password in
+#                             PGPASSWORD, not in the URL: the CLI prints the URL when it cannot connect)
+#   PGPASSWORD                the database password, for a postgres:// backend
 #   PULUMI_CONFIG_PASSPHRASE  passphrase of the stack's secrets, unless PULUMI_SECRETS_PROVIDER is a KMS
 #   PULUMI_SECRETS_PROVIDER   optional, used when the stack is first created: passphrase (default) or
 #                             a KMS URL such as awskms://alias/pulumi, gcpkms://..., azurekeyvault://...
@@ -38,6 +41,12 @@ fi
 cd "$(dirname "${BASH_SOURCE[0]}")"
 SUMMARY="${GITHUB_STEP_SUMMARY:-/dev/null}"
 export PULUMI_SKIP_UPDATE_CHECK=true
+if [[ "$PULUMI_BACKEND_URL" == postgres://* ]]; then
+  # The PostgreSQL backend opens at most 2 x GOMAXPROCS connections, and listing stacks runs up to
+  # 10 lookups at once, each needing two: with fewer than 6 cores, listing 2 x cores or more stacks
+  # of a project (`pulumi stack ls`) waits forever. GOMAXPROCS=8 leaves room.
+  export GOMAXPROCS="${GOMAXPROCS:-8}"
+fi
 
 select_stack() {
   # Creates the stack on the first run, with the secrets provider above; selects it afterwards.

@@ -11,6 +11,7 @@ import {
 import * as path from "node:path";
 import * as ts from "typescript";
 import { RunningEmulator, startEmulator } from "../../emulator";
+import { RunningPostgres, startPostgres } from "../helpers/postgres";
 import { localEnv } from "../../scripts/workspace";
 import { adminEdit, emulatorState } from "./harness";
 
@@ -37,14 +38,20 @@ interface StepRun {
   readonly summary: string;
 }
 
-/** One workflow step: `./pipeline.sh <command>` with a fresh step summary file, as on GitHub. */
-function pipeline(command: string): Promise<StepRun> {
-  const summaryFile = path.join(dir, `.summary-${++step}-${command}.md`);
+/**
+ * One workflow step: `./pipeline.sh <command>` with a fresh step summary file, as on GitHub; in
+ * the checkout `at.dir` with the environment `at.env` (the file-backend one by default).
+ */
+function pipeline(
+  command: string,
+  at: { dir: string; env: Record<string, string> } = { dir, env },
+): Promise<StepRun> {
+  const summaryFile = path.join(at.dir, `.summary-${++step}-${command}.md`);
   writeFileSync(summaryFile, "");
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", [path.join(dir, "pipeline.sh"), command], {
-      cwd: dir,
-      env: { ...env, GITHUB_STEP_SUMMARY: summaryFile },
+    const child = spawn("bash", [path.join(at.dir, "pipeline.sh"), command], {
+      cwd: at.dir,
+      env: { ...at.env, GITHUB_STEP_SUMMARY: summaryFile },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -57,9 +64,10 @@ function pipeline(command: string): Promise<StepRun> {
   });
 }
 
-function expectExit(run: StepRun, code: number): void {
+function expectExit(run: StepRun, code: number, secrets: readonly string[] = []): void {
   if (run.code !== code) throw new Error(`expected exit ${code}, got ${run.code}:\n${run.output}`);
-  for (const secret of PASSWORD_LIKE) expect(run.output + run.summary).not.toContain(secret);
+  for (const secret of [...PASSWORD_LIKE, ...secrets])
+    expect(run.output + run.summary).not.toContain(secret);
 }
 
 /**
@@ -108,13 +116,14 @@ function typeErrors(file: string): string[] {
     .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
 }
 
-beforeAll(async () => {
+/** A checkout of the example as a runner has it after `npm ci`, in a fresh folder. */
+function checkout(): string {
   const tarball = process.env.E2E_TARBALL;
   if (!tarball) throw new Error("E2E_TARBALL is not set: run through jest (test/global-setup.ts)");
   // Under the repository, so @pulumi/pulumi resolves from its node_modules (as in harness.ts).
   const base = path.join(ROOT, ".e2e-work", "projects");
   mkdirSync(base, { recursive: true });
-  dir = mkdtempSync(path.join(base, "gitops-"));
+  const dir = mkdtempSync(path.join(base, "gitops-"));
   for (const file of ["Pulumi.yaml", "package.json", "pipeline.sh"])
     copyFileSync(path.join(EXAMPLE, file), path.join(dir, file));
   chmodSync(path.join(dir, "pipeline.sh"), 0o755);
@@ -141,7 +150,11 @@ beforeAll(async () => {
     "../pulumi-connections/dist/cli/main.js",
     path.join(dir, "node_modules", ".bin", "pulumi-connections"),
   );
+  return dir;
+}
 
+beforeAll(async () => {
+  dir = checkout();
   emulator = await startEmulator();
   const stateDir = path.join(dir, ".state");
   mkdirSync(path.join(stateDir, "backend"), { recursive: true });
@@ -169,6 +182,7 @@ test("the workflow's jobs call pipeline.sh preview, up and drift on the right ev
   for (const name of [
     "PULUMI_BACKEND_URL",
     "PULUMI_CONFIG_PASSPHRASE",
+    "PGPASSWORD",
     "PICTORY_API_KEY",
     "APINIZER_TOKEN",
     "APINIZER_BASE_URL",
@@ -245,4 +259,79 @@ test("up converges the drift, and the next drift check is clean", async () => {
   const run = await pipeline("drift");
   expectExit(run, 0);
   expect(run.summary).toContain("**No drift**");
+});
+
+describe("on a PostgreSQL backend", () => {
+  // The same steps with PULUMI_BACKEND_URL=postgres://, the password in PGPASSWORD, on a server
+  // this file starts, and no GOMAXPROCS in the environment: pipeline.sh sets it for postgres://.
+  let pg: RunningPostgres;
+  let pgEmulator: RunningEmulator;
+  let at: { dir: string; env: Record<string, string> };
+
+  beforeAll(async () => {
+    pg = await startPostgres("gitops_state");
+    pgEmulator = await startEmulator();
+    const pgDir = checkout();
+    const stateDir = path.join(pgDir, ".state");
+    mkdirSync(path.join(stateDir, "home"), { recursive: true });
+    const { GOMAXPROCS: _unset, ...rest } = env;
+    at = {
+      dir: pgDir,
+      env: {
+        ...rest,
+        PULUMI_HOME: path.join(stateDir, "home"),
+        PULUMI_BACKEND_URL: pg.bareUrl,
+        PGPASSWORD: pg.password,
+        PICTORY_BASE_URL: `${pgEmulator.url}/pictoryapis`,
+        APINIZER_BASE_URL: `${pgEmulator.url}/apiops`,
+      },
+    };
+  });
+  afterAll(async () => {
+    await pgEmulator?.stop();
+    await pg?.stop();
+  });
+
+  test("pipeline.sh runs pulumi with GOMAXPROCS=8 for a postgres:// backend unless it is set", async () => {
+    // A stand-in `pulumi` first on PATH that reports the GOMAXPROCS it was given.
+    const fakeBin = path.join(at.dir, ".fake-bin");
+    mkdirSync(fakeBin, { recursive: true });
+    writeFileSync(
+      path.join(fakeBin, "pulumi"),
+      '#!/usr/bin/env bash\necho "pulumi $1 GOMAXPROCS=${GOMAXPROCS-unset}"\n',
+      { mode: 0o755 },
+    );
+    const seen = async (extra: Record<string, string>) => {
+      const run = await pipeline("preview", {
+        dir: at.dir,
+        env: { ...at.env, PATH: `${fakeBin}${path.delimiter}${at.env.PATH}`, ...extra },
+      });
+      expectExit(run, 0);
+      return [...run.output.matchAll(/^pulumi (\S+) GOMAXPROCS=(\S+)$/gm)].map(
+        (m) => `${m[1]} ${m[2]}`,
+      );
+    };
+    expect(await seen({})).toEqual(["stack 8", "preview 8"]);
+    expect(await seen({ GOMAXPROCS: "16" })).toEqual(["stack 16", "preview 16"]);
+    expect(await seen({ PULUMI_BACKEND_URL: "s3://bucket/prefix" })).toEqual([
+      "stack unset",
+      "preview unset",
+    ]);
+  });
+
+  test("up creates the connections with the state in the database, and drift is clean", async () => {
+    const up = await pipeline("up", at);
+    expectExit(up, 0, [pg.password]);
+    expect((await emulatorState(pgEmulator)).pictory.aws).toEqual([
+      expect.objectContaining({ name: "gitops-media" }),
+    ]);
+    const checkpoint = pg
+      .stateRows()
+      .find((r) => r.key === "gitops_state/.pulumi/stacks/connections-gitops/prod.json");
+    expect(checkpoint).toBeDefined();
+    expect(checkpoint!.bytes.toString("utf8")).toContain("gitops-media");
+    const drift = await pipeline("drift", at);
+    expectExit(drift, 0, [pg.password]);
+    expect(drift.summary).toContain("**No drift**: 2 connections checked.");
+  });
 });

@@ -326,3 +326,191 @@ export function fleet(n: number, opts: FleetOptions): ResourceSpec[] {
     }
   });
 }
+
+/** Options of {@link engineProjectOn}. */
+export interface BackendProjectOptions {
+  /** PULUMI_BACKEND_URL of every CLI run, the Automation API's included, e.g. `postgres://...`. */
+  readonly backendUrl: string;
+  /** More environment of every CLI run (e.g. GOMAXPROCS for the PostgreSQL backend). */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * What {@link EngineProject.stateBytes} returns: the backend is not a folder of this project, so
+   * the caller says how to read what it holds (e.g. the decoded rows of a state table).
+   */
+  readonly stateBytes: () => string;
+  /**
+   * A second checkout of that project, as a second CI runner has: the same program and project
+   * name, its stack config file (`Pulumi.test.yaml`, with the passphrase's salt) copied, its
+   * emulator shared, and a PULUMI_HOME of its own. Its stack must already be in the backend.
+   */
+  readonly copyOf?: EngineProject;
+  readonly emulatorOptions?: EmulatorOptions;
+}
+
+/**
+ * {@link engineProject} on a backend given by URL instead of a `file://` folder of its own; every
+ * CLI run (startPulumi, runPulumi, exportStack, the Automation API's stack) uses that backend.
+ */
+export async function engineProjectOn(
+  name: string,
+  opts: BackendProjectOptions,
+): Promise<EngineProject> {
+  const tarball = process.env.E2E_TARBALL;
+  if (!tarball)
+    throw new Error(
+      "E2E_TARBALL is not set: run the engine tests through jest (test/global-setup.ts)",
+    );
+  const base = path.join(ROOT, ".e2e-work", "projects");
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(path.join(base, `${name}-`));
+  const pkgDir = path.join(dir, "node_modules", "pulumi-connections");
+  mkdirSync(pkgDir, { recursive: true });
+  execFileSync("tar", ["-xzf", tarball, "-C", pkgDir, "--strip-components=1"]);
+  writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime: nodejs\nmain: index.js\n`);
+  writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name, private: true, main: "index.js" }),
+  );
+  writeFileSync(path.join(dir, "index.js"), PROGRAM);
+  const backendEnv = { ...opts.env, PULUMI_BACKEND_URL: opts.backendUrl };
+  const stateDir = path.join(dir, ".state");
+
+  const ownsEmulator = !opts.copyOf;
+  const emulator = opts.copyOf?.emulator ?? (await startEmulator(opts.emulatorOptions));
+  let stack: Stack;
+  try {
+    if (opts.copyOf) {
+      const config = path.join(opts.copyOf.dir, "Pulumi.test.yaml");
+      writeFileSync(path.join(dir, "Pulumi.test.yaml"), readFileSync(config));
+      stack = await localStack({ workDir: dir, stackName: "test", stateDir, env: backendEnv });
+    } else {
+      stack = await localStack({
+        workDir: dir,
+        stackName: "test",
+        stateDir,
+        env: backendEnv,
+        config: {
+          ...emulatorConfig(emulator.url),
+          "connections:retryBaseMs": { value: "50" },
+          resources: { value: "[]" },
+        },
+      });
+    }
+  } catch (e) {
+    if (ownsEmulator) await emulator.stop();
+    throw e;
+  }
+  const cliEnv = (extra: Readonly<Record<string, string>> = {}) => ({
+    ...process.env,
+    ...localEnv(stateDir, { ...backendEnv, ...extra }),
+  });
+  let seen = 0;
+  function startPulumi(
+    args: readonly string[],
+    env: Readonly<Record<string, string>> = {},
+  ): PulumiProcess {
+    const child = spawn(path.join(ensurePulumi(), "pulumi"), [...args, "--stack", "test"], {
+      cwd: dir,
+      env: cliEnv(env),
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const chunks: string[] = [];
+    child.stdout!.setEncoding("utf8").on("data", (s: string) => chunks.push(s));
+    child.stderr!.setEncoding("utf8").on("data", (s: string) => chunks.push(s));
+    const done = new Promise<PulumiResult>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (code, signal) => resolve({ code, signal, output: chunks.join("") }));
+    });
+    return { child, output: () => chunks.join(""), done };
+  }
+  return {
+    dir,
+    stateDir,
+    stack,
+    emulator,
+    async setResources(resources) {
+      const config: Record<string, { value: string; secret?: boolean }> = {
+        resources: {
+          value: JSON.stringify(
+            resources.map(({ secrets, ...r }) => ({
+              ...r,
+              secrets: secrets
+                ? Object.fromEntries(Object.keys(secrets).map((k) => [k, true]))
+                : {},
+            })),
+          ),
+        },
+      };
+      for (const r of resources) {
+        for (const [field, value] of Object.entries(r.secrets ?? {})) {
+          config[`secret-${r.name}-${field}`] = { value, secret: true };
+        }
+      }
+      await stack.setAllConfig(config);
+    },
+    takeRequests() {
+      const all = emulator.requests();
+      const fresh = all.slice(seen);
+      seen = all.length;
+      return fresh.map((r) => `${r.method} ${r.family} ${r.status}`);
+    },
+    stateBytes: opts.stateBytes,
+    startPulumi,
+    runPulumi(args, env) {
+      return startPulumi(args, env).done;
+    },
+    exportStack() {
+      const out = execFileSync(
+        path.join(ensurePulumi(), "pulumi"),
+        ["stack", "export", "--stack", "test"],
+        { cwd: dir, env: cliEnv(), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
+      );
+      return JSON.parse(out).deployment;
+    },
+    async close() {
+      if (ownsEmulator) await emulator.stop();
+    },
+  };
+}
+
+/** The processes of a session (Linux /proc), as pids. */
+export function sessionProcesses(sid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // gone
+    }
+    // "pid (comm) state ppid pgrp session ...": comm may hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[3]) === sid) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/**
+ * Kills a `startPulumi` run the way a lost CI runner dies: every process of its session. Pulumi
+ * 3.259 starts each plugin (language host, provider) in a process group of its own
+ * (cmdutil.RegisterProcessGroup), so killing the CLI's group leaves them running; they stay in
+ * the CLI's session, which `startPulumi` (detached) makes. Returns once none is left.
+ */
+export async function killSession(sid: number, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const pids = sessionProcesses(sid);
+    if (pids.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`session ${sid} still has processes ${pids}`);
+    for (const pid of pids) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
