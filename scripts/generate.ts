@@ -260,7 +260,8 @@ function limitText(spec: FieldSpec): string | undefined {
 }
 
 function defaultText(spec: FieldSpec): string | undefined {
-  if (spec.autonamed) return "the resource name plus a random suffix, kept across updates";
+  if (spec.autonamed)
+    return "the resource name plus 7 hex characters (see pulumi:autonaming), kept across updates";
   if (spec.default !== undefined) return JSON.stringify(spec.default);
   return undefined;
 }
@@ -306,6 +307,7 @@ function metadataFile(kinds: readonly ResourceKind[]): string {
         : {}),
       outputs: Object.keys(kind.outputs),
       secrets,
+      autoname: { alphabet: kind.nameAlphabet.source, maxLength: kind.nameMaxLength },
     };
     return `  ${JSON.stringify(kind.token)}: ${JSON.stringify(meta)},`;
   });
@@ -446,7 +448,7 @@ function kindTable(kind: ResourceKind): string {
     .map(([k, s]) => `\`${k}\` (${s.doc})`)
     .join(", ");
   const local = Object.keys(COMMON_LOCAL_FIELDS)
-    .filter((k) => !k.startsWith("autoname"))
+    .filter((k) => !k.startsWith("__"))
     .map((k) => `\`${k}\``)
     .join(", ");
   const variants = kind.variants

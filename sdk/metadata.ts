@@ -22,4 +22,6 @@ export interface KindMetadata {
   readonly outputs: readonly string[];
   /** Every secret field, in any variant: always registered as a Pulumi secret. */
   readonly secrets: readonly string[];
+  /** How a proposed name is made valid: the characters a name may hold, and its longest length. */
+  readonly autoname: { readonly alphabet: string; readonly maxLength: number };
 }

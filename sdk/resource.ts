@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KIND_METADATA } from "./generated/kinds";
+import { proposeName } from "./autoname";
 import { KindMetadata } from "./metadata";
 import { providerShim } from "./shim";
 
@@ -43,8 +44,9 @@ function metadata(token: string): KindMetadata {
 }
 
 /**
- * Registers a connection of the given kind: the props carry the arguments, the autoname prefix
- * when no name is given, and every declared property; secret fields become secret outputs.
+ * Registers a connection of the given kind: the props carry the arguments, a proposed name when
+ * none is given (as `__autoname`: Pulumi hides `__` properties from plans and diffs), and every
+ * declared property; secret fields become secret inputs and outputs.
  */
 export function registerArgs(
   token: string,
@@ -53,9 +55,18 @@ export function registerArgs(
   opts: pulumi.CustomResourceOptions | undefined,
 ): [pulumi.dynamic.ResourceProvider, Record<string, unknown>, pulumi.CustomResourceOptions] {
   const props: Record<string, unknown> = { ...args };
-  if ((args as { name?: unknown }).name === undefined) props.autonamePrefix = resourceName;
-  for (const key of declaredProperties(token, args)) if (!(key in props)) props[key] = undefined;
   const meta = metadata(token);
+  if ((args as { name?: unknown }).name === undefined) {
+    const proposal = proposeName(token, resourceName, meta);
+    if (proposal === "disabled") {
+      throw new Error(
+        `${token} "${resourceName}": name is required, because the stack config pulumi:autonaming ` +
+          `disables autonaming; set name, or change pulumi:autonaming`,
+      );
+    }
+    props.__autoname = proposal;
+  }
+  for (const key of declaredProperties(token, args)) if (!(key in props)) props[key] = undefined;
   const secrets = meta.secrets;
   // additionalSecretOutputs covers outputs only: the engine stores inputs as the program passed
   // them, so a plain string would sit in clear text in the state's inputs and in every diff.

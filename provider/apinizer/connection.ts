@@ -55,6 +55,8 @@ export const apinizerConnection: ResourceKind = {
   fields: COMMON,
   variants: { field: "type", sets: APINIZER_TYPES, docs: APINIZER_TYPE_DOCS },
   uniqueNames: true,
+  // Another project is another namespace: a move there never collides with the old name.
+  nameScope: ["projectName"],
   nameAlphabet: /[A-Za-z0-9._-]/,
   nameMaxLength: 255,
   outputs: {

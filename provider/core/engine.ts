@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   ConnectionApiError,
@@ -59,8 +59,12 @@ export function check(kind: ResourceKind, olds: Props, news: Props): CheckOutcom
     if (!HOST_KEYS.has(k) && v !== undefined) inputs[k] = v;
   const failures: Failure[] = [];
 
-  if (inputs.name === undefined && typeof inputs.autonamePrefix === "string") {
-    inputs.name = autoname(kind, inputs.autonamePrefix, olds);
+  const proposal = inputs.__autoname as { name?: unknown; fixed?: unknown } | undefined;
+  if (inputs.name === undefined && typeof proposal?.name === "string") {
+    inputs.name = autoname(kind, olds, inputs, {
+      name: proposal.name,
+      fixed: proposal.fixed === true,
+    });
   }
 
   const discriminator = kind.variants?.field;
@@ -126,14 +130,39 @@ function requiredReason(spec: FieldSpec): string {
 }
 
 /**
- * Names are unique (spec B.2, C.5), so an autoname gets a random suffix; it is kept from the old
- * state so that it never changes on update.
+ * The name of a connection whose program leaves `name` out. The SDK's proposal is deterministic
+ * (the same in `preview` and `up`). An autonamed connection keeps its name across updates and a
+ * rename of the logical resource (`aliases`): renaming the remote connection would be a change
+ * no one asked for. A replacement gets a name of its own, derived from the proposal and the new
+ * fixed values, so that the new connection can be created while the old one still holds the old
+ * name; a fixed proposal (verbatim autonaming) cannot, and its replacement deletes first.
  */
-function autoname(kind: ResourceKind, prefix: string, olds: Props): string {
-  if (olds.autonamePrefix === prefix && typeof olds.name === "string") return olds.name;
-  const suffix = randomBytes(4).toString("hex").slice(0, 7);
-  const base = [...prefix].map((c) => (kind.nameAlphabet.test(c) ? c : "-")).join("");
-  return `${base.slice(0, kind.nameMaxLength - suffix.length - 1)}-${suffix}`;
+function autoname(
+  kind: ResourceKind,
+  olds: Props,
+  news: Props,
+  proposal: { name: string; fixed: boolean },
+): string {
+  // `autonamePrefix`: what states written before `__autoname` hold.
+  const wasAutonamed = olds.__autoname !== undefined || typeof olds.autonamePrefix === "string";
+  if (!wasAutonamed || typeof olds.name !== "string") return proposal.name;
+  const fields = fieldsFor(kind, news);
+  const scope = new Set(kind.nameScope ?? []);
+  const moved = Object.keys(fields).filter(
+    (k) =>
+      fields[k]!.replaceOnChange &&
+      !scope.has(k) &&
+      !containsUnknown(news[k]) &&
+      !jsonEqual(effective(fields[k]!, olds[k]), effective(fields[k]!, news[k])),
+  );
+  if (moved.length === 0) return olds.name;
+  if (proposal.fixed || proposal.name !== olds.name) return proposal.name;
+  const values = JSON.stringify(moved.map((k) => news[k]));
+  const suffix = createHash("sha256")
+    .update(`${proposal.name}\u0000${values}`)
+    .digest("hex")
+    .slice(0, 7);
+  return `${proposal.name.slice(0, kind.nameMaxLength - suffix.length - 1)}-${suffix}`;
 }
 
 /** `diff`: no requests. Replace-on-change fields replace; every other declared field updates in place. */
@@ -142,11 +171,14 @@ export function diff(kind: ResourceKind, olds: Props, news: Props): DiffOutcome 
   const fields = { ...fieldsFor(kind, olds), ...fieldsFor(kind, news) };
   const replaces = changed.filter((k) => fields[k]?.replaceOnChange);
   // pulumi#16175-style pitfall: replaceOnChange is ignored when diff reports changes, so we say it.
+  // Delete first only when the new connection would collide with the old one: the same name in
+  // the same namespace (another Apinizer project is another namespace).
   const nameKept = !changed.includes("name");
+  const scopeKept = (kind.nameScope ?? []).every((k) => !changed.includes(k));
   return {
     changes: changed.length > 0,
     replaces,
-    deleteBeforeReplace: replaces.length > 0 && kind.uniqueNames && nameKept,
+    deleteBeforeReplace: replaces.length > 0 && kind.uniqueNames && nameKept && scopeKept,
     changed,
   };
 }

@@ -100,6 +100,8 @@ export interface ResourceKind {
   };
   /** Names are unique in their scope, so a replacement that keeps the name must delete first. */
   readonly uniqueNames: boolean;
+  /** Fields that pick the namespace names are unique in (Apinizer `projectName`). @default none */
+  readonly nameScope?: readonly string[];
   /** Autonaming: characters outside this class are replaced with `-`. */
   readonly nameAlphabet: RegExp;
   readonly nameMaxLength: number;
@@ -124,10 +126,11 @@ export const COMMON_LOCAL_FIELDS: FieldSet = {
     enum: ["fail", "overwrite"],
     doc: "what an update does when the stored version moved on",
   },
-  autonamePrefix: {
-    kind: "string",
+  __autoname: {
+    kind: "json",
+    schema: z.strictObject({ name: z.string().min(1), fixed: z.boolean() }),
     local: true,
-    doc: "set by the SDK when `name` is omitted; the name is derived from it once",
+    doc: "the name the SDK proposes when `name` is omitted; hidden from plans by its `__` prefix",
   },
 };
 

@@ -15,7 +15,7 @@ export interface ConnectionCommonArgs extends ConnectionOptionsArgs {
   /**
    * Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters,
    * digits, '.', '_' or '-' (no spaces; not . or ..).
-   * @default the resource name plus a random suffix, kept across updates
+   * @default the resource name plus 7 hex characters (see pulumi:autonaming), kept across updates
    */
   readonly name?: pulumi.Input<string>;
   /**

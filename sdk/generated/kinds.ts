@@ -12,6 +12,7 @@ export const KIND_METADATA: Readonly<Record<string, KindMetadata>> = {
     properties: ["name", "description", "enabled", "awsAccountId", "awsRegion"],
     outputs: ["connectionId", "version", "createdDate", "updatedDate"],
     secrets: [],
+    autoname: { alphabet: "[A-Za-z0-9 _-]", maxLength: 100 },
   },
   "pictory:VimeoConnection": {
     family: { name: "pictory", credentialKey: "pictory:apiKey", credentialEnv: "PICTORY_API_KEY" },
@@ -25,6 +26,7 @@ export const KIND_METADATA: Readonly<Record<string, KindMetadata>> = {
     ],
     outputs: ["connectionId", "version", "createdDate", "updatedDate"],
     secrets: ["accessToken", "clientSecret"],
+    autoname: { alphabet: "[A-Za-z0-9 _-]", maxLength: 100 },
   },
   "apinizer:Connection": {
     family: { name: "apinizer", credentialKey: "apinizer:token", credentialEnv: "APINIZER_TOKEN" },
@@ -266,5 +268,6 @@ export const KIND_METADATA: Readonly<Record<string, KindMetadata>> = {
       "privPassphrase",
       "tlsTrustCertChainFile",
     ],
+    autoname: { alphabet: "[A-Za-z0-9._-]", maxLength: 255 },
   },
 };

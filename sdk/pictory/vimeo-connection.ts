@@ -7,7 +7,7 @@ import { SecretInput } from "../secret-input";
 export interface VimeoConnectionArgs extends ConnectionOptionsArgs {
   /**
    * Unique within the Pictory account. Must be 1-100 letters, digits, spaces, _ or -.
-   * @default the resource name plus a random suffix, kept across updates
+   * @default the resource name plus 7 hex characters (see pulumi:autonaming), kept across updates
    */
   readonly name?: pulumi.Input<string>;
   /**

@@ -122,7 +122,7 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     expect(await storedNames()).toEqual([]);
   });
 
-  it("replaces on a type or projectName change, deleting first only when the name is kept", async () => {
+  it("replaces on a type or projectName change, deleting first only when the name would collide", async () => {
     const created = await checkAndCreate(fx.apinizer, email);
     fx.takeRequests();
     const webhook = {
@@ -143,11 +143,12 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
       deleteBeforeReplace: false,
     });
 
+    // Another project is another namespace: the same name there collides with nothing.
     const moved = { ...created.inputs, projectName: "default" };
     expect(await fx.apinizer.diff(created.id, created.outs, moved)).toEqual({
       changes: true,
       replaces: ["projectName"],
-      deleteBeforeReplace: true,
+      deleteBeforeReplace: false,
     });
     expect(
       await fx.apinizer.diff(created.id, created.outs, { ...moved, name: "mailer-2" }),

@@ -63,19 +63,53 @@ describe("check", () => {
     ).toEqual([]);
   });
 
-  it("derives a name from the prefix once and keeps it on update", () => {
-    const first = check(
-      awsConnection,
-      {},
-      { ...aws, name: undefined, autonamePrefix: "media" },
-    ).inputs;
-    expect(first.name).toMatch(/^media-[0-9a-f]{7}$/);
-    const second = check(awsConnection, first, {
-      ...aws,
-      name: undefined,
-      autonamePrefix: "media",
-    }).inputs;
-    expect(second.name).toBe(first.name);
+  describe("autonaming", () => {
+    const proposal = { name: "media-1a2b3c4", fixed: false };
+    const first = () =>
+      check(awsConnection, {}, { ...aws, name: undefined, __autoname: proposal }).inputs;
+
+    it("takes the SDK's proposal on create, and keeps the proposal in the inputs", () => {
+      expect(first()).toMatchObject({ name: "media-1a2b3c4", __autoname: proposal });
+    });
+
+    it("keeps the name on update and across an alias, whose proposal differs", () => {
+      const renamed = { name: "renamed-9f8e7d6", fixed: false };
+      const next = check(awsConnection, first(), {
+        ...aws,
+        name: undefined,
+        description: "new",
+        __autoname: renamed,
+      }).inputs;
+      expect(next.name).toBe("media-1a2b3c4");
+    });
+
+    it("gives a replacement a name of its own, the same in every run, so it need not delete first", () => {
+      const news = { ...aws, awsRegion: "eu-west-1", name: undefined, __autoname: proposal };
+      const a = check(awsConnection, first(), news).inputs;
+      const b = check(awsConnection, first(), news).inputs;
+      expect(a.name).toMatch(/^media-1a2b3c4-[0-9a-f]{7}$/);
+      expect(b.name).toBe(a.name);
+      expect(diff(awsConnection, first(), a).deleteBeforeReplace).toBe(false);
+    });
+
+    it("keeps a fixed (verbatim) name on replacement, which then deletes first", () => {
+      const fixed = { name: "media", fixed: true };
+      const old = check(awsConnection, {}, { ...aws, name: undefined, __autoname: fixed }).inputs;
+      const next = check(awsConnection, old, {
+        ...aws,
+        awsRegion: "eu-west-1",
+        name: undefined,
+        __autoname: fixed,
+      }).inputs;
+      expect(next.name).toBe("media");
+      expect(diff(awsConnection, old, next).deleteBeforeReplace).toBe(true);
+    });
+
+    it("keeps a name an older version derived from autonamePrefix", () => {
+      const old = { ...aws, name: "media-0000000", autonamePrefix: "media" };
+      const next = check(awsConnection, old, { ...aws, name: undefined, __autoname: proposal });
+      expect(next.inputs.name).toBe("media-0000000");
+    });
   });
 
   it("never throws and never echoes a secret, for any input (property)", () => {

@@ -50,7 +50,18 @@ describe("registered properties", () => {
       expect(props).toHaveProperty(key);
     }
     expect(props.description).toBeUndefined();
-    expect(props.autonamePrefix).toBe("media");
+    expect(props.__autoname).toEqual({
+      name: expect.stringMatching(/^media-[0-9a-f]{7}$/),
+      fixed: false,
+    });
+    // Deterministic: the same proposal in every run (preview and up) for this stack.
+    const [, again] = registerArgs(
+      "pictory:AwsConnection",
+      "media",
+      { awsAccountId: "123456789012", awsRegion: "us-east-2" },
+      undefined,
+    );
+    expect(again.__autoname).toEqual(props.__autoname);
     // Provider-steering inputs are registered only when given.
     expect(props).not.toHaveProperty("adopt");
     expect(props).not.toHaveProperty("onConflict");
@@ -72,6 +83,6 @@ describe("registered properties", () => {
       undefined,
     );
     expect(props).toMatchObject({ name: "n", clientIdentifier: "c", enabled: false });
-    expect(props).not.toHaveProperty("autonamePrefix");
+    expect(props).not.toHaveProperty("__autoname");
   });
 });
