@@ -106,6 +106,15 @@ export function check(kind: ResourceKind, olds: Props, news: Props): CheckOutcom
     }
     if (spec.normalize) inputs[key] = spec.normalize(value);
   }
+  // The API holds its default for a field the program leaves out, and every write sends it: the
+  // checked inputs say so, so a plan shows the value the API will hold (`enabled: false => true`
+  // when `enabled: false` is removed), not a bare removal.
+  if (typeKnown) {
+    for (const [key, spec] of Object.entries(fields)) {
+      if (!spec.local && spec.default !== undefined && inputs[key] === undefined)
+        inputs[key] = spec.default;
+    }
+  }
   return { inputs, failures };
 }
 

@@ -19,6 +19,14 @@ const email = {
   password: PASSWORD,
 };
 const ITEM = "/apiops/projects/demo/connections";
+/** What `check` adds to `email`: the declared defaults of the fields it leaves out. */
+const EMAIL_DEFAULTS = {
+  additionalProperties: [],
+  defaultEncoding: "UTF-8",
+  deployToWorker: true,
+  enableStartTls: false,
+  enabled: true,
+};
 
 let fx: ProviderFixture;
 afterEach(async () => {
@@ -59,8 +67,10 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     expect(fx.takeRequests()).toEqual(["GET 404", "POST 200"]);
     expect(paths(1)).toEqual([`POST ${ITEM}/mailer/`]);
     expect(created.id).toBe("demo/mailer");
+    // The checked inputs hold the API's defaults for what the program left out.
     expect(created.outs).toEqual({
       ...email,
+      ...EMAIL_DEFAULTS,
       deploymentResult: {
         success: true,
         deploymentResults: [
@@ -185,7 +195,7 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     expect((await fx.state()).apinizer.demo![0]).toMatchObject({ password: fingerprint(PASSWORD) });
   });
 
-  it("does not count a server-side default as drift, but does count a non-default value set out of band", async () => {
+  it("holds the API's defaults in the checked inputs, so they are no drift, and counts a non-default value set out of band", async () => {
     const { port: _port, ...withoutPort } = email;
     const created = await checkAndCreate(fx.apinizer, withoutPort);
     // The server stored its defaults for the fields the program left unset.
@@ -196,9 +206,10 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
       enabled: true,
     });
 
+    // The checked inputs hold the defaults too, so the API's values are no drift.
+    expect(created.inputs).toMatchObject({ port: 587, defaultEncoding: "UTF-8" });
     const read = await fx.apinizer.read(created.id, created.outs);
-    expect(read.inputs).not.toHaveProperty("port");
-    expect(read.inputs).not.toHaveProperty("defaultEncoding");
+    expect(read.inputs).toMatchObject({ port: 587, defaultEncoding: "UTF-8" });
     expect((await fx.apinizer.diff(created.id, read.props, created.inputs)).changes).toBe(false);
 
     await editOutOfBand("mailer", { port: 2525 });
@@ -447,7 +458,11 @@ describe("Apinizer connections against the emulator (v2 envelope)", () => {
     const created = await checkAndCreate(fx.apinizer, email);
     // A v2 POST is an upsert: every create looks the name up first.
     expect(fx.takeRequests()).toEqual(["GET 400", "POST 200"]);
-    expect(created.outs).toEqual({ ...email, deploymentResult: { success: true } });
+    expect(created.outs).toEqual({
+      ...email,
+      ...EMAIL_DEFAULTS,
+      deploymentResult: { success: true },
+    });
 
     const read = await fx.apinizer.read(created.id, created.outs);
     expect(fx.takeRequests()).toEqual(["GET 200"]);
