@@ -15,8 +15,18 @@ import {
   summarizeFailure,
 } from "./drift-report";
 import { render, ReportFormat } from "./drift-render";
+import {
+  DEFAULT_PARALLEL,
+  driftAll,
+  DriftAllOptions,
+  MAX_PARALLEL,
+  projectNameOf,
+} from "./drift-all";
+import { pulumiCommand } from "./pulumi-cli";
 
 export const DRIFT_USAGE = `usage: pulumi-connections drift --stack NAME [--cwd DIR] [--json | --markdown]
+       pulumi-connections drift --all-stacks [--project NAME] [--parallel N] [--cwd DIR]
+                                [--json | --markdown]
 
 Runs a refresh preview of the stack (pulumi refresh --preview-only: state is never changed) and
 reports, per Pictory and Apinizer connection, which fields drifted (state → API now, secrets shown
@@ -24,22 +34,39 @@ as [secret]), which connections were deleted out of band, and which could not be
 connection whose version moved while no readable field changed is reported as a possible
 credential change: its secrets are write-only and cannot be compared.
 
+With --all-stacks it checks every stack of the backend (or of one project), a few at a time, and
+prints one report: each stack clean, drifted (with the per-connection detail above), failed (why:
+wrong passphrase, API unreachable, bad credentials, an interrupted update, another project's
+stack, ...) or busy (an update holds its lock, or wrote its state during the check: not read, or
+the reading discarded). Stack locks are read from file:// and postgres:// backends.
+
 options:
-  --stack NAME   the stack to check (required)
-  --cwd DIR      the Pulumi project directory (holds Pulumi.yaml); default: the current directory
-  --json         print one JSON document: { stack, clean, failed, error?, checked, drifted,
-                 deleted, unreadable, remediation }
-  --markdown     print a Markdown table, for $GITHUB_STEP_SUMMARY or a pull-request comment
-  -h, --help     print this help
+  --stack NAME     the stack to check
+  --all-stacks     check every stack of the backend instead (not with --stack)
+  --project NAME   with --all-stacks: only the stacks of this project (the one in --cwd)
+  --parallel N     with --all-stacks: stacks checked at once, 1 to ${MAX_PARALLEL}; default ${DEFAULT_PARALLEL}
+  --cwd DIR        the Pulumi project directory (holds Pulumi.yaml and the stack config files);
+                   default: the current directory
+  --json           print one JSON document: { stack, clean, failed, error?, checked, drifted,
+                   deleted, unreadable, remediation }; with --all-stacks { backend, project?,
+                   clean, failed, error?, counts, lockCheck, stacks: [{ stack, project?,
+                   status, reason?, locks?, report? }] }
+  --markdown       print Markdown, for $GITHUB_STEP_SUMMARY or a pull-request comment
+  -h, --help       print this help
 
 The backend, passphrase and credentials come from the environment, as for the pulumi CLI
-(PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, PICTORY_API_KEY, APINIZER_TOKEN, ...).
+(PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, PICTORY_API_KEY, APINIZER_TOKEN, ...). With
+--all-stacks every stack is checked with that one passphrase or secrets provider, and the CLI
+runs it makes get GOMAXPROCS=8 unless GOMAXPROCS is set (the PostgreSQL backend needs it to list
+stacks on small machines).
 
 exit codes:
-  0   no drift
-  2   drift found (the report names the command that converges it: pulumi up --refresh --stack NAME)
+  0   no drift (--all-stacks: every stack was checked and none drifted)
+  2   drift found (the report names the command that converges it: pulumi up --refresh --stack NAME);
+      with --all-stacks: some stack drifted and every stack was checked
   1   the check itself failed or could not read every connection (API unreachable, bad
-      credentials, unknown stack): never to be read as "no drift"
+      credentials, unknown stack): never to be read as "no drift"; with --all-stacks: some stack
+      failed or was busy, or no stack was found
   64  usage error
 `;
 
@@ -59,13 +86,16 @@ export interface DriftOptions {
 export function parseDriftArgs(
   argv: readonly string[],
   cwd: string,
-): DriftOptions | { readonly help: true } | { readonly usageError: string } {
+): DriftOptions | DriftAllOptions | { readonly help: true } | { readonly usageError: string } {
   let values;
   try {
     ({ values } = parseArgs({
       args: [...argv],
       options: {
         stack: { type: "string" },
+        "all-stacks": { type: "boolean" },
+        project: { type: "string" },
+        parallel: { type: "string" },
         cwd: { type: "string" },
         json: { type: "boolean" },
         markdown: { type: "boolean" },
@@ -78,9 +108,25 @@ export function parseDriftArgs(
     return { usageError: e instanceof Error ? e.message : String(e) };
   }
   if (values.help) return { help: true };
-  if (!values.stack) return { usageError: "--stack is required: pass the stack to check" };
+  const all = values["all-stacks"] === true;
+  if (all && values.stack !== undefined)
+    return { usageError: "--stack and --all-stacks cannot be combined: choose one" };
+  if (!all && (values.project !== undefined || values.parallel !== undefined))
+    return { usageError: "--project and --parallel go with --all-stacks" };
+  if (!all && !values.stack)
+    return { usageError: "--stack is required: pass the stack to check (or --all-stacks)" };
   if (values.json && values.markdown)
     return { usageError: "--json and --markdown cannot be combined: choose one" };
+  if (values.project !== undefined && !/^[A-Za-z0-9_.-]+$/.test(values.project))
+    return { usageError: `--project ${JSON.stringify(values.project)} is not a project name` };
+  let parallel = DEFAULT_PARALLEL;
+  if (values.parallel !== undefined) {
+    parallel = Number(values.parallel);
+    if (!/^[0-9]+$/.test(values.parallel) || parallel < 1 || parallel > MAX_PARALLEL)
+      return {
+        usageError: `--parallel ${JSON.stringify(values.parallel)}: expected a whole number from 1 to ${MAX_PARALLEL}`,
+      };
+  }
   const workDir = path.resolve(cwd, values.cwd ?? ".");
   if (
     !existsSync(path.join(workDir, "Pulumi.yaml")) &&
@@ -89,11 +135,24 @@ export function parseDriftArgs(
     return {
       usageError: `--cwd ${workDir} holds no Pulumi.yaml: pass the Pulumi project directory`,
     };
-  return {
-    stack: values.stack,
-    workDir,
-    format: values.json ? "json" : values.markdown ? "markdown" : "text",
-  };
+  const format: ReportFormat = values.json ? "json" : values.markdown ? "markdown" : "text";
+  if (all) {
+    const here = projectNameOf(workDir);
+    if (values.project !== undefined && here !== undefined && here !== values.project)
+      return {
+        usageError:
+          `--project ${values.project}, but ${workDir} holds project "${here}": a stack is ` +
+          `checked from its own project directory, so pass that one with --cwd`,
+      };
+    return {
+      allStacks: true,
+      workDir,
+      format,
+      ...(values.project !== undefined ? { project: values.project } : {}),
+      parallel,
+    };
+  }
+  return { stack: values.stack!, workDir, format };
 }
 
 /** Runs the command; resolves to its exit code. */
@@ -107,6 +166,7 @@ export async function drift(argv: readonly string[], io: DriftIo): Promise<ExitC
     io.stderr(`pulumi-connections drift: ${parsed.usageError}\n\n${DRIFT_USAGE}`);
     return EXIT.usage;
   }
+  if ("allStacks" in parsed) return driftAll(parsed, io);
   const report = await checkDrift(parsed.stack, parsed.workDir);
   io.stdout(render(report, parsed.format));
   return exitCodeOf(report);
@@ -130,28 +190,4 @@ export async function checkDrift(stackName: string, workDir: string): Promise<Dr
     failure = summarizeFailure(e);
   }
   return buildReport(stackName, events, failure);
-}
-
-/**
- * The Pulumi CLI: in this package's own checkout, the one scripts/ensure-pulumi.sh finds or builds
- * (so `npm run drift` works without a global install); in an installed package (which ships no
- * scripts), `pulumi` from PATH, as the Automation API does by default.
- */
-async function pulumiCommand() {
-  const { PulumiCommand } =
-    require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
-  let workspace: typeof import("../scripts/workspace") | undefined;
-  try {
-    require.resolve("../scripts/workspace");
-    workspace = require("../scripts/workspace") as typeof import("../scripts/workspace");
-  } catch {
-    workspace = undefined;
-  }
-  if (workspace) {
-    return PulumiCommand.get({
-      root: path.dirname(workspace.ensurePulumi()),
-      skipVersionCheck: true,
-    });
-  }
-  return PulumiCommand.get({ skipVersionCheck: true });
 }

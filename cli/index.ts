@@ -8,11 +8,24 @@ import { EXIT } from "./drift-report";
 export { drift, checkDrift, parseDriftArgs, DRIFT_USAGE } from "./drift";
 export * from "./drift-report";
 export * from "./drift-render";
+export {
+  driftAll,
+  runAllStacks,
+  checkAllStacks,
+  DEFAULT_PARALLEL,
+  MAX_PARALLEL,
+} from "./drift-all";
+export type { DriftAllOptions, ListedStack, StackOps } from "./drift-all";
+export * from "./drift-all-report";
+export * from "./drift-all-render";
+export { lockReaderFor, describeBackend } from "./backend-locks";
+export type { StackLock, LockCheck, LockReader } from "./backend-locks";
 
 export const USAGE = `usage: pulumi-connections <command> [options]
 
 commands:
-  drift    report drift between a stack's state and the Pictory and Apinizer APIs
+  drift    report drift between a stack's state (or every stack's: --all-stacks) and the
+           Pictory and Apinizer APIs
            (pulumi-connections drift --help for its options and exit codes)
 `;
 
