@@ -307,7 +307,13 @@ function metadataFile(kinds: readonly ResourceKind[]): string {
         : {}),
       outputs: Object.keys(kind.outputs),
       secrets,
-      autoname: { alphabet: kind.nameAlphabet.source, maxLength: kind.nameMaxLength },
+      autoname: {
+        alphabet: kind.nameAlphabet.source,
+        maxLength: kind.nameMaxLength,
+        fixedFields: Object.keys(kind.fields).filter(
+          (k) => kind.fields[k]!.replaceOnChange && !(kind.nameScope ?? []).includes(k),
+        ),
+      },
     };
     return `  ${JSON.stringify(kind.token)}: ${JSON.stringify(meta)},`;
   });

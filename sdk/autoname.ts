@@ -43,11 +43,15 @@ export function proposeName(
   token: string,
   resourceName: string,
   meta: KindMetadata,
-): AutonameProposal | "disabled" {
+  fixedValues: readonly unknown[],
+): AutonameProposal {
   const naming = namingFor(`${PROVIDER}:dynamic/${token}`);
-  if (naming.mode === "disabled") return "disabled";
+  // The values fixed at creation are part of the seed: a replacement, which changes one of them,
+  // is proposed another name, and can be created before the old connection is deleted.
   const random = seededRandom(
-    [pulumi.getProject(), pulumi.getStack(), token, resourceName].join("\u0000"),
+    [pulumi.getProject(), pulumi.getStack(), token, resourceName, JSON.stringify(fixedValues)].join(
+      "\u0000",
+    ),
   );
   const allowed = new RegExp(meta.autoname.alphabet);
   const clean = (s: string) => [...s].map((c) => (allowed.test(c) ? c : "-")).join("");
@@ -71,6 +75,11 @@ export function proposeName(
       kind === undefined ? uuid(random) : draw(random, kind, Number(n)),
     );
   return { name: clean(name).slice(0, max), fixed };
+}
+
+/** Whether `pulumi:autonaming` turns autonaming off for this kind. */
+export function autonamingDisabled(token: string): boolean {
+  return namingFor(`${PROVIDER}:dynamic/${token}`).mode === "disabled";
 }
 
 /** The most specific level of the config that applies to this type: resource, provider, stack. */

@@ -23,5 +23,10 @@ export interface KindMetadata {
   /** Every secret field, in any variant: always registered as a Pulumi secret. */
   readonly secrets: readonly string[];
   /** How a proposed name is made valid: the characters a name may hold, and its longest length. */
-  readonly autoname: { readonly alphabet: string; readonly maxLength: number };
+  readonly autoname: {
+    readonly alphabet: string;
+    readonly maxLength: number;
+    /** Fields fixed at creation: the proposal depends on them, so a replacement gets a new name. */
+    readonly fixedFields: readonly string[];
+  };
 }

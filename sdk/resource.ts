@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KIND_METADATA } from "./generated/kinds";
-import { proposeName } from "./autoname";
+import { autonamingDisabled, proposeName } from "./autoname";
 import { KindMetadata } from "./metadata";
 import { providerShim } from "./shim";
 
@@ -57,17 +57,29 @@ export function registerArgs(
   const props: Record<string, unknown> = { ...args };
   const meta = metadata(token);
   if ((args as { name?: unknown }).name === undefined) {
-    const proposal = proposeName(token, resourceName, meta);
-    if (proposal === "disabled") {
+    if (autonamingDisabled(token)) {
       throw new Error(
         `${token} "${resourceName}": name is required, because the stack config pulumi:autonaming ` +
           `disables autonaming; set name, or change pulumi:autonaming`,
       );
     }
-    props.__autoname = proposal;
+    const fixed = meta.autoname.fixedFields.map((f) => (args as Record<string, unknown>)[f]);
+    props.__autoname = fixed.every((v) => !pulumi.Output.isInstance(v) && !(v instanceof Promise))
+      ? proposeName(token, resourceName, meta, fixed)
+      : pulumi.all(fixed).apply((values) => proposeName(token, resourceName, meta, values));
   }
   for (const key of declaredProperties(token, args)) if (!(key in props)) props[key] = undefined;
   const secrets = meta.secrets;
+  // Options the dynamic-provider host does not hand to the provider travel as hidden inputs.
+  if (opts?.replaceOnChanges && opts.replaceOnChanges.length > 0)
+    props.__replaceOnChanges = [...opts.replaceOnChanges];
+  const t = opts?.customTimeouts;
+  if (t && (t.create || t.update || t.delete))
+    props.__customTimeouts = {
+      ...(t.create ? { create: t.create } : {}),
+      ...(t.update ? { update: t.update } : {}),
+      ...(t.delete ? { delete: t.delete } : {}),
+    };
   // additionalSecretOutputs covers outputs only: the engine stores inputs as the program passed
   // them, so a plain string would sit in clear text in the state's inputs and in every diff.
   for (const key of secrets) if (props[key] !== undefined) props[key] = pulumi.secret(props[key]);

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   ConnectionApiError,
@@ -17,6 +16,7 @@ import {
   holds,
   isUnreadable,
   jsonEqual,
+  UNKNOWN,
 } from "./fields";
 import {
   ApiCall,
@@ -60,7 +60,9 @@ export function check(kind: ResourceKind, olds: Props, news: Props): CheckOutcom
   const failures: Failure[] = [];
 
   const proposal = inputs.__autoname as { name?: unknown; fixed?: unknown } | undefined;
-  if (inputs.name === undefined && typeof proposal?.name === "string") {
+  // A proposal that depends on values unknown during preview is unknown too.
+  if (inputs.name === undefined && containsUnknown(proposal)) inputs.name = UNKNOWN;
+  else if (inputs.name === undefined && typeof proposal?.name === "string") {
     inputs.name = autoname(kind, olds, inputs, {
       name: proposal.name,
       fixed: proposal.fixed === true,
@@ -140,11 +142,13 @@ function requiredReason(spec: FieldSpec): string {
 
 /**
  * The name of a connection whose program leaves `name` out. The SDK's proposal is deterministic
- * (the same in `preview` and `up`). An autonamed connection keeps its name across updates and a
- * rename of the logical resource (`aliases`): renaming the remote connection would be a change
- * no one asked for. A replacement gets a name of its own, derived from the proposal and the new
- * fixed values, so that the new connection can be created while the old one still holds the old
- * name; a fixed proposal (verbatim autonaming) cannot, and its replacement deletes first.
+ * (the same in `preview` and `up`) and derived from the fields fixed at creation too. An
+ * autonamed connection keeps its name across updates and a rename of the logical resource
+ * (`aliases`): renaming the remote connection would be a change no one asked for. A replacement
+ * takes the proposal, which differs from the old name because a fixed field changed, so the new
+ * connection can be created while the old one still holds the old name. The engine checks a
+ * replacement again without the old inputs, and gets the same proposal then. A fixed proposal
+ * (verbatim autonaming) keeps the name, and its replacement deletes first.
  */
 function autoname(
   kind: ResourceKind,
@@ -164,21 +168,23 @@ function autoname(
       !containsUnknown(news[k]) &&
       !jsonEqual(effective(fields[k]!, olds[k]), effective(fields[k]!, news[k])),
   );
-  if (moved.length === 0) return olds.name;
-  if (proposal.fixed || proposal.name !== olds.name) return proposal.name;
-  const values = JSON.stringify(moved.map((k) => news[k]));
-  const suffix = createHash("sha256")
-    .update(`${proposal.name}\u0000${values}`)
-    .digest("hex")
-    .slice(0, 7);
-  return `${proposal.name.slice(0, kind.nameMaxLength - suffix.length - 1)}-${suffix}`;
+  return moved.length === 0 ? olds.name : proposal.name;
 }
 
 /** `diff`: no requests. Replace-on-change fields replace; every other declared field updates in place. */
 export function diff(kind: ResourceKind, olds: Props, news: Props): DiffOutcome {
   const changed = changedFields(kind, olds, news);
   const fields = { ...fieldsFor(kind, olds), ...fieldsFor(kind, news) };
-  const replaces = changed.filter((k) => fields[k]?.replaceOnChange);
+  // The resource option replaceOnChanges: Pulumi matches it against the changed keys a provider
+  // reports, which the dynamic-provider host never passes on, so the option is applied here.
+  const option = Array.isArray(news.__replaceOnChanges)
+    ? (news.__replaceOnChanges as string[])
+    : [];
+  const replaces = changed.filter(
+    (k) =>
+      fields[k]?.replaceOnChange ||
+      option.some((o) => o === "*" || o === k || o.startsWith(`${k}.`) || o.startsWith(`${k}[`)),
+  );
   // pulumi#16175-style pitfall: replaceOnChange is ignored when diff reports changes, so we say it.
   // Delete first only when the new connection would collide with the old one: the same name in
   // the same namespace (another Apinizer project is another namespace).

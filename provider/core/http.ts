@@ -39,6 +39,8 @@ export interface Deadline {
   readonly signal: AbortSignal;
   /** The operation's budget, for messages. */
   readonly ms: number;
+  /** Where the budget was set, for messages: `connections:operationTimeoutMs` or `customTimeouts.create`. */
+  readonly setting: string;
   /** Set when the process is stopping (SIGINT/SIGTERM) rather than out of time. */
   cancelled(): boolean;
 }
@@ -286,8 +288,8 @@ export class HttpClient {
     if (deadline.signal.aborted) {
       return new ConnectionTransportError(
         "TIMEOUT",
-        `${what} was still waiting when the operation's deadline of ${seconds(deadline.ms)} passed; ` +
-          `raise connections:operationTimeoutMs if the API is just slow, or check that it is healthy`,
+        `${what} was still waiting when the operation's deadline of ${seconds(deadline.ms)} ` +
+          `(${deadline.setting}) passed; raise ${deadline.setting} if the API is just slow, or check that it is healthy`,
         e,
       );
     }

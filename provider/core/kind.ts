@@ -126,6 +126,22 @@ export const COMMON_LOCAL_FIELDS: FieldSet = {
     enum: ["fail", "overwrite"],
     doc: "what an update does when the stored version moved on",
   },
+  __replaceOnChanges: {
+    kind: "json",
+    schema: z.array(z.string().min(1)),
+    local: true,
+    doc: "the resource's replaceOnChanges option, which the dynamic-provider host does not carry",
+  },
+  __customTimeouts: {
+    kind: "json",
+    schema: z.strictObject({
+      create: z.string().optional(),
+      update: z.string().optional(),
+      delete: z.string().optional(),
+    }),
+    local: true,
+    doc: "the resource's customTimeouts option, which the dynamic-provider host does not carry",
+  },
   __autoname: {
     kind: "json",
     schema: z.strictObject({ name: z.string().min(1), fixed: z.boolean() }),

@@ -85,9 +85,9 @@ export class ProviderRuntime {
 
   public hooks(token: string): ProviderHooks {
     const kind = this.kind(token);
-    const ops = (props: readonly Props[]): engine.Operations => ({
+    const ops = (operation: Operation, props: readonly Props[]): engine.Operations => ({
       kind,
-      call: (inputs) => this.call(kind, inputs, props),
+      call: (inputs) => this.call(kind, operation, inputs, props),
     });
     return {
       configure: async (req) => this.settings.configure(req.config as ConfigSource),
@@ -117,24 +117,24 @@ export class ProviderRuntime {
       create: this.guard(
         kind,
         (inputs: Props) => [inputs],
-        (inputs) => engine.create(ops([inputs]), inputs),
+        (inputs) => engine.create(ops("create", [inputs]), inputs),
       ),
       read: this.guard(
         kind,
         (_id: string, props: Props) => [props],
-        (id, props) => engine.read(ops([props]), id, props),
+        (id, props) => engine.read(ops("read", [props]), id, props),
       ),
       update: this.guard(
         kind,
         (_id: string, olds: Props, news: Props) => [olds, news],
         async (id, olds, news) => ({
-          outs: await engine.update(ops([olds, news]), id, olds, news),
+          outs: await engine.update(ops("update", [olds, news]), id, olds, news),
         }),
       ),
       delete: this.guard(
         kind,
         (_id: string, props: Props) => [props],
-        (id, props) => engine.remove(ops([props]), id, props),
+        (id, props) => engine.remove(ops("delete", [props]), id, props),
       ),
     };
   }
@@ -155,14 +155,19 @@ export class ProviderRuntime {
   }
 
   /** Everything one operation's requests share: client, settings, deadline and the secrets to mask. */
-  private call(kind: ResourceKind, inputs: Props, props: readonly Props[]): ApiCall {
+  private call(
+    kind: ResourceKind,
+    operation: Operation,
+    inputs: Props,
+    props: readonly Props[],
+  ): ApiCall {
     const { http, call } = this.client(kind.family);
     return {
       ...call,
       kind,
       http,
       label: `${kind.token} ${JSON.stringify(String(inputs.name ?? "?"))}`,
-      deadline: operationDeadline(call.settings.operationTimeoutMs),
+      deadline: operationDeadline(operation, inputs, call.settings.operationTimeoutMs),
       secrets: this.secretsOf(kind, props),
     };
   }
@@ -210,12 +215,33 @@ function hostFailure(f: engine.Failure): engine.Failure {
   return { property: "", reason: `[${f.property}] ${f.reason}` };
 }
 
-function operationDeadline(ms: number): Deadline {
+type Operation = "create" | "read" | "update" | "delete";
+
+/**
+ * The deadline of one operation: the resource's `customTimeouts` for it when the program set one
+ * (the SDK passes them as the hidden `__customTimeouts`, since Pulumi's dynamic-provider host
+ * does not hand the engine's timeouts to the provider), else connections:operationTimeoutMs.
+ */
+function operationDeadline(operation: Operation, inputs: Props, fallbackMs: number): Deadline {
+  const custom = (inputs.__customTimeouts as Record<string, unknown> | undefined)?.[operation];
+  const customMs = typeof custom === "string" ? parseDuration(custom) : undefined;
+  const ms = customMs ?? fallbackMs;
   return {
     signal: AbortSignal.any([AbortSignal.timeout(ms), shutdown.signal]),
     ms,
+    setting:
+      customMs !== undefined ? `customTimeouts.${operation}` : "connections:operationTimeoutMs",
     cancelled: () => shutdown.signal.aborted,
   };
+}
+
+/** A Pulumi custom timeout (Go duration syntax: `300ms`, `2s`, `5m`, `1h30m`), in ms. */
+export function parseDuration(text: string): number | undefined {
+  const units: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+  const parts = [...text.trim().matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text.trim()) return undefined;
+  const ms = parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0);
+  return ms > 0 ? ms : undefined;
 }
 
 function scrub(e: unknown, kind: ResourceKind, secrets: readonly string[]): Error {

@@ -12,7 +12,11 @@ export const KIND_METADATA: Readonly<Record<string, KindMetadata>> = {
     properties: ["name", "description", "enabled", "awsAccountId", "awsRegion"],
     outputs: ["connectionId", "version", "createdDate", "updatedDate"],
     secrets: [],
-    autoname: { alphabet: "[A-Za-z0-9 _-]", maxLength: 100 },
+    autoname: {
+      alphabet: "[A-Za-z0-9 _-]",
+      maxLength: 100,
+      fixedFields: ["awsAccountId", "awsRegion"],
+    },
   },
   "pictory:VimeoConnection": {
     family: { name: "pictory", credentialKey: "pictory:apiKey", credentialEnv: "PICTORY_API_KEY" },
@@ -26,7 +30,7 @@ export const KIND_METADATA: Readonly<Record<string, KindMetadata>> = {
     ],
     outputs: ["connectionId", "version", "createdDate", "updatedDate"],
     secrets: ["accessToken", "clientSecret"],
-    autoname: { alphabet: "[A-Za-z0-9 _-]", maxLength: 100 },
+    autoname: { alphabet: "[A-Za-z0-9 _-]", maxLength: 100, fixedFields: [] },
   },
   "apinizer:Connection": {
     family: { name: "apinizer", credentialKey: "apinizer:token", credentialEnv: "APINIZER_TOKEN" },
@@ -268,6 +272,6 @@ export const KIND_METADATA: Readonly<Record<string, KindMetadata>> = {
       "privPassphrase",
       "tlsTrustCertChainFile",
     ],
-    autoname: { alphabet: "[A-Za-z0-9._-]", maxLength: 255 },
+    autoname: { alphabet: "[A-Za-z0-9._-]", maxLength: 255, fixedFields: ["type"] },
   },
 };

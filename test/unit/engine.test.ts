@@ -1,3 +1,4 @@
+import { parseDuration } from "../../provider/core/runtime";
 import fc from "fast-check";
 import { check, diff, inputsFromRemote, wireBody } from "../../provider/core/engine";
 import { UNKNOWN } from "../../provider/core/fields";
@@ -83,13 +84,23 @@ describe("check", () => {
       expect(next.name).toBe("media-1a2b3c4");
     });
 
-    it("gives a replacement a name of its own, the same in every run, so it need not delete first", () => {
-      const news = { ...aws, awsRegion: "eu-west-1", name: undefined, __autoname: proposal };
+    it("gives a replacement the new proposal, as the engine's second check without olds does", () => {
+      // The SDK's proposal depends on the fields fixed at creation, so a new region proposes anew.
+      const moved = { name: "media-5e6f7a8", fixed: false };
+      const news = { ...aws, awsRegion: "eu-west-1", name: undefined, __autoname: moved };
       const a = check(awsConnection, first(), news).inputs;
-      const b = check(awsConnection, first(), news).inputs;
-      expect(a.name).toMatch(/^media-1a2b3c4-[0-9a-f]{7}$/);
-      expect(b.name).toBe(a.name);
+      const again = check(awsConnection, {}, news).inputs;
+      expect(a.name).toBe("media-5e6f7a8");
+      expect(again.name).toBe(a.name);
       expect(diff(awsConnection, first(), a).deleteBeforeReplace).toBe(false);
+    });
+
+    it("leaves the name unknown while the proposal is unknown (preview)", () => {
+      const news = { ...aws, name: undefined, __autoname: UNKNOWN };
+      expect(check(awsConnection, {}, news)).toMatchObject({
+        failures: [],
+        inputs: { name: UNKNOWN },
+      });
     });
 
     it("keeps a fixed (verbatim) name on replacement, which then deletes first", () => {
@@ -233,5 +244,33 @@ describe("redact", () => {
     expect(redact("a=abcd1234 b=abcd12345678", ["abcd1234", "abcd12345678"])).toBe(
       "a=[secret] b=[secret]",
     );
+  });
+});
+
+describe("resource options the dynamic-provider host does not carry", () => {
+  it("replaces on a change of a field named in replaceOnChanges, by name, path or *", () => {
+    for (const option of [["description"], ["description.x"], ["*"]]) {
+      const d = diff(awsConnection, aws, {
+        ...aws,
+        description: "new",
+        __replaceOnChanges: option,
+      });
+      expect({ option, replaces: d.replaces }).toEqual({ option, replaces: ["description"] });
+    }
+    const other = diff(awsConnection, aws, {
+      ...aws,
+      enabled: false,
+      __replaceOnChanges: ["description"],
+    });
+    expect(other.replaces).toEqual([]);
+  });
+
+  it("reads customTimeouts in Pulumi's duration syntax, and nothing else", () => {
+    expect(parseDuration("2s")).toBe(2_000);
+    expect(parseDuration("300ms")).toBe(300);
+    expect(parseDuration("1h30m")).toBe(5_400_000);
+    expect(parseDuration("1.5m")).toBe(90_000);
+    for (const bad of ["", "2", "two seconds", "2s garbage", "0s", "-1s"])
+      expect({ bad, ms: parseDuration(bad) }).toEqual({ bad, ms: undefined });
   });
 });
