@@ -514,3 +514,53 @@ export async function killSession(sid: number, signal: NodeJS.Signals = "SIGKILL
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Replaces a project's program (`index.js`) with `source`, which requires the installed package by name. */
+export function writeProgram(p: EngineProject, source: string): void {
+  writeFileSync(path.join(p.dir, "index.js"), source);
+}
+
+/** A second stack of an {@link engineProject}: see {@link extraStack}. */
+export interface ExtraStack {
+  readonly name: string;
+  readonly stack: Stack;
+  /** Runs the Pulumi CLI on this stack to completion; never throws on a non-zero exit. */
+  runPulumi(args: readonly string[], env?: Readonly<Record<string, string>>): Promise<PulumiResult>;
+}
+
+/**
+ * Another stack of the same project: its folder, program, file backend and emulator, with its own
+ * stack config (the emulator's, as {@link engineProject} sets it). For tests where the stack name
+ * matters, such as autonaming.
+ */
+export async function extraStack(p: EngineProject, stackName: string): Promise<ExtraStack> {
+  const stack = await localStack({
+    workDir: p.dir,
+    stackName,
+    stateDir: p.stateDir,
+    config: {
+      ...emulatorConfig(p.emulator.url),
+      "connections:retryBaseMs": { value: "50" },
+      resources: { value: "[]" },
+    },
+  });
+  return {
+    name: stackName,
+    stack,
+    runPulumi(args, env = {}) {
+      const child = spawn(path.join(ensurePulumi(), "pulumi"), [...args, "--stack", stackName], {
+        cwd: p.dir,
+        env: { ...process.env, ...localEnv(p.stateDir, env) },
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const chunks: string[] = [];
+      child.stdout!.setEncoding("utf8").on("data", (s: string) => chunks.push(s));
+      child.stderr!.setEncoding("utf8").on("data", (s: string) => chunks.push(s));
+      return new Promise<PulumiResult>((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (code, signal) => resolve({ code, signal, output: chunks.join("") }));
+      });
+    },
+  };
+}
