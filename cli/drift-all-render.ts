@@ -5,6 +5,8 @@
 import type { AllStacksReport, StackCheck } from "./drift-all-report";
 import {
   escapeMarkdown,
+  notComparedMarkdown,
+  notComparedText,
   renderMarkdown,
   renderText,
   ReportFormat,
@@ -76,7 +78,10 @@ export function renderAllText(report: AllStacksReport): string {
       ),
     );
   }
-  for (const s of detailed(report)) lines.push("", renderText(s.report!).trimEnd());
+  const once = { notCompared: false };
+  for (const s of detailed(report)) lines.push("", renderText(s.report!, once).trimEnd());
+  const notCompared = notComparedText(report.notCompared);
+  if (notCompared.length > 0) lines.push("", ...notCompared);
   const note = LOCK_NOTE[report.lockCheck];
   if (note) lines.push("", note);
   if (report.failed) lines.push("", NOT_CLEAN);
@@ -109,7 +114,10 @@ export function renderAllMarkdown(report: AllStacksReport): string {
       ),
     );
   }
-  for (const s of detailed(report)) lines.push("", renderMarkdown(s.report!).trimEnd());
+  const once = { notCompared: false };
+  for (const s of detailed(report)) lines.push("", renderMarkdown(s.report!, once).trimEnd());
+  const notCompared = notComparedMarkdown(report.notCompared);
+  if (notCompared.length > 0) lines.push("", ...notCompared);
   const note = LOCK_NOTE[report.lockCheck];
   if (note) lines.push("", `_${escapeMarkdown(note)}_`);
   return `${lines.join("\n")}\n`;

@@ -5,7 +5,14 @@
  * test/unit/drift-all.test.ts.
  */
 import type { LockCheck, StackLock } from "./backend-locks";
-import { DriftReport, EXIT, ExitCode, SECRET_MASK } from "./drift-report";
+import {
+  DriftReport,
+  EXIT,
+  ExitCode,
+  NotCompared,
+  SECRET_MASK,
+  sortedRecord,
+} from "./drift-report";
 
 /**
  * - `clean`: checked; every connection matches state.
@@ -47,6 +54,8 @@ export interface AllStacksReport {
   readonly counts: Readonly<Record<StackStatus | "total", number>>;
   /** How busy stacks were recognised: the backend's lock files or rows, the service, or not by lock. */
   readonly lockCheck: LockCheck;
+  /** The fields no check could compare, over every stack that was read (see the single-stack report). */
+  readonly notCompared: NotCompared;
   readonly stacks: readonly StackCheck[];
 }
 
@@ -184,6 +193,10 @@ export function buildAllStacksReport(input: {
         : "no stack in the backend: nothing was checked";
   }
   const failed = error !== undefined || counts.failed > 0 || counts.busy > 0;
+  const notCompared = new Map<string, readonly string[]>();
+  for (const s of stacks)
+    for (const [key, fields] of Object.entries(s.report?.notCompared ?? {}))
+      notCompared.set(key, [...new Set([...(notCompared.get(key) ?? []), ...fields])]);
   return {
     backend: input.backend,
     ...(input.project !== undefined ? { project: input.project } : {}),
@@ -192,6 +205,7 @@ export function buildAllStacksReport(input: {
     ...(error !== undefined ? { error } : {}),
     counts,
     lockCheck: input.lockCheck,
+    notCompared: sortedRecord(notCompared),
     stacks,
   };
 }

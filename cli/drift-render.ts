@@ -2,7 +2,7 @@
  * A drift report → text for people, Markdown for a job summary or PR comment, JSON for machines.
  * Pure functions; values arrive already masked (see drift-report.ts), and nothing here unmasks.
  */
-import { DriftReport, SECRET_MASK } from "./drift-report";
+import { DriftReport, NotCompared, SECRET_MASK } from "./drift-report";
 
 export type ReportFormat = "text" | "markdown" | "json";
 
@@ -90,7 +90,51 @@ function verdict(report: DriftReport): string {
 
 const NOT_CLEAN = 'This is not a "no drift" result: fix the failure, then run the check again.';
 
-export function renderText(report: DriftReport): string {
+/** What a rendering includes beyond the report's own verdict and rows. */
+export interface RenderOptions {
+  /**
+   * The fields the check cannot compare; off where a fleet report lists them once for all stacks.
+   * @default true
+   */
+  readonly notCompared?: boolean;
+}
+
+const NOT_COMPARED_WHY =
+  "the API never returns these fields (write-only, or masked when read), so a change made to " +
+  "them outside Pulumi cannot be seen";
+
+/** The kinds and types with fields the check cannot compare, and those fields, one line each. */
+function gaps(notCompared: NotCompared): [string, string][] {
+  return Object.entries(notCompared)
+    .filter(([, fields]) => fields.length > 0)
+    .map(([key, fields]) => [key, fields.join(", ")]);
+}
+
+/** "Not compared: …" and an aligned list, or nothing when every field is compared. */
+export function notComparedText(notCompared: NotCompared): string[] {
+  const rows = gaps(notCompared);
+  if (rows.length === 0) return [];
+  const width = Math.max(...rows.map(([key]) => key.length));
+  return [
+    `Not compared: ${NOT_COMPARED_WHY}:`,
+    ...rows.map(([key, fields]) => `  ${key.padEnd(width)}  ${fields}`),
+  ];
+}
+
+/** The Markdown counterpart of {@link notComparedText}. */
+export function notComparedMarkdown(notCompared: NotCompared): string[] {
+  const rows = gaps(notCompared);
+  if (rows.length === 0) return [];
+  return [
+    `**Not compared**: ${NOT_COMPARED_WHY}.`,
+    "",
+    "| kind | fields not compared |",
+    "| --- | --- |",
+    ...rows.map(([key, fields]) => `| ${escapeMarkdown(key)} | ${escapeMarkdown(fields)} |`),
+  ];
+}
+
+export function renderText(report: DriftReport, options: RenderOptions = {}): string {
   const lines = [`Drift report for stack "${report.stack}": ${verdict(report)}`, summaryOf(report)];
   const rows = driftRows(report);
   if (rows.length > 0) {
@@ -100,6 +144,8 @@ export function renderText(report: DriftReport): string {
   if (report.drifted.length > 0 || report.deleted.length > 0) {
     lines.push("", `To converge: ${report.remediation}`);
   }
+  const notCompared = options.notCompared === false ? [] : notComparedText(report.notCompared);
+  if (notCompared.length > 0) lines.push("", ...notCompared);
   return `${lines.join("\n")}\n`;
 }
 
@@ -123,7 +169,7 @@ function alignedTable(rows: readonly DriftRow[]): string[] {
 }
 
 /** Markdown for `$GITHUB_STEP_SUMMARY` or a pull-request comment. */
-export function renderMarkdown(report: DriftReport): string {
+export function renderMarkdown(report: DriftReport, options: RenderOptions = {}): string {
   const lead = report.failed
     ? `**The drift check failed**: ${escapeMarkdown(report.error ?? "unknown error")}. ${NOT_CLEAN}`
     : report.clean
@@ -142,6 +188,8 @@ export function renderMarkdown(report: DriftReport): string {
   if (report.drifted.length > 0 || report.deleted.length > 0) {
     lines.push("", `Converge with \`${report.remediation}\`.`);
   }
+  const notCompared = options.notCompared === false ? [] : notComparedMarkdown(report.notCompared);
+  if (notCompared.length > 0) lines.push("", ...notCompared);
   return `${lines.join("\n")}\n`;
 }
 

@@ -3,8 +3,8 @@
  * unit tested with synthetic events (test/unit/drift-report.test.ts).
  */
 import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
-import { jsonEqual } from "../provider/core/fields";
-import { fieldsFor, ResourceKind } from "../provider/core/kind";
+import { isUnreadable, jsonEqual } from "../provider/core/fields";
+import { fieldsFor, ResourceKind, unreadableFields } from "../provider/core/kind";
 import type { FieldSpec } from "../provider/core/fields";
 import { KINDS } from "../provider/registry";
 
@@ -41,13 +41,16 @@ export interface ConnectionRef {
 
 /** A connection that still exists but differs from state. */
 export interface DriftedConnection extends ConnectionRef {
-  /** Readable fields that differ, sorted by name. Write-only fields never appear (spec B.2). */
+  /**
+   * Readable fields that differ, sorted by name. Write-only and masked fields never appear: they
+   * are listed under {@link DriftReport.notCompared}.
+   */
   readonly fields: readonly FieldDrift[];
   /** The API's optimistic-locking version, when it moved. */
   readonly version?: { readonly old: number; readonly new: number };
   /**
-   * True when only `version` moved and the kind has write-only secrets: someone probably changed a
-   * credential the API cannot show (Vimeo `clientSecret`, `accessToken`).
+   * True when only `version` moved and the connection has fields the API never shows: someone
+   * probably changed a credential the API cannot show (Vimeo `clientSecret`, `accessToken`).
    */
   readonly possibleCredentialChange: boolean;
   /** One line for people, e.g. "possible credential change (version 1 → 2)". */
@@ -75,9 +78,19 @@ export interface DriftReport {
   /** Connections deleted outside Pulumi; the next `up` creates them again (with new IDs). */
   readonly deleted: readonly ConnectionRef[];
   readonly unreadable: readonly UnreadableConnection[];
+  /**
+   * What the check cannot see: for each kind (`pictory:VimeoConnection`) and Apinizer type
+   * (`apinizer:Connection/ldap`) among the connections checked, the fields the API never returns
+   * (write-only, or masked when read), in declaration order; `[]` when every field is compared.
+   * Keys sorted. Derived from the declarations, so it holds names only, never values.
+   */
+  readonly notCompared: NotCompared;
   /** The command that converges the stack to its program. */
   readonly remediation: string;
 }
+
+/** Field names per kind or `kind/type`; see {@link DriftReport.notCompared}. */
+export type NotCompared = Readonly<Record<string, readonly string[]>>;
 
 /** Exit codes of `pulumi-connections drift`, documented in `--help` and the README. */
 export const EXIT = {
@@ -159,10 +172,13 @@ export function buildReport(
   const drifted: DriftedConnection[] = [];
   const deleted: ConnectionRef[] = [];
   const unreadable: UnreadableConnection[] = [];
+  const notCompared = new Map<string, readonly string[]>();
   const urns = [...new Set([...seen.keys(), ...finished.keys(), ...errors.keys()])].sort();
   for (const urn of urns) {
     const meta = finished.get(urn) ?? seen.get(urn);
     const ref = refOf(urn, meta);
+    const coverage = coverageOf(ref.type, meta?.old?.inputs ?? meta?.new?.inputs ?? {});
+    if (coverage) notCompared.set(coverage.key, coverage.fields);
     const problems = errors.get(urn);
     if (problems) {
       unreadable.push({ ...ref, error: problems.join("; ") });
@@ -201,8 +217,35 @@ export function buildReport(
     drifted,
     deleted,
     unreadable,
+    notCompared: sortedRecord(notCompared),
     remediation: remediationFor(stack),
   };
+}
+
+/**
+ * The report key of a connection (`pictory:VimeoConnection`, `apinizer:Connection/ldap`) and the
+ * fields the check cannot compare for it; undefined when its kind or type is not known (a
+ * connection the check never got to read, say).
+ */
+export function coverageOf(
+  type: string,
+  inputs: Bag,
+): { readonly key: string; readonly fields: readonly string[] } | undefined {
+  const kind = KINDS.get(type);
+  if (!kind) return undefined;
+  let key = kind.token;
+  if (kind.variants) {
+    const variant = inputs[kind.variants.field];
+    if (typeof variant !== "string" || !Object.hasOwn(kind.variants.sets, variant))
+      return undefined;
+    key = `${kind.token}/${variant}`;
+  }
+  return { key, fields: unreadableFields(kind, inputs) };
+}
+
+/** A map as a plain object with sorted keys, so that two reports compare line by line. */
+export function sortedRecord<T>(map: ReadonlyMap<string, T>): Readonly<Record<string, T>> {
+  return Object.fromEntries([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The engine's own summary lines, which add nothing to the provider's messages. */
@@ -250,13 +293,13 @@ function driftOf(ref: ConnectionRef, meta: StepEventMetadata): DriftedConnection
     typeof oldVersion === "number" && typeof newVersion === "number" && oldVersion !== newVersion
       ? { old: oldVersion, new: newVersion }
       : undefined;
-  const writeOnly = kind ? hasWriteOnly(kind, { ...oldInputs, ...newInputs }) : false;
+  const hidden = kind ? unreadableFields(kind, { ...oldInputs, ...newInputs }).length > 0 : false;
 
   if (fields.length > 0)
     return { ...ref, fields, ...(version ? { version } : {}), possibleCredentialChange: false };
-  if (version && writeOnly) {
-    // The API never returns write-only secrets (spec B.2), so a version that moved while every
-    // readable field stayed put is the only trace of a credential changed out of band.
+  if (version && hidden) {
+    // The API never returns write-only secrets (spec B.2) nor masked ones, so a version that moved
+    // while every readable field stayed put is the only trace of a credential changed out of band.
     return {
       ...ref,
       fields,
@@ -280,13 +323,11 @@ function driftOf(ref: ConnectionRef, meta: StepEventMetadata): DriftedConnection
   return undefined;
 }
 
-function hasWriteOnly(kind: ResourceKind, inputs: Bag): boolean {
-  return Object.values(fieldsFor(kind, inputs)).some((spec) => spec.writeOnly);
-}
-
 /**
  * Readable fields that differ between the inputs in state and the inputs the API implies now.
- * Write-only and provider-local fields are skipped; an unset field counts as the API default.
+ * Fields the API never shows (write-only, masked when read) and provider-local ones are skipped,
+ * so nothing {@link DriftReport.notCompared} lists is ever reported; an unset field counts as the
+ * API default.
  */
 export function fieldDrifts(
   kind: ResourceKind | undefined,
@@ -301,7 +342,7 @@ export function fieldDrifts(
   for (const key of keys) {
     if (HOST_KEYS.has(key)) continue;
     const spec = specs[key];
-    if (spec?.local || spec?.writeOnly) continue;
+    if (spec && (spec.local || isUnreadable(spec))) continue;
     const before = oldInputs[key] ?? spec?.default;
     const after = newInputs[key] ?? spec?.default;
     if (jsonEqual(before, after)) continue;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FieldSet, FieldSpec, OutputSet } from "./fields";
+import { FieldSet, FieldSpec, isUnreadable, OutputSet } from "./fields";
 import { Deadline, HttpClient } from "./http";
 import { FamilyDeclaration } from "./family";
 import { FamilySettings, ProviderSettings } from "./settings";
@@ -156,6 +156,16 @@ export function fieldsFor(kind: ResourceKind, inputs: Props): Readonly<Record<st
     ? kind.variants.sets[String(inputs[kind.variants.field])]
     : undefined;
   return { ...COMMON_LOCAL_FIELDS, ...kind.fields, ...(variant ?? {}) };
+}
+
+/**
+ * The fields of these inputs' kind and variant that the API never shows (write-only, or masked
+ * when read), in declaration order: what a refresh cannot compare with state.
+ */
+export function unreadableFields(kind: ResourceKind, inputs: Props): string[] {
+  return Object.entries(fieldsFor(kind, inputs))
+    .filter(([, spec]) => isUnreadable(spec))
+    .map(([field]) => field);
 }
 
 /** Every secret field of a kind across all its variants: the SDK's `additionalSecretOutputs`. */

@@ -19,8 +19,16 @@ const CLI = path.join(ROOT, "dist", "cli", "main.js");
 const VIMEO_SECRET = "e2e-drift-vimeo-secret-5c4b3a";
 const VIMEO_TOKEN = "e2e-drift-vimeo-token-9d8c7b";
 const SMTP_PASSWORD = "e2e-drift-smtp-password-1f2e3d";
+const LDAP_PASSWORD = "e2e-drift-ldap-password-4e5d6c";
 const ROTATED_SECRET = "rotated-in-the-dashboard-7a6b5c";
-const SECRETS = [VIMEO_SECRET, VIMEO_TOKEN, SMTP_PASSWORD, ROTATED_SECRET, "pictai_emulator_key"];
+const SECRETS = [
+  VIMEO_SECRET,
+  VIMEO_TOKEN,
+  SMTP_PASSWORD,
+  LDAP_PASSWORD,
+  ROTATED_SECRET,
+  "pictai_emulator_key",
+];
 
 const aws = (name: string, args: Record<string, unknown> = {}): ResourceSpec => ({
   kind: "aws",
@@ -57,7 +65,31 @@ const RESOURCES: ResourceSpec[] = [
     },
     secrets: { password: SMTP_PASSWORD },
   },
+  {
+    // Its password is masked when read: never compared, and the report says so.
+    kind: "apinizer",
+    name: "directory",
+    args: {
+      projectName: "demo",
+      name: "e2e-drift-directory",
+      type: "ldap",
+      serverAddress: "ldaps://ldap.example.com:636",
+      username: "cn=bot,dc=example,dc=com",
+      baseDn: "dc=example,dc=com",
+    },
+    secrets: { password: LDAP_PASSWORD },
+  },
 ];
+
+// What the check cannot see, per kind and type in the stack: the write-only Vimeo credentials and
+// the password the Apinizer ldap page says is masked on read. Written out here, from the vendor
+// pages, as an oracle for what the report derives from the declarations.
+const NOT_COMPARED = {
+  "apinizer:Connection/email": [],
+  "apinizer:Connection/ldap": ["password"],
+  "pictory:AwsConnection": [],
+  "pictory:VimeoConnection": ["clientSecret", "accessToken"],
+};
 
 const TYPES: Record<ResourceSpec["kind"], string> = {
   aws: "pictory:AwsConnection",
@@ -162,6 +194,7 @@ function expectedReport(over: Record<string, unknown>) {
     drifted: [],
     deleted: [],
     unreadable: [],
+    notCompared: NOT_COMPARED,
     remediation: "pulumi up --refresh --stack test",
     ...over,
   };
@@ -240,7 +273,7 @@ test("renders the same drift as a Markdown table for a job summary, secrets nowh
   for (const s of SECRETS) expect(run.stdout + run.stderr).not.toContain(s);
   expect(run.stdout).toContain("### Connection drift: stack `test`");
   expect(run.stdout).toContain(
-    "**Drift found**: 4 drifted, 1 deleted out of band (6 connections checked).",
+    "**Drift found**: 4 drifted, 1 deleted out of band (7 connections checked).",
   );
   for (const row of [
     '| renamed | pictory:AwsConnection | name | "e2e-drift-renamed" | "renamed-in-the-dashboard" |',
@@ -251,6 +284,17 @@ test("renders the same drift as a Markdown table for a job summary, secrets nowh
   ])
     expect(run.stdout).toContain(row);
   expect(run.stdout).toContain("Converge with `pulumi up --refresh --stack test`.");
+  const notCompared = run.stdout.slice(run.stdout.indexOf("**Not compared**"));
+  expect(notCompared).toContain("| pictory:VimeoConnection | clientSecret, accessToken |");
+  expect(notCompared).toContain("| apinizer:Connection/ldap | password |");
+  // Every field of these is compared: they are no gap.
+  expect(notCompared).not.toMatch(/AwsConnection|Connection\/email/);
+
+  const text = await runDrift();
+  for (const s of SECRETS) expect(text.stdout + text.stderr).not.toContain(s);
+  expect(text.stdout).toMatch(/^Not compared: .*write-only, or masked when read/m);
+  expect(text.stdout).toMatch(/^ {2}pictory:VimeoConnection\s+clientSecret, accessToken$/m);
+  expect(text.stdout).toMatch(/^ {2}apinizer:Connection\/ldap\s+password$/m);
 });
 
 test("fails the check with exit 1 when the API is unreachable, never reporting no drift", async () => {
@@ -261,7 +305,7 @@ test("fails the check with exit 1 when the API is unreachable, never reporting n
     expect(report).toMatchObject({
       clean: false,
       failed: true,
-      error: "6 connections could not be read",
+      error: "7 connections could not be read",
       drifted: [],
       deleted: [],
     });
@@ -272,7 +316,7 @@ test("fails the check with exit 1 when the API is unreachable, never reporting n
     const text = await runDrift();
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(
-      'Drift report for stack "test": the check failed: 6 connections could not be read',
+      'Drift report for stack "test": the check failed: 7 connections could not be read',
     );
     expect(text.stdout).toContain('This is not a "no drift" result');
     expect(text.stdout).not.toContain(": no drift");

@@ -1,13 +1,16 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import {
   chmodSync,
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { RunningEmulator, startEmulator } from "../../emulator";
@@ -24,6 +27,7 @@ jest.setTimeout(300_000);
 const ROOT = path.resolve(__dirname, "..", "..");
 const EXAMPLE = path.join(ROOT, "examples", "gitops");
 const WORKFLOW = path.join(EXAMPLE, ".github", "workflows", "connections.yml");
+const LOCK = path.join(EXAMPLE, "package-lock.json");
 const PASSWORD_LIKE = ["pictai_emulator_key", "apinizer_emulator_token"];
 
 let emulator: RunningEmulator;
@@ -70,20 +74,30 @@ function expectExit(run: StepRun, code: number, secrets: readonly string[] = [])
     expect(run.output + run.summary).not.toContain(secret);
 }
 
+interface WorkflowJob {
+  if: string;
+  runs: string[];
+  /** The `uses:` steps, each with its `with:` inputs. */
+  uses: { action: string; with: Record<string, string> }[];
+}
+
 /**
- * Just enough YAML for a workflow: top-level `on`/`env` keys and, per job, its `if` and the `run`
- * commands of its steps, in order. Enough to pin the example; not a YAML parser.
+ * Just enough YAML for a workflow: top-level `on`/`env`/`permissions` keys and, per job, its `if`,
+ * the `run` commands of its steps and its `uses` steps with their inputs, in order. Enough to pin
+ * the example; not a YAML parser.
  */
 function parseWorkflow(text: string): {
   on: string[];
   env: Record<string, string>;
-  jobs: Record<string, { if: string; runs: string[] }>;
+  permissions: Record<string, string>;
+  jobs: Record<string, WorkflowJob>;
 } {
   const on: string[] = [];
   const env: Record<string, string> = {};
-  const jobs: Record<string, { if: string; runs: string[] }> = {};
+  const permissions: Record<string, string> = {};
+  const jobs: Record<string, WorkflowJob> = {};
   let section = "";
-  let job: { if: string; runs: string[] } | undefined;
+  let job: WorkflowJob | undefined;
   for (const raw of text.split("\n")) {
     const line = raw.replace(/\s+#.*$/, "");
     if (/^\S/.test(line)) {
@@ -94,7 +108,8 @@ function parseWorkflow(text: string): {
     if (entry) {
       if (section === "on") on.push(entry[1]!);
       if (section === "env") env[entry[1]!] = entry[2]!;
-      if (section === "jobs") jobs[entry[1]!] = job = { if: "", runs: [] };
+      if (section === "permissions") permissions[entry[1]!] = entry[2]!;
+      if (section === "jobs") jobs[entry[1]!] = job = { if: "", runs: [], uses: [] };
       continue;
     }
     if (section !== "jobs" || !job) continue;
@@ -102,9 +117,24 @@ function parseWorkflow(text: string): {
     if (cond) job.if = cond[1]!;
     const run = /^\s+(?:- )?run:\s*(.+)$/.exec(line);
     if (run) job.runs.push(run[1]!.trim());
+    const uses = /^ {6}- uses:\s*(.+)$/.exec(line);
+    if (uses) job.uses.push({ action: uses[1]!.trim(), with: {} });
+    const input = /^ {10}([\w-]+):\s*(.+)$/.exec(line);
+    if (input && job.uses.length > 0) job.uses.at(-1)!.with[input[1]!] = input[2]!.trim();
   }
-  return { on, env, jobs };
+  return { on, env, permissions, jobs };
 }
+
+/** The Pulumi CLI version the repository builds and proves recovery on (scripts/ensure-pulumi.sh). */
+function pinnedPulumiVersion(): string {
+  const script = readFileSync(path.join(ROOT, "scripts", "ensure-pulumi.sh"), "utf8");
+  const m = /^PULUMI_VERSION="\$\{PULUMI_VERSION:-([0-9.]+)\}"$/m.exec(script);
+  if (!m) throw new Error("scripts/ensure-pulumi.sh no longer sets PULUMI_VERSION as expected");
+  return m[1]!;
+}
+
+type Json = Record<string, unknown>;
+const readJson = (file: string): Json => JSON.parse(readFileSync(file, "utf8")) as Json;
 
 /** The example's program type-checks against the package's own types (it is not in tsconfig). */
 function typeErrors(file: string): string[] {
@@ -188,7 +218,10 @@ test("the workflow's jobs call pipeline.sh preview, up and drift on the right ev
     "APINIZER_BASE_URL",
   ])
     expect(wf.env[name]).toBe(`\${{ secrets.${name} }}`);
-  expect(wf.jobs).toEqual({
+  const steps = Object.fromEntries(
+    Object.entries(wf.jobs).map(([name, j]) => [name, { if: j.if, runs: j.runs }]),
+  );
+  expect(steps).toEqual({
     preview: {
       if: "github.event_name == 'pull_request'",
       runs: ["npm ci", "./pipeline.sh preview"],
@@ -202,6 +235,67 @@ test("the workflow's jobs call pipeline.sh preview, up and drift on the right ev
       runs: ["npm ci", "./pipeline.sh drift"],
     },
   });
+});
+
+test("the workflow pins the Pulumi CLI the package is tested on, and lets jobs use OIDC", () => {
+  const wf = parseWorkflow(readFileSync(WORKFLOW, "utf8"));
+  // OIDC (aws-actions/configure-aws-credentials and the like) needs an ID token; reading the
+  // repository needs contents: read. Nothing else.
+  expect(wf.permissions).toEqual({ contents: "read", "id-token": "write" });
+  const version = pinnedPulumiVersion();
+  for (const [name, job] of Object.entries(wf.jobs)) {
+    const pulumi = job.uses.filter((u) => u.action.startsWith("pulumi/actions@"));
+    expect({ job: name, pulumi: pulumi.map((u) => u.with["pulumi-version"]) }).toEqual({
+      job: name,
+      pulumi: [version],
+    });
+  }
+  // The program's SDK is the CLI's release, as in the repository.
+  const pkg = readJson(path.join(EXAMPLE, "package.json"));
+  expect((pkg.dependencies as Json)["@pulumi/pulumi"]).toBe(version);
+});
+
+test("the example has a package-lock.json in sync with its package.json, so `npm ci` works", () => {
+  if (!existsSync(LOCK))
+    throw new Error(`${LOCK} is missing: the workflow runs \`npm ci\` and caches npm by it`);
+  const pkg = readJson(path.join(EXAMPLE, "package.json"));
+  const lock = readJson(LOCK);
+  const packages = lock.packages as Record<string, Json>;
+  expect(lock).toMatchObject({ name: pkg.name, lockfileVersion: 3 });
+  // npm records the root's ranges as package.json has them: any edit there needs a new lock.
+  const root = packages[""]!;
+  for (const key of ["dependencies", "devDependencies", "engines"] as const)
+    expect({ [key]: root[key] }).toEqual({ [key]: pkg[key] });
+
+  // pulumi-connections is not on the registry: the example installs the packed tarball, named by
+  // this repository's version, with this repository's dependencies.
+  const own = readJson(path.join(ROOT, "package.json"));
+  const spec = (pkg.dependencies as Json)["pulumi-connections"];
+  expect(spec).toBe(`file:vendor/pulumi-connections-${String(own.version)}.tgz`);
+  const entry = packages["node_modules/pulumi-connections"]!;
+  expect(entry).toMatchObject({ version: own.version, resolved: spec });
+  expect(entry.dependencies).toEqual(own.dependencies);
+  // No checksum: any build of that version the user puts in vendor/ installs.
+  expect(entry.integrity).toBeUndefined();
+  for (const [where, p] of Object.entries(packages)) {
+    if (where === "" || where === "node_modules/pulumi-connections") continue;
+    expect({ where, integrity: typeof p.integrity }).toEqual({ where, integrity: "string" });
+  }
+
+  // npm's own verdict, without the network or the tarball: `npm ci` refuses a lock out of sync.
+  const dir = mkdtempSync(path.join(os.tmpdir(), "gitops-ci-"));
+  try {
+    copyFileSync(path.join(EXAMPLE, "package.json"), path.join(dir, "package.json"));
+    copyFileSync(LOCK, path.join(dir, "package-lock.json"));
+    const ci = spawnSync(
+      "npm",
+      ["ci", "--dry-run", "--offline", "--ignore-scripts", "--no-audit", "--no-fund"],
+      { cwd: dir, encoding: "utf8" },
+    );
+    if (ci.status !== 0) throw new Error(`npm ci --dry-run failed:\n${ci.stdout}\n${ci.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("the example program type-checks", () => {

@@ -53,6 +53,7 @@ const report = (stack: string, over: Partial<DriftReport> = {}): DriftReport => 
   drifted: [],
   deleted: [],
   unreadable: [],
+  notCompared: {},
   remediation: `pulumi up --refresh --stack ${stack}`,
   ...over,
 });
@@ -486,6 +487,34 @@ describe("rendering", () => {
   it("JSON: the report as it is", () => {
     const r = mixed();
     expect(JSON.parse(renderAll(r, "json"))).toEqual(JSON.parse(JSON.stringify(r)));
+  });
+
+  it("names the fields no check compares once for all stacks, from the stacks that were read", () => {
+    const vimeo = { "pictory:VimeoConnection": ["clientSecret", "accessToken"] };
+    const r = all([
+      checkedStack(report("dev", { notCompared: { ...vimeo, "pictory:AwsConnection": [] } })),
+      checkedStack({
+        ...driftedReport("prod"),
+        notCompared: { "apinizer:Connection/ldap": ["password"], ...vimeo },
+      }),
+      checkedStack(failedReport("qa", "incorrect passphrase")),
+      lockedStack("stage", [{ pid: 12 }]),
+    ]);
+    expect(r.notCompared).toEqual({
+      "apinizer:Connection/ldap": ["password"],
+      "pictory:AwsConnection": [],
+      "pictory:VimeoConnection": ["clientSecret", "accessToken"],
+    });
+    expect(Object.keys(r.notCompared)).toEqual(Object.keys(r.notCompared).sort());
+    const text = renderAllText(r);
+    expect(text.match(/Not compared/g)).toHaveLength(1);
+    expect(text).toMatch(/pictory:VimeoConnection\s+clientSecret, accessToken\n/);
+    expect(text).toMatch(/apinizer:Connection\/ldap\s+password\n/);
+    const md = renderAllMarkdown(r);
+    expect(md.match(/Not compared/g)).toHaveLength(1);
+    expect(md).toContain("| apinizer:Connection/ldap | password |");
+    expect(JSON.parse(renderAll(r, "json")).notCompared).toEqual(r.notCompared);
+    expect(all([checkedStack(report("dev"))]).notCompared).toEqual({});
   });
 
   it("says when the backend's locks are not read", () => {

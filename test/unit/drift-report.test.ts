@@ -121,6 +121,10 @@ describe("buildReport", () => {
       drifted: [],
       deleted: [],
       unreadable: [],
+      notCompared: {
+        "pictory:AwsConnection": [],
+        "pictory:VimeoConnection": ["clientSecret", "accessToken"],
+      },
       remediation: "pulumi up --refresh --stack test",
     });
     expect(exitCodeOf(report)).toBe(0);
@@ -378,6 +382,88 @@ describe("buildReport", () => {
   });
 });
 
+describe("fields not compared", () => {
+  const ldap = {
+    projectName: "demo",
+    name: "directory",
+    type: "ldap",
+    serverAddress: "ldaps://ldap.example.com:636",
+    username: "cn=bot",
+    baseDn: "dc=example,dc=com",
+  };
+  const graylog = { projectName: "demo", name: "logs", type: "graylog", hostname: "gl" };
+  const mail = { projectName: "demo", name: "alerts", type: "email", host: "smtp.example.com" };
+  const same = (type: string, name: string, id: string, inputs: Bag) =>
+    step(type, name, "same", { id, inputs }, { id, inputs });
+
+  it("names, per kind and Apinizer type present, the write-only and masked fields, values nowhere", () => {
+    const events = [
+      ...stackStep(),
+      ...same(AWS, "media", "a1", awsInputs),
+      ...same(VIMEO, "mkt", "v1", vimeoInputs),
+      ...same(APINIZER, "directory", "demo/directory", { ...ldap, password: PLAINTEXT }),
+      ...same(APINIZER, "logs", "demo/logs", {
+        ...graylog,
+        tlsTrustCertChainFile: `${PLAINTEXT}-chain`,
+      }),
+      ...same(APINIZER, "alerts", "demo/alerts", { ...mail, password: masked }),
+    ];
+    const report = buildReport("test", events);
+    expect(report.clean).toBe(true);
+    expect(report.notCompared).toEqual({
+      "apinizer:Connection/email": [],
+      "apinizer:Connection/graylog": ["tlsTrustCertChainFile"],
+      "apinizer:Connection/ldap": ["password"],
+      "pictory:AwsConnection": [],
+      "pictory:VimeoConnection": ["clientSecret", "accessToken"],
+    });
+    // Sorted keys, so that two runs compare line by line.
+    expect(Object.keys(report.notCompared)).toEqual(Object.keys(report.notCompared).sort());
+
+    const text = renderText(report);
+    expect(text).toContain("Not compared");
+    expect(text).toMatch(/apinizer:Connection\/graylog\s+tlsTrustCertChainFile\n/);
+    expect(text).toMatch(/apinizer:Connection\/ldap\s+password\n/);
+    expect(text).toMatch(/pictory:VimeoConnection\s+clientSecret, accessToken\n/);
+    // A kind or type whose every field is compared is not listed as a gap.
+    expect(text).not.toMatch(/Connection\/email|AwsConnection/);
+
+    const md = renderMarkdown(report);
+    expect(md).toContain("**Not compared**");
+    expect(md).toContain("| pictory:VimeoConnection | clientSecret, accessToken |");
+    expect(md).toContain("| apinizer:Connection/ldap | password |");
+    expect(md).not.toContain("Connection/email |");
+
+    const json = JSON.parse(renderJson(report));
+    expect(json.notCompared["apinizer:Connection/ldap"]).toEqual(["password"]);
+    for (const out of allFormats(report)) expect(out).not.toContain(PLAINTEXT);
+  });
+
+  it("never reports a field it says it does not compare, even when the two values differ", () => {
+    const events = step(
+      APINIZER,
+      "directory",
+      "same",
+      { id: "demo/directory", inputs: { ...ldap, password: PLAINTEXT } },
+      { id: "demo/directory", inputs: { ...ldap, password: `${PLAINTEXT}-2` } },
+    );
+    const report = buildReport("test", events);
+    expect(report.drifted).toEqual([]);
+    expect(report.clean).toBe(true);
+  });
+
+  it("counts deleted and unreadable connections too, and says nothing when nothing was read", () => {
+    const events = step(VIMEO, "mkt", "delete", { id: "v1", inputs: vimeoInputs }, null);
+    expect(buildReport("test", events).notCompared).toEqual({
+      "pictory:VimeoConnection": ["clientSecret", "accessToken"],
+    });
+    const none = buildReport("test", [], "no stack named 'test' found");
+    expect(none.notCompared).toEqual({});
+    expect(renderText(none)).not.toContain("Not compared");
+    expect(renderMarkdown(none)).not.toContain("Not compared");
+  });
+});
+
 describe("summarizeFailure", () => {
   it("keeps the CLI's error lines and drops its generic summary", () => {
     const error = new Error(
@@ -402,6 +488,7 @@ describe("renderers", () => {
       "drifted",
       "deleted",
       "unreadable",
+      "notCompared",
       "remediation",
     ]);
   });
