@@ -148,7 +148,18 @@ async function getByName(
   expectOk(call, req, res, what);
   const answer = parseAnswer(call, what, req, res, getSchema(call.kind));
   const item = answer.resultList[0];
-  return item ? toRemote(call.kind, project, item) : undefined;
+  if (!item) return undefined;
+  // The ID and the name in state come from this answer: another connection's would move the
+  // resource onto it. Names are unique case-insensitively, so only the case may differ.
+  if (String(item.name).toLowerCase() !== String(name).toLowerCase()) {
+    throw new ConnectionResponseError(
+      `${couldNot(call, what)}: ${req.method} ${req.path} answered with the connection ` +
+        `${JSON.stringify(item.name)} instead of ${JSON.stringify(name)}; nothing was written to the state: ` +
+        `check that ${call.family.declaration.baseUrl.key} points at the API (now ${call.family.baseUrl})`,
+      { status: res.status },
+    );
+  }
+  return toRemote(call.kind, project, item);
 }
 
 async function write(
