@@ -33,7 +33,7 @@ export interface ConnectionRef {
   /** The resource kind, e.g. `pictory:AwsConnection`. */
   readonly type: string;
   readonly urn: string;
-  /** The connection's ID in the API, from state; empty when unknown. */
+  /** The connection's ID in the API, as the check read it, else from state; empty when unknown. */
   readonly id: string;
   /** The connection's `name` in state, when it has one. */
   readonly name?: string;
@@ -275,7 +275,8 @@ function refOf(urn: string, meta: StepEventMetadata | undefined): ConnectionRef 
     resource: resourceName(urn),
     type,
     urn,
-    id: state?.id ?? "",
+    // The ID the read found (an Apinizer ID follows a rename the stack made), else the state's.
+    id: meta?.new?.id || state?.id || "",
     ...(typeof name === "string" ? { name } : {}),
   };
 }

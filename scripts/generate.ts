@@ -42,6 +42,7 @@ export async function generateFiles(root = ROOT): Promise<GeneratedFile[]> {
     const { module, className } = names(kind);
     if (kind.variants) {
       files.push({ path: `sdk/${module}/types.ts`, content: variantsFile(kind) });
+      files.push({ path: `sdk/${module}/outputs.ts`, content: variantOutputsFile(kind) });
     }
     files.push({ path: `sdk/${module}/${kebab(className)}.ts`, content: classFile(kind) });
   }
@@ -89,6 +90,23 @@ function variantNames(kind: ResourceKind): { union: string; list: string; type: 
     list: `${title.toUpperCase()}_CONNECTION_TYPES`,
     type: `${title}ConnectionType`,
   };
+}
+
+/** The SDK's name for one variant's outputs: `email` → `EmailConnectionOutputs`. */
+function variantOutputsInterface(value: string): string {
+  return `${pascal(value)}ConnectionOutputs`;
+}
+
+/** An output to show in docs: the first field of the first variant, e.g. email's `host`. */
+function exampleOutput(kind: ResourceKind): { variant: string; field: string; type: string } {
+  const [variant, set] = Object.entries(kind.variants!.sets)[0]!;
+  const [field, spec] = Object.entries(set).find(([, s]) => !s.local)!;
+  return { variant, field, type: outputType(spec, new Map(), false) };
+}
+
+/** The SDK's name for the outputs of every variant, keyed by its value. */
+function variantOutputsMap(kind: ResourceKind): string {
+  return `${kind.family.title}ConnectionOutputs`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -222,16 +240,28 @@ function tsdoc(lines: readonly string[]): string {
   return `/**\n${all.map((l) => ` * ${l}`).join("\n")}\n */\n`;
 }
 
-/** What a field's declaration says, as sentences: doc, limits, rules, secrecy, replacement. */
-function facts(spec: FieldSpec): string[] {
+/**
+ * What a field's declaration says, as sentences: doc, limits, rules, secrecy, replacement. For an
+ * output, a field the API never shows says whose value it holds: the one this stack last sent.
+ */
+function facts(spec: FieldSpec, output = false): string[] {
   const out: string[] = [];
   if (spec.doc) out.push(sentence(spec.doc));
   const limits = limitText(spec);
   if (limits) out.push(sentence(limits));
-  if (spec.requiredWhen) {
+  if (spec.requiredWhen && !output) {
     out.push(`Required when ${describeCondition(spec.requiredWhen, (f) => `\`${f}\``)}.`);
   }
-  if (spec.secret && spec.writeOnly) {
+  if (output && spec.writeOnly) {
+    out.push(
+      "Secret and write-only: the value this stack last sent, never one read from the API, " +
+        "which does not return it; unset once a refresh finds the connection changed outside this stack.",
+    );
+  } else if (output && spec.maskedOnRead) {
+    out.push(
+      "Secret: the value this stack last sent, never one read from the API, which masks it on read.",
+    );
+  } else if (spec.secret && spec.writeOnly) {
     out.push("Secret and write-only: the API never returns it, so it cannot be drift-checked.");
   } else if (spec.secret && spec.maskedOnRead) {
     out.push(
@@ -268,6 +298,23 @@ function defaultText(spec: FieldSpec): string | undefined {
 
 function isOptional(spec: FieldSpec): boolean {
   return !spec.required || spec.autonamed === true;
+}
+
+/**
+ * A field as an output. Optional when the program may leave it unset and the API has no default
+ * for it, and for a write-only field, which a refresh drops when the connection changed outside
+ * the stack (the state's value may no longer be the API's).
+ */
+function outputMember(
+  key: string,
+  spec: FieldSpec,
+  named: Named,
+  opts: { readonly prefix?: string; readonly type?: string } = {},
+): string {
+  const optional =
+    (isOptional(spec) && !spec.autonamed && spec.default === undefined) || spec.writeOnly === true;
+  const type = opts.type ? `pulumi.Output<${opts.type}>` : outputType(spec, named, optional);
+  return `${tsdoc(facts(spec, true))}${opts.prefix ?? ""}readonly ${key}: ${type};`;
 }
 
 function argMember(key: string, spec: FieldSpec, named: Named): string {
@@ -327,19 +374,22 @@ function metadataFile(kinds: readonly ResourceKind[]): string {
 }
 
 function classFile(kind: ResourceKind): string {
-  const { module, className } = names(kind);
+  const { className } = names(kind);
   const named: Named = new Map();
   // The discriminator is each variant's literal member, so the compiler picks the variant's fields.
   const args = Object.entries(kind.fields)
     .filter(([k, s]) => !s.local && k !== kind.variants?.field)
     .map(([k, s]) => argMember(k, s, named))
     .join("\n");
+  // The discriminator's output is the class's type parameter: `Output<"email">` for an email one.
   const fieldOutputs = Object.entries(kind.fields)
     .filter(([, s]) => !s.local)
-    .map(([k, s]) => {
-      const optional = isOptional(s) && !s.autonamed && s.default === undefined;
-      return `${tsdoc(facts(s).filter((l) => !l.startsWith("Required when")))}declare public readonly ${k}: ${outputType(s, named, optional)};`;
-    });
+    .map(([k, s]) =>
+      outputMember(k, s, named, {
+        prefix: "declare public ",
+        ...(k === kind.variants?.field ? { type: "T" } : {}),
+      }),
+    );
   const outputs = Object.entries(kind.outputs).map(
     ([k, s]) =>
       `${tsdoc([sentence(s.doc)])}declare public readonly ${k}: ${outputType(s, named, s.optional === true)};`,
@@ -351,7 +401,12 @@ function classFile(kind: ResourceKind): string {
     `import * as pulumi from "@pulumi/pulumi";`,
     `import { ConnectionOptionsArgs, registerArgs } from "../resource";`,
     ...(usesSecret ? [`import { SecretInput } from "../secret-input";`] : []),
-    ...(v ? [`import { ${v.union} } from "./types";`] : []),
+    ...(v
+      ? [
+          `import { ${v.union}, ${v.type} } from "./types";`,
+          `import { ${variantOutputsMap(kind)} } from "./outputs";`,
+        ]
+      : []),
   ];
   const argsDecl = v
     ? `/** Fields every ${kind.title} has. */\nexport interface ${argsName} extends ConnectionOptionsArgs {\n${args}\n}\n\n` +
@@ -363,12 +418,82 @@ function classFile(kind: ResourceKind): string {
     `${imports.join("\n")}\n\n` +
     [...named.values()].map((n) => `${n}\n\n`).join("") +
     argsDecl +
-    `\n${tsdoc([kind.doc])}export class ${className} extends pulumi.dynamic.Resource {\n` +
-    [...fieldOutputs, ...outputs].join("\n") +
-    `\n\n  public constructor(name: string, args: ${className}Args, opts?: pulumi.CustomResourceOptions) {\n` +
+    (v
+      ? typedByVariant(kind, [...fieldOutputs, ...outputs])
+      : `\n${tsdoc([kind.doc])}export class ${className} extends pulumi.dynamic.Resource {\n` +
+        [...fieldOutputs, ...outputs].join("\n") +
+        `\n\n${constructorOf(kind)}}\n`)
+  );
+}
+
+function constructorOf(kind: ResourceKind): string {
+  const { module, className } = names(kind);
+  return (
+    `  public constructor(name: string, args: ${className}Args, opts?: pulumi.CustomResourceOptions) {\n` +
     `    const [provider, props, options] = registerArgs(${JSON.stringify(kind.token)}, name, args, opts);\n` +
     `    super(provider, name, props, options, ${JSON.stringify(module)}, ${JSON.stringify(className)});\n` +
-    `  }\n}\n`
+    `  }\n`
+  );
+}
+
+/**
+ * A kind with variants: a class generic in the variant, and the exported type and constructor of
+ * that name, which add the variant's outputs. A class cannot declare members that depend on a type
+ * parameter, so the constructor is the class seen through an interface whose instances carry
+ * them. At run time they are there: `registerArgs` registers every field of the variant.
+ */
+function typedByVariant(kind: ResourceKind, members: readonly string[]): string {
+  const { className } = names(kind);
+  const v = variantNames(kind);
+  const field = kind.variants!.field;
+  const base = `${className}Resource`;
+  const param = `T extends ${v.type} = ${v.type}`;
+  const ctor = `${className}Constructor`;
+  const statics = `${ctor} & Omit<typeof ${base}, "prototype">`;
+  const ex = exampleOutput(kind);
+  return (
+    `\n${tsdoc([`The class behind {@link ${className}}, with the outputs every ${kind.title} has; use \`${className}\`, which adds those of its \`${field}\`.`])}` +
+    `export class ${base}<${param}> extends pulumi.dynamic.Resource {\n` +
+    members.join("\n") +
+    `\n\n${constructorOf(kind)}}\n\n` +
+    tsdoc([
+      kind.doc,
+      `Its outputs are the common ones and every field of its \`${field}\` \`T\`, typed by it: with \`${field}: ${JSON.stringify(ex.variant)}\` the connection's \`${ex.field}\` is a \`${ex.type}\`.`,
+    ]) +
+    `export type ${className}<${param}> = ${base}<T> & ${variantOutputsMap(kind)}[T];\n\n` +
+    `${tsdoc([`Creates a {@link ${className}}, typed by the \`${field}\` of its arguments.`])}` +
+    `export interface ${ctor} {\n` +
+    `  new <${param}>(name: string, args: ${className}Args & { readonly ${field}: T }, opts?: pulumi.CustomResourceOptions): ${className}<T>;\n` +
+    `  readonly prototype: ${base};\n}\n\n` +
+    tsdoc([kind.doc]) +
+    `export const ${className}: ${statics} = ${base} as unknown as ${statics};\n`
+  );
+}
+
+/** Each variant's fields as the resource's outputs, and the map from variant to those outputs. */
+function variantOutputsFile(kind: ResourceKind): string {
+  const variants = kind.variants!;
+  const named: Named = new Map();
+  const interfaces = Object.entries(variants.sets).map(([value, set]) => {
+    const members = Object.entries(set)
+      .filter(([, s]) => !s.local)
+      .map(([k, s]) => outputMember(k, s, named))
+      .join("\n");
+    return (
+      `${tsdoc([`The outputs of a connection whose \`${variants.field}\` is \`${JSON.stringify(value)}\`: each of its fields as the API holds it.`])}` +
+      `export interface ${variantOutputsInterface(value)} {\n${members}\n}`
+    );
+  });
+  const map = Object.keys(variants.sets)
+    .map((value) => `readonly ${JSON.stringify(value)}: ${variantOutputsInterface(value)};`)
+    .join("\n");
+  return (
+    HEADER(`the declarations in provider/${names(kind).module}/types`) +
+    `import * as pulumi from "@pulumi/pulumi";\n\n` +
+    [...named.values()].map((n) => `${n}\n\n`).join("") +
+    interfaces.join("\n\n") +
+    `\n\n${tsdoc([`The outputs of each \`${variants.field}\`, by its value.`])}` +
+    `export interface ${variantOutputsMap(kind)} {\n${map}\n}\n`
   );
 }
 
@@ -458,7 +583,8 @@ function kindTable(kind: ResourceKind): string {
     .map((k) => `\`${k}\``)
     .join(", ");
   const variants = kind.variants
-    ? `\nThe fields of each \`${kind.variants.field}\` are in [docs/apinizer-connection-types.md](docs/apinizer-connection-types.md).\n`
+    ? `\nThe fields of each \`${kind.variants.field}\` are in [docs/apinizer-connection-types.md](docs/apinizer-connection-types.md); ` +
+      `each is an output too, typed by the \`${kind.variants.field}\` the program passes (with \`${kind.variants.field}: ${JSON.stringify(exampleOutput(kind).variant)}\`, \`${exampleOutput(kind).field}\` is a \`${exampleOutput(kind).type}\`).\n`
     : "";
   return (
     `#### \`${module}.${className}\`\n\n${kind.doc}\n\n${TABLE_HEAD}\n${fieldRows(kind.fields).join("\n")}\n\n` +
@@ -486,7 +612,10 @@ function variantDocs(kinds: readonly ResourceKind[]): string {
     out.push(
       `# \`${module}.${className}\` fields by \`${kind.variants.field}\`\n\n` +
         `Each \`${kind.variants.field}\` adds these arguments to the common ones of ` +
-        `[the README](../README.md#${module}${className.toLowerCase()}).\n`,
+        `[the README](../README.md#${module}${className.toLowerCase()}). Each is also an output of ` +
+        `the resource, typed by the \`${kind.variants.field}\` the program passes ` +
+        `(\`${variantOutputsInterface(exampleOutput(kind).variant)}\` for \`${exampleOutput(kind).variant}\`); a secret one is a secret output, and ` +
+        `one the API masks or never returns holds the value the stack last sent.\n`,
     );
     for (const [value, set] of Object.entries(kind.variants.sets)) {
       const doc = kind.variants.docs?.[value];

@@ -21,11 +21,9 @@ export const apinizerApi: ConnectionApi = {
   create,
   // Until the server is known to be v1, whose POST refuses an existing name.
   createMayOverwrite: (call) => generations.get(call.http) !== "v1",
-  async get(call, ref) {
-    const remote = await getByName(call, ref.state.projectName, ref.state.name);
-    // A rename keeps the ID (see toRemote), so a refresh after one must not report a new ID.
-    return remote && { ...remote, id: ref.id };
-  },
+  // By the project and name in state, never by parsing the ID: after a rename the ID is the old
+  // name until this read returns the new one (see toRemote).
+  get: (call, ref) => getByName(call, ref.state.projectName, ref.state.name),
   findByName: (call, inputs) => getByName(call, inputs.projectName, inputs.name),
   findById: (call, inputs, id) => getByName(call, inputs.projectName, id),
   update,
@@ -127,8 +125,10 @@ function toRemote(
     if (!spec.local && key in item) out[key] = item[key];
   }
   out.projectName = project;
-  // The ID is the project and the name at creation; operations address the connection by the
-  // name in state, so a rename (which keeps the ID) still reaches it.
+  // The ID is the project and the connection's real name. Pulumi's update answer carries no ID
+  // (the dynamic-provider host drops it), so after a rename the state keeps the old ID until
+  // the next read, whose new ID the engine records; operations therefore address the connection
+  // by the project and name in state, which an update always brings up to date.
   return { id: `${String(project)}/${String(item.name)}`, fields: out, computed };
 }
 
@@ -148,7 +148,18 @@ async function getByName(
   expectOk(call, req, res, what);
   const answer = parseAnswer(call, what, req, res, getSchema(call.kind));
   const item = answer.resultList[0];
-  return item ? toRemote(call.kind, project, item) : undefined;
+  if (!item) return undefined;
+  // The ID and the name in state come from this answer: another connection's would move the
+  // resource onto it. Names are unique case-insensitively, so only the case may differ.
+  if (String(item.name).toLowerCase() !== String(name).toLowerCase()) {
+    throw new ConnectionResponseError(
+      `${couldNot(call, what)}: ${req.method} ${req.path} answered with the connection ` +
+        `${JSON.stringify(item.name)} instead of ${JSON.stringify(name)}; nothing was written to the state: ` +
+        `check that ${call.family.declaration.baseUrl.key} points at the API (now ${call.family.baseUrl})`,
+      { status: res.status },
+    );
+  }
+  return toRemote(call.kind, project, item);
 }
 
 async function write(
@@ -188,7 +199,7 @@ async function update(call: ApiCall, ref: Ref, body: Props): Promise<Remote> {
     "update the connection",
   );
   const remote = toRemote(call.kind, ref.state.projectName, { ...body }, written.computed);
-  return withWarning({ ...remote, id: ref.id }, written.warning);
+  return withWarning(remote, written.warning);
 }
 
 async function remove(call: ApiCall, ref: Ref): Promise<void> {

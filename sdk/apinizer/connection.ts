@@ -2,7 +2,8 @@
 // Change the declaration and run it again; test/unit/generated.test.ts fails while this is stale.
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionOptionsArgs, registerArgs } from "../resource";
-import { ApinizerConnectionFields } from "./types";
+import { ApinizerConnectionFields, ApinizerConnectionType } from "./types";
+import { ApinizerConnectionOutputs } from "./outputs";
 
 /** Fields every Apinizer connection has. */
 export interface ConnectionCommonArgs extends ConnectionOptionsArgs {
@@ -39,9 +40,12 @@ export interface ConnectionCommonArgs extends ConnectionOptionsArgs {
 export type ConnectionArgs = ConnectionCommonArgs & ApinizerConnectionFields;
 
 /**
- * An Apinizer project connection of one of the 14 types; `type` is fixed at creation.
+ * The class behind {@link Connection}, with the outputs every Apinizer connection has; use
+ * `Connection`, which adds those of its `type`.
  */
-export class Connection extends pulumi.dynamic.Resource {
+export class ConnectionResource<T extends ApinizerConnectionType = ApinizerConnectionType>
+  extends pulumi.dynamic.Resource
+{
   /**
    * The project the connection belongs to; a path segment, never sent in the body. Must be an
    * existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a
@@ -57,22 +61,7 @@ export class Connection extends pulumi.dynamic.Resource {
    * The connection type; an update must keep it, so a change replaces the connection. Fixed at
    * creation: a change replaces the connection.
    */
-  declare public readonly type: pulumi.Output<
-    | "email"
-    | "database"
-    | "ldap"
-    | "kafka"
-    | "rabbitMq"
-    | "activeMq"
-    | "elasticsearch"
-    | "ftp"
-    | "graylog"
-    | "syslog"
-    | "webhook"
-    | "logback"
-    | "snmp"
-    | "linux-script"
-  >;
+  declare public readonly type: pulumi.Output<T>;
   /** Free text. At most 1000 characters. */
   declare public readonly description: pulumi.Output<string | undefined>;
   /** Deploy to (or undeploy from) the workers with each change. */
@@ -87,3 +76,28 @@ export class Connection extends pulumi.dynamic.Resource {
     super(provider, name, props, options, "apinizer", "Connection");
   }
 }
+
+/**
+ * An Apinizer project connection of one of the 14 types; `type` is fixed at creation. Its
+ * outputs are the common ones and every field of its `type` `T`, typed by it: with `type:
+ * "email"` the connection's `host` is a `pulumi.Output<string>`.
+ */
+export type Connection<T extends ApinizerConnectionType = ApinizerConnectionType> =
+  ConnectionResource<T> & ApinizerConnectionOutputs[T];
+
+/** Creates a {@link Connection}, typed by the `type` of its arguments. */
+export interface ConnectionConstructor {
+  new <T extends ApinizerConnectionType = ApinizerConnectionType>(
+    name: string,
+    args: ConnectionArgs & { readonly type: T },
+    opts?: pulumi.CustomResourceOptions,
+  ): Connection<T>;
+  readonly prototype: ConnectionResource;
+}
+
+/**
+ * An Apinizer project connection of one of the 14 types; `type` is fixed at creation.
+ */
+export const Connection: ConnectionConstructor & Omit<typeof ConnectionResource, "prototype"> =
+  ConnectionResource as unknown as ConnectionConstructor &
+    Omit<typeof ConnectionResource, "prototype">;

@@ -1,2 +1,9 @@
-export { Connection, ConnectionArgs, ConnectionCommonArgs } from "./connection";
+export {
+  Connection,
+  ConnectionArgs,
+  ConnectionCommonArgs,
+  ConnectionConstructor,
+  ConnectionResource,
+} from "./connection";
+export * from "./outputs";
 export * from "./types";

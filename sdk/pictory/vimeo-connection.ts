@@ -51,15 +51,17 @@ export class VimeoConnection extends pulumi.dynamic.Resource {
    */
   declare public readonly clientIdentifier: pulumi.Output<string>;
   /**
-   * The Vimeo app's client secret. 1-500 characters. Secret and write-only: the API never
-   * returns it, so it cannot be drift-checked.
+   * The Vimeo app's client secret. 1-500 characters. Secret and write-only: the value this stack
+   * last sent, never one read from the API, which does not return it; unset once a refresh finds
+   * the connection changed outside this stack.
    */
-  declare public readonly clientSecret: pulumi.Output<string>;
+  declare public readonly clientSecret: pulumi.Output<string | undefined>;
   /**
-   * A Vimeo access token with upload rights. 1-500 characters. Secret and write-only: the API
-   * never returns it, so it cannot be drift-checked.
+   * A Vimeo access token with upload rights. 1-500 characters. Secret and write-only: the value
+   * this stack last sent, never one read from the API, which does not return it; unset once a
+   * refresh finds the connection changed outside this stack.
    */
-  declare public readonly accessToken: pulumi.Output<string>;
+  declare public readonly accessToken: pulumi.Output<string | undefined>;
   /** Server-assigned ID, also the resource ID. */
   declare public readonly connectionId: pulumi.Output<string>;
   /** Optimistic-locking version: 1 after create, +1 per update. */

@@ -121,12 +121,22 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     const read = await fx.apinizer.read(created.id, updated.outs);
     expect(fx.takeRequests()).toEqual(["GET 200"]);
     expect(paths(1)).toEqual([`GET ${ITEM}/mailer-renamed/`]);
-    // The ID is fixed at creation (spec C.5 has no server ID); a rename must not change it.
-    expect(read.id).toBe(created.id);
+    // The ID is the real name; Pulumi records it from this read (an update answer has no ID).
+    expect(created.id).toBe("demo/mailer");
+    expect(read.id).toBe("demo/mailer-renamed");
     expect(read.props).toMatchObject({ name: "mailer-renamed" });
-    expect((await fx.apinizer.diff(created.id, read.props, news)).changes).toBe(false);
+    expect((await fx.apinizer.diff(read.id, read.props, news)).changes).toBe(false);
 
-    await fx.apinizer.delete(created.id, read.props);
+    // Every operation addresses the name in state, whatever the ID says (a state written before
+    // the read still has the old one).
+    const described = { ...news, description: "after the rename" };
+    const again = await fx.apinizer.update(created.id, read.props, described);
+    expect(paths(1)).toEqual([`PUT ${ITEM}/mailer-renamed/`]);
+    expect((await fx.apinizer.read(created.id, again.outs)).id).toBe("demo/mailer-renamed");
+    expect(paths(1)).toEqual([`GET ${ITEM}/mailer-renamed/`]);
+    fx.takeRequests();
+
+    await fx.apinizer.delete(created.id, again.outs);
     expect(fx.takeRequests()).toEqual(["DELETE 200"]);
     expect(paths(1)).toEqual([`DELETE ${ITEM}/mailer-renamed/`]);
     expect(await storedNames()).toEqual([]);

@@ -899,6 +899,12 @@ describe("Apinizer 200 answers of the wrong shape fail with BAD_RESPONSE and rea
       body: { success: true, resultList: [{ ...APINIZER_ITEM, name: { a: 1 } }], resultCount: 1 },
       says: ["GET", item, "name"],
     },
+    {
+      what: "read answered with another connection",
+      op: "read",
+      body: { ...APINIZER_GET, resultList: [{ ...APINIZER_ITEM, name: "someone-elses" }] },
+      says: ["GET", item, '"someone-elses" instead of "hostile-mail"'],
+    },
   ];
 
   it.each(WRONG)("$what", async ({ op, body, says }) => {

@@ -86,6 +86,11 @@ describe("SDK types as a program uses them", () => {
       "number",
       "number",
       "mail",
+      "host",
+      "jdbcUrl",
+      "host",
+      "number",
+      "undefined",
     ]);
   });
 

@@ -75,3 +75,50 @@ export function mistakes() {
   });
   return [email, noRegion, database, numericAccount, numericHost, unknownType];
 }
+
+/** Outputs typed by `type`: each type's fields, and no other type's. */
+export function typedOutputs() {
+  const cfg = new pulumi.Config();
+  const mail = new apinizer.Connection("alerts", {
+    projectName: "payments",
+    type: "email",
+    host: "smtp.example.com",
+    auth: true,
+    username: "bot",
+    password: cfg.requireSecret("smtp"),
+  });
+  const host: pulumi.Output<string> = mail.host;
+  const port: pulumi.Output<number> = mail.port;
+  const password: pulumi.Output<string | undefined> = mail.password;
+  const type: pulumi.Output<"email"> = mail.type;
+  const shouting = mail.host.apply((h) => h.toUpperCase());
+  const hook = new apinizer.Connection("hooks", {
+    projectName: "payments",
+    type: "webhook",
+    fullUrl: "https://hooks.example.com/x",
+  });
+  const timeout: pulumi.Output<number> = hook.timeout;
+  // Any connection, whatever its type: only the common outputs.
+  const anyType = (c: apinizer.Connection): pulumi.Output<string> => c.name;
+  // @ts-expect-error: host
+  const unknownType = (c: apinizer.Connection) => c.host;
+  const name = anyType(mail);
+  // @ts-expect-error: jdbcUrl
+  const notAnEmailField = mail.jdbcUrl;
+  // @ts-expect-error: host
+  const notAWebhookField = hook.host;
+  // @ts-expect-error: number
+  const portAsText: pulumi.Output<string> = mail.port;
+  const vimeo = new pictory.VimeoConnection("marketing", {
+    clientIdentifier: "my-vimeo-app",
+    clientSecret: cfg.requireSecret("vimeoSecret"),
+    accessToken: cfg.requireSecret("vimeoToken"),
+  });
+  // A write-only secret is what the stack sent, and a refresh may drop it: never sure to be set.
+  // @ts-expect-error: undefined
+  const secret: pulumi.Output<string> = vimeo.clientSecret;
+  return [
+    ...[host, port, password, type, shouting, timeout, name],
+    ...[unknownType, notAnEmailField, notAWebhookField, portAsText, secret],
+  ];
+}

@@ -132,6 +132,40 @@ describe("buildReport", () => {
     expect(renderMarkdown(report)).toContain("**No drift**: 2 connections checked.");
   });
 
+  it("takes an Apinizer rename the stack made as clean, and names the ID the read found", () => {
+    const mail = { projectName: "demo", type: "email", host: "smtp.example.com" };
+    const renamed = { ...mail, name: "new-name" };
+    // The state still has the ID from before the rename; the read reports the real name's.
+    const clean = buildReport("test", [
+      ...step(
+        APINIZER,
+        "alerts",
+        "same",
+        { id: "demo/old-name", inputs: renamed },
+        {
+          id: "demo/new-name",
+          inputs: renamed,
+        },
+      ),
+    ]);
+    expect(clean).toMatchObject({ clean: true, drifted: [], deleted: [] });
+    const drifted = buildReport("test", [
+      ...step(
+        APINIZER,
+        "alerts",
+        "update",
+        { id: "demo/old-name", inputs: renamed },
+        {
+          id: "demo/new-name",
+          inputs: { ...renamed, host: "smtp.elsewhere.example" },
+        },
+      ),
+    ]);
+    expect(drifted.drifted).toEqual([
+      expect.objectContaining({ id: "demo/new-name", name: "new-name" }),
+    ]);
+  });
+
   it("lists each changed field old → new, counting an unset field as its API default", () => {
     const events = step(
       AWS,
