@@ -9,6 +9,7 @@ import type { FieldSpec } from "../provider/core/fields";
 import { KINDS } from "../provider/registry";
 
 import { MASK } from "../provider/core/secrets";
+import type { UnmanagedReport } from "./drift-unmanaged";
 
 /** How every secret value appears in a report, whatever the output format: the provider's one mask. */
 export const SECRET_MASK = MASK;
@@ -77,6 +78,8 @@ export interface DriftReport {
   readonly unreadable: readonly UnreadableConnection[];
   /** The command that converges the stack to its program. */
   readonly remediation: string;
+  /** With `--unmanaged`: the connections in the APIs that the stack does not manage. */
+  readonly unmanaged?: UnmanagedReport;
 }
 
 /** Exit codes of `pulumi-connections drift`, documented in `--help` and the README. */

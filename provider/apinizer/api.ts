@@ -28,6 +28,7 @@ export const apinizerApi: ConnectionApi = {
   },
   findByName: (call, inputs) => getByName(call, inputs.projectName, inputs.name),
   findById: (call, inputs, id) => getByName(call, inputs.projectName, id),
+  list,
   update,
   delete: remove,
 };
@@ -149,6 +150,32 @@ async function getByName(
   const answer = parseAnswer(call, what, req, res, getSchema(call.kind));
   const item = answer.resultList[0];
   return item ? toRemote(call.kind, project, item) : undefined;
+}
+
+/**
+ * The list of one type in a project (its `type` query parameter is required, and the list is not
+ * paginated: C.9). The list shows every secret as `null`, so each connection is then read on its
+ * own, as a refresh reads it: its readable secrets are present, and are not mistaken for unset.
+ */
+async function list(call: ApiCall, scope: Props): Promise<Remote[]> {
+  const what = "list connections";
+  const projectName = scope.projectName;
+  const req: WireRequest = {
+    method: "GET",
+    path: `/projects/${segment(call, "projectName", projectName)}/connections/`,
+    query: { type: String(scope.type) },
+  };
+  const res = await send(call, what, req, true);
+  learnGeneration(call, res);
+  expectOk(call, req, res, what);
+  const answer = parseAnswer(call, what, req, res, getSchema(call.kind));
+  const out: Remote[] = [];
+  for (const item of answer.resultList) {
+    // A connection deleted between the list and its read is gone: not listed.
+    const remote = await getByName(call, projectName, item.name);
+    if (remote) out.push(remote);
+  }
+  return out;
 }
 
 async function write(
