@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { ensurePulumi, localEnv } from "../../scripts/workspace";
 import { CREDENTIALS, engineProject, EngineProject, leaks, runCli } from "./harness";
 
 // `pulumi-connections import` as a child process against connections made by hand in the
@@ -65,6 +66,22 @@ const apinizerConnection = (project: string, name: string, body: object) =>
   );
 
 const cli = (...args: string[]) => runCli(p, args);
+
+/** The Pulumi CLI in the project, `input` on its stdin, as a user pipes a secret in. */
+function pulumiWithStdin(
+  args: readonly string[],
+  input: string,
+): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      path.join(ensurePulumi(), "pulumi"),
+      [...args],
+      { cwd: p.dir, env: { ...process.env, ...localEnv(p.stateDir) } },
+      (e, stdout, stderr) => resolve({ code: e ? 1 : 0, out: stdout + stderr }),
+    );
+    child.stdin!.end(input);
+  });
+}
 
 const IMPORT = () => [
   "import",
@@ -166,6 +183,7 @@ const TOTAL = 12 + 10 + 11;
 describe("pulumi-connections import", () => {
   let program: string;
   let data: ImportJson;
+  let printedCommands: string[] = [];
 
   it("lists every connection, every page, and writes a program that adopts each one", async () => {
     expect(TOTAL).toBeGreaterThanOrEqual(30);
@@ -217,8 +235,11 @@ describe("pulumi-connections import", () => {
         "orders-db password masked on read",
       ].sort(),
     );
-    expect(run.stderr).toContain("pulumi config set --secret ");
-    for (const c of data.configCommands) expect(run.stderr).toContain(c);
+    printedCommands = run.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("  pulumi config set "))
+      .map((l) => l.trim());
+    expect(printedCommands).toEqual(data.configCommands);
   });
 
   it("compiles, and its up creates nothing and sends only the PUTs write-only secrets need", async () => {
@@ -243,18 +264,21 @@ describe("pulumi-connections import", () => {
     );
     expect(tsc).toEqual({ code: 0, out: "" });
 
-    // The secrets, set as the printed commands say (through the Automation API here).
-    const config: Record<string, { value: string; secret: boolean }> = {};
+    // The secrets, set by running the printed commands as they are, each value on stdin.
+    const values = new Map<string, string>();
     for (const c of data.connections) {
       for (const s of c.secrets) {
         const value = SECRETS.get(`${String(c.args.name)}/${s.field}`)!;
-        config[s.key] = {
-          value: s.json ? JSON.stringify([{ name: "x-api-key", value }]) : value,
-          secret: true,
-        };
+        values.set(s.key, s.json ? JSON.stringify([{ name: "x-api-key", value }]) : value);
       }
     }
-    await p.stack.setAllConfig(config);
+    const printed = printedCommands.map((line) => line.split(" "));
+    expect(printed.map((words) => words[4]).sort()).toEqual([...values.keys()].sort());
+    for (const words of printed) {
+      expect(words.slice(0, 4)).toEqual(["pulumi", "config", "set", "--secret"]);
+      const set = await pulumiWithStdin(words.slice(1), values.get(words[4]!)!);
+      expect(set).toEqual({ code: 0, out: "" });
+    }
 
     p.takeRequests();
     const up = await p.runPulumi(["up", "--yes", "--skip-preview", "--non-interactive"]);
