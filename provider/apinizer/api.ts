@@ -169,13 +169,12 @@ async function list(call: ApiCall, scope: Props): Promise<Remote[]> {
   learnGeneration(call, res);
   expectOk(call, req, res, what);
   const answer = parseAnswer(call, what, req, res, getSchema(call.kind));
-  const out: Remote[] = [];
-  for (const item of answer.resultList) {
-    // A connection deleted between the list and its read is gone: not listed.
-    const remote = await getByName(call, projectName, item.name);
-    if (remote) out.push(remote);
-  }
-  return out;
+  // The client bounds the requests in flight (connections:maxInFlight).
+  const read = await Promise.all(
+    answer.resultList.map((item) => getByName(call, projectName, item.name)),
+  );
+  // A connection deleted between the list and its read is gone: not listed.
+  return read.filter((r): r is Remote => r !== undefined);
 }
 
 async function write(
