@@ -3,6 +3,7 @@
  * Pure functions; values arrive already masked (see drift-report.ts), and nothing here unmasks.
  */
 import { DriftReport, NotCompared, SECRET_MASK } from "./drift-report";
+import type { UnmanagedConnection, UnmanagedReport } from "./drift-unmanaged";
 
 export type ReportFormat = "text" | "markdown" | "json";
 
@@ -144,9 +145,43 @@ export function renderText(report: DriftReport, options: RenderOptions = {}): st
   if (report.drifted.length > 0 || report.deleted.length > 0) {
     lines.push("", `To converge: ${report.remediation}`);
   }
+  const u = report.unmanaged;
+  if (u && u.error === undefined) {
+    lines.push("", unmanagedSummary(u));
+    if (u.connections.length > 0) {
+      lines.push("", ...alignedColumns(UNMANAGED_HEADERS, u.connections.map(unmanagedRow)));
+      lines.push("", "To write the program that adopts them:", ...u.commands.map((c) => `  ${c}`));
+    }
+  }
   const notCompared = options.notCompared === false ? [] : notComparedText(report.notCompared);
   if (notCompared.length > 0) lines.push("", ...notCompared);
   return `${lines.join("\n")}\n`;
+}
+
+/** "2 connections in the APIs are not managed by this stack" */
+export function unmanagedSummary(u: UnmanagedReport): string {
+  const n = u.connections.length;
+  if (n === 0) return "Unmanaged: none (every connection listed is managed by this stack)";
+  return `Unmanaged: ${n} connection${n === 1 ? "" : "s"} in the APIs ${n === 1 ? "is" : "are"} not managed by this stack`;
+}
+
+const UNMANAGED_HEADERS = ["TYPE", "NAME", "ID", "IMPORT"] as const;
+
+function unmanagedRow(c: UnmanagedConnection): string[] {
+  const where = c.projectName !== undefined ? `${c.projectName}/` : "";
+  const account = c.account !== undefined ? ` (account ${c.account})` : "";
+  return [c.type, `${where}${c.name}${account}`, c.id, c.importCommand];
+}
+
+function alignedColumns(headers: readonly string[], rows: readonly string[][]): string[] {
+  const all = [[...headers], ...rows];
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  return all.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 const HEADERS: DriftRow = {
@@ -188,6 +223,29 @@ export function renderMarkdown(report: DriftReport, options: RenderOptions = {})
   if (report.drifted.length > 0 || report.deleted.length > 0) {
     lines.push("", `Converge with \`${report.remediation}\`.`);
   }
+  const u = report.unmanaged;
+  if (u && u.error === undefined) {
+    lines.push("", `**${escapeMarkdown(unmanagedSummary(u))}**`);
+    if (u.connections.length > 0) {
+      lines.push(
+        "",
+        "| type | name | ID | import |",
+        "| --- | --- | --- | --- |",
+        ...u.connections.map(
+          (c) =>
+            `| ${unmanagedRow(c)
+              .map((cell, i) => (i === 3 ? code(cell) : escapeMarkdown(cell)))
+              .join(" | ")} |`,
+        ),
+        "",
+        "Write the program that adopts them with:",
+        "",
+        "```sh",
+        ...u.commands,
+        "```",
+      );
+    }
+  }
   const notCompared = options.notCompared === false ? [] : notComparedMarkdown(report.notCompared);
   if (notCompared.length > 0) lines.push("", ...notCompared);
   return `${lines.join("\n")}\n`;
@@ -202,6 +260,11 @@ export function escapeMarkdown(text: string): string {
     .replace(/[\\`*_<>|#~]/g, "\\$&")
     .replace(/\]\(/g, "\\](")
     .replace(/\r?\n/g, " ");
+}
+
+/** Inline code in a table cell: backticks cannot occur in our commands, pipes are escaped. */
+function code(text: string): string {
+  return `\`${text.replace(/\|/g, "\\|")}\``;
 }
 
 export function renderJson(report: DriftReport): string {

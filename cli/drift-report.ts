@@ -9,6 +9,7 @@ import type { FieldSpec } from "../provider/core/fields";
 import { KINDS } from "../provider/registry";
 
 import { MASK } from "../provider/core/secrets";
+import type { UnmanagedReport } from "./drift-unmanaged";
 
 /** How every secret value appears in a report, whatever the output format: the provider's one mask. */
 export const SECRET_MASK = MASK;
@@ -87,6 +88,8 @@ export interface DriftReport {
   readonly notCompared: NotCompared;
   /** The command that converges the stack to its program. */
   readonly remediation: string;
+  /** With `--unmanaged`: the connections in the APIs that the stack does not manage. */
+  readonly unmanaged?: UnmanagedReport;
 }
 
 /** Field names per kind or `kind/type`; see {@link DriftReport.notCompared}. */

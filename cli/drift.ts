@@ -3,8 +3,7 @@
  * connection. It never changes state: `previewRefresh` is `pulumi refresh --preview-only`.
  */
 import * as path from "node:path";
-import { existsSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { apinizerProjectError, parseFlags, projectDirError } from "./args";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import {
   buildReport,
@@ -23,8 +22,18 @@ import {
   projectNameOf,
 } from "./drift-all";
 import { pulumiCommand } from "./pulumi-cli";
+import {
+  importAllCommand,
+  managedConnections,
+  scopesFor,
+  UnmanagedConnection,
+  unmanagedOf,
+  UnmanagedReport,
+} from "./drift-unmanaged";
+import { listConnections, ListScope, settingsFrom } from "./import-source";
 
 export const DRIFT_USAGE = `usage: pulumi-connections drift --stack NAME [--cwd DIR] [--json | --markdown]
+                                [--unmanaged [--apinizer-project NAME ...]]
        pulumi-connections drift --all-stacks [--project NAME] [--parallel N] [--cwd DIR]
                                 [--json | --markdown]
 
@@ -40,15 +49,23 @@ wrong passphrase, API unreachable, bad credentials, an interrupted update, anoth
 stack, ...) or busy (an update holds its lock, or wrote its state during the check: not read, or
 the reading discarded). Stack locks are read from file:// and postgres:// backends.
 
+With --unmanaged it also lists the connections the APIs hold that the stack does not manage, each
+with the \`pulumi-connections import\` command that writes the program adopting it. It lists, per
+account the stack uses, the families and Apinizer projects its resources use, with the stack's
+config (or the environment) as credentials.
+
 options:
   --stack NAME     the stack to check
+  --unmanaged      also list the connections in the APIs that the stack does not manage
+  --apinizer-project NAME
+                   with --unmanaged: list this Apinizer project too; repeatable
   --all-stacks     check every stack of the backend instead (not with --stack)
   --project NAME   with --all-stacks: only the stacks of this project (the one in --cwd)
   --parallel N     with --all-stacks: stacks checked at once, 1 to ${MAX_PARALLEL}; default ${DEFAULT_PARALLEL}
   --cwd DIR        the Pulumi project directory (holds Pulumi.yaml and the stack config files);
                    default: the current directory
   --json           print one JSON document: { stack, clean, failed, error?, checked, drifted,
-                   deleted, unreadable, remediation }; with --all-stacks { backend, project?,
+                   deleted, unreadable, remediation, unmanaged? }; with --all-stacks { backend, project?,
                    clean, failed, error?, counts, lockCheck, stacks: [{ stack, project?,
                    status, reason?, locks?, report? }] }
   --markdown       print Markdown, for $GITHUB_STEP_SUMMARY or a pull-request comment
@@ -80,6 +97,10 @@ export interface DriftOptions {
   readonly stack: string;
   readonly workDir: string;
   readonly format: ReportFormat;
+  /** List the connections the stack does not manage, in these extra Apinizer projects too. */
+  readonly unmanaged?: { readonly apinizerProjects: readonly string[] };
+  /** `--cwd` as given, for the commands the report prints. */
+  readonly cwdArg?: string;
 }
 
 /** Parsed arguments, or the usage error to print. */
@@ -87,32 +108,31 @@ export function parseDriftArgs(
   argv: readonly string[],
   cwd: string,
 ): DriftOptions | DriftAllOptions | { readonly help: true } | { readonly usageError: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        stack: { type: "string" },
-        "all-stacks": { type: "boolean" },
-        project: { type: "string" },
-        parallel: { type: "string" },
-        cwd: { type: "string" },
-        json: { type: "boolean" },
-        markdown: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    return { usageError: e instanceof Error ? e.message : String(e) };
-  }
+  const values = parseFlags(argv, {
+    stack: { type: "string" },
+    "all-stacks": { type: "boolean" },
+    project: { type: "string" },
+    parallel: { type: "string" },
+    cwd: { type: "string" },
+    json: { type: "boolean" },
+    markdown: { type: "boolean" },
+    unmanaged: { type: "boolean" },
+    "apinizer-project": { type: "string", multiple: true },
+    help: { type: "boolean", short: "h" },
+  });
+  if ("usageError" in values) return values;
   if (values.help) return { help: true };
   const all = values["all-stacks"] === true;
   if (all && values.stack !== undefined)
     return { usageError: "--stack and --all-stacks cannot be combined: choose one" };
   if (!all && (values.project !== undefined || values.parallel !== undefined))
     return { usageError: "--project and --parallel go with --all-stacks" };
+  if (all && values.unmanaged)
+    return { usageError: "--unmanaged goes with --stack: it lists what one stack does not manage" };
+  if (values["apinizer-project"] !== undefined && !values.unmanaged)
+    return { usageError: "--apinizer-project goes with --unmanaged" };
+  const badProject = apinizerProjectError(values["apinizer-project"] ?? []);
+  if (badProject) return badProject;
   if (!all && !values.stack)
     return { usageError: "--stack is required: pass the stack to check (or --all-stacks)" };
   if (values.json && values.markdown)
@@ -128,13 +148,8 @@ export function parseDriftArgs(
       };
   }
   const workDir = path.resolve(cwd, values.cwd ?? ".");
-  if (
-    !existsSync(path.join(workDir, "Pulumi.yaml")) &&
-    !existsSync(path.join(workDir, "Pulumi.yml"))
-  )
-    return {
-      usageError: `--cwd ${workDir} holds no Pulumi.yaml: pass the Pulumi project directory`,
-    };
+  const badDir = projectDirError(workDir);
+  if (badDir) return badDir;
   const format: ReportFormat = values.json ? "json" : values.markdown ? "markdown" : "text";
   if (all) {
     const here = projectNameOf(workDir);
@@ -152,7 +167,15 @@ export function parseDriftArgs(
       parallel,
     };
   }
-  return { stack: values.stack!, workDir, format };
+  return {
+    stack: values.stack!,
+    workDir,
+    format,
+    ...(values.unmanaged
+      ? { unmanaged: { apinizerProjects: [...new Set(values["apinizer-project"] ?? [])] } }
+      : {}),
+    ...(values.cwd !== undefined ? { cwdArg: values.cwd } : {}),
+  };
 }
 
 /** Runs the command; resolves to its exit code. */
@@ -167,9 +190,59 @@ export async function drift(argv: readonly string[], io: DriftIo): Promise<ExitC
     return EXIT.usage;
   }
   if ("allStacks" in parsed) return driftAll(parsed, io);
-  const report = await checkDrift(parsed.stack, parsed.workDir);
+  let report = await checkDrift(parsed.stack, parsed.workDir);
+  if (parsed.unmanaged) report = withUnmanaged(report, await checkUnmanaged(parsed));
   io.stdout(render(report, parsed.format));
   return exitCodeOf(report);
+}
+
+/**
+ * The unmanaged connections of the stack: its state (`pulumi stack export`, secrets stay
+ * encrypted) against what the APIs list with the stack's config. A failure is part of the result.
+ */
+export async function checkUnmanaged(options: DriftOptions): Promise<UnmanagedReport> {
+  let scopes: ListScope[] = [];
+  const connections: UnmanagedConnection[] = [];
+  const commands: string[] = [];
+  try {
+    const { LocalWorkspace } =
+      require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
+    const stack = await LocalWorkspace.selectStack(
+      { stackName: options.stack, workDir: options.workDir },
+      { pulumiCommand: await pulumiCommand() },
+    );
+    const managed = managedConnections((await stack.exportStack()).deployment);
+    scopes = scopesFor(managed, options.unmanaged?.apinizerProjects ?? []);
+    const config = await stack.getAllConfig();
+    const store = settingsFrom({ get: (key) => config[key]?.value });
+    const command = {
+      stack: options.stack,
+      ...(options.cwdArg !== undefined ? { cwd: options.cwdArg } : {}),
+    };
+    for (const scope of scopes) {
+      const listed = await listConnections(store, scope);
+      const found = unmanagedOf(listed, managed, scope, command);
+      connections.push(...found);
+      const together = importAllCommand(listed, found, scope, command);
+      if (together !== undefined) commands.push(together);
+    }
+  } catch (e) {
+    return { scopes, connections, commands, error: summarizeFailure(e) };
+  }
+  return { scopes, connections, commands };
+}
+
+/** A listing that failed makes the whole check incomplete: never read as "nothing unmanaged". */
+export function withUnmanaged(report: DriftReport, unmanaged: UnmanagedReport): DriftReport {
+  if (unmanaged.error === undefined) return { ...report, unmanaged };
+  const error = `the unmanaged connections could not be listed: ${unmanaged.error}`;
+  return {
+    ...report,
+    clean: false,
+    failed: true,
+    error: report.error ? `${report.error}; ${error}` : error,
+    unmanaged,
+  };
 }
 
 /** The refresh preview and its report. Every failure becomes a failed report, never "no drift". */

@@ -4,6 +4,7 @@
  */
 import { drift, DriftIo } from "./drift";
 import { EXIT } from "./drift-report";
+import { importCommandMain } from "./import";
 
 export { drift, checkDrift, parseDriftArgs, DRIFT_USAGE } from "./drift";
 export * from "./drift-report";
@@ -18,6 +19,11 @@ export {
 export type { DriftAllOptions, ListedStack, StackOps } from "./drift-all";
 export * from "./drift-all-report";
 export * from "./drift-all-render";
+export { importCommandMain, parseImportArgs, importCommand, IMPORT_USAGE } from "./import";
+export type { ImportOptions } from "./import";
+export * from "./import-program";
+export { listConnections, settingsFrom, stackConfig, apinizerTypes } from "./import-source";
+export type { ListScope } from "./import-source";
 export { lockReaderFor, describeBackend } from "./backend-locks";
 export type { StackLock, LockCheck, LockReader } from "./backend-locks";
 
@@ -27,11 +33,13 @@ commands:
   drift    report drift between a stack's state (or every stack's: --all-stacks) and the
            Pictory and Apinizer APIs
            (pulumi-connections drift --help for its options and exit codes)
+  import   write the Pulumi program that adopts every connection the credentials can see
+           (pulumi-connections import --help)
 `;
 
 const COMMANDS: Readonly<
   Record<string, (argv: readonly string[], io: DriftIo) => Promise<number>>
-> = { drift };
+> = { drift, import: importCommandMain };
 
 /** Runs one command line; resolves to the process exit code. */
 export async function run(argv: readonly string[], io: DriftIo): Promise<number> {

@@ -26,6 +26,7 @@ export const apinizerApi: ConnectionApi = {
   get: (call, ref) => getByName(call, ref.state.projectName, ref.state.name),
   findByName: (call, inputs) => getByName(call, inputs.projectName, inputs.name),
   findById: (call, inputs, id) => getByName(call, inputs.projectName, id),
+  list,
   update,
   delete: remove,
 };
@@ -160,6 +161,31 @@ async function getByName(
     );
   }
   return toRemote(call.kind, project, item);
+}
+
+/**
+ * The list of one type in a project (its `type` query parameter is required, and the list is not
+ * paginated: C.9). The list shows every secret as `null`, so each connection is then read on its
+ * own, as a refresh reads it: its readable secrets are present, and are not mistaken for unset.
+ */
+async function list(call: ApiCall, scope: Props): Promise<Remote[]> {
+  const what = "list connections";
+  const projectName = scope.projectName;
+  const req: WireRequest = {
+    method: "GET",
+    path: `/projects/${segment(call, "projectName", projectName)}/connections/`,
+    query: { type: String(scope.type) },
+  };
+  const res = await send(call, what, req, true);
+  learnGeneration(call, res);
+  expectOk(call, req, res, what);
+  const answer = parseAnswer(call, what, req, res, getSchema(call.kind));
+  // The client bounds the requests in flight (connections:maxInFlight).
+  const read = await Promise.all(
+    answer.resultList.map((item) => getByName(call, projectName, item.name)),
+  );
+  // A connection deleted between the list and its read is gone: not listed.
+  return read.filter((r): r is Remote => r !== undefined);
 }
 
 async function write(

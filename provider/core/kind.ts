@@ -74,6 +74,12 @@ export interface ConnectionApi {
   findByName(call: ApiCall, inputs: Props): Promise<Remote | undefined>;
   /** Looks a connection up by the ID a user gave to `adopt`. */
   findById(call: ApiCall, inputs: Props, id: string): Promise<Remote | undefined>;
+  /**
+   * Every connection the credential can see in `scope` (Apinizer: `projectName` and `type`, its
+   * list being per type; Pictory: none), all pages, each validated as a get answer: what
+   * `pulumi-connections import` and the drift report's unmanaged list read.
+   */
+  list(call: ApiCall, scope: Props): Promise<Remote[]>;
   /** A versioned PUT with `ref.version`; a stale version comes back as a {@link VersionConflict}. */
   update(call: ApiCall, ref: Ref, body: Props): Promise<Remote | VersionConflict>;
   /** Succeeds when the connection is already gone. */

@@ -60,8 +60,22 @@ export class SettingsStore {
     return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
   }
 
-  /** Throws {@link ConnectionConfigError} naming the key to set when anything is missing or malformed. */
-  public family(declaration: FamilyDeclaration): FamilySettings {
+  /**
+   * Throws {@link ConnectionConfigError} naming the key to set when anything is missing or malformed.
+   * `account` names one of the stack config's `<family>:accounts`; without it, the default
+   * credentials.
+   */
+  public family(declaration: FamilyDeclaration, account?: string): FamilySettings {
+    if (account !== undefined) {
+      const { credential: c, baseUrl: b, name } = declaration;
+      const property = c.key.slice(c.key.indexOf(":") + 1);
+      throw new ConnectionConfigError(
+        "CONFIG_MISSING",
+        `${declaration.title} account ${JSON.stringify(account)} is not configured: no ${name}:accounts are known; ` +
+          `set it with \`pulumi config set --path --secret '${name}:accounts.${account}.${property}' <value>\` and ` +
+          `\`pulumi config set --path '${name}:accounts.${account}.baseUrl' <url>\` (for example ${b.example})`,
+      );
+    }
     const cached = this.families.get(declaration.name);
     if (cached) return cached;
     const { credential: c, baseUrl: b, title } = declaration;

@@ -82,6 +82,7 @@ export function pictoryApi(endpoint: PictoryEndpoint): ConnectionApi {
     get: (call, ref) => getById(call, endpoint, ref.id),
     findByName: (call, inputs) => findByName(call, endpoint, inputs.name),
     findById: (call, _inputs, id) => getById(call, endpoint, id),
+    list: (call) => list(call, endpoint),
     update: (call, ref, body) => update(call, endpoint, ref, body),
     delete: (call, ref) => remove(call, endpoint, ref),
   };
@@ -131,6 +132,27 @@ async function findByName(
   endpoint: PictoryEndpoint,
   name: unknown,
 ): Promise<Remote | undefined> {
+  for await (const page of pages(call, endpoint)) {
+    const hit = page.items.find((i) => i.name === name);
+    if (hit) return page.parse(hit);
+  }
+  return undefined;
+}
+
+async function list(call: ApiCall, endpoint: PictoryEndpoint): Promise<Remote[]> {
+  const all: Remote[] = [];
+  for await (const page of pages(call, endpoint)) all.push(...page.items.map(page.parse));
+  return all;
+}
+
+/** One list page: its raw items, and how to validate one as a get answer is validated. */
+interface Page {
+  readonly items: readonly Record<string, unknown>[];
+  parse(item: Record<string, unknown>): Remote;
+}
+
+/** Every page of the list, following `nextPageKey` while the API sends one. */
+async function* pages(call: ApiCall, endpoint: PictoryEndpoint): AsyncGenerator<Page> {
   const what = "list connections";
   let pageKey: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -141,18 +163,23 @@ async function findByName(
     };
     const res = await send(call, what, req, true);
     expectOk(call, res, what);
-    const list = parseAnswer(call, what, req, res, LIST);
-    const hit = list.Items.find((i) => i.name === name);
-    if (hit)
-      return toRemote(
-        call.kind,
-        parseAnswer(call, what, req, { ...res, body: hit }, itemSchema(call.kind)),
-      );
+    const answer = parseAnswer(call, what, req, res, LIST);
+    yield {
+      items: answer.Items,
+      parse: (item) =>
+        toRemote(
+          call.kind,
+          parseAnswer(call, what, req, { ...res, body: item }, itemSchema(call.kind)),
+        ),
+    };
     // The AWS list documents no nextPageKey at all: its absence is the last page.
-    if (!list.nextPageKey) return undefined;
-    pageKey = list.nextPageKey;
+    if (!answer.nextPageKey) return;
+    pageKey = answer.nextPageKey;
   }
-  return undefined;
+  throw new ConnectionResponseError(
+    `${couldNot(call, what)}: GET ${endpoint.path} still had a nextPageKey after ${MAX_PAGES} pages; ` +
+      `the API keeps answering with more pages: report it to the vendor`,
+  );
 }
 
 async function update(

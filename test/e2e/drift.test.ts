@@ -1,12 +1,18 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { RunningEmulator, startEmulator } from "../../emulator";
-import { localEnv } from "../../scripts/workspace";
-import { adminEdit, emulatorState, engineProject, EngineProject, ResourceSpec } from "./harness";
+import {
+  adminEdit,
+  CliRun,
+  emulatorState,
+  engineProject,
+  EngineProject,
+  ResourceSpec,
+  runCli,
+} from "./harness";
 
 // `pulumi-connections drift` as a child process (real exit codes) against a real stack: the real
 // Pulumi CLI, the packed package, the emulator. One project for the file; each step adds one kind
@@ -103,26 +109,8 @@ let dataFile: string;
 let restarted: RunningEmulator | undefined;
 let ids: Record<string, string>;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runDrift(...format: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [CLI, "drift", "--stack", "test", "--cwd", p.dir, ...format],
-      { env: { ...process.env, ...localEnv(p.stateDir) }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function runDrift(...format: string[]): Promise<CliRun> {
+  return runCli(p, ["drift", "--stack", "test", "--cwd", p.dir, ...format]);
 }
 
 async function driftJson(): Promise<{ code: number | null; report: Record<string, unknown> }> {

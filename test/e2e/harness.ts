@@ -515,6 +515,32 @@ export async function killSession(sid: number, signal: NodeJS.Signals = "SIGKILL
   }
 }
 
+/** What a run of the package's own CLI printed, and its exit code. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `pulumi-connections ARGS` (the built `dist/cli/main.js`) with the project's environment. */
+export function runCli(
+  p: Pick<EngineProject, "stateDir">,
+  args: readonly string[],
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "dist", "cli", "main.js"), ...args], {
+      env: { ...process.env, ...localEnv(p.stateDir) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Replaces a project's program (`index.js`) with `source`, which requires the installed package by name. */
 export function writeProgram(p: EngineProject, source: string): void {
   writeFileSync(path.join(p.dir, "index.js"), source);

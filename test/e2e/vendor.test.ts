@@ -1,16 +1,16 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { localEnv } from "../../scripts/workspace";
 import {
   adminEdit,
+  CliRun,
   CREDENTIALS,
   emulatorState,
   engineProject,
   EngineProject,
   PulumiResult,
   ResourceSpec,
+  runCli,
 } from "./harness";
 
 // What the vendors' pages say, end to end through the real Pulumi CLI and the packed package (the
@@ -87,27 +87,9 @@ async function pulumi(args: readonly string[]): Promise<PulumiResult> {
   return run;
 }
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** `pulumi-connections drift` as a child process, as drift.test.ts runs it; records its output. */
-async function runDrift(...format: string[]): Promise<Run> {
-  const run = await new Promise<Run>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [CLI, "drift", "--stack", "test", "--cwd", p.dir, ...format],
-      { env: { ...process.env, ...localEnv(p.stateDir) }, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+async function runDrift(...format: string[]): Promise<CliRun> {
+  const run = await runCli(p, ["drift", "--stack", "test", "--cwd", p.dir, ...format]);
   transcript.push(
     `$ pulumi-connections drift ${format.join(" ")}   (exit ${run.code})\n${run.stdout}${run.stderr}`,
   );

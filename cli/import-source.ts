@@ -1,0 +1,115 @@
+/**
+ * Reads what the configured credentials can see: the stack config (when a stack is named) or the
+ * environment, resolved by the provider's own settings, and every connection listed through the
+ * provider's HTTP client and answer validation. Shared by `import` and `drift --unmanaged`.
+ */
+import { ConnectionError } from "../provider/core/errors";
+import { FamilyName } from "../provider/core/family";
+import { HttpClient } from "../provider/core/http";
+import { ApiCall, ResourceKind } from "../provider/core/kind";
+import { redact } from "../provider/core/secrets";
+import { ConfigSource, SettingsStore } from "../provider/core/settings";
+import { KINDS } from "../provider/registry";
+import type { ListedConnection } from "./import-program";
+import { pulumiCommand } from "./pulumi-cli";
+
+/** What to list. */
+export interface ListScope {
+  /** The families to list. */
+  readonly families: readonly FamilyName[];
+  /** Apinizer projects to list (its API lists per project). */
+  readonly apinizerProjects: readonly string[];
+  /** Apinizer types to list. @default every declared type */
+  readonly apinizerTypes?: readonly string[];
+  /** The account of the stack config's `<family>:accounts`. @default the default credentials */
+  readonly account?: string;
+}
+
+/** The Apinizer types, from the kind's declaration. */
+export function apinizerTypes(): string[] {
+  const kind = [...KINDS.values()].find((k) => k.family.name === "apinizer" && k.variants);
+  return Object.keys(kind?.variants?.sets ?? {});
+}
+
+/**
+ * The stack's config as the provider's `configure` receives it: plain values, secrets decrypted
+ * (with the stack's passphrase or secrets provider, from the environment as for the pulumi CLI).
+ */
+export async function stackConfig(stackName: string, workDir: string): Promise<ConfigSource> {
+  // Loaded here: listing from the environment needs no Automation API.
+  const { LocalWorkspace } =
+    require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
+  const stack = await LocalWorkspace.selectStack(
+    { stackName, workDir },
+    { pulumiCommand: await pulumiCommand() },
+  );
+  const all = await stack.getAllConfig();
+  return { get: (key) => all[key]?.value };
+}
+
+/** Settings from a config source (undefined: the environment alone), exactly as the provider reads them. */
+export function settingsFrom(config: ConfigSource | undefined): SettingsStore {
+  const store = new SettingsStore();
+  if (config) store.configure(config);
+  return store;
+}
+
+/** Lists every connection in scope. Throws a {@link ConnectionError} (credentials masked). */
+export async function listConnections(
+  store: SettingsStore,
+  scope: ListScope,
+): Promise<ListedConnection[]> {
+  const settings = store.provider();
+  const clients = new Map<string, HttpClient>();
+  const secrets: string[] = [];
+  const out: ListedConnection[] = [];
+  try {
+    for (const kind of KINDS.values()) {
+      if (!scope.families.includes(kind.family.name)) continue;
+      const family = store.family(kind.family, scope.account);
+      secrets.push(family.credential);
+      let http = clients.get(family.baseUrl);
+      if (!http) {
+        http = new HttpClient(family.baseUrl, settings.http);
+        clients.set(family.baseUrl, http);
+      }
+      const call = (): ApiCall => ({
+        kind,
+        http: http!,
+        family,
+        settings,
+        label: kind.token,
+        deadline: {
+          signal: AbortSignal.timeout(settings.operationTimeoutMs),
+          ms: settings.operationTimeoutMs,
+          setting: "connections:operationTimeoutMs",
+          cancelled: () => false,
+        },
+        secrets,
+      });
+      for (const s of scopesOf(kind, scope)) {
+        for (const remote of await kind.api.list(call(), s)) out.push({ kind, remote });
+      }
+    }
+  } catch (e) {
+    if (ConnectionError.isInstance(e)) e.message = redact(e.message, secrets);
+    throw e;
+  } finally {
+    await Promise.all([...clients.values()].map((c) => c.close()));
+  }
+  return out;
+}
+
+/** One list call per scope: Apinizer's per project and type, Pictory's once. */
+function scopesOf(kind: ResourceKind, scope: ListScope): Record<string, unknown>[] {
+  if (!kind.variants) return [{}];
+  const types = scope.apinizerTypes ?? Object.keys(kind.variants.sets);
+  return scope.apinizerProjects.flatMap((projectName) =>
+    types.map((type) => ({ projectName, [kind.variants!.field]: type })),
+  );
+}
+
+/** The kinds in registry order: the program's order. */
+export function kindOrder(): string[] {
+  return [...KINDS.keys()];
+}

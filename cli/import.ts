@@ -1,0 +1,219 @@
+/**
+ * `pulumi-connections import`: writes the Pulumi program that adopts every connection the
+ * configured credentials can see. `pulumi import` and the `import` resource option crash in
+ * Pulumi's dynamic-provider host before any provider code runs (pulumi#16175), so this program,
+ * whose resources carry `adopt`, is the way in.
+ */
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { ConnectionError } from "../provider/core/errors";
+import { FamilyName } from "../provider/core/family";
+import { apinizerProjectError, parseFlags, projectDirError } from "./args";
+import type { DriftIo } from "./drift";
+import { EXIT, ExitCode, summarizeFailure } from "./drift-report";
+import {
+  connectionRef,
+  importResult,
+  renderImportJson,
+  renderProgram,
+  shellWord,
+} from "./import-program";
+import {
+  apinizerTypes,
+  kindOrder,
+  listConnections,
+  ListScope,
+  settingsFrom,
+  stackConfig,
+} from "./import-source";
+
+export const IMPORT_USAGE = `usage: pulumi-connections import [--stack NAME [--cwd DIR]] [--account NAME]
+                                [--apinizer-project NAME ... [--type T ...]]
+                                [--family pictory|apinizer ...] [--only REF ...]
+                                [--out FILE] [--json]
+
+Lists the connections the configured credentials can see (Pictory AWS and Vimeo, every page;
+Apinizer in each --apinizer-project) and writes a Pulumi TypeScript program that declares each one
+with its current values and \`adopt\` set to its ID (Pictory) or name (Apinizer): its first
+\`pulumi up\` takes them over and creates nothing. Secrets never enter the program: each becomes
+config.requireSecret("<key>"), and the \`pulumi config set --secret <key>\` commands to run are
+printed on stderr (and listed at the top of the program). The output is the same on every run
+over the same connections.
+
+options:
+  --stack NAME             read credentials and base URLs from this stack's config (secrets
+                           decrypted as the pulumi CLI does); without it, from the environment
+                           (PICTORY_API_KEY, PICTORY_BASE_URL, APINIZER_TOKEN, APINIZER_BASE_URL)
+  --cwd DIR                with --stack: the Pulumi project directory; default: the current one
+  --account NAME           the account of the stack config's pictory:accounts / apinizer:accounts
+  --apinizer-project NAME  list this Apinizer project's connections; repeatable
+  --type T                 with --apinizer-project: only this Apinizer type; repeatable
+                           (${apinizerTypes().join(", ")})
+  --family F               only this family: pictory or apinizer; repeatable. Default: pictory,
+                           and apinizer when --apinizer-project is given
+  --only REF               only this connection, as \`drift --unmanaged\` names it
+                           (pictory:AwsConnection/<id>, apinizer:Connection/<project>/<name>);
+                           repeatable. Names are those a full import of the same scope gives
+  --out FILE               write the program (or --json document) to FILE; default: stdout
+  --json                   print { connections, configCommands } instead of the program
+  -h, --help               print this help
+
+exit codes: 0 written; 1 the connections could not be listed (message on stderr); 64 usage error
+`;
+
+export interface ImportOptions {
+  readonly stack?: string;
+  readonly workDir: string;
+  readonly scope: ListScope;
+  readonly only?: readonly string[];
+  readonly out?: string;
+  readonly json: boolean;
+}
+
+const FAMILIES: readonly FamilyName[] = ["pictory", "apinizer"];
+
+/** Parsed arguments, or the usage error to print. */
+export function parseImportArgs(
+  argv: readonly string[],
+  cwd: string,
+): ImportOptions | { readonly help: true } | { readonly usageError: string } {
+  const values = parseFlags(argv, {
+    stack: { type: "string" },
+    cwd: { type: "string" },
+    account: { type: "string" },
+    "apinizer-project": { type: "string", multiple: true },
+    type: { type: "string", multiple: true },
+    family: { type: "string", multiple: true },
+    only: { type: "string", multiple: true },
+    out: { type: "string" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
+  if ("usageError" in values) return values;
+  if (values.help) return { help: true };
+  const projects = values["apinizer-project"] ?? [];
+  const types = values.type;
+  const badProject = apinizerProjectError(projects);
+  if (badProject) return badProject;
+  if (types && projects.length === 0)
+    return { usageError: "--type goes with --apinizer-project: name the project to list" };
+  const known = apinizerTypes();
+  for (const t of types ?? [])
+    if (!known.includes(t))
+      return {
+        usageError: `--type ${JSON.stringify(t)} is not an Apinizer type: expected one of ${known.join(", ")}`,
+      };
+  for (const f of values.family ?? [])
+    if (!(FAMILIES as readonly string[]).includes(f))
+      return { usageError: `--family ${JSON.stringify(f)}: expected pictory or apinizer` };
+  const families = (values.family as FamilyName[] | undefined) ?? [
+    "pictory",
+    ...(projects.length > 0 ? (["apinizer"] as const) : []),
+  ];
+  if (families.includes("apinizer") && projects.length === 0)
+    return {
+      usageError:
+        "--family apinizer needs --apinizer-project NAME: Apinizer lists connections per project",
+    };
+  if (values.cwd !== undefined && values.stack === undefined)
+    return { usageError: "--cwd goes with --stack: it is where the stack's project is" };
+  const workDir = path.resolve(cwd, values.cwd ?? ".");
+  const badDir = values.stack !== undefined ? projectDirError(workDir) : undefined;
+  if (badDir) return badDir;
+  return {
+    ...(values.stack !== undefined ? { stack: values.stack } : {}),
+    workDir,
+    scope: {
+      families: [...new Set(families)],
+      apinizerProjects: [...new Set(projects)],
+      ...(types ? { apinizerTypes: [...new Set(types)] } : {}),
+      ...(values.account !== undefined ? { account: values.account } : {}),
+    },
+    ...(values.only ? { only: values.only } : {}),
+    ...(values.out !== undefined ? { out: path.resolve(cwd, values.out) } : {}),
+    json: values.json === true,
+  };
+}
+
+/** The command line that lists the same scope again, for messages and the drift report. */
+export function importCommand(
+  options: Pick<ImportOptions, "stack" | "scope" | "only"> & { readonly cwd?: string },
+): string {
+  const words = ["pulumi-connections", "import"];
+  if (options.stack !== undefined) words.push("--stack", shellWord(options.stack));
+  if (options.cwd !== undefined) words.push("--cwd", shellWord(options.cwd));
+  if (options.scope.account !== undefined)
+    words.push("--account", shellWord(options.scope.account));
+  for (const p of options.scope.apinizerProjects) words.push("--apinizer-project", shellWord(p));
+  for (const t of options.scope.apinizerTypes ?? []) words.push("--type", shellWord(t));
+  const defaults = ["pictory", ...(options.scope.apinizerProjects.length > 0 ? ["apinizer"] : [])];
+  if (options.scope.families.join() !== defaults.join())
+    for (const f of options.scope.families) words.push("--family", f);
+  for (const o of options.only ?? []) words.push("--only", shellWord(o));
+  return words.join(" ");
+}
+
+/** Runs the command; resolves to its exit code. */
+export async function importCommandMain(argv: readonly string[], io: DriftIo): Promise<ExitCode> {
+  const parsed = parseImportArgs(argv, process.cwd());
+  if ("help" in parsed) {
+    io.stdout(IMPORT_USAGE);
+    return EXIT.clean;
+  }
+  if ("usageError" in parsed) {
+    io.stderr(`pulumi-connections import: ${parsed.usageError}\n\n${IMPORT_USAGE}`);
+    return EXIT.usage;
+  }
+  let text: string;
+  let commands: readonly string[];
+  let count: number;
+  try {
+    const config =
+      parsed.stack !== undefined ? await stackConfig(parsed.stack, parsed.workDir) : undefined;
+    const listed = await listConnections(settingsFrom(config), parsed.scope);
+    const only = parsed.only && new Set(parsed.only);
+    const result = importResult(listed, kindOrder(), {
+      ...(parsed.scope.account !== undefined ? { account: parsed.scope.account } : {}),
+      ...(parsed.stack !== undefined ? { stack: parsed.stack } : {}),
+      ...(only ? { only } : {}),
+    });
+    const missing = [...(only ?? [])].filter(
+      (o) => !result.connections.some((c) => connectionRef(c) === o),
+    );
+    if (missing.length > 0) {
+      io.stderr(
+        `pulumi-connections import: --only ${missing.join(", ")}: no such connection among those the ` +
+          `credentials can see; check the reference (as \`drift --unmanaged\` prints it) and the ` +
+          `--apinizer-project and --account options\n`,
+      );
+      return EXIT.failed;
+    }
+    commands = result.configCommands;
+    count = result.connections.length;
+    text = parsed.json
+      ? renderImportJson(result)
+      : renderProgram(result, [`Made by: ${importCommand(parsed)}`]);
+  } catch (e) {
+    // A stack that cannot be read (wrong passphrase, unknown stack) fails in the CLI's own words.
+    const message = ConnectionError.isInstance(e) ? e.message : summarizeFailure(e);
+    const code = ConnectionError.isInstance(e) ? ` (${e.code})` : "";
+    io.stderr(
+      `pulumi-connections import: the connections could not be listed${code}: ${message}\n`,
+    );
+    return EXIT.failed;
+  }
+  if (parsed.out !== undefined) writeFileSync(parsed.out, text);
+  else io.stdout(text);
+  const where = parsed.out !== undefined ? ` to ${parsed.out}` : "";
+  io.stderr(
+    `pulumi-connections import: ${count} connection${count === 1 ? "" : "s"} written${where}\n`,
+  );
+  if (commands.length > 0 && !parsed.json) {
+    io.stderr(
+      `\nThe program reads ${commands.length} secret${commands.length === 1 ? "" : "s"} from stack config. ` +
+        `Set each one before \`pulumi up\` (the command asks for the value):\n\n` +
+        commands.map((c) => `  ${c}\n`).join(""),
+    );
+  }
+  return EXIT.clean;
+}

@@ -1,0 +1,177 @@
+import {
+  importAllCommand,
+  managedConnections,
+  scopesFor,
+  unmanagedOf,
+} from "../../cli/drift-unmanaged";
+import { renderMarkdown, renderText } from "../../cli/drift-render";
+import { DriftReport } from "../../cli/drift-report";
+import { withUnmanaged } from "../../cli/drift";
+import { parseImportArgs } from "../../cli/import";
+import { ListedConnection } from "../../cli/import-program";
+import { KINDS } from "../../provider/registry";
+
+const AWS = KINDS.get("pictory:AwsConnection")!;
+const APINIZER = KINDS.get("apinizer:Connection")!;
+const ID1 = "20251217080657842fux3au9kh1p0j5s";
+const ID2 = "20251222155613307xv0nodhitf9cd0f";
+
+const listedAws = (id: string, name: string): ListedConnection => ({
+  kind: AWS,
+  remote: { id, fields: { name }, computed: {} },
+});
+const listedApinizer = (project: string, name: string): ListedConnection => ({
+  kind: APINIZER,
+  remote: { id: `${project}/${name}`, fields: { projectName: project, name }, computed: {} },
+});
+
+const deployment = {
+  resources: [
+    { type: "pulumi:pulumi:Stack", id: "s" },
+    {
+      type: "pulumi-nodejs:dynamic/pictory:AwsConnection",
+      id: ID1,
+      inputs: { name: "media" },
+      outputs: { name: "media" },
+    },
+    {
+      type: "pulumi-nodejs:dynamic/apinizer:Connection",
+      // Created as "old-name", renamed since: the ID stays, the name moves.
+      id: "demo/old-name",
+      inputs: { projectName: "demo", name: "Alerts" },
+      outputs: { projectName: "demo", name: "Alerts" },
+    },
+  ],
+};
+
+describe("drift --unmanaged", () => {
+  it("reads the managed connections from a stack export", () => {
+    expect(managedConnections(deployment)).toEqual([
+      { type: "pictory:AwsConnection", id: ID1, name: "media" },
+      { type: "apinizer:Connection", id: "demo/old-name", name: "Alerts", projectName: "demo" },
+    ]);
+  });
+
+  it("lists per account the families and projects the stack uses, and the extra projects", () => {
+    const managed = [
+      ...managedConnections(deployment),
+      { type: "pictory:VimeoConnection", id: ID2, account: "eu" },
+    ];
+    expect(scopesFor(managed, ["payments"])).toEqual([
+      { families: ["pictory", "apinizer"], apinizerProjects: ["demo", "payments"] },
+      { families: ["pictory"], apinizerProjects: [], account: "eu" },
+    ]);
+    expect(scopesFor([], [])).toEqual([{ families: ["pictory"], apinizerProjects: [] }]);
+  });
+
+  it("leaves out what the stack manages: Pictory by ID, Apinizer by project and name, any case", () => {
+    const managed = managedConnections(deployment);
+    const scope = { families: ["pictory", "apinizer"] as const, apinizerProjects: ["demo"] };
+    const listed = [
+      listedAws(ID1, "media"),
+      listedAws(ID2, "media"),
+      listedApinizer("demo", "alerts"),
+      listedApinizer("demo", "old-name"),
+      listedApinizer("payments", "alerts"),
+    ];
+    const found = unmanagedOf(listed, managed, scope, { stack: "dev" });
+    expect(found.map((u) => u.ref)).toEqual([
+      "apinizer:Connection/demo/old-name",
+      "apinizer:Connection/payments/alerts",
+      `pictory:AwsConnection/${ID2}`,
+    ]);
+    expect(found[2]!.importCommand).toBe(
+      `pulumi-connections import --stack dev --only pictory:AwsConnection/${ID2}`,
+    );
+    expect(found[1]!.importCommand).toBe(
+      "pulumi-connections import --stack dev --apinizer-project payments --family apinizer " +
+        "--only apinizer:Connection/payments/alerts",
+    );
+    expect(importAllCommand(listed, found, scope, { stack: "dev", cwd: "infra" })).toBe(
+      "pulumi-connections import --stack dev --cwd infra --apinizer-project demo " +
+        "--apinizer-project payments --only apinizer:Connection/demo/old-name " +
+        `--only apinizer:Connection/payments/alerts --only pictory:AwsConnection/${ID2} --out unmanaged.ts`,
+    );
+    // The printed command parses as the import command's own arguments.
+    const words = found[1]!.importCommand.split(" ").slice(2);
+    expect(parseImportArgs(words, process.cwd())).toMatchObject({
+      stack: "dev",
+      scope: { families: ["apinizer"], apinizerProjects: ["payments"] },
+      only: ["apinizer:Connection/payments/alerts"],
+    });
+  });
+
+  it("tells an account's connections apart from the default account's", () => {
+    const managed = [{ type: "pictory:AwsConnection", id: ID1, account: "eu" }];
+    const scope = { families: ["pictory"] as const, apinizerProjects: [] };
+    expect(unmanagedOf([listedAws(ID1, "m")], managed, scope, { stack: "dev" })).toHaveLength(1);
+    expect(
+      unmanagedOf([listedAws(ID1, "m")], managed, { ...scope, account: "eu" }, { stack: "dev" }),
+    ).toEqual([]);
+  });
+
+  const report: DriftReport = {
+    stack: "dev",
+    clean: true,
+    failed: false,
+    checked: 1,
+    drifted: [],
+    deleted: [],
+    unreadable: [],
+    remediation: "pulumi up --refresh --stack dev",
+    notCompared: {},
+  };
+
+  it("shows the unmanaged connections and their command in text and Markdown", () => {
+    const connections = unmanagedOf(
+      [listedAws(ID2, "Other | one")],
+      [],
+      { families: ["pictory"], apinizerProjects: [] },
+      { stack: "dev" },
+    );
+    const full = withUnmanaged(report, {
+      scopes: [],
+      connections,
+      commands: ["pulumi-connections import --stack dev --only x --out unmanaged.ts"],
+    });
+    expect(full.clean).toBe(true);
+    const text = renderText(full);
+    expect(text).toContain("Unmanaged: 1 connection in the APIs is not managed by this stack");
+    expect(text).toContain(`pictory:AwsConnection  Other | one  ${ID2}`);
+    expect(text).toContain("  pulumi-connections import --stack dev --only x --out unmanaged.ts");
+    const md = renderMarkdown(full);
+    expect(md).toContain("Other \\| one");
+    expect(md).toContain(
+      "```sh\npulumi-connections import --stack dev --only x --out unmanaged.ts\n```",
+    );
+    expect(
+      renderText(withUnmanaged(report, { scopes: [], connections: [], commands: [] })),
+    ).toContain("Unmanaged: none");
+  });
+
+  it("fails the check when the connections could not be listed, never reading as none", () => {
+    const failed = withUnmanaged(report, {
+      scopes: [],
+      connections: [],
+      commands: [],
+      error: "Pictory API key is missing",
+    });
+    expect(failed).toMatchObject({ clean: false, failed: true });
+    expect(failed.error).toContain("the unmanaged connections could not be listed");
+    expect(renderText(failed)).not.toContain("Unmanaged: none");
+  });
+});
+
+describe("import arguments", () => {
+  it.each([
+    [["--type", "email"], "--type goes with --apinizer-project"],
+    [["--apinizer-project", "demo", "--type", "nope"], '--type "nope" is not an Apinizer type'],
+    [["--family", "apinizer"], "--family apinizer needs --apinizer-project"],
+    [["--cwd", "."], "--cwd goes with --stack"],
+    [["--apinizer-project", ".."], '--apinizer-project ".." is not a project name'],
+  ])("rejects %j", (argv, message) => {
+    expect(parseImportArgs(argv, process.cwd())).toEqual({
+      usageError: expect.stringContaining(message),
+    });
+  });
+});
