@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Stack } from "@pulumi/pulumi/automation";
@@ -9,11 +10,53 @@ import { declaredProperties } from "../sdk/resource";
 import { emit, progress, round } from "./report";
 import { PeakRssSampler } from "./rss";
 
-export type ProviderChoice = "connections" | "noop";
-export type EngineOp = "up" | "preview" | "refresh" | "destroy";
+/**
+ * The stacks the bench runs. `connections` and `noop` declare the mixed fleet (a third of each
+ * kind); the `aws` ones declare only Pictory AWS connections: `aws` with this package,
+ * `aws-fast` the same with PULUMI_SKIP_CHECKPOINTS=true (the engine writes the checkpoint once,
+ * at the end, instead of after every step), `aws-handwritten` with a dynamic provider written as a
+ * user would without this package (see PROGRAM).
+ */
+export type ProviderChoice = "connections" | "noop" | "aws" | "aws-fast" | "aws-handwritten";
+/** `update` changes every resource's description and runs `up` (N in-place updates). */
+export type EngineOp = "up" | "update" | "preview" | "refresh" | "destroy";
 
+/** The operations of the mixed fleet against the no-op provider. */
 export const ENGINE_OPS: readonly EngineOp[] = ["up", "preview", "refresh", "destroy"];
+/** The operations of the AWS comparison, in the order each cycle runs them. */
+export const AWS_OPS: readonly EngineOp[] = ["up", "update", "preview", "refresh", "destroy"];
 export const PROVIDERS: readonly ProviderChoice[] = ["connections", "noop"];
+export const AWS_PROVIDERS: readonly ProviderChoice[] = ["aws", "aws-fast", "aws-handwritten"];
+
+/** What each stack runs: the program's `provider` config, the CLI's extra environment, the ops. */
+interface StackKind {
+  readonly program: "connections" | "noop" | "aws" | "handwritten";
+  readonly env: Readonly<Record<string, string>>;
+  readonly ops: readonly EngineOp[];
+}
+
+/** The hand-written provider reads its API key from the environment, as such providers do. */
+const HANDWRITTEN_ENV = { PICTORY_API_KEY: "pictai_emulator_key" };
+
+const KINDS: Readonly<Record<ProviderChoice, StackKind>> = {
+  connections: { program: "connections", env: {}, ops: ENGINE_OPS },
+  noop: { program: "noop", env: {}, ops: ENGINE_OPS },
+  aws: { program: "aws", env: {}, ops: AWS_OPS },
+  "aws-fast": { program: "aws", env: { PULUMI_SKIP_CHECKPOINTS: "true" }, ops: AWS_OPS },
+  "aws-handwritten": { program: "handwritten", env: HANDWRITTEN_ENV, ops: AWS_OPS },
+};
+
+/** Stacks measured side by side, interleaved operation by operation, at each of `sizes`. */
+export interface EngineGroup {
+  readonly providers: readonly ProviderChoice[];
+  readonly sizes: readonly number[];
+  /**
+   * Seconds this group's measured runs may take: it starts no further repetition whose duration
+   * (as long as its longest so far) would overrun it; its first always runs.
+   * @default EngineOptions.budgetSeconds
+   */
+  readonly budgetSeconds?: number;
+}
 
 /** One timed CLI operation of one stack. */
 export interface EngineOpResult {
@@ -64,7 +107,7 @@ export interface EngineOpSummary {
 }
 
 export interface EngineResult {
-  /** How many times each (provider, n, op) ran. */
+  /** How many repetitions ran (a group whose budget ran out ran fewer: see each summary's runs). */
   readonly reps: number;
   readonly ops: readonly EngineOpSummary[];
   /** From the first repetition (the checkpoint's size does not depend on timing). */
@@ -75,8 +118,9 @@ export interface EngineOptions {
   /** Repetitions of the whole cycle; the wall times reported are their medians. @default 3 */
   readonly reps?: number;
   /**
-   * Seconds the measured runs may take: no further repetition starts when the last one's
-   * duration would overrun it (at least one always runs). @default Infinity
+   * Seconds the measured runs of each group may take, unless the group sets its own: no further
+   * repetition of a group starts when its longest one's duration would overrun it (at least one
+   * always runs). @default Infinity
    */
   readonly budgetSeconds?: number;
   /** Leave the temporary project in place, for inspection. @default false */
@@ -94,6 +138,8 @@ const cfg = new pulumi.Config();
 const n = cfg.requireNumber("n");
 const which = cfg.require("provider");
 const prefix = cfg.require("prefix");
+// Set before the "update" operation: every description changes, so up updates all N in place.
+const rev = cfg.get("rev") || "";
 
 // The floor: create echoes the inputs, read returns the state; no I/O, no check or diff, so the
 // engine's default input comparison decides the plan. Its resources register the same property
@@ -150,7 +196,76 @@ function spec(i) {
   }
 }
 
-if (which === "noop") {
+// Pictory AWS connections as a user writes them without this package: a dynamic provider in the
+// program, an object literal whose methods call the API with fetch. Pulumi serializes it by value
+// (its text, with the helper and the captured base URL, goes into every resource's state). The
+// API key comes from the environment, not from a captured variable, which would put it into the
+// state in plain text. The resources register only their own inputs.
+const pictoryBaseUrl = new pulumi.Config("pictory").require("baseUrl");
+async function pictoryAws(method, path, body) {
+  const res = await fetch(pictoryBaseUrl + "/v1/awsconnections" + path, {
+    method,
+    headers: { authorization: process.env.PICTORY_API_KEY, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+function fail(what, res) {
+  return new Error(what + ": the API answered " + res.status + " " + JSON.stringify(res.body));
+}
+const handwrittenAws = {
+  async diff(id, olds, news) {
+    const replaces = ["awsAccountId", "awsRegion"].filter((k) => olds[k] !== news[k]);
+    const changed = ["name", "description"].some((k) => (olds[k] || "") !== (news[k] || ""));
+    return { changes: changed || replaces.length > 0, replaces, deleteBeforeReplace: true };
+  },
+  async create(inputs) {
+    const res = await pictoryAws("POST", "", {
+      name: inputs.name,
+      awsAccountId: inputs.awsAccountId,
+      awsRegion: inputs.awsRegion,
+      description: inputs.description,
+    });
+    if (res.status !== 200) throw fail("create " + inputs.name, res);
+    return { id: res.body.connectionId, outs: { ...inputs, version: res.body.version } };
+  },
+  async read(id, props) {
+    const res = await pictoryAws("GET", "/" + id);
+    if (res.status === 404) return {};
+    if (res.status !== 200) throw fail("read " + id, res);
+    const b = res.body;
+    return {
+      id,
+      props: { ...props, name: b.name, description: b.description || "", awsAccountId: b.awsAccountId, awsRegion: b.awsRegion, version: b.version },
+    };
+  },
+  async update(id, olds, news) {
+    const res = await pictoryAws("PUT", "/" + id, { name: news.name, description: news.description, version: olds.version });
+    if (res.status !== 200) throw fail("update " + id, res);
+    return { outs: { ...news, version: res.body.version } };
+  },
+  async delete(id) {
+    const res = await pictoryAws("DELETE", "/" + id);
+    if (res.status !== 204 && res.status !== 404) throw fail("delete " + id, res);
+  },
+};
+class HandwrittenAwsConnection extends pulumi.dynamic.Resource {
+  constructor(name, args, opts) {
+    super(handwrittenAws, name, args, opts, "bench", "AwsConnection");
+  }
+}
+
+function awsArgs(i) {
+  return { name: prefix + "-" + i, awsAccountId: "123456789012", awsRegion: "us-east-2", description: "bench " + i + rev };
+}
+
+if (which === "handwritten") {
+  for (let i = 0; i < n; i++) new HandwrittenAwsConnection("r" + i, awsArgs(i));
+} else if (which === "aws") {
+  const { pictory } = require("pulumi-connections");
+  for (let i = 0; i < n; i++) new pictory.AwsConnection("r" + i, awsArgs(i));
+} else if (which === "noop") {
   for (let i = 0; i < n; i++) {
     const s = spec(i);
     const args = { ...s.args };
@@ -185,13 +300,13 @@ interface BenchProject {
 }
 
 /**
- * Runs up, no-change preview, refresh and destroy for each N with this package's provider and
- * with the no-op provider, interleaved operation by operation so that load from elsewhere on the
- * machine hits both alike, and repeats the whole cycle so one disturbed run cannot decide the
- * ratio. Removes the temporary project afterwards unless `keep`.
+ * Runs each group's cycle (up, for the AWS stacks an update of every resource, no-change preview,
+ * refresh, destroy) at each of its sizes, the group's stacks interleaved operation by operation so
+ * that load from elsewhere on the machine hits them alike, and repeats the whole cycle so one
+ * disturbed run cannot decide a ratio. Removes the temporary project afterwards unless `keep`.
  */
 export async function measureEngine(
-  sizes: readonly number[],
+  groups: readonly EngineGroup[],
   opts: EngineOptions = {},
 ): Promise<EngineResult> {
   progress("engine: making sure the Pulumi CLI is built");
@@ -207,72 +322,92 @@ export async function measureEngine(
   const runs: EngineOpResult[] = [];
   const states: EngineStateResult[] = [];
   const wanted = Math.max(1, opts.reps ?? 3);
-  const budgetMs = (opts.budgetSeconds ?? Infinity) * 1000;
+  const budgetMs = groups.map((g) => (g.budgetSeconds ?? opts.budgetSeconds ?? Infinity) * 1000);
+  const used = [...new Set(groups.flatMap((g) => (g.sizes.length > 0 ? g.providers : [])))];
   let reps = 0;
   try {
     // Warms the OS file cache, the CLI and node_modules so the first measured run is not the
     // one that pays for cold disks; its figures are dropped.
     progress("engine: warm-up (n=3, not measured)");
-    for (const provider of PROVIDERS) {
+    for (const provider of used) {
       const stack = await benchStack(project, provider, 3, "warm");
       await stack.up({ onOutput: () => undefined });
       await stack.destroy({ onOutput: () => undefined });
     }
     const stacks = new Map<string, Stack>();
-    for (const n of sizes) {
-      for (const provider of PROVIDERS) {
-        stacks.set(`${provider}-${n}`, await benchStack(project, provider, n, "m"));
+    for (const group of groups) {
+      for (const n of group.sizes) {
+        for (const provider of group.providers) {
+          stacks.set(`${provider}-${n}`, await benchStack(project, provider, n, "m"));
+        }
       }
     }
-    const started = Date.now();
-    let longestRep = 0;
+    const spent = groups.map(() => 0);
+    const longestRep = groups.map(() => 0);
+    const stopped = groups.map((g) => g.sizes.length === 0);
     while (reps < wanted) {
-      if (reps > 0 && Date.now() - started + longestRep > budgetMs) {
-        progress(`engine: stopping after ${reps} repetition(s) to stay within the time budget`);
-        break;
+      for (const [gi, group] of groups.entries()) {
+        if (reps > 0 && !stopped[gi] && spent[gi]! + longestRep[gi]! > budgetMs[gi]!) {
+          stopped[gi] = true;
+          progress(
+            `engine: ${group.providers.join("/")}: stopping after ${reps} repetition(s) to stay within the time budget`,
+          );
+        }
       }
-      const repStarted = Date.now();
+      if (stopped.every(Boolean)) break;
       reps += 1;
-      for (const n of sizes) {
-        for (const [i, op] of ENGINE_OPS.entries()) {
-          // Alternates which provider goes first, so neither always runs right after the other's
-          // state write or CLI exit.
-          const order = (i + reps) % 2 === 0 ? PROVIDERS : [...PROVIDERS].reverse();
-          for (const provider of order) {
-            progress(`engine: rep ${reps}/${wanted} n=${n} ${provider} ${op}`);
-            const stack = stacks.get(`${provider}-${n}`)!;
-            const result = await runOp(project, stack, provider, n, op, reps);
-            runs.push(result);
-            emit({
-              bench: "engine-run",
-              rep: reps,
-              provider,
-              n,
-              op,
-              ms: result.ms,
-              requests: result.requests,
-              byMethod: JSON.stringify(result.byMethod),
-              failedRequests: result.failedRequests,
-              changes: result.changes,
-              peakRssKiB: result.peakRssKiB,
-            });
-            if (op === "up" && reps === 1) {
-              const state = await stateAfterUp(project, provider, n);
-              states.push(state);
+      for (const [gi, group] of groups.entries()) {
+        if (stopped[gi]) continue;
+        const repStarted = Date.now();
+        const ops = AWS_OPS.filter((op) => group.providers.some((p) => KINDS[p].ops.includes(op)));
+        for (const n of group.sizes) {
+          for (const [i, op] of ops.entries()) {
+            // Rotates which stack goes first, so none always runs right after another's state
+            // write or CLI exit (with two stacks: alternates).
+            const shift = (i + reps) % group.providers.length;
+            const order = [...group.providers.slice(shift), ...group.providers.slice(0, shift)];
+            for (const provider of order.filter((p) => KINDS[p].ops.includes(op))) {
+              progress(`engine: rep ${reps}/${wanted} n=${n} ${provider} ${op}`);
+              const stack = stacks.get(`${provider}-${n}`)!;
+              // A description every resource has not had yet: N in-place updates.
+              if (op === "update") await stack.setConfig("rev", { value: `-u${reps}` });
+              const result = await runOp(project, stack, provider, n, op, reps);
+              runs.push(result);
               emit({
-                bench: "engine-state",
+                bench: "engine-run",
+                rep: reps,
                 provider,
                 n,
-                stateBytes: state.stateBytes,
-                stateBytesPerResource: round(state.stateBytes / n, 1),
-                providerTextBytesPerResource: state.providerTextBytesPerResource,
-                emulatorConnections: state.emulatorConnections,
+                op,
+                ms: result.ms,
+                requests: result.requests,
+                byMethod: JSON.stringify(result.byMethod),
+                failedRequests: result.failedRequests,
+                changes: result.changes,
+                peakRssKiB: result.peakRssKiB,
+                // Other work on the machine slows the CLI runs; this says how much there was.
+                loadAvg1m: round(os.loadavg()[0] ?? 0, 2),
               });
+              if (op === "up" && reps === 1) {
+                const state = await stateAfterUp(project, provider, n);
+                states.push(state);
+                emit({
+                  bench: "engine-state",
+                  provider,
+                  n,
+                  stateBytes: state.stateBytes,
+                  stateBytesPerResource: round(state.stateBytes / n, 1),
+                  providerTextBytesPerResource: state.providerTextBytesPerResource,
+                  emulatorConnections: state.emulatorConnections,
+                });
+              }
             }
           }
         }
+        const took = Date.now() - repStarted;
+        spent[gi] = spent[gi]! + took;
+        longestRep[gi] = Math.max(longestRep[gi]!, took);
       }
-      longestRep = Math.max(longestRep, Date.now() - repStarted);
     }
   } finally {
     process.off("SIGINT", interrupted);
@@ -282,34 +417,36 @@ export async function measureEngine(
     else rmSync(project.root, { recursive: true, force: true });
   }
   const ops: EngineOpSummary[] = [];
-  for (const n of sizes) {
-    for (const provider of PROVIDERS) {
-      for (const op of ENGINE_OPS) {
-        const mine = runs.filter((r) => r.provider === provider && r.n === n && r.op === op);
-        if (mine.length === 0) continue;
-        const times = mine.map((r) => r.ms).sort((a, b) => a - b);
-        const summary: EngineOpSummary = {
-          provider,
-          n,
-          op,
-          ms: median(times),
-          msMin: times[0]!,
-          msMax: times[times.length - 1]!,
-          peakRssKiB: Math.max(...mine.map((r) => r.peakRssKiB)),
-          runs: mine,
-        };
-        ops.push(summary);
-        emit({
-          bench: "engine",
-          provider,
-          n,
-          op,
-          ms: summary.ms,
-          msMin: summary.msMin,
-          msMax: summary.msMax,
-          reps: mine.length,
-          peakRssKiB: summary.peakRssKiB,
-        });
+  for (const group of groups) {
+    for (const n of group.sizes) {
+      for (const provider of group.providers) {
+        for (const op of KINDS[provider].ops) {
+          const mine = runs.filter((r) => r.provider === provider && r.n === n && r.op === op);
+          if (mine.length === 0) continue;
+          const times = mine.map((r) => r.ms).sort((a, b) => a - b);
+          const summary: EngineOpSummary = {
+            provider,
+            n,
+            op,
+            ms: median(times),
+            msMin: times[0]!,
+            msMax: times[times.length - 1]!,
+            peakRssKiB: Math.max(...mine.map((r) => r.peakRssKiB)),
+            runs: mine,
+          };
+          ops.push(summary);
+          emit({
+            bench: "engine",
+            provider,
+            n,
+            op,
+            ms: summary.ms,
+            msMin: summary.msMin,
+            msMax: summary.msMax,
+            reps: mine.length,
+            peakRssKiB: summary.peakRssKiB,
+          });
+        }
       }
     }
   }
@@ -378,6 +515,7 @@ async function benchStack(
     workDir: project.dir,
     stackName: name,
     stateDir: project.stateDir,
+    env: KINDS[provider].env,
     config: {
       "pictory:apiKey": { value: "pictai_emulator_key", secret: true },
       "pictory:baseUrl": { value: `${project.emulator.url}/pictoryapis` },
@@ -386,7 +524,7 @@ async function benchStack(
       // Above the default 8 so the provider's own limit is not what bounds Pulumi's parallelism.
       "connections:maxInFlight": { value: "16" },
       n: { value: String(n) },
-      provider: { value: provider },
+      provider: { value: KINDS[provider].program },
       shape: { value: JSON.stringify(SHAPE) },
       // Connection names are unique per API; the stack name keeps runs apart.
       prefix: { value: `b-${name}` },
@@ -413,6 +551,7 @@ async function runOp(
   try {
     switch (op) {
       case "up":
+      case "update":
         summary = (await stack.up(quiet)).summary.resourceChanges;
         break;
       case "preview":
@@ -485,24 +624,25 @@ async function stateAfterUp(
     n,
     stateBytes: Buffer.byteLength(text, "utf8"),
     providerTextBytesPerResource: dynamic.length ? Math.round(providerText / dynamic.length) : 0,
-    emulatorConnections: provider === "connections" ? await emulatorConnections(project) : 0,
+    emulatorConnections: provider === "noop" ? 0 : await emulatorConnections(project, `b-${name}-`),
   };
 }
 
-/** Counts the connections the emulator holds for the default tenant, over all three families. */
-async function emulatorConnections(project: BenchProject): Promise<number> {
+/**
+ * Counts the connections the emulator holds for the default tenant whose name starts with
+ * `prefix` (one stack's: the stacks of a group are up at the same time), over all three families.
+ */
+async function emulatorConnections(project: BenchProject, prefix: string): Promise<number> {
   const res = await fetch(`${project.emulator.url}/_emulator/state?tenant=pictai_emulator_key`);
   const body = (await res.json()) as {
     tenants: {
-      pictory: { aws: unknown[]; vimeo: unknown[] };
-      apinizer: Record<string, unknown[]>;
+      pictory: { aws: { name?: unknown }[]; vimeo: { name?: unknown }[] };
+      apinizer: Record<string, { name?: unknown }[]>;
     }[];
   };
   const t = body.tenants[0];
   if (!t) return 0;
-  return (
-    t.pictory.aws.length +
-    t.pictory.vimeo.length +
-    Object.values(t.apinizer).reduce((sum, list) => sum + list.length, 0)
-  );
+  return [...t.pictory.aws, ...t.pictory.vimeo, ...Object.values(t.apinizer).flat()].filter((c) =>
+    String(c.name).startsWith(prefix),
+  ).length;
 }

@@ -1,6 +1,8 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import {
+  AWS_OPS,
+  AWS_PROVIDERS,
   ENGINE_OPS,
   EngineOp,
   EngineOpResult,
@@ -8,6 +10,8 @@ import {
   EngineResult,
   EngineStateResult,
   measureEngine,
+  PROVIDERS,
+  ProviderChoice,
 } from "./engine";
 import { HOOK_GOALS, measureProviderLevel, ProviderLevelResult } from "./provider-level";
 import { benchEmulator } from "./emulator";
@@ -25,30 +29,47 @@ import { emit, printTable, progress, round } from "./report";
  * stays near 10 minutes on 2 cores); `--keep` leaves the temporary project under .e2e-work/;
  * `--baseline=DIR` also measures the program process of a built checkout of another version;
  * `--no-engine` skips the CLI runs.
+ *
+ * The AWS comparison (Pictory AWS connections only: this package, the same with
+ * PULUMI_SKIP_CHECKPOINTS=true, and a hand-written dynamic provider; up, an update of every
+ * connection, preview, refresh, destroy) runs in the same cycle at `--aws-sizes` (default
+ * 10,100,300: its goals are at 100 and 300, and flat growth needs a third size). `--no-aws` skips
+ * it, `--aws-only` runs only it; `--aws-budget-s=S` is its own time budget (default 300, so
+ * that it takes no repetition from the comparison with the no-op provider; none with `--full` or
+ * `--aws-only`, which has the run to itself). The goals at 100 and 300 with three repetitions:
+ * `npm run bench -- --aws-only`.
  */
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const flag = (name: string): string | undefined =>
     argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const full = argv.includes("--full") || process.env.BENCH_FULL === "1";
+  const parseSizes = (text: string): number[] =>
+    text
+      .split(",")
+      .map((s) => Number(s))
+      .filter((n) => Number.isInteger(n) && n > 0)
+      .sort((a, b) => a - b);
+  const awsOnly = argv.includes("--aws-only");
   const sizesArg = flag("sizes");
-  const sizes = sizesArg
-    ? sizesArg
-        .split(",")
-        .map((s) => Number(s))
-        .filter((n) => Number.isInteger(n) && n > 0)
-        .sort((a, b) => a - b)
-    : full
-      ? [10, 100, 500]
-      : [10, 100];
+  const sizes = awsOnly ? [] : sizesArg ? parseSizes(sizesArg) : full ? [10, 100, 500] : [10, 100];
+  const awsSizes = argv.includes("--no-aws") ? [] : parseSizes(flag("aws-sizes") ?? "10,100,300");
   const reps = Number(flag("reps") ?? (full ? 1 : 3));
   const budgetSeconds = Number(flag("budget-s") ?? (full ? Infinity : 420));
+  // Alone, the AWS comparison has the run to itself: no budget unless one is given.
+  const awsBudgetSeconds = Number(flag("aws-budget-s") ?? (full || awsOnly ? Infinity : 300));
   const cpus = os.cpus();
   const machine =
     `${cpus.length} x ${cpus[0]?.model.trim() ?? "cpu"}, ` +
     `${round(os.totalmem() / 2 ** 30, 1)} GiB, ${os.platform()} ${os.release()}, ` +
     `node ${process.version}`;
-  emit({ bench: "machine", description: machine, sizes: sizes.join(","), loadAvg1m: loadAvg() });
+  emit({
+    bench: "machine",
+    description: machine,
+    sizes: sizes.join(","),
+    awsSizes: awsSizes.join(","),
+    loadAvg1m: loadAvg(),
+  });
   process.stdout.write(`machine: ${machine}; load average at start ${loadAvg()}\n`);
 
   const providerLevel = await measureProviderLevel();
@@ -57,16 +78,23 @@ async function main(): Promise<void> {
   let engine: EngineResult | undefined;
   if (!argv.includes("--no-engine")) {
     const started = Date.now();
-    engine = await measureEngine(sizes, { reps, budgetSeconds, keep: argv.includes("--keep") });
+    engine = await measureEngine(
+      [
+        { providers: PROVIDERS, sizes },
+        { providers: AWS_PROVIDERS, sizes: awsSizes, budgetSeconds: awsBudgetSeconds },
+      ],
+      { reps, budgetSeconds, keep: argv.includes("--keep") },
+    );
     const seconds = round((Date.now() - started) / 1000, 0);
     progress(`engine: done in ${seconds} s`);
     emit({ bench: "engine-run-time", seconds, reps: engine.reps, loadAvg1m: loadAvg() });
-    reportEngine(engine, sizes);
+    if (sizes.length > 0) reportEngine(engine, sizes);
+    if (awsSizes.length > 0) reportAws(engine, awsSizes);
     process.stdout.write(
       `engine: ${engine.reps} repetition(s) in ${seconds} s; load average at end ${loadAvg()}\n`,
     );
   }
-  summarize(providerLevel, engine, sizes);
+  summarize(providerLevel, engine, sizes, awsSizes);
 }
 
 /** Other work on the machine slows the CLI runs; the load average says how much there was. */
@@ -146,6 +174,12 @@ function find(
   return engine.ops.find((r) => r.provider === provider && r.n === n && r.op === op);
 }
 
+/** Repetitions the given stacks ran (the most any of their operations ran). */
+function repsOf(engine: EngineResult, providers: readonly ProviderChoice[]): number {
+  const ops = engine.ops.filter((o) => providers.includes(o.provider));
+  return ops.length === 0 ? 0 : Math.max(...ops.map((o) => o.runs.length));
+}
+
 function state(engine: EngineResult, provider: string, n: number): EngineStateResult | undefined {
   return engine.states.find((s) => s.provider === provider && s.n === n);
 }
@@ -155,6 +189,8 @@ function expectedRequests(op: EngineOp, n: number): Readonly<Record<string, numb
   switch (op) {
     case "up":
       return { POST: n };
+    case "update":
+      return { PUT: n };
     case "preview":
       return {};
     case "refresh":
@@ -182,9 +218,15 @@ const fmtMethods = (m: Readonly<Record<string, number>>): string =>
 
 const mib = (kib: number): number => round(kib / 1024, 1);
 
-function ratio(engine: EngineResult, n: number, op: EngineOp): number | undefined {
-  const c = find(engine, "connections", n, op);
-  const f = find(engine, "noop", n, op);
+function ratio(
+  engine: EngineResult,
+  n: number,
+  op: EngineOp,
+  of: ProviderChoice = "connections",
+  to: ProviderChoice = "noop",
+): number | undefined {
+  const c = find(engine, of, n, op);
+  const f = find(engine, to, n, op);
   return c && f && f.ms > 0 ? c.ms / f.ms : undefined;
 }
 
@@ -199,6 +241,93 @@ function totalRatio(engine: EngineResult, n: number): number | undefined {
     f += b.ms;
   }
   return c / f;
+}
+
+/** The runs a table shows: these stacks' operations at these sizes. */
+interface TableScope {
+  readonly engine: EngineResult;
+  readonly sizes: readonly number[];
+  readonly providers: readonly ProviderChoice[];
+  readonly ops: readonly EngineOp[];
+}
+
+/** Requests each operation sent, against what it should send; every repetition must match. */
+function reportRequests(scope: TableScope, title: string): void {
+  const { engine, sizes, providers, ops } = scope;
+  const rows: (string | number)[][] = [];
+  for (const n of sizes) {
+    for (const provider of providers) {
+      for (const op of ops) {
+        const c = find(engine, provider, n, op);
+        if (!c) continue;
+        const want = expectedRequests(op, n);
+        // The row shows the first repetition that did not send what is expected.
+        const off = c.runs.find((r) => !asExpected(r, want)) ?? c.runs[0]!;
+        rows.push([
+          n,
+          provider,
+          op,
+          off.requests,
+          fmtMethods(off.byMethod),
+          fmtMethods(want),
+          off.failedRequests,
+          off.changes,
+          c.runs.every((r) => asExpected(r, want))
+            ? `yes (${c.runs.length}/${c.runs.length})`
+            : "NO",
+        ]);
+      }
+    }
+  }
+  printTable(
+    title,
+    [
+      "n",
+      "provider",
+      "op",
+      "requests",
+      "sent",
+      "expected",
+      "non-2xx",
+      "changes",
+      "as expected (runs)",
+    ],
+    rows,
+  );
+}
+
+/** State size after `up` (and the connections the API then held) and peak RSS per operation. */
+function reportMemory(scope: TableScope, title: string): void {
+  const { engine, sizes, providers, ops } = scope;
+  const rows: (string | number)[][] = [];
+  for (const n of sizes) {
+    for (const provider of providers) {
+      const s = state(engine, provider, n);
+      const peak = (op: EngineOp) => mib(find(engine, provider, n, op)?.peakRssKiB ?? 0);
+      rows.push([
+        n,
+        provider,
+        s?.stateBytes ?? "-",
+        s ? round(s.stateBytes / n, 0) : "-",
+        s?.providerTextBytesPerResource ?? "-",
+        provider === "noop" ? "-" : (s?.emulatorConnections ?? "-"),
+        ...ops.map(peak),
+      ]);
+    }
+  }
+  printTable(
+    title,
+    [
+      "n",
+      "provider",
+      "state bytes",
+      "bytes/res",
+      "__provider bytes/res",
+      "in API",
+      ...ops.map((op) => `rss ${op}`),
+    ],
+    rows,
+  );
 }
 
 function reportEngine(engine: EngineResult, sizes: readonly number[]): void {
@@ -230,7 +359,7 @@ function reportEngine(engine: EngineResult, sizes: readonly number[]): void {
     }
   }
   printTable(
-    `Engine wall time, median of ${engine.reps} run(s), this provider vs the no-op dynamic provider (goal: ratio at most 1.15)`,
+    `Engine wall time, median of ${repsOf(engine, PROVIDERS)} run(s), this provider vs the no-op dynamic provider (goal: ratio at most 1.15)`,
     [
       "n",
       "op",
@@ -245,61 +374,13 @@ function reportEngine(engine: EngineResult, sizes: readonly number[]): void {
     timeRows,
   );
 
-  const reqRows: (string | number)[][] = [];
-  for (const n of sizes) {
-    for (const op of ENGINE_OPS) {
-      const c = find(engine, "connections", n, op);
-      if (!c) continue;
-      const want = expectedRequests(op, n);
-      // Every repetition must send what is expected; the row shows the first that did not.
-      const off = c.runs.find((r) => !asExpected(r, want)) ?? c.runs[0]!;
-      reqRows.push([
-        n,
-        op,
-        off.requests,
-        fmtMethods(off.byMethod),
-        fmtMethods(want),
-        off.failedRequests,
-        off.changes,
-        c.runs.every((r) => asExpected(r, want)) ? `yes (${c.runs.length}/${c.runs.length})` : "NO",
-      ]);
-    }
-  }
-  printTable(
+  reportRequests(
+    { engine, sizes, providers: ["connections"], ops: ENGINE_OPS },
     "API requests per engine operation, this provider (emulator log; changes = engine's count)",
-    ["n", "op", "requests", "sent", "expected", "non-2xx", "changes", "as expected (runs)"],
-    reqRows,
   );
-
-  const memRows: (string | number)[][] = [];
-  for (const n of sizes) {
-    for (const provider of ["connections", "noop"] as const) {
-      const s = state(engine, provider, n);
-      const peak = (op: EngineOp) => mib(find(engine, provider, n, op)?.peakRssKiB ?? 0);
-      memRows.push([
-        n,
-        provider,
-        s?.stateBytes ?? "-",
-        s ? round(s.stateBytes / n, 0) : "-",
-        s?.providerTextBytesPerResource ?? "-",
-        ...ENGINE_OPS.map(peak),
-      ]);
-    }
-  }
-  printTable(
+  reportMemory(
+    { engine, sizes, providers: PROVIDERS, ops: ENGINE_OPS },
     "State after up and provider process peak RSS (MiB) per operation",
-    [
-      "n",
-      "provider",
-      "state bytes",
-      "bytes/res",
-      "__provider bytes/res",
-      "rss up",
-      "rss preview",
-      "rss refresh",
-      "rss destroy",
-    ],
-    memRows,
   );
 
   reportGrowth(engine, sizes);
@@ -320,10 +401,15 @@ function growthOf(label: string, sizes: readonly number[], values: readonly numb
   return { label, perResource: values.map((v, i) => v / sizes[i]!), marginal };
 }
 
-function growths(engine: EngineResult, sizes: readonly number[]): Growth[] {
+function growths(
+  engine: EngineResult,
+  sizes: readonly number[],
+  providers: readonly ProviderChoice[] = PROVIDERS,
+  ops: readonly EngineOp[] = ENGINE_OPS,
+): Growth[] {
   const out: Growth[] = [];
-  for (const provider of ["connections", "noop"] as const) {
-    for (const op of ENGINE_OPS) {
+  for (const provider of providers) {
+    for (const op of ops) {
       const values = sizes.map((n) => find(engine, provider, n, op)?.ms ?? NaN);
       out.push(growthOf(`${provider} ${op} ms`, sizes, values));
     }
@@ -333,9 +419,13 @@ function growths(engine: EngineResult, sizes: readonly number[]): Growth[] {
   return out;
 }
 
-function reportGrowth(engine: EngineResult, sizes: readonly number[]): void {
+function reportGrowth(
+  engine: EngineResult,
+  sizes: readonly number[],
+  all: readonly Growth[] = growths(engine, sizes),
+  what = "",
+): void {
   if (sizes.length < 2) return;
-  const all = growths(engine, sizes);
   const segments = sizes.slice(1).map((n, i) => `marginal ${sizes[i]}->${n}`);
   const rows = all.map((g) => {
     const first = g.perResource[0]!;
@@ -356,16 +446,214 @@ function reportGrowth(engine: EngineResult, sizes: readonly number[]): void {
     ];
   });
   printTable(
-    `Growth from n=${sizes[0]} to n=${sizes[sizes.length - 1]} (per resource; linear = flat or falling per-resource figures, marginal cost not rising)`,
+    `${what}Growth from n=${sizes[0]} to n=${sizes[sizes.length - 1]} (per resource; linear = flat or falling per-resource figures, marginal cost not rising)`,
     ["figure", ...sizes.map((n) => `per res @${n}`), "growth", ...segments],
     rows,
   );
 }
 
+/** The AWS comparison's goals (issue "Large stacks fast"), as ratios of median wall times. */
+const AWS_GOALS = {
+  /** This package's time at most this share of the hand-written provider's, per operation. */
+  vsHandwritten: { up: 0.7, update: 0.7, destroy: 0.7, preview: 1.1, refresh: 1.1 } as Readonly<
+    Record<EngineOp, number>
+  >,
+  /** The sizes those apply at (those measured). */
+  vsHandwrittenSizes: [100, 300],
+  /** The fast path's `up` at most this share of the default's, at `fastUpSize`. */
+  fastUp: 0.6,
+  fastUpSize: 300,
+};
+
+/**
+ * Flat growth, as the bench judges it elsewhere: the per-resource time does not rise from one
+ * size to the next (beyond 10%, the noise of a shared machine; fixed costs make it fall), and the
+ * marginal time per added resource does not climb by more than half from one size step to the
+ * next. A previous step's marginal time below 10% of the per-resource time at its upper size
+ * (zero or negative: the CLI's fixed costs do not shrink, so that is timing noise) counts as that
+ * 10%. Returns what was off, empty when flat.
+ */
+function notFlat(g: Growth, sizes: readonly number[]): string[] {
+  const off: string[] = [];
+  g.perResource.forEach((v, i) => {
+    if (i > 0 && !(v <= 1.1 * g.perResource[i - 1]!)) {
+      off.push(
+        `per resource ${round(g.perResource[i - 1]!, 1)} -> ${round(v, 1)} ms from n=${sizes[i - 1]} to ${sizes[i]}`,
+      );
+    }
+  });
+  g.marginal.forEach((m, i) => {
+    if (i === 0) return;
+    const previous = Math.max(g.marginal[i - 1]!, 0.1 * g.perResource[i]!);
+    if (!(m <= 1.5 * previous)) {
+      off.push(`marginal ${round(g.marginal[i - 1]!, 1)} -> ${round(m, 1)} ms`);
+    }
+  });
+  return off;
+}
+
+function reportAws(engine: EngineResult, sizes: readonly number[]): void {
+  const rows: (string | number)[][] = [];
+  const ms = (x: EngineOpSummary | undefined): string | number => (x ? round(x.ms, 0) : "-");
+  const range = (x: EngineOpSummary | undefined): string =>
+    x ? `${round(x.msMin, 0)}-${round(x.msMax, 0)}` : "-";
+  const r2 = (r: number | undefined): string | number => (r === undefined ? "-" : round(r, 2));
+  for (const n of sizes) {
+    for (const op of AWS_OPS) {
+      const [pkg, fast, hand] = AWS_PROVIDERS.map((p) => find(engine, p, n, op));
+      const vsHand = ratio(engine, n, op, "aws", "aws-handwritten");
+      const fastVsDefault = ratio(engine, n, op, "aws-fast", "aws");
+      const fastVsHand = ratio(engine, n, op, "aws-fast", "aws-handwritten");
+      for (const [name, r] of [
+        ["aws-vs-handwritten", vsHand],
+        ["aws-fast-vs-aws", fastVsDefault],
+        ["aws-fast-vs-handwritten", fastVsHand],
+      ] as const) {
+        if (r !== undefined)
+          emit({ bench: "engine-aws-ratio", n, op, ratio: name, value: round(r, 3) });
+      }
+      rows.push([
+        n,
+        op,
+        ms(pkg),
+        range(pkg),
+        ms(fast),
+        range(fast),
+        ms(hand),
+        range(hand),
+        r2(vsHand),
+        `${AWS_GOALS.vsHandwritten[op]}`,
+        r2(fastVsDefault),
+        r2(fastVsHand),
+        pkg ? round(pkg.ms / n, 1) : "-",
+        fast ? round(fast.ms / n, 1) : "-",
+        hand ? round(hand.ms / n, 1) : "-",
+      ]);
+    }
+  }
+  printTable(
+    `Pictory AWS connections only, median of ${repsOf(engine, AWS_PROVIDERS)} run(s): this package (default), ` +
+      `the same with PULUMI_SKIP_CHECKPOINTS=true (fast), and a hand-written dynamic provider`,
+    [
+      "n",
+      "op",
+      "package ms",
+      "range",
+      "fast ms",
+      "range",
+      "hand ms",
+      "range",
+      "pkg/hand",
+      "goal",
+      "fast/pkg",
+      "fast/hand",
+      "pkg ms/res",
+      "fast ms/res",
+      "hand ms/res",
+    ],
+    rows,
+  );
+
+  const scope = { engine, sizes, providers: AWS_PROVIDERS, ops: AWS_OPS };
+  reportRequests(
+    scope,
+    "API requests per engine operation, AWS connections (emulator log; changes = engine's count)",
+  );
+  reportMemory(
+    scope,
+    "AWS connections: state after up and provider process peak RSS (MiB) per operation",
+  );
+
+  reportGrowth(engine, sizes, growths(engine, sizes, AWS_PROVIDERS, AWS_OPS), "AWS connections: ");
+}
+
+function awsGoals(
+  engine: EngineResult | undefined,
+  sizes: readonly number[],
+  goal: (name: string, met: boolean | undefined, figure: string) => void,
+): void {
+  const vsHand = AWS_GOALS.vsHandwritten;
+  const hint = (n: number) =>
+    engine ? `n=${n} not measured (npm run bench -- --aws-sizes=10,100,300)` : "engine run skipped";
+  const groups: [string, EngineOp[]][] = [
+    [`at most ${vsHand.up}x`, ["up", "update", "destroy"]],
+    [`at most ${vsHand.preview}x`, ["preview", "refresh"]],
+  ];
+  for (const n of AWS_GOALS.vsHandwrittenSizes) {
+    for (const [limit, ops] of groups) {
+      const name = `this package ${limit} the hand-written provider's ${ops.join(", ")} at n=${n}`;
+      const per = ops.map(
+        (op) => [op, engine && ratio(engine, n, op, "aws", "aws-handwritten")] as const,
+      );
+      if (!engine || per.some(([, r]) => r === undefined)) {
+        goal(name, undefined, hint(n));
+        continue;
+      }
+      const figures = per.map(([op, r]) => {
+        const a = find(engine, "aws", n, op)!;
+        const h = find(engine, "aws-handwritten", n, op)!;
+        return `${op} ${round(r!, 2)} (${round(a.ms / 1000, 2)} s vs ${round(h.ms / 1000, 2)} s)`;
+      });
+      goal(
+        name,
+        per.every(([op, r]) => r! <= vsHand[op]),
+        figures.join(", "),
+      );
+    }
+  }
+  const n = AWS_GOALS.fastUpSize;
+  const fastUp = engine && ratio(engine, n, "up", "aws-fast", "aws");
+  const fastName = `the fast path's up at most ${AWS_GOALS.fastUp}x the default's at n=${n}`;
+  if (!engine || fastUp === undefined) goal(fastName, undefined, hint(n));
+  else {
+    const f = find(engine, "aws-fast", n, "up")!;
+    const d = find(engine, "aws", n, "up")!;
+    goal(
+      fastName,
+      fastUp <= AWS_GOALS.fastUp,
+      `${round(fastUp, 2)} (${round(f.ms / 1000, 2)} s vs ${round(d.ms / 1000, 2)} s; ` +
+        `destroy ${r2s(ratio(engine, n, "destroy", "aws-fast", "aws"))}, update ` +
+        `${r2s(ratio(engine, n, "update", "aws-fast", "aws"))})`,
+    );
+  }
+  const flatName =
+    `growth per resource flat on the fast path, n=${sizes.join(", ")} ` +
+    "(per-resource time not rising beyond 10%, marginal time not climbing beyond 1.5x)";
+  if (!engine || sizes.length < 2) {
+    goal(flatName, undefined, engine ? "needs two AWS sizes or more" : "engine run skipped");
+    return;
+  }
+  const all = growths(engine, sizes, ["aws-fast"], AWS_OPS).filter((g) => g.label.endsWith(" ms"));
+  const off: string[] = [];
+  const figures = all.map((g) => {
+    const op = g.label.replace("aws-fast ", "").replace(" ms", "");
+    const bad = notFlat(g, sizes);
+    if (bad.length > 0) off.push(`${op}: ${bad.join("; ")}`);
+    return `${op} ${g.perResource.map((v) => round(v, 1)).join(" -> ")} ms/res (marginal ${g.marginal.map((v) => round(v, 1)).join(", ")})`;
+  });
+  // The default path's figures, for contrast: where the checkpoint rewrites show.
+  const defaults = growths(engine, sizes, ["aws"], ["up", "destroy"])
+    .filter((g) => g.label.endsWith(" ms"))
+    .map(
+      (g) =>
+        `${g.label.replace("aws ", "default ").replace(" ms", "")} marginal ${g.marginal.map((v) => round(v, 1)).join(", ")}`,
+    );
+  goal(
+    flatName,
+    off.length === 0,
+    figures.join("; ") +
+      `; ${defaults.join("; ")}` +
+      (off.length ? `; not flat: ${off.join(" | ")}` : ""),
+  );
+}
+
+const r2s = (r: number | undefined): string => (r === undefined ? "-" : String(round(r, 2)));
+
 function summarize(
   providerLevel: ProviderLevelResult,
   engine: EngineResult | undefined,
   sizes: readonly number[],
+  awsSizes: readonly number[],
 ): void {
   const lines: string[] = [];
   const goal = (name: string, met: boolean | undefined, figure: string): void => {
@@ -403,8 +691,12 @@ function summarize(
       ` (stored twice per resource, inputs and outputs); ${byValue} bytes from a linked checkout`,
   );
 
-  if (!engine) {
-    goal("engine ratio at most 1.15 (n=100, 500)", undefined, "engine run skipped");
+  if (!engine || sizes.length === 0) {
+    goal(
+      "engine ratio at most 1.15 (n=100, 500)",
+      undefined,
+      engine ? "skipped (--aws-only)" : "engine run skipped",
+    );
   } else {
     for (const n of sizes.filter((s) => s >= 100)) {
       const per = ENGINE_OPS.map((op) => [op, ratio(engine, n, op)] as const);
@@ -503,6 +795,7 @@ function summarize(
       `${mib(peak)} MiB this provider, ${mib(peakNoop)} MiB no-op (max over every operation and n)`,
     );
   }
+  awsGoals(engine, awsSizes, goal);
   process.stdout.write(`\n## Goals\n${lines.join("\n")}\n`);
 }
 
