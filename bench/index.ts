@@ -13,7 +13,7 @@ import {
   PROVIDERS,
   ProviderChoice,
 } from "./engine";
-import { HOOK_GOALS, measureProviderLevel, ProviderLevelResult } from "./provider-level";
+import { HOOK_GOALS, hookGoal, measureProviderLevel, ProviderLevelResult } from "./provider-level";
 import { benchEmulator } from "./emulator";
 import { measureProgram, ProgramResult } from "./program";
 import { emit, printTable, progress, round } from "./report";
@@ -668,14 +668,14 @@ function summarize(
     zero.every((h) => h.requests === 0),
     `at most ${Math.max(...zero.map((h) => h.requests))} over ${zero.length} calls`,
   );
-  const one = providerLevel.hooks.filter((h) => HOOK_GOALS[h.op] === 1);
-  const offOne = one.filter((h) => h.requests !== 1);
+  const one = providerLevel.hooks.filter((h) => HOOK_GOALS[h.op] !== 0);
+  const offGoal = one.filter((h) => h.requests !== hookGoal(h.kind, h.op));
   goal(
-    "create, read, update, delete send exactly one request each",
-    offOne.length === 0,
-    offOne.length === 0
-      ? `1 each over ${one.length} calls`
-      : offOne.map((h) => `${h.kind} ${h.op}: ${h.requests}`).join("; "),
+    "create, read, update, delete send one request each (an Apinizer create two: GET, then POST)",
+    offGoal.length === 0,
+    offGoal.length === 0
+      ? `as stated over ${one.length} calls`
+      : offGoal.map((h) => `${h.kind} ${h.op}: ${h.requests}`).join("; "),
   );
   // Installed, Pulumi stores a `require` of the kind's shim module (provider/shims); the bytes
   // serialized here, from the checkout, are the by-value fallback of a linked checkout.

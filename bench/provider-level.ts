@@ -15,6 +15,15 @@ export const HOOK_GOALS: Readonly<Record<string, number>> = {
   delete: 1,
 };
 
+/**
+ * The goal of one kind's hook. An Apinizer create on a v2 server is a GET then the POST: v2's POST
+ * is an upsert (Apinizer "Create Connection"), so the GET is what keeps a create from overwriting a
+ * connection of the same name that another stack owns.
+ */
+export function hookGoal(kind: string, op: string): number {
+  return kind === "apinizer:Connection" && op === "create" ? 2 : HOOK_GOALS[op]!;
+}
+
 /** Requests one hook call sent, as the emulator logged them. */
 export interface HookRequests {
   readonly kind: string;
@@ -104,13 +113,13 @@ export async function measureProviderLevel(): Promise<ProviderLevelResult> {
       kind: h.kind,
       op: h.op,
       requests: h.requests,
-      goal: HOOK_GOALS[h.op]!,
+      goal: hookGoal(h.kind, h.op),
     });
   }
   for (const s of serialized) emit({ bench: "serialized-provider", kind: s.kind, bytes: s.bytes });
   const ops = Object.keys(HOOK_GOALS);
   printTable(
-    "Requests per provider hook (emulator log; goal: check/diff 0, others 1)",
+    "Requests per provider hook (emulator log; goal: check/diff 0, others 1, Apinizer create 2)",
     ["kind", ...ops],
     SAMPLES.map((s) => [
       s.kind,
