@@ -44,6 +44,11 @@ export interface DiffOutcome {
   readonly deleteBeforeReplace: boolean;
   /** The properties that differ, for messages and the drift report. */
   readonly changed: string[];
+  /**
+   * Whether the engine may compare the inputs itself to name each changed field: true when
+   * something changed and every `__` input is as it was. See {@link hostChanges}.
+   */
+  readonly engineNamesFields: boolean;
 }
 
 /** Keys the dynamic-provider host owns; they never reach the engine's logic. */
@@ -67,6 +72,10 @@ export function check(kind: ResourceKind, olds: Props, news: Props): CheckOutcom
       name: proposal.name,
       fixed: proposal.fixed === true,
     });
+    // Only its presence matters once the name is chosen (see autoname), so an autonamed
+    // connection keeps the stored proposal: a new one (a replacement, an alias, another pattern)
+    // would otherwise be a changed input in the engine's own comparison, which prints `__` keys.
+    if (olds.__autoname !== undefined) inputs.__autoname = olds.__autoname;
   }
 
   const discriminator = kind.variants?.field;
@@ -190,12 +199,36 @@ export function diff(kind: ResourceKind, olds: Props, news: Props): DiffOutcome 
   // the same namespace (another Apinizer project is another namespace).
   const nameKept = !changed.includes("name");
   const scopeKept = (kind.nameScope ?? []).every((k) => !changed.includes(k));
+  const steering = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) =>
+    k.startsWith("__"),
+  );
   return {
     changes: changed.length > 0,
     replaces,
     deleteBeforeReplace: replaces.length > 0 && kind.uniqueNames && nameKept && scopeKept,
     changed,
+    engineNamesFields:
+      changed.length > 0 &&
+      steering.every((k) => !containsUnknown(news[k]) && jsonEqual(olds[k], news[k])),
   };
+}
+
+/**
+ * The `changes` a diff hands to Pulumi's dynamic-provider host, which passes on only `changes`,
+ * `replaces` and `deleteBeforeReplace`. With `true` the CLI shows the inputs with secrets
+ * already masked as `[secret]` on both sides, so a changed secret shows no field at all, and
+ * `preview --json` has no `diffReasons` or `detailedDiff`. Left undefined ("unknown"), the engine
+ * compares the old and new inputs itself (pulumi/pulumi pkg/resource/deploy/step_generator.go,
+ * diffResource) before masking: every changed field is named, a secret as `[secret] => [secret]`,
+ * and `preview --json` carries both. Our `replaces` and `deleteBeforeReplace` still apply. The
+ * engine compares old inputs with new ones where we compare old outputs, but the declared fields
+ * of outputs are the inputs (outputsOf), so both see a change or neither. That comparison covers
+ * every input, so it is used only while the `__` inputs are unchanged: it would print them, and
+ * they are provider-internal.
+ */
+export function hostChanges(outcome: DiffOutcome): boolean | undefined {
+  if (!outcome.changes) return false;
+  return outcome.engineNamesFields ? undefined : true;
 }
 
 /** Declared, non-local fields whose old and new values differ (defaults count as set). */
@@ -237,7 +270,9 @@ export function wireBody(kind: ResourceKind, inputs: Props): Record<string, unkn
 
 /**
  * Outputs: the desired inputs the API accepted, plus the kind's output properties: the previous
- * values, overlaid by what the API computed now. No `undefined` values.
+ * values, overlaid by what the API computed now. A volatile output that the answer lacks is not
+ * carried over once the version moved (Pictory's AWS update answer has no `updatedDate`): unset
+ * until the next read, never stale. No `undefined` values.
  */
 export function outputsOf(
   kind: ResourceKind,
@@ -246,8 +281,9 @@ export function outputsOf(
   previous: Props = {},
 ): Record<string, unknown> {
   const computed: Record<string, unknown> = {};
-  for (const k of Object.keys(kind.outputs))
-    if (previous[k] !== undefined) computed[k] = previous[k];
+  const versionMoved = remote.version !== undefined && remote.version !== previous.version;
+  for (const [k, spec] of Object.entries(kind.outputs))
+    if (previous[k] !== undefined && !(spec.volatile && versionMoved)) computed[k] = previous[k];
   Object.assign(computed, remote.computed);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries({ ...computed, ...inputs })) {
@@ -539,21 +575,10 @@ export async function read(
     const fields = fieldsFor(kind, inputs);
     for (const key of Object.keys(inputs)) if (fields[key]?.writeOnly) delete inputs[key];
   }
-  // Dates move only with the version; Pictory's create answer has none (spec A.3), so taking them
-  // from the first GET would report every new connection as drifted.
-  const computed: Record<string, unknown> = { ...remote.computed };
-  if (remote.version === state.version) {
-    for (const [k, spec] of Object.entries(kind.outputs)) {
-      if (!spec.volatile) continue;
-      if (state[k] !== undefined) computed[k] = state[k];
-      else delete computed[k];
-    }
-  }
-  return {
-    id: remote.id || id,
-    props: outputsOf(kind, inputs, { ...remote, computed }, state),
-    inputs,
-  };
+  // Every output holds what the API answers now: Pictory's create answer has no dates (spec A.3),
+  // so the first read is where they appear. Outputs are never compared for drift (diff and the
+  // drift report look at inputs), so their arrival is not a change.
+  return { id: remote.id || id, props: outputsOf(kind, inputs, remote, state), inputs };
 }
 
 /** `delete`: one DELETE; already gone is success. */

@@ -67,7 +67,10 @@ export interface OutputSpec {
   readonly doc: string;
   /** Absent until the API reports it. */
   readonly optional?: boolean;
-  /** Server bookkeeping that moves only with the version: its change is never drift. */
+  /**
+   * Moves with every write of the connection: a write whose answer lacks it leaves it unset
+   * rather than stale.
+   */
   readonly volatile?: boolean;
   /** The SDK's TypeScript type of a `json` output. */
   readonly tsType?: string;

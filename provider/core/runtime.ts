@@ -108,7 +108,7 @@ export class ProviderRuntime {
         async (_id, olds, news) => {
           const d = engine.diff(kind, olds, news);
           return {
-            changes: d.changes,
+            changes: engine.hostChanges(d),
             replaces: d.replaces,
             deleteBeforeReplace: d.deleteBeforeReplace,
           };

@@ -37,18 +37,17 @@ export const PICTORY_NAME_ALPHABET = /[A-Za-z0-9 _-]/;
 export const PICTORY_OUTPUTS: OutputSet = {
   connectionId: { kind: "string", doc: "server-assigned ID, also the resource ID" },
   version: { kind: "integer", doc: "optimistic-locking version: 1 after create, +1 per update" },
-  // The create answer has no dates; they move only with the version.
+  // The create answer has no dates (spec A.3); get and list answers have both.
   createdDate: {
     kind: "string",
     optional: true,
-    volatile: true,
-    doc: "ISO-8601, set once an answer that has it was read",
+    doc: "ISO-8601, from the first answer that has it: after a create, the next refresh",
   },
   updatedDate: {
     kind: "string",
     optional: true,
     volatile: true,
-    doc: "ISO-8601, set once an answer that has it was read",
+    doc: "ISO-8601, from the last answer that has it; unset after an update whose answer has none, until the next refresh",
   },
 };
 

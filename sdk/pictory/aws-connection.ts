@@ -57,9 +57,12 @@ export class AwsConnection extends pulumi.dynamic.Resource {
   declare public readonly connectionId: pulumi.Output<string>;
   /** Optimistic-locking version: 1 after create, +1 per update. */
   declare public readonly version: pulumi.Output<number>;
-  /** ISO-8601, set once an answer that has it was read. */
+  /** ISO-8601, from the first answer that has it: after a create, the next refresh. */
   declare public readonly createdDate: pulumi.Output<string | undefined>;
-  /** ISO-8601, set once an answer that has it was read. */
+  /**
+   * ISO-8601, from the last answer that has it; unset after an update whose answer has none,
+   * until the next refresh.
+   */
   declare public readonly updatedDate: pulumi.Output<string | undefined>;
 
   public constructor(name: string, args: AwsConnectionArgs, opts?: pulumi.CustomResourceOptions) {

@@ -28,6 +28,12 @@ const EMAIL_DEFAULTS = {
   enabled: true,
 };
 
+/**
+ * What diff reports for a change: "unknown", so that the engine compares the inputs itself and
+ * names each changed field (engine.hostChanges).
+ */
+const CHANGED = undefined;
+
 let fx: ProviderFixture;
 afterEach(async () => {
   await fx.close();
@@ -106,7 +112,7 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     fx.takeRequests();
     const news = { ...created.inputs, name: "mailer-renamed" };
     expect(await fx.apinizer.diff(created.id, created.outs, news)).toEqual({
-      changes: true,
+      changes: CHANGED,
       replaces: [],
       deleteBeforeReplace: false,
     });
@@ -153,12 +159,12 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     };
 
     expect(await fx.apinizer.diff(created.id, created.outs, webhook)).toEqual({
-      changes: true,
+      changes: CHANGED,
       replaces: ["type"],
       deleteBeforeReplace: true,
     });
     expect(await fx.apinizer.diff(created.id, created.outs, { ...webhook, name: "hook" })).toEqual({
-      changes: true,
+      changes: CHANGED,
       replaces: ["type"],
       deleteBeforeReplace: false,
     });
@@ -166,13 +172,13 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     // Another project is another namespace: the same name there collides with nothing.
     const moved = { ...created.inputs, projectName: "default" };
     expect(await fx.apinizer.diff(created.id, created.outs, moved)).toEqual({
-      changes: true,
+      changes: CHANGED,
       replaces: ["projectName"],
       deleteBeforeReplace: false,
     });
     expect(
       await fx.apinizer.diff(created.id, created.outs, { ...moved, name: "mailer-2" }),
-    ).toEqual({ changes: true, replaces: ["projectName"], deleteBeforeReplace: false });
+    ).toEqual({ changes: CHANGED, replaces: ["projectName"], deleteBeforeReplace: false });
     // diff never calls the API.
     expect(fx.takeRequests()).toEqual([]);
   });
@@ -186,7 +192,7 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     expect(fx.takeRequests()).toEqual(["GET 200"]);
     expect(read.inputs).toEqual({ ...created.inputs, host: "smtp2.example.com" });
     expect(read.props).toMatchObject({ host: "smtp2.example.com", password: PASSWORD });
-    expect((await fx.apinizer.diff(created.id, read.props, created.inputs)).changes).toBe(true);
+    expect((await fx.apinizer.diff(created.id, read.props, created.inputs)).changes).toBe(CHANGED);
     // Only the host differs: the plaintext password from the single GET equals the program's.
     const accepted = { ...created.inputs, host: "smtp2.example.com" };
     expect((await fx.apinizer.diff(created.id, read.props, accepted)).changes).toBe(false);
@@ -198,7 +204,7 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
 
     const read = await fx.apinizer.read(created.id, created.outs);
     expect(read.inputs).toEqual({ ...created.inputs, password: "changed-by-hand-99" });
-    expect((await fx.apinizer.diff(created.id, read.props, created.inputs)).changes).toBe(true);
+    expect((await fx.apinizer.diff(created.id, read.props, created.inputs)).changes).toBe(CHANGED);
 
     const updated = await fx.apinizer.update(created.id, read.props, created.inputs);
     expect(updated.outs).toMatchObject({ password: PASSWORD });
@@ -225,7 +231,9 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     await editOutOfBand("mailer", { port: 2525 });
     const drifted = await fx.apinizer.read(created.id, read.props);
     expect(drifted.inputs).toMatchObject({ port: 2525 });
-    expect((await fx.apinizer.diff(created.id, drifted.props, created.inputs)).changes).toBe(true);
+    expect((await fx.apinizer.diff(created.id, drifted.props, created.inputs)).changes).toBe(
+      CHANGED,
+    );
 
     // An update converges it back to the API default, since the program leaves it unset.
     await fx.apinizer.update(created.id, drifted.props, created.inputs);
@@ -455,7 +463,7 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
     await editOutOfBand("named", { logPodName: "b" });
     const readNamed = await fx.apinizer.read(named.id, named.outs);
     expect(readNamed.inputs).toMatchObject({ logPodName: "b" });
-    expect((await fx.apinizer.diff(named.id, readNamed.props, named.inputs)).changes).toBe(true);
+    expect((await fx.apinizer.diff(named.id, readNamed.props, named.inputs)).changes).toBe(CHANGED);
   });
 });
 

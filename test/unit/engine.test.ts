@@ -1,6 +1,13 @@
 import { parseDuration } from "../../provider/core/runtime";
 import fc from "fast-check";
-import { check, diff, inputsFromRemote, wireBody } from "../../provider/core/engine";
+import {
+  check,
+  diff,
+  hostChanges,
+  inputsFromRemote,
+  outputsOf,
+  wireBody,
+} from "../../provider/core/engine";
 import { UNKNOWN } from "../../provider/core/fields";
 import { awsConnection, vimeoConnection } from "../../provider/pictory";
 import { redact } from "../../provider/core/secrets";
@@ -180,6 +187,37 @@ describe("diff", () => {
     expect(d).toMatchObject({ replaces: ["awsAccountId"], deleteBeforeReplace: false });
   });
 
+  it("lets the engine name the changed fields while every `__` input is unchanged", () => {
+    const shim = { __provider: "shim", __autoname: { name: "marketing-0", fixed: false } };
+    const old = { ...vimeo, ...shim };
+    // Unknown: the engine compares the inputs itself and names clientSecret, as [secret].
+    expect(hostChanges(diff(vimeoConnection, old, { ...old, clientSecret: "rotated" }))).toBe(
+      undefined,
+    );
+    expect(hostChanges(diff(vimeoConnection, old, old))).toBe(false);
+    // Its comparison would print a changed `__` input: then the change is reported as such.
+    const moved = { ...old, clientSecret: "rotated", __customTimeouts: { update: "5m" } };
+    expect(hostChanges(diff(vimeoConnection, old, moved))).toBe(true);
+    const unknown = { ...old, description: "x", __autoname: UNKNOWN };
+    expect(hostChanges(diff(vimeoConnection, old, unknown))).toBe(true);
+  });
+
+  it("keeps the stored proposal of an autonamed connection, whose replacement gets a new name", () => {
+    const first = { name: "media-1111111", fixed: false };
+    const old = check(awsConnection, {}, { ...aws, name: undefined, __autoname: first }).inputs;
+    const second = { name: "media-2222222", fixed: false };
+    const next = check(awsConnection, old, {
+      ...aws,
+      awsRegion: "eu-west-1",
+      name: undefined,
+      __autoname: second,
+    }).inputs;
+    expect(next).toMatchObject({ name: "media-2222222", __autoname: first });
+    expect(
+      hostChanges(diff(awsConnection, { ...old, __provider: "p" }, { ...next, __provider: "p" })),
+    ).toBe(undefined);
+  });
+
   it("treats a changed write-only secret as an in-place update", () => {
     const d = diff(vimeoConnection, vimeo, { ...vimeo, clientSecret: "rotated" });
     expect(d).toMatchObject({ changes: true, replaces: [], changed: ["clientSecret"] });
@@ -272,5 +310,33 @@ describe("resource options the dynamic-provider host does not carry", () => {
     expect(parseDuration("1.5m")).toBe(90_000);
     for (const bad of ["", "2", "two seconds", "2s garbage", "0s", "-1s"])
       expect({ bad, ms: parseDuration(bad) }).toEqual({ bad, ms: undefined });
+  });
+});
+
+describe("outputsOf", () => {
+  const remote = (version: number, computed: Record<string, unknown>) => ({
+    id: "c1",
+    fields: {},
+    computed: { connectionId: "c1", version, ...computed },
+    version,
+  });
+  const dates = {
+    createdDate: "2026-01-01T00:00:00.000Z",
+    updatedDate: "2026-01-01T00:00:00.000Z",
+  };
+
+  it("keeps createdDate through an update whose answer has no dates, and drops the stale updatedDate", () => {
+    const previous = { ...aws, connectionId: "c1", version: 1, ...dates };
+    const outs = outputsOf(awsConnection, aws, remote(2, {}), previous);
+    expect(outs).toMatchObject({ version: 2, createdDate: dates.createdDate });
+    expect(outs.updatedDate).toBeUndefined();
+  });
+
+  it("takes the dates a read answers, and keeps them while the version stays", () => {
+    expect(outputsOf(awsConnection, aws, remote(1, dates), { ...aws, version: 1 })).toMatchObject(
+      dates,
+    );
+    const previous = { ...aws, version: 1, ...dates };
+    expect(outputsOf(awsConnection, aws, remote(1, {}), previous)).toMatchObject(dates);
   });
 });
