@@ -1,4 +1,4 @@
 export * as pictory from "./pictory";
 export * as apinizer from "./apinizer";
 export { SecretInput } from "./secret-input";
-export { ConnectionOptionsArgs } from "./resource";
+export { ConnectionGetOptions, ConnectionOptionsArgs } from "./resource";

@@ -22,6 +22,7 @@ import {
   ApiCall,
   fieldsFor,
   isConflict,
+  nameScope,
   Props,
   Ref,
   Remote,
@@ -160,7 +161,7 @@ function autoname(
   const wasAutonamed = olds.__autoname !== undefined || typeof olds.autonamePrefix === "string";
   if (!wasAutonamed || typeof olds.name !== "string") return proposal.name;
   const fields = fieldsFor(kind, news);
-  const scope = new Set(kind.nameScope ?? []);
+  const scope = new Set(nameScope(kind));
   const moved = Object.keys(fields).filter(
     (k) =>
       fields[k]!.replaceOnChange &&
@@ -189,7 +190,7 @@ export function diff(kind: ResourceKind, olds: Props, news: Props): DiffOutcome 
   // Delete first only when the new connection would collide with the old one: the same name in
   // the same namespace (another Apinizer project is another namespace).
   const nameKept = !changed.includes("name");
-  const scopeKept = (kind.nameScope ?? []).every((k) => !changed.includes(k));
+  const scopeKept = nameScope(kind).every((k) => !changed.includes(k));
   return {
     changes: changed.length > 0,
     replaces,
@@ -198,12 +199,15 @@ export function diff(kind: ResourceKind, olds: Props, news: Props): DiffOutcome 
   };
 }
 
-/** Declared, non-local fields whose old and new values differ (defaults count as set). */
+/**
+ * Declared fields whose old and new values differ (defaults count as set): the wire fields, and
+ * the local ones that replace (`account`).
+ */
 export function changedFields(kind: ResourceKind, olds: Props, news: Props): string[] {
   const fields = { ...fieldsFor(kind, olds), ...fieldsFor(kind, news) };
   const out: string[] = [];
   for (const [key, spec] of Object.entries(fields)) {
-    if (spec.local) continue;
+    if (spec.local && !spec.replaceOnChange) continue;
     const b = news[key];
     if (containsUnknown(b)) {
       out.push(key);
@@ -529,6 +533,8 @@ export async function read(
   const { kind } = ops;
   const call = ops.call(state);
   const remote = await kind.api.get(call, { id, state });
+  // A connection read with `.get` is the program's premise, not a managed resource that went away.
+  if (!remote && state.__get === true) throw notFound(call, id);
   if (!remote) return { id: "", props: {}, inputs: {} };
   const inputs = inputsFromRemote(kind, state, remote);
   const versionMoved = remote.version !== undefined && remote.version !== state.version;
@@ -554,6 +560,24 @@ export async function read(
     props: outputsOf(kind, inputs, { ...remote, computed }, state),
     inputs,
   };
+}
+
+/**
+ * A connection a lookup or `.get` names does not exist for these credentials: named with its ID,
+ * the account and where that account's credential is configured.
+ */
+export function notFound(call: ApiCall, id: string): ConnectionApiError {
+  const account =
+    call.family.account === undefined
+      ? "the default credentials"
+      : `account ${JSON.stringify(call.family.account)}`;
+  return new ConnectionApiError(
+    "NOT_FOUND",
+    `${call.label}: no ${call.kind.title} with ID ${JSON.stringify(id)} exists for ${account} ` +
+      `(${call.family.credentialKey} at ${call.family.baseUrl}): the API answered that it is not found; ` +
+      `check the ID, and that it belongs to that account (a resource or lookup picks another with \`account\`)`,
+    { status: 404 },
+  );
 }
 
 /** `delete`: one DELETE; already gone is success. */

@@ -1,2 +1,3 @@
 export { Connection, ConnectionArgs, ConnectionCommonArgs } from "./connection";
 export * from "./types";
+export * from "./get-connection";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KINDS } from "../../provider/registry";
 import { installedShim } from "../../provider/shims";
-import { declaredProperties, registerArgs } from "../../sdk/resource";
+import { declaredProperties, getArgs, registerArgs } from "../../sdk/resource";
 
 const SHIM_MODULES: Record<string, string> = {
   "pictory:AwsConnection": "pictory-aws-connection",
@@ -84,5 +84,35 @@ describe("registered properties", () => {
     );
     expect(props).toMatchObject({ name: "n", clientIdentifier: "c", enabled: false });
     expect(props).not.toHaveProperty("__autoname");
+  });
+});
+
+describe(".get", () => {
+  const value = <T>(o: unknown): Promise<T> =>
+    new Promise((resolve) => (o as pulumi.Output<T>).apply((v) => resolve(v)));
+
+  test("the Apinizer ID is split into project and name; no name is proposed", async () => {
+    const [state, options] = getArgs("apinizer:Connection", "demo/alerts", { account: "dc2" });
+    expect(options).toEqual({ id: "demo/alerts" });
+    expect(state).toMatchObject({ __get: true, account: "dc2" });
+    expect(state).toMatchObject({ projectName: "demo", name: "alerts" });
+    // An ID that is an Output is split once it is known.
+    const [later] = getArgs("apinizer:Connection", pulumi.output("demo/alerts"), undefined);
+    expect(await value(later.name)).toBe("alerts");
+    const [, props] = registerArgs("apinizer:Connection", "x", state, options);
+    expect(props).not.toHaveProperty("__autoname");
+  });
+
+  test("a Pictory ID is the connectionId", async () => {
+    const [state] = getArgs("pictory:AwsConnection", "20251222155612309abcdefghij12345", undefined);
+    expect(state).not.toHaveProperty("account");
+    expect(state.connectionId).toBe("20251222155612309abcdefghij12345");
+  });
+
+  test("an Apinizer ID without its project fails naming the expected form", () => {
+    expect(() => getArgs("apinizer:Connection", "alerts", undefined)).toThrow(
+      'apinizer:Connection.get: the ID must be the connection\'s projectName/name, received "alerts"',
+    );
+    expect(() => getArgs("apinizer:Connection", "demo/", undefined)).toThrow('received "demo/"');
   });
 });
