@@ -116,3 +116,30 @@ describe(".get", () => {
     expect(() => getArgs("apinizer:Connection", "demo/", undefined)).toThrow('received "demo/"');
   });
 });
+
+describe("plain accounts config", () => {
+  const args = { awsAccountId: "123456789012", awsRegion: "us-east-2" };
+  const accounts = JSON.stringify({ eu: { apiKey: "pictai_eu" } });
+
+  test.each([
+    [[], true],
+    [["pictory:accounts"], false],
+  ])("with secret keys %j a warning is %s", (secretKeys, warns) => {
+    jest.isolateModules(() => {
+      // Fresh modules: the SDK warns once per family and process.
+      const p = require("@pulumi/pulumi") as typeof pulumi;
+      const warn = jest.spyOn(p.log, "warn").mockResolvedValue(undefined as never);
+      p.runtime.setAllConfig({ "pictory:accounts": accounts }, secretKeys);
+      try {
+        const sdk = require("../../sdk/resource") as typeof import("../../sdk/resource");
+        sdk.registerArgs("pictory:AwsConnection", "media", args, undefined);
+        const messages = warn.mock.calls.map((c) => String(c[0]));
+        expect(messages.some((m) => m.startsWith("pictory:accounts holds no secret"))).toBe(warns);
+        expect(messages.join("\n")).not.toContain("pictai_eu");
+      } finally {
+        p.runtime.setAllConfig({});
+        warn.mockRestore();
+      }
+    });
+  });
+});
