@@ -8,8 +8,6 @@ import { KIND_METADATA } from "./generated/kinds";
  * config (as the program sees it) and environment variables as the resources' provider.
  */
 let runtime: ProviderRuntime | undefined;
-/** Lookups running now: the last one to finish closes the connections. */
-let inFlight = 0;
 
 function programRuntime(): ProviderRuntime {
   if (runtime) return runtime;
@@ -33,16 +31,7 @@ export async function lookupConnection<T>(
   parts: Readonly<Record<string, unknown>>,
   account: string | undefined,
 ): Promise<T> {
-  const program = programRuntime();
-  let found: Record<string, unknown>;
-  inFlight++;
-  try {
-    found = await program.lookup(token, what, parts, account);
-  } finally {
-    // Idle keep-alive sockets would hold the program's process open after a failed lookup
-    // (the HTTP client keeps them 30 s), delaying the failure of `preview` by that long.
-    if (--inFlight === 0) await program.close();
-  }
+  const found = await programRuntime().lookup(token, what, parts, account);
   const secrets = new Set(KIND_METADATA[token]?.secrets ?? []);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(found)) {
