@@ -1,8 +1,11 @@
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { RunningEmulator, startEmulator } from "../../emulator";
+import { localEnv } from "../../scripts/workspace";
 import {
+  adminEdit,
   CREDENTIALS,
   engineProject,
   EngineProject,
@@ -62,6 +65,29 @@ interface TenantState {
 async function tenant(emulator: RunningEmulator, credential: string): Promise<TenantState> {
   const res = await fetch(`${emulator.url}/_emulator/state?tenant=${credential}`);
   return ((await res.json()) as { tenants: TenantState[] }).tenants[0]!;
+}
+
+/** `pulumi-connections drift --json` of the project's stack, as a child process. */
+function runDrift(
+  p: EngineProject,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = path.join(ROOT, "dist", "cli", "main.js");
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [cli, "drift", "--json", "--stack", "test", "--cwd", p.dir],
+      {
+        env: { ...process.env, ...localEnv(p.stateDir) },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** The stack's outputs as `pulumi stack output --json` prints them (secrets as "[secret]"). */
@@ -236,7 +262,7 @@ describe("several accounts in one stack", () => {
     await dc2?.stop();
   });
 
-  it("up, refresh, a move between accounts and destroy each act on the right account", async () => {
+  it("up, refresh, drift, a move between accounts and destroy each act on the right account", async () => {
     ok(await p.runPulumi(["up", "--yes", "--skip-preview", NI]));
     const def = await tenant(p.emulator, DEFAULT_KEY);
     const eu = await tenant(p.emulator, EU_KEY);
@@ -257,6 +283,29 @@ describe("several accounts in one stack", () => {
     expect(p.takeRequests().filter((r) => r.startsWith("GET"))).toHaveLength(3);
     expect(dc2.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200"]);
     ok(await p.runPulumi(["preview", "--expect-no-changes", NI]));
+
+    // The drift report reads each connection with its own account too: an edit in the EU tenant
+    // and one on the second server are reported, and nothing else.
+    const euVimeo = eu.pictory.vimeo[0]!;
+    const dc2Mail = server2.apinizer.demo![0]!;
+    await adminEdit(p.emulator, `pictory/vimeo/${String(euVimeo.connectionId)}?tenant=${EU_KEY}`, {
+      description: "edited in the EU console",
+    });
+    await adminEdit(dc2, `apinizer/demo/${String(dc2Mail.name)}?tenant=${DC2_TOKEN}`, {
+      description: "edited on dc2",
+    });
+    const drift = await runDrift(p);
+    expect(drift.code).not.toBe(0);
+    const report = JSON.parse(drift.stdout) as {
+      drifted: { resource: string }[];
+      unreadable: unknown[];
+      deleted: unknown[];
+    };
+    expect(report.drifted.map((d) => d.resource).sort()).toEqual(["dc2-alerts", "eu-vimeo"]);
+    expect([report.unreadable, report.deleted]).toEqual([[], []]);
+    expect(leaks({ drift: drift.stdout + drift.stderr }, [EU_KEY, DC2_TOKEN])).toEqual([]);
+    ok(await p.runPulumi(["up", "--refresh", "--yes", "--skip-preview", NI]));
+    expect((await tenant(dc2, DC2_TOKEN)).apinizer.demo![0]!.description ?? "").toBe("");
 
     // No credential of any account in the state, its history or backups.
     const credentials = [
