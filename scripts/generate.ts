@@ -45,6 +45,7 @@ export async function generateFiles(root = ROOT): Promise<GeneratedFile[]> {
       files.push({ path: `sdk/${module}/outputs.ts`, content: variantOutputsFile(kind) });
     }
     files.push({ path: `sdk/${module}/${kebab(className)}.ts`, content: classFile(kind) });
+    files.push({ path: `sdk/${module}/get-${kebab(className)}.ts`, content: lookupFile(kind) });
   }
   files.push({ path: "docs/apinizer-connection-types.md", content: variantDocs(kinds) });
   const readme = readFileSync(path.join(root, "README.md"), "utf8");
@@ -340,6 +341,7 @@ function metadataFile(kinds: readonly ResourceKind[]): string {
         name: kind.family.name,
         credentialKey: kind.family.credential.key,
         credentialEnv: kind.family.credential.env,
+        accountsKey: kind.family.accounts.key,
       },
       properties: wire(kind.fields),
       ...(kind.variants
@@ -352,6 +354,7 @@ function metadataFile(kinds: readonly ResourceKind[]): string {
             },
           }
         : {}),
+      lookupBy: kind.lookupBy,
       outputs: Object.keys(kind.outputs),
       secrets,
       autoname: {
@@ -399,7 +402,7 @@ function classFile(kind: ResourceKind): string {
   const usesSecret = /SecretInput/.test(args);
   const imports = [
     `import * as pulumi from "@pulumi/pulumi";`,
-    `import { ConnectionOptionsArgs, registerArgs } from "../resource";`,
+    `import { ConnectionGetOptions, ConnectionOptionsArgs, getArgs, registerArgs } from "../resource";`,
     ...(usesSecret ? [`import { SecretInput } from "../secret-input";`] : []),
     ...(v
       ? [
@@ -429,6 +432,10 @@ function classFile(kind: ResourceKind): string {
 function constructorOf(kind: ResourceKind): string {
   const { module, className } = names(kind);
   return (
+    `${getDoc(kind)}  public static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: ConnectionGetOptions): ${className} {\n` +
+    `    const [state, options] = getArgs(${JSON.stringify(kind.token)}, id, opts);\n` +
+    `    // The state identifies the connection; the engine reads it instead of creating one.\n` +
+    `    return new ${className}(name, state as unknown as ${className}Args, options);\n  }\n\n` +
     `  public constructor(name: string, args: ${className}Args, opts?: pulumi.CustomResourceOptions) {\n` +
     `    const [provider, props, options] = registerArgs(${JSON.stringify(kind.token)}, name, args, opts);\n` +
     `    super(provider, name, props, options, ${JSON.stringify(module)}, ${JSON.stringify(className)});\n` +
@@ -494,6 +501,113 @@ function variantOutputsFile(kind: ResourceKind): string {
     interfaces.join("\n\n") +
     `\n\n${tsdoc([`The outputs of each \`${variants.field}\`, by its value.`])}` +
     `export interface ${variantOutputsMap(kind)} {\n${map}\n}\n`
+  );
+}
+
+/** How a kind's ID is written, for docs: `connectionId`, `projectName/name`. */
+function idText(kind: ResourceKind): string {
+  return kind.lookupBy.map((k) => `\`${k}\``).join("/");
+}
+
+function getDoc(kind: ResourceKind): string {
+  return tsdoc([
+    `Reads an existing ${kind.title} by its ID (${idText(kind)}) into a read-only resource: ` +
+      `Pulumi never creates, updates or deletes it. Its outputs are the connection as the API holds ` +
+      `it; a connection that does not exist fails the read naming the ID.`,
+    "@param name The Pulumi resource name.",
+    `@param id The connection's ID: ${idText(kind)}.`,
+    "@param opts Resource options, and the `account` to read from.",
+  ]);
+}
+
+/** The lookup functions of a kind: `getX` (a Promise) and `getXOutput`, with typed results. */
+function lookupFile(kind: ResourceKind): string {
+  const { module, className } = names(kind);
+  const fn = `get${className}`;
+  const named: Named = new Map();
+  const docOf = (k: string): string => kind.fields[k]?.doc ?? kind.outputs[k]?.doc ?? k;
+  const argMembers = (input: boolean) =>
+    [
+      ...kind.lookupBy.map(
+        (k) =>
+          `${tsdoc([sentence(docOf(k))])}readonly ${k}: ${input ? "pulumi.Input<string>" : "string"};`,
+      ),
+      `${tsdoc([
+        "The account (server) to read from: a name of the stack config " +
+          `\`${kind.family.accounts.key}\` (or ${kind.family.accounts.env}).`,
+        `@default the default credentials (\`${kind.family.credential.key}\`)`,
+      ])}readonly account?: ${input ? "pulumi.Input<string>" : "string"};`,
+    ].join("\n");
+  const member = (k: string, spec: FieldSpec) => {
+    const optional =
+      spec.secret || (isOptional(spec) && !spec.autonamed && spec.default === undefined);
+    const base = baseType(spec, named, false);
+    const type = spec.secret ? `pulumi.Output<${base}>` : base;
+    const lines = facts(spec)
+      .filter((l) => !/^(Required when|Fixed at|Secret)/.test(l))
+      .concat(spec.secret ? ["Secret: a secret Output, absent when the API masks it."] : []);
+    return `${tsdoc(lines)}readonly ${k}${optional ? "?" : ""}: ${type};`;
+  };
+  // Write-only secrets never come back from the API, so a lookup has none to return.
+  const readable = (set: Readonly<Record<string, FieldSpec>>, skip?: string) =>
+    Object.entries(set).filter(([k, s]) => !s.local && !s.writeOnly && k !== skip);
+  const common = [
+    `${tsdoc([`The resource ID: ${idText(kind)}.`])}readonly id: string;`,
+    `${tsdoc(["The account it was read from, when one was given."])}readonly account?: string;`,
+    ...readable(kind.fields, kind.variants?.field).map(([k, s]) => member(k, s)),
+    ...Object.entries(kind.outputs).map(
+      ([k, s]) =>
+        `${tsdoc([sentence(s.doc)])}readonly ${k}${s.optional ? "?" : ""}: ${s.tsType ?? baseType(s as FieldSpec, named, false)};`,
+    ),
+  ].join("\n");
+  const resultName = `${fn[0]!.toUpperCase()}${fn.slice(1)}Result`;
+  const argsName = `${fn[0]!.toUpperCase()}${fn.slice(1)}Args`;
+  const outputArgsName = `${fn[0]!.toUpperCase()}${fn.slice(1)}OutputArgs`;
+  let resultDecl: string;
+  if (kind.variants) {
+    const v = kind.variants;
+    const variantDecls = Object.entries(v.sets).map(
+      ([value, set]) =>
+        `${tsdoc([`The \`${value}\` fields of a looked-up connection.`])}export interface ${pascal(value)}ConnectionResultFields {\n` +
+        `readonly ${v.field}: ${JSON.stringify(value)};\n${readable(set)
+          .map(([k, s]) => member(k, s))
+          .join("\n")}\n}`,
+    );
+    resultDecl =
+      `${tsdoc([`What every looked-up ${kind.title} has.`])}export interface ${resultName}Common {\n${common}\n}\n\n` +
+      `${variantDecls.join("\n\n")}\n\n` +
+      `${tsdoc([`What {@link ${fn}} returns: the common fields plus those of its \`${v.field}\`, discriminated on it.`])}` +
+      `export type ${resultName} = ${resultName}Common & (${Object.keys(v.sets)
+        .map((x) => `${pascal(x)}ConnectionResultFields`)
+        .join(" | ")});\n`;
+  } else {
+    resultDecl = `${tsdoc([`What {@link ${fn}} returns: the connection as the API holds it.`])}export interface ${resultName} {\n${common}\n}\n`;
+  }
+  const parts = `{ ${kind.lookupBy.map((k) => `${k}: args.${k}`).join(", ")} }`;
+  const what = `${module}.${fn}`;
+  return (
+    HEADER(`the declaration of ${kind.token}`) +
+    `import * as pulumi from "@pulumi/pulumi";\n` +
+    `import { lookupConnection, lookupConnectionOutput } from "../lookup";\n\n` +
+    [...named.values()].map((n) => `${n}\n\n`).join("") +
+    `${tsdoc([`Arguments of {@link ${fn}}.`])}export interface ${argsName} {\n${argMembers(false)}\n}\n\n` +
+    `${tsdoc([`Arguments of {@link ${fn}Output}: each may be an Output.`])}export interface ${outputArgsName} {\n${argMembers(true)}\n}\n\n` +
+    resultDecl +
+    `\n${tsdoc([
+      `Reads one ${kind.title} without managing it: one GET in the program's process (so it runs ` +
+        `during \`preview\` too), with the resources' configuration and credentials. Secret fields ` +
+        `come back as secret Outputs, since a Promise cannot carry secretness. Fails with ` +
+        `NOT_FOUND naming the ID and the account when the connection does not exist, and with ` +
+        `FORBIDDEN when it is not the account's.`,
+    ])}` +
+    `export function ${fn}(args: ${argsName}): Promise<${resultName}> {\n` +
+    `  return lookupConnection<${resultName}>(${JSON.stringify(kind.token)}, ${JSON.stringify(what)}, ${parts}, args.account);\n}\n\n` +
+    `${tsdoc([
+      `{@link ${fn}} as an Output, for arguments that are Outputs. The result is secret as a ` +
+        `whole when it holds a secret field, so every property read from it stays secret.`,
+    ])}` +
+    `export function ${fn}Output(args: ${outputArgsName}): pulumi.Output<pulumi.Unwrap<${resultName}>> {\n` +
+    `  return lookupConnectionOutput(args, ${fn});\n}\n`
   );
 }
 

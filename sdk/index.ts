@@ -3,7 +3,7 @@ import { exposeToProviderHost } from "./provider-host";
 export * as pictory from "./pictory";
 export * as apinizer from "./apinizer";
 export { SecretInput } from "./secret-input";
-export { ConnectionOptionsArgs } from "./resource";
+export { ConnectionGetOptions, ConnectionOptionsArgs } from "./resource";
 
 // On import, before an Automation API driver starts the CLI: see provider-host.ts.
 exposeToProviderHost();

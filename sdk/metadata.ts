@@ -10,6 +10,8 @@ export interface KindMetadata {
     /** Stack config key of the family's credential, for the plain-config warning. */
     readonly credentialKey: string;
     readonly credentialEnv: string;
+    /** Stack config key of the family's further accounts, for the same warning. */
+    readonly accountsKey: string;
   };
   /** The kind's own wire fields, in declaration order. */
   readonly properties: readonly string[];
@@ -18,6 +20,8 @@ export interface KindMetadata {
     readonly field: string;
     readonly properties: Readonly<Record<string, readonly string[]>>;
   };
+  /** What identifies a connection, in the order its ID joins them with `/`. */
+  readonly lookupBy: readonly string[];
   /** Output-only properties. */
   readonly outputs: readonly string[];
   /** Every secret field, in any variant: always registered as a Pulumi secret. */

@@ -2,10 +2,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { KIND_METADATA } from "./generated/kinds";
 import { autonamingDisabled, proposeName } from "./autoname";
 import { KindMetadata } from "./metadata";
+import { getState } from "./lookup";
 import { providerShim } from "./shim";
 
 /** Inputs every connection resource accepts besides its own fields. */
 export interface ConnectionOptionsArgs {
+  /**
+   * The account (server) the connection lives in: a name of the stack config `pictory:accounts` or
+   * `apinizer:accounts` (or `PICTORY_ACCOUNTS` / `APINIZER_ACCOUNTS`), whose credential and base
+   * URL are used for it. Another account is another namespace, so a change replaces the
+   * connection. No credential enters the state: only this name.
+   * @default the default credentials (`pictory:apiKey`, `apinizer:token` and their base URLs)
+   */
+  readonly account?: pulumi.Input<string>;
   /**
    * Take over an existing connection instead of creating one: `true` looks it up by `name`, a
    * string by its ID (Pictory `connectionId`; Apinizer name). It is then converged to these
@@ -19,6 +28,29 @@ export interface ConnectionOptionsArgs {
    * @default the `connections:onConflict` config, else "fail"
    */
   readonly onConflict?: pulumi.Input<"fail" | "overwrite">;
+}
+
+/** Options of a resource's `.get`: the resource options, and the account to read from. */
+export interface ConnectionGetOptions extends pulumi.CustomResourceOptions {
+  /**
+   * The account (server) to read the connection from, as a resource's `account`.
+   * @default the default credentials
+   */
+  readonly account?: pulumi.Input<string>;
+}
+
+/**
+ * The arguments of a `.get`: the state that identifies the connection (from its ID) and the
+ * resource options with that ID, for a read-only resource that is never created, updated or
+ * deleted. A connection that does not exist fails the read naming its ID.
+ */
+export function getArgs(
+  token: string,
+  id: pulumi.Input<pulumi.ID>,
+  opts: ConnectionGetOptions | undefined,
+): [Record<string, unknown>, pulumi.CustomResourceOptions] {
+  const { account, ...options } = opts ?? {};
+  return [getState(token, id, account), { ...options, id }];
 }
 
 /**
@@ -56,7 +88,9 @@ export function registerArgs(
 ): [pulumi.dynamic.ResourceProvider, Record<string, unknown>, pulumi.CustomResourceOptions] {
   const props: Record<string, unknown> = { ...args };
   const meta = metadata(token);
-  if ((args as { name?: unknown }).name === undefined) {
+  // A `.get` (getArgs) reads an existing connection: no name is proposed.
+  const reading = (args as { __get?: unknown }).__get === true;
+  if ((args as { name?: unknown }).name === undefined && !reading) {
     if (autonamingDisabled(token)) {
       throw new Error(
         `${token} "${resourceName}": name is required, because the stack config pulumi:autonaming ` +
@@ -100,15 +134,23 @@ const warned = new Set<string>();
 function warnIfCredentialIsPlain(family: KindMetadata["family"]): void {
   if (warned.has(family.name)) return;
   warned.add(family.name);
-  const { credentialKey: key, credentialEnv: env } = family;
+  const { credentialKey: key, credentialEnv: env, accountsKey } = family;
   // Not in the SDK's typings (marked internal), hence the guarded lookup.
   const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean })
     .isConfigSecret;
-  if (typeof isSecret !== "function" || pulumi.runtime.getConfig(key) === undefined) return;
-  if (isSecret(key)) return;
-  void pulumi.log.warn(
-    `${key} is set in plain stack config, so the stack's state holds it in clear text (Pulumi ` +
-      `saves stack config in the provider's state); store it encrypted with ` +
-      `\`pulumi config set --secret ${key} <value>\`, or pass it in ${env} instead`,
-  );
+  if (typeof isSecret !== "function") return;
+  if (pulumi.runtime.getConfig(key) !== undefined && !isSecret(key)) {
+    void pulumi.log.warn(
+      `${key} is set in plain stack config, so the stack's state holds it in clear text (Pulumi ` +
+        `saves stack config in the provider's state); store it encrypted with ` +
+        `\`pulumi config set --secret ${key} <value>\`, or pass it in ${env} instead`,
+    );
+  }
+  // An object holding a secret anywhere is secret as a whole.
+  if (pulumi.runtime.getConfig(accountsKey) !== undefined && !isSecret(accountsKey)) {
+    void pulumi.log.warn(
+      `${accountsKey} holds no secret, so its credentials sit in the stack's state in clear text; ` +
+        `set each with \`pulumi config set --path --secret '${accountsKey}.<account>.<credential>' <value>\``,
+    );
+  }
 }

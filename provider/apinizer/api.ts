@@ -326,14 +326,14 @@ function expectOk(call: ApiCall, req: WireRequest, res: HttpResponse, what: stri
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${req.method} ${req.path} answered ${res.status} without the documented ` +
         `envelope (neither "success": true nor "status": "SUCCESS"); nothing was written to the state: ` +
-        `check that ${call.family.declaration.baseUrl.key} points at the API's /apiops root (now ${call.family.baseUrl})`,
+        `check that ${call.family.baseUrlKey} points at the API's /apiops root (now ${call.family.baseUrl})`,
       { status: res.status },
     );
   }
   if (res.status === 401) {
     throw new ConnectionApiError(
       "UNAUTHORIZED",
-      `${prefix}; the token was refused: ${credentialAdvice(call.family.declaration)}`,
+      `${prefix}; the token was refused: ${credentialAdvice(call.family.declaration, call.family.account)}`,
       { status: 401 },
     );
   }

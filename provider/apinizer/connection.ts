@@ -55,6 +55,8 @@ export const apinizerConnection: ResourceKind = {
   fields: COMMON,
   variants: { field: "type", sets: APINIZER_TYPES, docs: APINIZER_TYPE_DOCS },
   uniqueNames: true,
+  // The ID is `project/name`: both are path segments, which never hold a `/`.
+  lookupBy: ["projectName", "name"],
   // Another project is another namespace: a move there never collides with the old name.
   nameScope: ["projectName"],
   nameAlphabet: /[A-Za-z0-9._-]/,

@@ -17,4 +17,5 @@ export const apinizerFamily: FamilyDeclaration = {
     env: "APINIZER_BASE_URL",
     example: "https://demo.apinizer.com/apiops",
   },
+  accounts: { key: "apinizer:accounts", env: "APINIZER_ACCOUNTS" },
 };

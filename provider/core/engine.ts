@@ -22,6 +22,7 @@ import {
   ApiCall,
   fieldsFor,
   isConflict,
+  nameScope,
   Props,
   Ref,
   Remote,
@@ -169,7 +170,7 @@ function autoname(
   const wasAutonamed = olds.__autoname !== undefined || typeof olds.autonamePrefix === "string";
   if (!wasAutonamed || typeof olds.name !== "string") return proposal.name;
   const fields = fieldsFor(kind, news);
-  const scope = new Set(kind.nameScope ?? []);
+  const scope = new Set(nameScope(kind));
   const moved = Object.keys(fields).filter(
     (k) =>
       fields[k]!.replaceOnChange &&
@@ -198,7 +199,7 @@ export function diff(kind: ResourceKind, olds: Props, news: Props): DiffOutcome 
   // Delete first only when the new connection would collide with the old one: the same name in
   // the same namespace (another Apinizer project is another namespace).
   const nameKept = !changed.includes("name");
-  const scopeKept = (kind.nameScope ?? []).every((k) => !changed.includes(k));
+  const scopeKept = nameScope(kind).every((k) => !changed.includes(k));
   const steering = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) =>
     k.startsWith("__"),
   );
@@ -231,12 +232,15 @@ export function hostChanges(outcome: DiffOutcome): boolean | undefined {
   return outcome.engineNamesFields ? undefined : true;
 }
 
-/** Declared, non-local fields whose old and new values differ (defaults count as set). */
+/**
+ * Declared fields whose old and new values differ (defaults count as set): the wire fields, and
+ * the local ones that replace (`account`).
+ */
 export function changedFields(kind: ResourceKind, olds: Props, news: Props): string[] {
   const fields = { ...fieldsFor(kind, olds), ...fieldsFor(kind, news) };
   const out: string[] = [];
   for (const [key, spec] of Object.entries(fields)) {
-    if (spec.local) continue;
+    if (spec.local && !spec.replaceOnChange) continue;
     const b = news[key];
     if (containsUnknown(b)) {
       out.push(key);
@@ -565,6 +569,8 @@ export async function read(
   const { kind } = ops;
   const call = ops.call(state);
   const remote = await kind.api.get(call, { id, state });
+  // A connection read with `.get` is the program's premise, not a managed resource that went away.
+  if (!remote && state.__get === true) throw notFound(call, id);
   if (!remote) return { id: "", props: {}, inputs: {} };
   const inputs = inputsFromRemote(kind, state, remote);
   const versionMoved = remote.version !== undefined && remote.version !== state.version;
@@ -579,6 +585,24 @@ export async function read(
   // so the first read is where they appear. Outputs are never compared for drift (diff and the
   // drift report look at inputs), so their arrival is not a change.
   return { id: remote.id || id, props: outputsOf(kind, inputs, remote, state), inputs };
+}
+
+/**
+ * A connection a lookup or `.get` names does not exist for these credentials: named with its ID,
+ * the account and where that account's credential is configured.
+ */
+export function notFound(call: ApiCall, id: string): ConnectionApiError {
+  const account =
+    call.family.account === undefined
+      ? "the default credentials"
+      : `account ${JSON.stringify(call.family.account)}`;
+  return new ConnectionApiError(
+    "NOT_FOUND",
+    `${call.label}: no ${call.kind.title} with ID ${JSON.stringify(id)} exists for ${account} ` +
+      `(${call.family.credentialKey} at ${call.family.baseUrl}): the API answered that it is not found; ` +
+      `check the ID, and that it belongs to that account (a resource or lookup picks another with \`account\`)`,
+    { status: 404 },
+  );
 }
 
 /** `delete`: one DELETE; already gone is success. */

@@ -30,10 +30,44 @@ export interface FamilyDeclaration {
     /** Shown in messages and docs. */
     readonly example: string;
   };
+  /**
+   * Further accounts (servers) of the family, chosen by a resource's `account`: an object keyed by
+   * account name, each entry holding the credential under {@link accountCredentialProperty} and
+   * `baseUrl`. Stack config wins over the environment property by property.
+   */
+  readonly accounts: {
+    /** Stack config key of the object, e.g. `pictory:accounts`. */
+    readonly key: string;
+    /** Environment fallback holding the same object as JSON, e.g. `PICTORY_ACCOUNTS`. */
+    readonly env: string;
+  };
 }
 
-/** How to set the family's credential, for messages: the exact command and the variable. */
-export function credentialAdvice(family: FamilyDeclaration): string {
+/**
+ * The property that holds an account's credential: the same word as the family's default
+ * credential key (`pictory:apiKey` → `apiKey`), so one word names the credential everywhere.
+ */
+export function accountCredentialProperty(family: FamilyDeclaration): string {
+  const key = family.credential.key;
+  return key.slice(key.indexOf(":") + 1);
+}
+
+/** The config path of one account's property, for messages: `pictory:accounts.eu.apiKey`. */
+export function accountKey(family: FamilyDeclaration, account: string, property: string): string {
+  return `${family.accounts.key}.${account}.${property}`;
+}
+
+/**
+ * How to set the credential in use, for messages: the exact command and the variable. With an
+ * account, its entry of the family's accounts object.
+ */
+export function credentialAdvice(family: FamilyDeclaration, account?: string): string {
   const { key, env, noun } = family.credential;
-  return `set a valid ${noun} with \`pulumi config set --secret ${key} <value>\` or ${env}`;
+  if (account === undefined)
+    return `set a valid ${noun} with \`pulumi config set --secret ${key} <value>\` or ${env}`;
+  const path = accountKey(family, account, accountCredentialProperty(family));
+  return (
+    `set a valid ${noun} for account "${account}" with ` +
+    `\`pulumi config set --path --secret '${path}' <value>\` or in ${family.accounts.env}`
+  );
 }

@@ -106,6 +106,11 @@ export interface ResourceKind {
   };
   /** Names are unique in their scope, so a replacement that keeps the name must delete first. */
   readonly uniqueNames: boolean;
+  /**
+   * What identifies a connection for a lookup and `.get`, in order: the resource ID is their
+   * values joined by `/` (Pictory `connectionId`; Apinizer `projectName/name`).
+   */
+  readonly lookupBy: readonly string[];
   /** Fields that pick the namespace names are unique in (Apinizer `projectName`). @default none */
   readonly nameScope?: readonly string[];
   /** Autonaming: characters outside this class are replaced with `-`. */
@@ -118,6 +123,16 @@ export interface ResourceKind {
 
 /** Inputs every kind accepts that steer the provider rather than the connection. */
 export const COMMON_LOCAL_FIELDS: FieldSet = {
+  account: {
+    kind: "string",
+    local: true,
+    // Another account is another namespace: the connection cannot move, it is re-created there.
+    replaceOnChange: true,
+    pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
+    patternText:
+      "an account name of the family's accounts config: 1-64 letters, digits, '_', '.' or '-'",
+    doc: "the configured account (server) the connection lives in, by name; without it the default credentials",
+  },
   adopt: {
     kind: "json",
     schema: z.union([z.boolean(), z.string().min(1)], {
@@ -148,6 +163,11 @@ export const COMMON_LOCAL_FIELDS: FieldSet = {
     local: true,
     doc: "the resource's customTimeouts option, which the dynamic-provider host does not carry",
   },
+  __get: {
+    kind: "boolean",
+    local: true,
+    doc: "set by the SDK's `.get`: the resource is read, never managed, and a missing ID fails",
+  },
   __autoname: {
     kind: "json",
     schema: z.strictObject({ name: z.string().min(1), fixed: z.boolean() }),
@@ -155,6 +175,19 @@ export const COMMON_LOCAL_FIELDS: FieldSet = {
     doc: "the name the SDK proposes when `name` is omitted; hidden from plans by its `__` prefix",
   },
 };
+
+/**
+ * Fields that pick the namespace names are unique in: the kind's own (Apinizer `projectName`) and
+ * the account, since another account or server is another namespace.
+ */
+export function nameScope(kind: ResourceKind): readonly string[] {
+  return [...(kind.nameScope ?? []), "account"];
+}
+
+/** The account a resource's inputs or state name; undefined for the default credentials. */
+export function accountOf(props: Props): string | undefined {
+  return typeof props.account === "string" && props.account !== "" ? props.account : undefined;
+}
 
 /** All fields that apply to these inputs: common, local, and the variant selected by the inputs. */
 export function fieldsFor(kind: ResourceKind, inputs: Props): Readonly<Record<string, FieldSpec>> {

@@ -1,9 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import * as engine from "./engine";
-import { ConnectionError } from "./errors";
+import { ConnectionError, ConnectionValidationError } from "./errors";
 import { Deadline, HttpClient } from "./http";
-import { ApiCall, fieldsFor, Props, ResourceKind } from "./kind";
-import { collectStrings, redact } from "./secrets";
+import { accountOf, ApiCall, fieldsFor, Props, ResourceKind } from "./kind";
+import { collectStrings, describeReceived, redact } from "./secrets";
 import { FamilyDeclaration } from "./family";
 import { ConfigSource, SettingsStore } from "./settings";
 
@@ -96,8 +96,11 @@ export class ProviderRuntime {
         (olds: Props, news: Props) => [olds, news],
         async (olds, news) => {
           const outcome = engine.check(kind, olds, news);
-          // Fails preview early, naming the key to set, before any network call.
-          this.settings.family(kind.family);
+          // Fails preview early, naming the key to set, before any network call. An account that
+          // is unknown during preview is checked by `up`; a malformed one is a failure above.
+          const account = outcome.inputs.account;
+          if (account === undefined || typeof account === "string")
+            this.settings.family(kind.family, accountOf(outcome.inputs));
           this.settings.provider();
           return { inputs: outcome.inputs, failures: outcome.failures.map(hostFailure) };
         },
@@ -139,11 +142,15 @@ export class ProviderRuntime {
     };
   }
 
-  private client(family: FamilyDeclaration): {
+  /** The HTTP client and settings of one family's account (its default credentials without one). */
+  public client(
+    family: FamilyDeclaration,
+    account?: string,
+  ): {
     http: HttpClient;
     call: Pick<ApiCall, "family" | "settings">;
   } {
-    const fam = this.settings.family(family);
+    const fam = this.settings.family(family, account);
     const settings = this.settings.provider();
     const key = `${fam.baseUrl}|${JSON.stringify(settings.http)}`;
     let http = this.clients.get(key);
@@ -154,6 +161,54 @@ export class ProviderRuntime {
     return { http, call: { family: fam, settings } };
   }
 
+  /**
+   * One GET of a connection by what identifies it ({@link ResourceKind.lookupBy}), for the SDK's
+   * lookup functions, in the program's process: the same settings, client and answer validation
+   * as the resources. `what` names the caller in messages (`pictory.getAwsConnection`). A missing
+   * connection fails with NOT_FOUND naming the ID and the account; another account's with FORBIDDEN.
+   */
+  public async lookup(
+    token: string,
+    what: string,
+    parts: Props,
+    account?: string,
+  ): Promise<Record<string, unknown>> {
+    const kind = this.kind(token);
+    try {
+      for (const k of kind.lookupBy) {
+        if (typeof parts[k] !== "string" || parts[k] === "") {
+          throw new ConnectionValidationError(
+            "VALIDATION_FAILED",
+            `${what}: ${k} must be a non-empty string, received ` +
+              `${parts[k] === undefined ? "nothing" : describeReceived(parts[k])}; ` +
+              `pass the ${kind.lookupBy.join(" and ")} of the connection to read`,
+          );
+        }
+      }
+      const id = kind.lookupBy.map((k) => parts[k] as string).join("/");
+      const { http, call: shared } = this.client(kind.family, account);
+      const where = account === undefined ? "" : ` in account ${JSON.stringify(account)}`;
+      const call: ApiCall = {
+        ...shared,
+        kind,
+        http,
+        label: `${what} ${JSON.stringify(id)}${where}`,
+        deadline: operationDeadline("read", {}, shared.settings.operationTimeoutMs),
+        secrets: this.secretsOf(kind, []),
+      };
+      const remote = await kind.api.get(call, { id, state: parts });
+      if (!remote) throw engine.notFound(call, id);
+      return {
+        ...remote.fields,
+        ...remote.computed,
+        id: remote.id || id,
+        ...(account !== undefined ? { account } : {}),
+      };
+    } catch (e) {
+      throw scrub(e, kind, this.secretsOf(kind, []));
+    }
+  }
+
   /** Everything one operation's requests share: client, settings, deadline and the secrets to mask. */
   private call(
     kind: ResourceKind,
@@ -161,12 +216,14 @@ export class ProviderRuntime {
     inputs: Props,
     props: readonly Props[],
   ): ApiCall {
-    const { http, call } = this.client(kind.family);
+    const account = accountOf(inputs);
+    const { http, call } = this.client(kind.family, account);
+    const where = account === undefined ? "" : ` in account ${JSON.stringify(account)}`;
     return {
       ...call,
       kind,
       http,
-      label: `${kind.token} ${JSON.stringify(String(inputs.name ?? "?"))}`,
+      label: `${kind.token} ${JSON.stringify(String(inputs.name ?? inputs.connectionId ?? "?"))}${where}`,
       deadline: operationDeadline(operation, inputs, call.settings.operationTimeoutMs),
       secrets: this.secretsOf(kind, props),
     };
@@ -195,13 +252,7 @@ export class ProviderRuntime {
         if (spec.secret) collectStrings(p[k], secrets);
       }
     }
-    for (const family of this.families) {
-      try {
-        secrets.push(this.settings.family(family).credential);
-      } catch {
-        // Not configured: nothing to mask.
-      }
-    }
+    for (const family of this.families) secrets.push(...this.settings.credentials(family));
     return secrets;
   }
 }

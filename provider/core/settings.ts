@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { ConnectionConfigError } from "./errors";
-import { FamilyDeclaration, FamilyName } from "./family";
+import { accountCredentialProperty, accountKey, FamilyDeclaration } from "./family";
 import { DEFAULT_HTTP_OPTIONS, HttpOptions } from "./http";
 
 /** The stack configuration surface the dynamic-provider host hands to `configure`. */
@@ -15,8 +15,14 @@ export interface ConfigSource {
  */
 export interface FamilySettings {
   readonly declaration: FamilyDeclaration;
+  /** The account these settings are of; undefined for the family's default credentials. */
+  readonly account?: string;
   readonly baseUrl: string;
   readonly credential: string;
+  /** Where the credential is configured, for messages: `pictory:apiKey`, `pictory:accounts.eu.apiKey`. */
+  readonly credentialKey: string;
+  /** Where the base URL is configured, for messages. */
+  readonly baseUrlKey: string;
   /** The headers that carry the credential, built once. */
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -44,7 +50,8 @@ export interface ProviderSettings {
  */
 export class SettingsStore {
   private config: ConfigSource | undefined;
-  private readonly families = new Map<FamilyName, FamilySettings>();
+  /** Keyed by family and account. */
+  private readonly families = new Map<string, FamilySettings>();
   private providerSettings: ProviderSettings | undefined;
 
   public configure(config: ConfigSource): void {
@@ -61,23 +68,49 @@ export class SettingsStore {
   }
 
   /**
-   * Throws {@link ConnectionConfigError} naming the key to set when anything is missing or malformed.
-   * `account` names one of the stack config's `<family>:accounts`; without it, the default
-   * credentials.
+   * The settings of one family: its default credentials, or with `account` those of that entry of
+   * the family's accounts object (`pictory:accounts`). Throws {@link ConnectionConfigError} naming
+   * the key to set when anything is missing or malformed, or the account is not configured.
    */
   public family(declaration: FamilyDeclaration, account?: string): FamilySettings {
-    if (account !== undefined) {
-      const { credential: c, baseUrl: b, name } = declaration;
-      const property = c.key.slice(c.key.indexOf(":") + 1);
-      throw new ConnectionConfigError(
-        "CONFIG_MISSING",
-        `${declaration.title} account ${JSON.stringify(account)} is not configured: no ${name}:accounts are known; ` +
-          `set it with \`pulumi config set --path --secret '${name}:accounts.${account}.${property}' <value>\` and ` +
-          `\`pulumi config set --path '${name}:accounts.${account}.baseUrl' <url>\` (for example ${b.example})`,
-      );
-    }
-    const cached = this.families.get(declaration.name);
+    const cacheKey = `${declaration.name}\u0000${account ?? ""}`;
+    const cached = this.families.get(cacheKey);
     if (cached) return cached;
+    const settings =
+      account === undefined
+        ? this.defaultFamily(declaration)
+        : this.accountOf(declaration, account);
+    this.families.set(cacheKey, settings);
+    return settings;
+  }
+
+  /** The names of the family's configured accounts, sorted; throws when the object is malformed. */
+  public accounts(declaration: FamilyDeclaration): string[] {
+    return [...this.accountEntries(declaration).keys()].sort();
+  }
+
+  /** Every credential of the family that is configured and valid: each is masked in messages. */
+  public credentials(declaration: FamilyDeclaration): string[] {
+    const out: string[] = [];
+    const attempt = (account?: string) => {
+      try {
+        out.push(this.family(declaration, account).credential);
+      } catch {
+        // Not configured or malformed: nothing to mask.
+      }
+    };
+    attempt();
+    let names: string[] = [];
+    try {
+      names = this.accounts(declaration);
+    } catch {
+      // Malformed accounts object: its use fails with the key to fix.
+    }
+    for (const name of names) attempt(name);
+    return out;
+  }
+
+  private defaultFamily(declaration: FamilyDeclaration): FamilySettings {
     const { credential: c, baseUrl: b, title } = declaration;
     const credential = this.lookup(c.key, c.env);
     if (credential === undefined) {
@@ -87,29 +120,122 @@ export class SettingsStore {
           `set it with \`pulumi config set --secret ${c.key} <value>\``,
       );
     }
+    return this.build(
+      declaration,
+      undefined,
+      credential,
+      c.key,
+      `pulumi config set --secret ${c.key} <value>`,
+      this.baseUrlOf(declaration),
+      b.key,
+    );
+  }
+
+  /**
+   * An account's settings: its credential (required) and base URL, which falls back to the
+   * family's own (`pictory:baseUrl`, else its default), since several accounts often share a server.
+   */
+  private accountOf(declaration: FamilyDeclaration, account: string): FamilySettings {
+    const { title, accounts, credential: c } = declaration;
+    const prop = accountCredentialProperty(declaration);
+    const entries = this.accountEntries(declaration);
+    const entry = entries.get(account);
+    const credentialKey = accountKey(declaration, account, prop);
+    const command = `pulumi config set --path --secret '${credentialKey}' <value>`;
+    if (entry === undefined) {
+      const known = [...entries.keys()].sort();
+      throw new ConnectionConfigError(
+        "CONFIG_MISSING",
+        `${title} account ${JSON.stringify(account)} is not configured: expected it in stack config ` +
+          `${accounts.key} or environment variable ${accounts.env} (configured: ` +
+          `${known.length > 0 ? known.map((k) => JSON.stringify(k)).join(", ") : "none"}); ` +
+          `add it with \`${command}\`, or fix the resource's account`,
+      );
+    }
+    const credential = entry[prop];
+    if (credential === undefined) {
+      throw new ConnectionConfigError(
+        "CONFIG_MISSING",
+        `${title} ${c.noun} of account ${JSON.stringify(account)} is missing: expected ${credentialKey}; ` +
+          `set it with \`${command}\``,
+      );
+    }
+    const baseUrlKey = accountKey(declaration, account, "baseUrl");
+    const baseUrl = entry.baseUrl ?? this.baseUrlOf(declaration, account);
+    return this.build(
+      declaration,
+      account,
+      credential,
+      credentialKey,
+      command,
+      baseUrl,
+      entry.baseUrl !== undefined ? baseUrlKey : declaration.baseUrl.key,
+    );
+  }
+
+  private baseUrlOf(declaration: FamilyDeclaration, account?: string): string {
+    const { baseUrl: b, title } = declaration;
+    const baseUrl = this.lookup(b.key, b.env) ?? b.default;
+    if (baseUrl !== undefined) return baseUrl;
+    const accountHint =
+      account === undefined
+        ? ""
+        : ` or ${accountKey(declaration, account, "baseUrl")} for account ${JSON.stringify(account)}`;
+    throw new ConnectionConfigError(
+      "CONFIG_MISSING",
+      `${title} base URL is missing: expected stack config ${b.key}${accountHint} or environment variable ${b.env} ` +
+        `(for example ${b.example}); set it with \`pulumi config set ${account === undefined ? b.key : `--path '${accountKey(declaration, account, "baseUrl")}'`} <url>\``,
+    );
+  }
+
+  private build(
+    declaration: FamilyDeclaration,
+    account: string | undefined,
+    credential: string,
+    credentialKey: string,
+    command: string,
+    baseUrl: string,
+    baseUrlKey: string,
+  ): FamilySettings {
+    const c = declaration.credential;
     if (!c.pattern.test(credential)) {
       throw new ConnectionConfigError(
         "CONFIG_INVALID",
-        `${c.key} is malformed (received [secret]): ${c.hint}; ` +
-          `set it again with \`pulumi config set --secret ${c.key} <value>\``,
+        `${credentialKey} is malformed (received [secret]): ${c.hint}; set it again with \`${command}\``,
       );
     }
-    const baseUrl = this.lookup(b.key, b.env) ?? b.default;
-    if (baseUrl === undefined) {
-      throw new ConnectionConfigError(
-        "CONFIG_MISSING",
-        `${title} base URL is missing: expected stack config ${b.key} or environment variable ${b.env} ` +
-          `(for example ${b.example}); set it with \`pulumi config set ${b.key} <url>\``,
-      );
-    }
-    const settings: FamilySettings = Object.freeze({
+    return Object.freeze({
       declaration,
-      baseUrl: checkBaseUrl(baseUrl, b.key),
+      ...(account !== undefined ? { account } : {}),
+      baseUrl: checkBaseUrl(baseUrl, baseUrlKey),
       credential,
+      credentialKey,
+      baseUrlKey,
       headers: Object.freeze({ ...c.headers(credential) }),
     });
-    this.families.set(declaration.name, settings);
-    return settings;
+  }
+
+  /**
+   * The family's accounts: stack config and the environment's JSON, merged property by property
+   * with config winning, so that a base URL can live in the stack and its key in CI's environment.
+   * The host hands an object config value over as JSON text (Pulumi's engine passes every config
+   * value of a dynamic provider as a string, secrets decrypted); the program's config reads the same.
+   */
+  private accountEntries(declaration: FamilyDeclaration): Map<string, AccountEntry> {
+    const { key, env } = declaration.accounts;
+    const prop = accountCredentialProperty(declaration);
+    const merged = new Map<string, AccountEntry>();
+    // The environment first, so that config overwrites it property by property.
+    const sources: [string, unknown][] = [
+      [env, nonEmpty(process.env[env])],
+      [key, nonEmpty(this.config?.get(key))],
+    ];
+    for (const [where, raw] of sources) {
+      if (raw === undefined) continue;
+      const parsed = parseAccounts(raw, where, prop, declaration);
+      for (const [name, entry] of parsed) merged.set(name, { ...merged.get(name), ...entry });
+    }
+    return merged;
   }
 
   public provider(): ProviderSettings {
@@ -146,6 +272,63 @@ export class SettingsStore {
     const env = `CONNECTIONS_${name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}`;
     return { key, raw: this.lookup(key, env) };
   }
+}
+
+/** One account as configured: each property a string, none required yet. */
+type AccountEntry = Readonly<Record<string, string | undefined>> & { readonly baseUrl?: string };
+
+/** An account name: a config path segment and a word in messages. */
+const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+function nonEmpty(v: unknown): unknown {
+  return v === undefined || v === "" ? undefined : v;
+}
+
+/** Parses one source of a family's accounts object; never echoes a value, which may be a credential. */
+function parseAccounts(
+  raw: unknown,
+  where: string,
+  prop: string,
+  declaration: FamilyDeclaration,
+): Map<string, AccountEntry> {
+  const example = `{"eu": {"${prop}": "...", "baseUrl": "${declaration.baseUrl.example}"}}`;
+  const fail = (what: string) =>
+    new ConnectionConfigError(
+      "CONFIG_INVALID",
+      `${where} is malformed: ${what}; expected an object of accounts such as ${example} ` +
+        `(set each with \`pulumi config set --path --secret '${declaration.accounts.key}.<account>.${prop}' <value>\`)`,
+    );
+  let value = raw;
+  if (typeof raw === "string") {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw fail("it is not JSON");
+    }
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw fail("it is not an object");
+  const out = new Map<string, AccountEntry>();
+  for (const [name, entry] of Object.entries(value as Record<string, unknown>)) {
+    if (!ACCOUNT_NAME.test(name))
+      throw fail(
+        `account name ${JSON.stringify(name.slice(0, 64))} is not 1-64 letters, digits, '_', '.' or '-'`,
+      );
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry))
+      throw fail(`account "${name}" is not an object`);
+    const props: Record<string, string> = {};
+    for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
+      if (k !== prop && k !== "baseUrl")
+        throw fail(
+          `account "${name}" has the property "${k.slice(0, 64)}" (allowed: ${prop}, baseUrl)`,
+        );
+      if (typeof v !== "string" || v === "")
+        throw fail(`account "${name}".${k} is not a non-empty string`);
+      props[k] = v;
+    }
+    out.set(name, props);
+  }
+  return out;
 }
 
 interface RawSetting {

@@ -49,7 +49,7 @@ export async function send(
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${req.method} ${req.path} answered ${res.status}, a redirect to ` +
         `${redirectHost(res.location, call.family.baseUrl)}; the provider does not follow redirects so that ` +
-        `credentials stay with the API: set ${call.family.declaration.baseUrl.key} to the API's own URL ` +
+        `credentials stay with the API: set ${call.family.baseUrlKey} to the API's own URL ` +
         `(now ${call.family.baseUrl})`,
       { status: res.status },
     );
@@ -88,7 +88,7 @@ export function parseAnswer<T>(
     const start = res.text === "" ? "an empty body" : `"${excerpt(res.text, call.secrets, 60)}"`;
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${endpoint} answered ${res.status} with ${res.contentType} ` +
-        `instead of JSON (${start}); check that ${call.family.declaration.baseUrl.key} points at the API ` +
+        `instead of JSON (${start}); check that ${call.family.baseUrlKey} points at the API ` +
         `(now ${call.family.baseUrl}): a login or proxy page means the request did not reach it`,
       { status: res.status },
     );
@@ -102,7 +102,7 @@ export function parseAnswer<T>(
   throw new ConnectionResponseError(
     `${couldNot(call, what)}: ${endpoint} answered ${res.status} with a body that is not ` +
       `what the API documents (${problems}); nothing was written to the state: check that ` +
-      `${call.family.declaration.baseUrl.key} points at the API (now ${call.family.baseUrl}), or report the answer to the vendor`,
+      `${call.family.baseUrlKey} points at the API (now ${call.family.baseUrl}), or report the answer to the vendor`,
     { status: res.status, cause: parsed.error },
   );
 }

@@ -260,7 +260,7 @@ function expectSameId(
   if (remote.id === id) return;
   throw new ConnectionResponseError(
     `${couldNot(call, what)}: ${req.method} ${req.path} answered with the connectionId of another ` +
-      `connection; nothing was written to the state: check that ${call.family.declaration.baseUrl.key} ` +
+      `connection; nothing was written to the state: check that ${call.family.baseUrlKey} ` +
       `points at the API (now ${call.family.baseUrl})`,
     { status: res.status },
   );
@@ -303,7 +303,7 @@ function expectOk(call: ApiCall, res: HttpResponse, what: string, id?: string): 
     case 401:
       throw new ConnectionApiError(
         "UNAUTHORIZED",
-        `${prefix}; the API key was refused: ${credentialAdvice(call.family.declaration)}`,
+        `${prefix}; the API key was refused: ${credentialAdvice(call.family.declaration, call.family.account)}`,
         { status: 401 },
       );
     case 403:
@@ -311,7 +311,7 @@ function expectOk(call: ApiCall, res: HttpResponse, what: string, id?: string): 
         "FORBIDDEN",
         `${prefix}; ${id ? `connection ${id}` : "this connection"} is not accessible with the configured ` +
           `API key: it belongs to another Pictory account, or the key lacks permission. Check that ` +
-          `${call.family.declaration.credential.key} is the key of the account that owns it; the state was left as it is`,
+          `${call.family.credentialKey} is the key of the account that owns it; the state was left as it is`,
         { status: 403 },
       );
     case 409:

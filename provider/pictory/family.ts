@@ -18,4 +18,5 @@ export const pictoryFamily: FamilyDeclaration = {
     default: "https://api.pictory.ai/pictoryapis",
     example: "https://api.pictory.ai/pictoryapis",
   },
+  accounts: { key: "pictory:accounts", env: "PICTORY_ACCOUNTS" },
 };

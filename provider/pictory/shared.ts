@@ -75,6 +75,7 @@ export function pictoryKind(spec: {
       ...spec.fields,
     },
     uniqueNames: true,
+    lookupBy: ["connectionId"],
     nameAlphabet: PICTORY_NAME_ALPHABET,
     nameMaxLength: 100,
     outputs: PICTORY_OUTPUTS,

@@ -7,3 +7,4 @@ export {
 } from "./connection";
 export * from "./outputs";
 export * from "./types";
+export * from "./get-connection";

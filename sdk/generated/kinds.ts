@@ -8,8 +8,14 @@ import { KindMetadata } from "../metadata";
  */
 export const KIND_METADATA: Readonly<Record<string, KindMetadata>> = {
   "pictory:AwsConnection": {
-    family: { name: "pictory", credentialKey: "pictory:apiKey", credentialEnv: "PICTORY_API_KEY" },
+    family: {
+      name: "pictory",
+      credentialKey: "pictory:apiKey",
+      credentialEnv: "PICTORY_API_KEY",
+      accountsKey: "pictory:accounts",
+    },
     properties: ["name", "description", "enabled", "awsAccountId", "awsRegion"],
+    lookupBy: ["connectionId"],
     outputs: ["connectionId", "version", "createdDate", "updatedDate"],
     secrets: [],
     autoname: {
@@ -19,7 +25,12 @@ export const KIND_METADATA: Readonly<Record<string, KindMetadata>> = {
     },
   },
   "pictory:VimeoConnection": {
-    family: { name: "pictory", credentialKey: "pictory:apiKey", credentialEnv: "PICTORY_API_KEY" },
+    family: {
+      name: "pictory",
+      credentialKey: "pictory:apiKey",
+      credentialEnv: "PICTORY_API_KEY",
+      accountsKey: "pictory:accounts",
+    },
     properties: [
       "name",
       "description",
@@ -28,12 +39,18 @@ export const KIND_METADATA: Readonly<Record<string, KindMetadata>> = {
       "clientSecret",
       "accessToken",
     ],
+    lookupBy: ["connectionId"],
     outputs: ["connectionId", "version", "createdDate", "updatedDate"],
     secrets: ["accessToken", "clientSecret"],
     autoname: { alphabet: "[A-Za-z0-9 _-]", maxLength: 100, fixedFields: [] },
   },
   "apinizer:Connection": {
-    family: { name: "apinizer", credentialKey: "apinizer:token", credentialEnv: "APINIZER_TOKEN" },
+    family: {
+      name: "apinizer",
+      credentialKey: "apinizer:token",
+      credentialEnv: "APINIZER_TOKEN",
+      accountsKey: "apinizer:accounts",
+    },
     properties: ["projectName", "name", "type", "description", "deployToWorker", "enabled"],
     variants: {
       field: "type",
@@ -256,6 +273,7 @@ export const KIND_METADATA: Readonly<Record<string, KindMetadata>> = {
         "linux-script": ["hostName", "sshPort", "username", "password"],
       },
     },
+    lookupBy: ["projectName", "name"],
     outputs: ["deploymentResult"],
     secrets: [
       "authPassphrase",

@@ -3,7 +3,7 @@
  * SDK rely on them, and a new kind or Apinizer type is checked by these without a test of its own.
  */
 import { conditionFields, FieldSet, fieldSchema } from "../../provider/core/fields";
-import { COMMON_LOCAL_FIELDS } from "../../provider/core/kind";
+import { COMMON_LOCAL_FIELDS, nameScope } from "../../provider/core/kind";
 import { KINDS } from "../../provider/registry";
 
 /** Every field set of every kind, each with the fields a condition in it may read. */
@@ -46,14 +46,18 @@ describe("declarations of every kind", () => {
     ).toEqual([]);
   });
 
-  it("never let a local field replace, nor be secret", () => {
+  it("never let a local field be secret, and let one replace only as a name namespace", () => {
     const local = [
       ...FIELDS.filter((f) => f.spec.local),
       ...Object.entries(COMMON_LOCAL_FIELDS).map(([key, spec]) => ({ at: key, key, spec })),
     ];
-    expect(local.filter((f) => f.spec.replaceOnChange || f.spec.secret).map((f) => f.at)).toEqual(
-      [],
-    );
+    expect(local.filter((f) => f.spec.secret).map((f) => f.at)).toEqual([]);
+    // A local field that replaces (`account`) picks where names are unique: a move keeps the name
+    // and never deletes first, and `diff` reports it although it is never sent.
+    const replacing = local.filter((f) => f.spec.replaceOnChange).map((f) => f.key);
+    expect(replacing).toEqual(["account"]);
+    for (const kind of KINDS.values())
+      expect(nameScope(kind)).toEqual(expect.arrayContaining(replacing));
   });
 
   it("name only existing fields in conditions, never the field itself", () => {

@@ -340,3 +340,46 @@ describe("outputsOf", () => {
     expect(outputsOf(awsConnection, aws, remote(1, {}), previous)).toMatchObject(dates);
   });
 });
+
+describe("account", () => {
+  const proposal = { name: "media-abc1234", fixed: false };
+  it("a change replaces, creating in the new account before deleting: another namespace", () => {
+    const d = diff(awsConnection, { ...aws, account: "eu" }, { ...aws, account: "us" });
+    expect(d).toMatchObject({ changes: true, replaces: ["account"], deleteBeforeReplace: false });
+    // From and to the default credentials alike.
+    expect(diff(awsConnection, aws, { ...aws, account: "eu" }).replaces).toEqual(["account"]);
+    expect(diff(awsConnection, { ...aws, account: "eu" }, aws).replaces).toEqual(["account"]);
+    expect(diff(awsConnection, { ...aws, account: "eu" }, { ...aws, account: "eu" }).changes).toBe(
+      false,
+    );
+  });
+
+  it("is never sent to the API, and an autonamed connection keeps its name in the new account", () => {
+    expect(wireBody(awsConnection, { ...aws, account: "eu" })).not.toHaveProperty("account");
+    const old = check(awsConnection, {}, { ...aws, name: undefined, __autoname: proposal }).inputs;
+    const moved = check(awsConnection, old, {
+      ...aws,
+      name: undefined,
+      account: "eu",
+      __autoname: { name: "media-fff0000", fixed: false },
+    }).inputs;
+    expect(moved.name).toBe("media-abc1234");
+    expect(diff(awsConnection, old, moved)).toMatchObject({
+      replaces: ["account"],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("must be an account name, described and never echoed", () => {
+    const { failures } = check(awsConnection, {}, { ...aws, account: "eu west/../x" });
+    expect(failures).toEqual([
+      {
+        property: "account",
+        reason: expect.stringContaining(
+          "must match an account name of the family's accounts config",
+        ),
+      },
+    ]);
+    expect(failures[0]!.reason).not.toContain("eu west");
+  });
+});

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KINDS } from "../../provider/registry";
 import { installedShim } from "../../provider/shims";
-import { declaredProperties, registerArgs } from "../../sdk/resource";
+import { declaredProperties, getArgs, registerArgs } from "../../sdk/resource";
 
 const SHIM_MODULES: Record<string, string> = {
   "pictory:AwsConnection": "pictory-aws-connection",
@@ -84,5 +84,62 @@ describe("registered properties", () => {
     );
     expect(props).toMatchObject({ name: "n", clientIdentifier: "c", enabled: false });
     expect(props).not.toHaveProperty("__autoname");
+  });
+});
+
+describe(".get", () => {
+  const value = <T>(o: unknown): Promise<T> =>
+    new Promise((resolve) => (o as pulumi.Output<T>).apply((v) => resolve(v)));
+
+  test("the Apinizer ID is split into project and name; no name is proposed", async () => {
+    const [state, options] = getArgs("apinizer:Connection", "demo/alerts", { account: "dc2" });
+    expect(options).toEqual({ id: "demo/alerts" });
+    expect(state).toMatchObject({ __get: true, account: "dc2" });
+    expect(state).toMatchObject({ projectName: "demo", name: "alerts" });
+    // An ID that is an Output is split once it is known.
+    const [later] = getArgs("apinizer:Connection", pulumi.output("demo/alerts"), undefined);
+    expect(await value(later.name)).toBe("alerts");
+    const [, props] = registerArgs("apinizer:Connection", "x", state, options);
+    expect(props).not.toHaveProperty("__autoname");
+  });
+
+  test("a Pictory ID is the connectionId", async () => {
+    const [state] = getArgs("pictory:AwsConnection", "20251222155612309abcdefghij12345", undefined);
+    expect(state).not.toHaveProperty("account");
+    expect(state.connectionId).toBe("20251222155612309abcdefghij12345");
+  });
+
+  test("an Apinizer ID without its project fails naming the expected form", () => {
+    expect(() => getArgs("apinizer:Connection", "alerts", undefined)).toThrow(
+      'apinizer:Connection.get: the ID must be the connection\'s projectName/name, received "alerts"',
+    );
+    expect(() => getArgs("apinizer:Connection", "demo/", undefined)).toThrow('received "demo/"');
+  });
+});
+
+describe("plain accounts config", () => {
+  const args = { awsAccountId: "123456789012", awsRegion: "us-east-2" };
+  const accounts = JSON.stringify({ eu: { apiKey: "pictai_eu" } });
+
+  test.each([
+    [[], true],
+    [["pictory:accounts"], false],
+  ])("with secret keys %j a warning is %s", (secretKeys, warns) => {
+    jest.isolateModules(() => {
+      // Fresh modules: the SDK warns once per family and process.
+      const p = require("@pulumi/pulumi") as typeof pulumi;
+      const warn = jest.spyOn(p.log, "warn").mockResolvedValue(undefined as never);
+      p.runtime.setAllConfig({ "pictory:accounts": accounts }, secretKeys);
+      try {
+        const sdk = require("../../sdk/resource") as typeof import("../../sdk/resource");
+        sdk.registerArgs("pictory:AwsConnection", "media", args, undefined);
+        const messages = warn.mock.calls.map((c) => String(c[0]));
+        expect(messages.some((m) => m.startsWith("pictory:accounts holds no secret"))).toBe(warns);
+        expect(messages.join("\n")).not.toContain("pictai_eu");
+      } finally {
+        p.runtime.setAllConfig({});
+        warn.mockRestore();
+      }
+    });
   });
 });

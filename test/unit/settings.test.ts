@@ -1,5 +1,7 @@
 import { ConnectionError } from "../../provider/core/errors";
 import { SettingsStore } from "../../provider/core/settings";
+import { apinizerFamily } from "../../provider/apinizer/family";
+import { pictoryFamily } from "../../provider/pictory/family";
 
 describe("connections:onNameConflict", () => {
   const ENV = "CONNECTIONS_ON_NAME_CONFLICT";
@@ -45,5 +47,155 @@ describe("connections:onNameConflict", () => {
       `connections:onNameConflict must be "fail" or "adopt", received ${JSON.stringify(v)}; ` +
         "fix it with `pulumi config set connections:onNameConflict fail`",
     );
+  });
+});
+
+describe("several accounts: pictory:accounts and apinizer:accounts", () => {
+  const ENV = ["PICTORY_ACCOUNTS", "APINIZER_ACCOUNTS", "PICTORY_API_KEY", "PICTORY_BASE_URL"];
+  const saved = ENV.map((k) => process.env[k]);
+  beforeEach(() => ENV.forEach((k) => delete process.env[k]));
+  afterEach(() =>
+    ENV.forEach((k, i) => {
+      if (saved[i] === undefined) delete process.env[k];
+      else process.env[k] = saved[i];
+    }),
+  );
+  const store = (config: Record<string, string>) => {
+    const s = new SettingsStore();
+    s.configure({ get: (k) => config[k] });
+    return s;
+  };
+  const failure = (fn: () => unknown): ConnectionError => {
+    try {
+      fn();
+    } catch (e) {
+      expect(ConnectionError.isInstance(e)).toBe(true);
+      return e as ConnectionError;
+    }
+    throw new Error("expected a ConnectionError");
+  };
+  // Pulumi's engine hands a dynamic provider every config value as a string: an object set with
+  // `--path` arrives as its JSON text, its secrets decrypted.
+  const accounts = JSON.stringify({
+    eu: { apiKey: "pictai_eu_key", baseUrl: "https://eu.example.com/pictoryapis/" },
+    us: { apiKey: "pictai_us_key" },
+  });
+
+  it("without an account, the default credentials as before", () => {
+    const s = store({ "pictory:apiKey": "pictai_default", "pictory:accounts": accounts });
+    const f = s.family(pictoryFamily);
+    expect(f).toMatchObject({ credential: "pictai_default", credentialKey: "pictory:apiKey" });
+    expect(f.account).toBeUndefined();
+  });
+
+  it("an account's credential and base URL, with the family's base URL as its fallback", () => {
+    const s = store({
+      "pictory:accounts": accounts,
+      "pictory:baseUrl": "https://shared.example.com/p",
+    });
+    expect(s.family(pictoryFamily, "eu")).toMatchObject({
+      account: "eu",
+      credential: "pictai_eu_key",
+      credentialKey: "pictory:accounts.eu.apiKey",
+      baseUrl: "https://eu.example.com/pictoryapis",
+      baseUrlKey: "pictory:accounts.eu.baseUrl",
+      headers: { authorization: "pictai_eu_key" },
+    });
+    expect(s.family(pictoryFamily, "us")).toMatchObject({
+      credential: "pictai_us_key",
+      baseUrl: "https://shared.example.com/p",
+      baseUrlKey: "pictory:baseUrl",
+    });
+    // No default key is needed to use an account.
+    expect(s.accounts(pictoryFamily)).toEqual(["eu", "us"]);
+  });
+
+  it("takes an object value as well as its JSON text", () => {
+    const s = new SettingsStore();
+    const obj = { dc2: { token: "tok-2", baseUrl: "https://dc2.example.com/apiops" } };
+    s.configure({ get: (k) => (k === "apinizer:accounts" ? (obj as never) : undefined) });
+    expect(s.family(apinizerFamily, "dc2")).toMatchObject({
+      credential: "tok-2",
+      headers: { authorization: "Bearer tok-2" },
+    });
+  });
+
+  it("merges the environment's JSON with stack config, config winning property by property", () => {
+    process.env.PICTORY_ACCOUNTS = JSON.stringify({
+      eu: { apiKey: "pictai_from_env", baseUrl: "https://env.example.com/p" },
+      ci: { apiKey: "pictai_ci" },
+    });
+    const s = store({
+      "pictory:accounts": JSON.stringify({ eu: { baseUrl: "https://cfg.example.com/p" } }),
+    });
+    expect(s.family(pictoryFamily, "eu")).toMatchObject({
+      credential: "pictai_from_env",
+      baseUrl: "https://cfg.example.com/p",
+    });
+    expect(s.family(pictoryFamily, "ci").credential).toBe("pictai_ci");
+    expect(s.credentials(pictoryFamily).sort()).toEqual(["pictai_ci", "pictai_from_env"]);
+  });
+
+  it("an unknown account fails naming it, the known ones and the command", () => {
+    const e = failure(() => store({ "pictory:accounts": accounts }).family(pictoryFamily, "asia"));
+    expect(e.code).toBe("CONFIG_MISSING");
+    expect(e.message).toBe(
+      'Pictory account "asia" is not configured: expected it in stack config pictory:accounts or ' +
+        'environment variable PICTORY_ACCOUNTS (configured: "eu", "us"); add it with ' +
+        "`pulumi config set --path --secret 'pictory:accounts.asia.apiKey' <value>`, or fix the resource's account",
+    );
+    const none = failure(() => store({}).family(apinizerFamily, "dc2"));
+    expect(none.message).toContain("(configured: none)");
+    expect(none.message).toContain("'apinizer:accounts.dc2.token'");
+  });
+
+  it("an account without its credential, or with a malformed one, names its config path", () => {
+    const s = store({
+      "apinizer:accounts": JSON.stringify({ dc2: { baseUrl: "https://x.example.com/apiops" } }),
+    });
+    expect(failure(() => s.family(apinizerFamily, "dc2")).message).toBe(
+      'Apinizer token of account "dc2" is missing: expected apinizer:accounts.dc2.token; ' +
+        "set it with `pulumi config set --path --secret 'apinizer:accounts.dc2.token' <value>`",
+    );
+    const bad = store({
+      "pictory:accounts": JSON.stringify({ eu: { apiKey: "Bearer pictai_x" } }),
+    });
+    const e = failure(() => bad.family(pictoryFamily, "eu"));
+    expect(e.code).toBe("CONFIG_INVALID");
+    expect(e.message).toContain("pictory:accounts.eu.apiKey is malformed (received [secret])");
+    expect(e.message).not.toContain("pictai_x");
+  });
+
+  it("an Apinizer account needs a base URL from somewhere, and plain http only on loopback", () => {
+    const s = store({ "apinizer:accounts": JSON.stringify({ dc2: { token: "t" } }) });
+    expect(failure(() => s.family(apinizerFamily, "dc2")).message).toContain(
+      "`pulumi config set --path 'apinizer:accounts.dc2.baseUrl' <url>`",
+    );
+    const plain = store({
+      "apinizer:accounts": JSON.stringify({
+        dc2: { token: "t", baseUrl: "http://dc2.example.com" },
+      }),
+    });
+    expect(failure(() => plain.family(apinizerFamily, "dc2")).message).toContain(
+      "apinizer:accounts.dc2.baseUrl uses plain http",
+    );
+  });
+
+  it.each([
+    ["not JSON", "{eu: pictai_leak", "it is not JSON"],
+    ["a list", '["pictai_leak"]', "it is not an object"],
+    ["an entry that is a string", '{"eu": "pictai_leak"}', 'account "eu" is not an object'],
+    [
+      "an unknown property",
+      '{"eu": {"apikey": "pictai_leak"}}',
+      'account "eu" has the property "apikey"',
+    ],
+    ["a bad name", '{"e u": {"apiKey": "pictai_leak"}}', 'account name "e u" is not'],
+    ["a number", '{"eu": {"apiKey": 7}}', 'account "eu".apiKey is not a non-empty string'],
+  ])("a malformed accounts object (%s) fails naming the key, never the value", (_, raw, what) => {
+    const e = failure(() => store({ "pictory:accounts": raw }).family(pictoryFamily, "eu"));
+    expect(e.code).toBe("CONFIG_INVALID");
+    expect(e.message).toContain(`pictory:accounts is malformed: ${what}`);
+    expect(e.message).not.toContain("pictai_leak");
   });
 });
