@@ -1,9 +1,13 @@
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { fingerprint } from "../../emulator";
 import {
+  CREDENTIALS,
   emulatorState,
   engineProject,
   EngineProject,
   extraStack,
+  leaks,
   PulumiResult,
   writeProgram,
 } from "./harness";
@@ -32,6 +36,7 @@ interface Decl {
   readonly name: string;
   readonly args: Record<string, unknown>;
   readonly aliases?: readonly { name: string }[];
+  readonly replaceOnChanges?: readonly string[];
 }
 
 const TYPES: Record<Kind, string> = {
@@ -47,7 +52,8 @@ const { pictory, apinizer } = require("pulumi-connections");
 const classes = { aws: pictory.AwsConnection, vimeo: pictory.VimeoConnection, apinizer: apinizer.Connection };
 const out = {};
 for (const d of ${JSON.stringify(decls)}) {
-  const r = new classes[d.kind](d.name, d.args, d.aliases ? { aliases: d.aliases } : undefined);
+  const opts = { aliases: d.aliases, replaceOnChanges: d.replaceOnChanges };
+  const r = new classes[d.kind](d.name, d.args, opts);
   out[d.name] = { id: r.id, name: r.name };
 }
 module.exports = out;
@@ -154,6 +160,14 @@ async function previewJson(
   step: string,
   opts: { plan?: string; on?: Pick<EngineProject, "runPulumi"> } = {},
 ): Promise<PreviewJson> {
+  return (await previewRun(step, opts)).json;
+}
+
+/** {@link previewJson}, with the CLI's output as printed. */
+async function previewRun(
+  step: string,
+  opts: { plan?: string; on?: Pick<EngineProject, "runPulumi"> },
+): Promise<{ json: PreviewJson; output: string }> {
   const args = ["preview", "--json", ...(opts.plan ? ["--save-plan", opts.plan] : []), NI];
   const result = await (opts.on ?? p).runPulumi(args);
   expectOk(result);
@@ -172,7 +186,7 @@ async function previewJson(
       return `${s.op} ${logical(s.urn)} [diff: ${keys.join(",")}] inputs: ${inputs.join(",")}`;
     })
     .join("\n");
-  return json;
+  return { json, output: out };
 }
 
 /** Logical name → the `name` of the new state of a preview's steps of these ops. */
@@ -210,19 +224,39 @@ function writesOf(requests: readonly string[], family: string): string[] {
     .map((r) => `${r.split(" ")[0]} ${r.split(" ")[2]}`);
 }
 
+/** Every secret value any program of this file passes, and the credentials. */
+const SECRETS = [
+  "plans-vimeo-client-secret",
+  "plans-vimeo-access-token",
+  "plans-smtp-password",
+  ...CREDENTIALS,
+];
+
 /**
  * `preview --json --save-plan`, then `up --plan` of the program as it is, as a reviewed change is
- * applied: the update may do only what the preview showed.
+ * applied: the update may do only what the preview showed. `leaked` lists the secrets (of
+ * {@link SECRETS} and `secrets`) found in the saved plan, the output of either command or the
+ * backend's files afterwards.
  */
-async function planAndApply(label: string): Promise<{ preview: PreviewJson; up: PulumiResult }> {
+async function planAndApply(
+  label: string,
+  secrets: readonly string[] = [],
+): Promise<{ preview: PreviewJson; up: PulumiResult; leaked: string[] }> {
   const plan = path.join(p.dir, `${label}.plan.json`);
-  const preview = await previewJson(label, { plan });
+  const { json: preview, output } = await previewRun(label, { plan });
+  const saved = readFileSync(plan, "utf8");
   const up = await run(
     `${label} up --plan`,
     ["up", "--yes", "--skip-preview", "--plan", plan, NI],
     EXPERIMENTAL,
   );
-  return { preview, up };
+  const haystacks = {
+    "saved plan": saved,
+    "preview --json": output,
+    "up --plan": up.output,
+    state: p.stateBytes(),
+  };
+  return { preview, up, leaked: leaks(haystacks, [...SECRETS, ...secrets]) };
 }
 
 const BASE = [media(), marketing(), alerts()];
@@ -242,7 +276,7 @@ test(
   "1. a create of all three kinds with omitted names runs from its saved plan, creating the names the preview showed",
   async () => {
     use(BASE);
-    const { preview, up } = await planAndApply("create");
+    const { preview, up, leaked } = await planAndApply("create");
     const proposed = proposedNames(preview, ["create"]);
     expect(proposed).toEqual({
       media: expect.stringMatching(/^media-[0-9a-f]{7}$/),
@@ -255,6 +289,7 @@ test(
     expect(api.pictory.aws.map((c) => c.name)).toEqual([proposed.media]);
     expect(api.pictory.vimeo.map((c) => c.name)).toEqual([proposed.marketing]);
     expect((api.apinizer.demo ?? []).map((c) => c.name)).toEqual([proposed.alerts]);
+    expect(leaked).toEqual([]);
   },
   STEP_TIMEOUT,
 );
@@ -497,11 +532,12 @@ describe("8. update plans of changes to existing connections", () => {
       await given(REPLACING(REPLACED));
       const before = stateNames();
       use(REPLACING({ ...REPLACED, description: "planned" }));
-      const { preview, up } = await planAndApply("update");
+      const { preview, up, leaked } = await planAndApply("update");
       expect(changes(preview)).toEqual(["update renamed"]);
       expectOk(up);
       expect(writes(p.takeRequests())).toEqual(["PUT pictory-aws 200"]);
       expect(stateNames()).toEqual(before);
+      expect(leaked).toEqual([]);
     },
     STEP_TIMEOUT,
   );
@@ -512,7 +548,7 @@ describe("8. update plans of changes to existing connections", () => {
       await given(REPLACING({ ...REPLACED, description: "planned" }));
       const before = stateNames();
       use(REPLACING({ ...REPLACED, description: "planned", region: "us-west-2" }));
-      const { preview, up } = await planAndApply("replace");
+      const { preview, up, leaked } = await planAndApply("replace");
       expect(changes(preview)).toEqual(["replace renamed"]);
       expectOk(up);
       expect(writesOf(p.takeRequests(), "pictory-aws")).toEqual(["POST 200", "DELETE 204"]);
@@ -520,6 +556,153 @@ describe("8. update plans of changes to existing connections", () => {
       expect(after).not.toBe(before.renamed);
       // What `preview` (and so the review of the plan) showed as the replacement's name.
       expect(proposedNames(preview, ["replace"]).renamed).toBe(after);
+      expect(leaked).toEqual([]);
+    },
+    STEP_TIMEOUT,
+  );
+});
+
+/** `decls` with the one of logical name `name` changed by `change`. */
+const edit = (decls: readonly Decl[], name: string, change: (d: Decl) => Decl): Decl[] =>
+  decls.map((d) => (d.name === name ? change(d) : d));
+/** `decls` with `over` merged into the arguments of the one of logical name `name`. */
+const setArgs = (decls: readonly Decl[], name: string, over: Record<string, unknown>): Decl[] =>
+  edit(decls, name, (d) => ({ ...d, args: { ...d.args, ...over } }));
+
+describe("9. update plans of updates, renames and replacements of every kind", () => {
+  /** Where describe 8 left the stack. */
+  const PLANNED = REPLACING({ ...REPLACED, description: "planned", region: "us-west-2" });
+  const NEW_CLIENT_SECRET = "plans-vimeo-client-secret-rotated";
+  const NEW_PASSWORD = "plans-smtp-password-rotated";
+  const WEBHOOK_TOKEN = "plans-webhook-token";
+  const UPDATED = setArgs(
+    setArgs(PLANNED, "marketing", { description: "planned", clientSecret: NEW_CLIENT_SECRET }),
+    "alerts",
+    { host: "smtp2.example.com", password: NEW_PASSWORD },
+  );
+  /** The explicit AWS and Apinizer names changed, the autonamed Vimeo connection given one. */
+  const RENAMES = setArgs(
+    setArgs(setArgs(UPDATED, "explicit", { name: "plans-explicit-2" }), "mail", {
+      name: "plans-mail-2",
+    }),
+    "marketing",
+    { name: "plans-vimeo" },
+  );
+  /** {@link RENAMES} with Vimeo's `clientIdentifier` under the `replaceOnChanges` option. */
+  const GUARDED = edit(RENAMES, "marketing", (d) => ({
+    ...d,
+    replaceOnChanges: ["clientIdentifier"],
+  }));
+  const SECRETS_HERE = [NEW_CLIENT_SECRET, NEW_PASSWORD, WEBHOOK_TOKEN];
+
+  test(
+    "a Vimeo and an Apinizer update, a secret changed in each, run from their saved plan: one PUT each",
+    async () => {
+      await given(PLANNED);
+      const before = stateNames();
+      use(UPDATED);
+      const { preview, up, leaked } = await planAndApply("updates", SECRETS_HERE);
+      expect(changes(preview)).toEqual(["update alerts", "update marketing"]);
+      expectOk(up);
+      expect(writes(p.takeRequests())).toEqual(["PUT apinizer 200", "PUT pictory-vimeo 200"]);
+      expect(stateNames()).toEqual(before);
+      const api = await emulatorState(p.emulator);
+      expect(api.pictory.vimeo.find((c) => c.name === before.marketing)).toMatchObject({
+        description: "planned",
+        clientSecret: fingerprint(NEW_CLIENT_SECRET),
+      });
+      expect((api.apinizer.demo ?? []).find((c) => c.name === before.alerts)).toMatchObject({
+        host: "smtp2.example.com",
+        password: fingerprint(NEW_PASSWORD),
+      });
+      expect(leaked).toEqual([]);
+    },
+    STEP_TIMEOUT,
+  );
+
+  test(
+    "a rename of each kind runs from its saved plan: one PUT each, in place, the Apinizer one to the old name's path",
+    async () => {
+      await given(UPDATED);
+      const before = stateNames();
+      use(RENAMES);
+      const start = p.emulator.requests().length;
+      const { preview, up, leaked } = await planAndApply("renames", SECRETS_HERE);
+      expect(changes(preview)).toEqual(["update explicit", "update mail", "update marketing"]);
+      expect(proposedNames(preview, ["update"])).toEqual({
+        explicit: "plans-explicit-2",
+        mail: "plans-mail-2",
+        marketing: "plans-vimeo",
+      });
+      expectOk(up);
+      expect(writes(p.takeRequests())).toEqual([
+        "PUT apinizer 200",
+        "PUT pictory-aws 200",
+        "PUT pictory-vimeo 200",
+      ]);
+      const puts = p.emulator
+        .requests()
+        .slice(start)
+        .filter((r) => r.method === "PUT" && r.family === "apinizer");
+      expect(puts.map((r) => r.path)).toEqual(["/apiops/projects/other/connections/plans-mail/"]);
+      expect(stateNames()).toEqual({
+        ...before,
+        explicit: "plans-explicit-2",
+        mail: "plans-mail-2",
+        marketing: "plans-vimeo",
+      });
+      const api = await emulatorState(p.emulator);
+      expect(api.pictory.aws.map((c) => c.name)).toContain("plans-explicit-2");
+      expect(api.pictory.aws.map((c) => c.name)).not.toContain("plans-explicit");
+      expect(api.pictory.vimeo.map((c) => c.name)).toContain("plans-vimeo");
+      expect(api.pictory.vimeo.map((c) => c.name)).not.toContain(before.marketing);
+      expect((api.apinizer.other ?? []).map((c) => c.name)).toEqual(["plans-mail-2"]);
+      expect(leaked).toEqual([]);
+    },
+    STEP_TIMEOUT,
+  );
+
+  test(
+    "a Vimeo replacement (replaceOnChanges) and an Apinizer one (type) run from their saved plan, with the names the preview showed",
+    async () => {
+      await given(GUARDED);
+      const before = stateNames();
+      use(
+        edit(setArgs(GUARDED, "marketing", { clientIdentifier: "cid-2" }), "alerts", (d) => ({
+          ...d,
+          args: {
+            projectName: "demo",
+            type: "webhook",
+            fullUrl: "https://hooks.example.com/plans",
+            headerList: [{ name: "Authorization", value: WEBHOOK_TOKEN }],
+          },
+        })),
+      );
+      const { preview, up, leaked } = await planAndApply("replacements", SECRETS_HERE);
+      expect(changes(preview)).toEqual(["replace alerts", "replace marketing"]);
+      expectOk(up);
+      const requests = p.takeRequests();
+      // The explicit Vimeo name must stay, so the old connection goes first; the autonamed
+      // Apinizer replacement gets a new name and exists beside the old one until it is deleted.
+      expect(writesOf(requests, "pictory-vimeo")).toEqual(["DELETE 204", "POST 200"]);
+      expect(writesOf(requests, "apinizer")).toEqual(["POST 200", "DELETE 200"]);
+      expect(writes(requests)).toHaveLength(4);
+      const after = stateNames();
+      expect(after.marketing).toBe("plans-vimeo");
+      expect(after.alerts).not.toBe(before.alerts);
+      expect(proposedNames(preview, ["replace"])).toEqual({
+        alerts: after.alerts,
+        marketing: "plans-vimeo",
+      });
+      const api = await emulatorState(p.emulator);
+      expect(api.pictory.vimeo.find((c) => c.name === "plans-vimeo")).toMatchObject({
+        clientIdentifier: "cid-2",
+      });
+      expect((api.apinizer.demo ?? []).find((c) => c.name === after.alerts)).toMatchObject({
+        type: "webhook",
+      });
+      expect((api.apinizer.demo ?? []).map((c) => c.name)).not.toContain(before.alerts);
+      expect(leaked).toEqual([]);
     },
     STEP_TIMEOUT,
   );
