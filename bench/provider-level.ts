@@ -160,7 +160,11 @@ async function lifecycle(
   const created = await measure("create", () => h.create(checked.inputs));
   const edited = { ...checked.inputs, description: "edited" };
   const diff = await measure("diff", () => h.diff(created.id, created.outs, edited));
-  if (!diff.changes) throw new Error(`${kind}: diff of an edited description found no change`);
+  // `undefined` is a change reported as unknown, so that the engine names the changed fields
+  // itself (hostChanges in provider/core/engine.ts); only `false` means none.
+  if (diff.changes === false) {
+    throw new Error(`${kind}: diff of an edited description found no change`);
+  }
   const read = await measure("read", () => h.read(created.id, created.outs));
   const updated = await measure("update", () => h.update(created.id, read.props, edited));
   await measure("delete", () => h.delete(created.id, updated.outs));
