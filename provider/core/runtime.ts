@@ -32,17 +32,37 @@ export type ProviderHooksAreAProvider = AssertProvider<ProviderHooks>;
 /** Aborted once when the process is asked to stop; every operation's deadline follows it. */
 const shutdown = new AbortController();
 
+/** Provider operations running now, and what to do when the last one settles. */
+let inFlight = 0;
+let onIdle: (() => void) | undefined;
+
+/** Runs one provider operation, counted, so that a stopping process knows when it may exit. */
+async function counted<R>(fn: () => Promise<R>): Promise<R> {
+  inFlight++;
+  try {
+    return await fn();
+  } finally {
+    if (--inFlight === 0) onIdle?.();
+  }
+}
+
 /**
  * Makes SIGINT and SIGTERM stop the provider promptly: requests in flight are aborted, so each
  * operation reports that its outcome is unknown instead of hanging until the engine gives up on
- * it, and the process exits shortly after. Only the provider process installs this, never a
- * program or a test that loads the runtime.
+ * it, and the process exits once they have answered (`settleMs` later, for the host to send the
+ * answers), `graceMs` at the latest. An idle process exits at once: the engine signals every
+ * provider process when its run ends and waits for it, so waiting out the grace there would add
+ * it to every `pulumi` command. Only the provider process installs this, never a program or a
+ * test that loads the runtime.
  */
-export function stopOnSignals(graceMs = 2_000): void {
+export function stopOnSignals(graceMs = 2_000, settleMs = 100): void {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
+      const exit = () => process.exit(signal === "SIGINT" ? 130 : 143);
       shutdown.abort(Object.assign(new Error(`received ${signal}`), { code: "CANCELLED" }));
-      setTimeout(() => process.exit(signal === "SIGINT" ? 130 : 143), graceMs).unref();
+      if (inFlight === 0) exit();
+      onIdle = () => setTimeout(exit, settleMs).unref();
+      setTimeout(exit, graceMs).unref();
     });
   }
 }
@@ -235,13 +255,14 @@ export class ProviderRuntime {
     propsOf: (...a: A) => Props[],
     fn: (...a: A) => Promise<R>,
   ): (...a: A) => Promise<R> {
-    return async (...args: A): Promise<R> => {
-      try {
-        return await fn(...args);
-      } catch (e) {
-        throw scrub(e, kind, this.secretsOf(kind, propsOf(...args)));
-      }
-    };
+    return (...args: A): Promise<R> =>
+      counted(async () => {
+        try {
+          return await fn(...args);
+        } catch (e) {
+          throw scrub(e, kind, this.secretsOf(kind, propsOf(...args)));
+        }
+      });
   }
 
   /** The secret input values the props carry, and the credentials themselves. */

@@ -18,8 +18,11 @@ afterAll(async () => {
   await hostile.stop();
 });
 
-/** A provider process creating one connection against the trickling server. */
-function startProvider(): {
+/**
+ * A provider process creating one connection against the trickling server, or with `idle` only
+ * configured, as the dynamic-provider host is when the engine ends its run.
+ */
+function startProvider(idle = false): {
   child: ChildProcess;
   output: () => string;
   exited: Promise<number | null>;
@@ -33,7 +36,9 @@ function startProvider(): {
       "connections:operationTimeoutMs": "600000",
     };
     const h = p.hooks("pictory:AwsConnection");
-    h.configure({ config: { get: (k) => cfg[k] } })
+    const ready = h.configure({ config: { get: (k) => cfg[k] } });
+    if (${idle}) ready.then(() => h.check({}, {})).then(() => console.log("IDLE"));
+    else ready
       .then(() => h.create({ name: "sig", awsAccountId: "123456789012", awsRegion: "us-east-2" }))
       .then(() => console.log("RESOLVED"), (e) => console.log("FAILED " + e.code + " " + e.message));
     setInterval(() => {}, 1000);
@@ -70,6 +75,23 @@ describe("signals", () => {
       expect(p.output()).toContain("FAILED CANCELLED");
       expect(p.output()).toContain("pulumi refresh");
       expect(p.output()).not.toContain("RESOLVED");
+    },
+    20_000,
+  );
+
+  // The engine signals every provider process when its run ends and waits for it to exit: an
+  // idle one that sat out the grace period for requests in flight added that to every `pulumi`
+  // command.
+  it.each(["SIGTERM", "SIGINT"] as const)(
+    "%s ends an idle provider process at once, without waiting for the grace period",
+    async (signal) => {
+      const p = startProvider(true);
+      await waitFor(() => p.output().includes("IDLE"), 10_000);
+      const sentAt = Date.now();
+      p.child.kill(signal);
+      const code = await p.exited;
+      expect(Date.now() - sentAt).toBeLessThan(1_000);
+      expect(code).toBe(signal === "SIGINT" ? 130 : 143);
     },
     20_000,
   );
