@@ -67,6 +67,24 @@ export function stopOnSignals(graceMs = 2_000, settleMs = 100): void {
   }
 }
 
+/**
+ * Ends the provider process when the process that started it is gone. A `pulumi` run killed with
+ * SIGKILL (a lost CI runner, an OOM kill) never signals its providers, and the dynamic-provider
+ * host, a gRPC server, would wait for its engine forever: on a long-lived runner every such run
+ * left one more process behind. The parent's death shows as a new parent (the process is
+ * reparented), checked every `pollMs`, on a timer that never keeps the process alive by itself.
+ */
+export function exitWithParent(pollMs = 1_000): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid === parent) return;
+    shutdown.abort(
+      Object.assign(new Error("the pulumi run that started it is gone"), { code: "CANCELLED" }),
+    );
+    process.exit(1);
+  }, pollMs).unref();
+}
+
 /** Process-wide state of the provider: settings and one HTTP client per base URL. */
 export class ProviderRuntime {
   public readonly settings = new SettingsStore();

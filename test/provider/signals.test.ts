@@ -27,7 +27,19 @@ function startProvider(idle = false): {
   output: () => string;
   exited: Promise<number | null>;
 } {
-  const script = `
+  const child = spawn(process.execPath, ["-e", providerScript(idle)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += String(d)));
+  child.stderr!.on("data", (d) => (out += String(d)));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+function providerScript(idle: boolean): string {
+  return `
+    console.log("PID " + process.pid);
     const p = require(${JSON.stringify(PROVIDER)});
     const cfg = {
       "pictory:apiKey": "pictai_emulator_key",
@@ -43,12 +55,15 @@ function startProvider(idle = false): {
       .then(() => console.log("RESOLVED"), (e) => console.log("FAILED " + e.code + " " + e.message));
     setInterval(() => {}, 1000);
   `;
-  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += String(d)));
-  child.stderr!.on("data", (d) => (out += String(d)));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => out, exited };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function waitFor(predicate: () => boolean, ms: number): Promise<void> {
@@ -96,3 +111,29 @@ describe("signals", () => {
     20_000,
   );
 });
+
+// A `pulumi up` killed with SIGKILL never signals its providers. Here a parent process stands in
+// for the plugin launcher that starts the provider host; it is killed as the run would be.
+test("a provider process whose launcher is killed with SIGKILL ends instead of waiting forever", async () => {
+  hostile.clearRequests();
+  const launcher = spawn(
+    process.execPath,
+    [
+      "-e",
+      `require("node:child_process").spawn(process.execPath, ["-e", ${JSON.stringify(providerScript(false))}], { stdio: "inherit" });
+       setInterval(() => {}, 1000);`,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  launcher.stdout!.on("data", (d) => (out += String(d)));
+  await waitFor(() => /PID \d+/.test(out) && hostile.requests().length > 0, 10_000);
+  const pid = Number(/PID (\d+)/.exec(out)![1]);
+  launcher.kill("SIGKILL");
+  try {
+    await waitFor(() => !alive(pid), 10_000);
+  } finally {
+    if (alive(pid)) process.kill(pid, "SIGKILL");
+  }
+  expect(alive(pid)).toBe(false);
+}, 30_000);
