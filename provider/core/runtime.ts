@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import * as engine from "./engine";
 import { ConnectionError, ConnectionValidationError } from "./errors";
@@ -68,21 +69,37 @@ export function stopOnSignals(graceMs = 2_000, settleMs = 100): void {
 }
 
 /**
- * Ends the provider process when the process that started it is gone. A `pulumi` run killed with
+ * Ends the provider process when the `pulumi` run that started it is gone. A run killed with
  * SIGKILL (a lost CI runner, an OOM kill) never signals its providers, and the dynamic-provider
  * host, a gRPC server, would wait for its engine forever: on a long-lived runner every such run
- * left one more process behind. The parent's death shows as a new parent (the process is
- * reparented), checked every `pollMs`, on a timer that never keeps the process alive by itself.
+ * left one more process behind. The CLI starts the host through its `pulumi-resource-pulumi-nodejs`
+ * shell script, which outlives the CLI, so both links are watched: this process's parent and,
+ * where `/proc` shows it, that parent's parent. Either being replaced (the process reparented)
+ * means the run is gone. Checked every `pollMs`, on a timer that never keeps the process alive.
  */
 export function exitWithParent(pollMs = 1_000): void {
   const parent = process.ppid;
+  const grandparent = parentOf(parent);
   setInterval(() => {
-    if (process.ppid === parent) return;
+    if (process.ppid === parent && (grandparent === undefined || parentOf(parent) === grandparent))
+      return;
     shutdown.abort(
       Object.assign(new Error("the pulumi run that started it is gone"), { code: "CANCELLED" }),
     );
     process.exit(1);
   }, pollMs).unref();
+}
+
+/** A process's parent from Linux's `/proc/<pid>/stat`; undefined where that cannot be read. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ")".
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Process-wide state of the provider: settings and one HTTP client per base URL. */

@@ -112,28 +112,41 @@ describe("signals", () => {
   );
 });
 
-// A `pulumi up` killed with SIGKILL never signals its providers. Here a parent process stands in
-// for the plugin launcher that starts the provider host; it is killed as the run would be.
-test("a provider process whose launcher is killed with SIGKILL ends instead of waiting forever", async () => {
-  hostile.clearRequests();
-  const launcher = spawn(
-    process.execPath,
-    [
-      "-e",
-      `require("node:child_process").spawn(process.execPath, ["-e", ${JSON.stringify(providerScript(false))}], { stdio: "inherit" });
-       setInterval(() => {}, 1000);`,
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  launcher.stdout!.on("data", (d) => (out += String(d)));
-  await waitFor(() => /PID \d+/.test(out) && hostile.requests().length > 0, 10_000);
-  const pid = Number(/PID (\d+)/.exec(out)![1]);
-  launcher.kill("SIGKILL");
-  try {
-    await waitFor(() => !alive(pid), 10_000);
-  } finally {
-    if (alive(pid)) process.kill(pid, "SIGKILL");
-  }
-  expect(alive(pid)).toBe(false);
-}, 30_000);
+// A `pulumi up` killed with SIGKILL never signals its providers. A parent process stands in for
+// the CLI and is killed as the run would be; the CLI starts the host either directly or through
+// its `pulumi-resource-pulumi-nodejs` shell script, which outlives the CLI.
+test.each([
+  ["directly", `spawn(process.execPath, ["-e", script], { stdio: "inherit" })`],
+  [
+    "through a shell script that outlives it",
+    `spawn("sh", ["-c", '"' + process.execPath + '" -e "$SCRIPT"; true'], { stdio: "inherit", env: { ...process.env, SCRIPT: script } })`,
+  ],
+])(
+  "a provider process started %s ends when the run is killed with SIGKILL, instead of waiting forever",
+  async (_how, start) => {
+    hostile.clearRequests();
+    const cli = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const { spawn } = require("node:child_process");
+         const script = ${JSON.stringify(providerScript(false))};
+         ${start};
+         setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let out = "";
+    cli.stdout!.on("data", (d) => (out += String(d)));
+    await waitFor(() => /PID \d+/.test(out) && hostile.requests().length > 0, 10_000);
+    const pid = Number(/PID (\d+)/.exec(out)![1]);
+    cli.kill("SIGKILL");
+    try {
+      await waitFor(() => !alive(pid), 10_000);
+    } finally {
+      if (alive(pid)) process.kill(pid, "SIGKILL");
+    }
+    expect(alive(pid)).toBe(false);
+  },
+  30_000,
+);
