@@ -76,10 +76,14 @@ test("up creates every connection with one request each; a second preview plans 
   await p.setResources([aws(), vimeo(), mail(), hook()]);
   const up = await p.stack.up(quiet);
   expect(up.summary.resourceChanges).toMatchObject({ create: 5 });
-  // Each Apinizer create looks its name up first while the server's generation is unknown.
-  expect(p.takeRequests().sort()).toEqual([
-    "GET apinizer 404",
-    "GET apinizer 404",
+  // An Apinizer create looks its name up first while the server's generation is unknown: the
+  // first one always, the second only if it starts before an answer has shown this server is v1
+  // (whose POST refuses an existing name), which depends on the engine's scheduling.
+  const requests = p.takeRequests().sort();
+  const lookups = requests.filter((r) => r.startsWith("GET "));
+  expect(lookups.length === 1 || lookups.length === 2).toBe(true);
+  expect(new Set(lookups)).toEqual(new Set(["GET apinizer 404"]));
+  expect(requests.filter((r) => !r.startsWith("GET "))).toEqual([
     "POST apinizer 200",
     "POST apinizer 200",
     "POST pictory-aws 200",
