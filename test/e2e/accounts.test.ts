@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { RunningEmulator, startEmulator } from "../../emulator";
-import { localEnv } from "../../scripts/workspace";
 import {
   adminEdit,
   CREDENTIALS,
@@ -11,6 +9,7 @@ import {
   EngineProject,
   leaks,
   PulumiResult,
+  runCli,
   writeProgram,
 } from "./harness";
 
@@ -65,29 +64,6 @@ interface TenantState {
 async function tenant(emulator: RunningEmulator, credential: string): Promise<TenantState> {
   const res = await fetch(`${emulator.url}/_emulator/state?tenant=${credential}`);
   return ((await res.json()) as { tenants: TenantState[] }).tenants[0]!;
-}
-
-/** `pulumi-connections drift --json` of the project's stack, as a child process. */
-function runDrift(
-  p: EngineProject,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cli = path.join(ROOT, "dist", "cli", "main.js");
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [cli, "drift", "--json", "--stack", "test", "--cwd", p.dir],
-      {
-        env: { ...process.env, ...localEnv(p.stateDir) },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 /** The stack's outputs as `pulumi stack output --json` prints them (secrets as "[secret]"). */
@@ -294,7 +270,7 @@ describe("several accounts in one stack", () => {
     await adminEdit(dc2, `apinizer/demo/${String(dc2Mail.name)}?tenant=${DC2_TOKEN}`, {
       description: "edited on dc2",
     });
-    const drift = await runDrift(p);
+    const drift = await runCli(p, ["drift", "--json", "--stack", "test", "--cwd", p.dir]);
     expect(drift.code).not.toBe(0);
     const report = JSON.parse(drift.stdout) as {
       drifted: { resource: string }[];

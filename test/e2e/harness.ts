@@ -9,7 +9,7 @@ import {
 } from "node:fs";
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { RunningEmulator, startEmulator, EmulatorOptions } from "../../emulator";
+import { fingerprint, RunningEmulator, startEmulator, EmulatorOptions } from "../../emulator";
 import { emulatorConfig, ensurePulumi, localEnv, localStack } from "../../scripts/workspace";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -589,4 +589,25 @@ export async function extraStack(p: EngineProject, stackName: string): Promise<E
       });
     },
   };
+}
+
+/**
+ * Expects each Vimeo and Apinizer connection in `state` (see {@link emulatorState}) to hold the
+ * secrets its spec declares, by the fingerprints the emulator keeps of them.
+ */
+export function expectSecretsApplied(
+  state: Awaited<ReturnType<typeof emulatorState>>,
+  specs: readonly ResourceSpec[],
+): void {
+  const specOf = (name: unknown) => specs.find((r) => r.args.name === name)!;
+  for (const c of state.pictory.vimeo) {
+    const spec = specOf(c.name);
+    expect(c).toMatchObject({
+      clientSecret: fingerprint(spec.secrets!.clientSecret!),
+      accessToken: fingerprint(spec.secrets!.accessToken!),
+    });
+  }
+  for (const c of state.apinizer.demo ?? []) {
+    expect(c).toMatchObject({ password: fingerprint(specOf(c.name).secrets!.password!) });
+  }
 }

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { fingerprint } from "../../emulator";
 import {
   CREDENTIALS,
   emulatorState,
+  expectSecretsApplied,
   engineProject,
   EngineProject,
   fleet,
@@ -64,17 +64,7 @@ async function expectConverged(
   expect(new Set(all.map((c) => String(c.name).toLowerCase())).size).toBe(specs.length);
   expect([...finalApi.keys()].sort()).toEqual([...finalState.keys()].sort());
   for (const [id, version] of finalApi) expect(finalState.get(id)).toBe(version);
-  for (const c of s.pictory.vimeo) {
-    const spec = specs.find((r) => r.args.name === c.name)!;
-    expect(c).toMatchObject({
-      clientSecret: fingerprint(spec.secrets!.clientSecret!),
-      accessToken: fingerprint(spec.secrets!.accessToken!),
-    });
-  }
-  for (const c of s.apinizer.demo ?? []) {
-    const spec = specs.find((r) => r.args.name === c.name)!;
-    expect(c).toMatchObject({ password: fingerprint(spec.secrets!.password!) });
-  }
+  expectSecretsApplied(s, specs);
   return all;
 }
 

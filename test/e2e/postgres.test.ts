@@ -2,13 +2,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { fingerprint } from "../../emulator";
 import { ensurePulumi, localEnv } from "../../scripts/workspace";
 import { RunningPostgres, startPostgres } from "../helpers/postgres";
 import {
   adminEdit,
   CREDENTIALS,
   emulatorState,
+  expectSecretsApplied,
   engineProjectOn,
   EngineProject,
   fleet,
@@ -541,17 +541,7 @@ describe("a runner killed mid-`up`, and the recovery, on a PostgreSQL backend", 
 
     await expectConverged(p, N);
     const s = await emulatorState(p.emulator);
-    for (const c of s.pictory.vimeo) {
-      const spec = FLEET.find((r) => r.args.name === c.name)!;
-      expect(c).toMatchObject({
-        clientSecret: fingerprint(spec.secrets!.clientSecret!),
-        accessToken: fingerprint(spec.secrets!.accessToken!),
-      });
-    }
-    for (const c of s.apinizer.demo ?? []) {
-      const spec = FLEET.find((r) => r.args.name === c.name)!;
-      expect(c).toMatchObject({ password: fingerprint(spec.secrets!.password!) });
-    }
+    expectSecretsApplied(s, FLEET);
 
     // 5. The drift check: state and API agree.
     const check = await pulumi(p, [
