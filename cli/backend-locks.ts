@@ -20,7 +20,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import * as path from "node:path";
-import { likePrefix, parsePgBackendUrl, pgQuery, sqlLiteral, sqlTable } from "./postgres-wire";
+import type { ClientConfig } from "pg";
 
 /** One lock blob: which process holds the stack. No secret in it. */
 export interface StackLock {
@@ -115,24 +115,138 @@ export function lockReaderFor(
     };
   }
   if (backendUrl.startsWith("postgres://") || backendUrl.startsWith("postgresql://")) {
-    const pg = parsePgBackendUrl(backendUrl, env);
-    const table = sqlTable(pg.table);
+    const pg = pgBackend(backendUrl, env);
     return {
       kind: "postgres",
       async read(fqn) {
         const dir = pg.keyPrefix + lockDirOf(fqn);
-        const rows = await pgQuery(
-          pg.conn,
-          `SELECT key, data->>'data' FROM ${table} WHERE key LIKE ${sqlLiteral(likePrefix(dir))} ESCAPE '!' ORDER BY key`,
+        const rows = await pgRows(
+          pg,
+          `SELECT key, data->>'data' AS blob FROM ${pg.table} WHERE starts_with(key, $1) ORDER BY key`,
+          [dir],
         );
         return rows
-          .filter(([key]) => key !== null && !key.slice(dir.length).includes("/"))
-          .filter(([key]) => key!.endsWith(".json"))
-          .map(([, data]) => parseLock(Buffer.from(data ?? "", "base64").toString("utf8")));
+          .filter(({ key }) => !key.slice(dir.length).includes("/") && key.endsWith(".json"))
+          .map(({ blob }) => parseLock(Buffer.from(blob ?? "", "base64").toString("utf8")));
       },
     };
   }
   return undefined;
+}
+
+/** A `postgres://` backend, split as the diy backend splits it (pkg/backend/diy/postgres). */
+export interface PgBackend {
+  /** The URL for the `pg` driver: no `table`, the lib/pq reading of `sslmode` made explicit. */
+  readonly connectionString: string;
+  /** `prefer`/`allow`: TLS when the server offers it, plain otherwise (lib/pq's fallback). */
+  readonly plainFallback: boolean;
+  readonly timeoutMs: number;
+  /** The state table (`?table=`, default `pulumi_state`), checked to be a plain identifier. */
+  readonly table: string;
+  /** The key prefix of every blob: the URL's path without its leading `/`, plus `/` when non-empty. */
+  readonly keyPrefix: string;
+  /** `host:port` for messages: no user, password or query. */
+  readonly where: string;
+}
+
+const DEFAULT_PG_TIMEOUT_MS = 30_000;
+
+/**
+ * Reads a `postgres://` backend URL as the Pulumi CLI's driver (lib/pq) does where the `pg`
+ * driver reads it differently: `sslmode` from the URL, then PGSSLMODE, then lib/pq's default
+ * `require` (TLS without certificate checks; `pg` alone would default to no TLS, and read
+ * `require` as `verify-full`). Everything else (host, port, user, password, database and their
+ * PG* variables, ~/.pgpass or PGPASSFILE) is left to `pg`.
+ *
+ * @param env the environment (PGSSLMODE, PGSSLROOTCERT, PGSSLCERT, PGSSLKEY, PGCONNECT_TIMEOUT)
+ */
+export function pgBackend(
+  url: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): PgBackend {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error("the PostgreSQL backend URL cannot be parsed");
+  }
+  const q = u.searchParams;
+  const fromUrlOrEnv = (param: string, envName: string): string | undefined =>
+    q.get(param) || env[envName] || undefined;
+  const sslmode = fromUrlOrEnv("sslmode", "PGSSLMODE") ?? "require";
+  if (!["disable", "allow", "prefer", "require", "verify-ca", "verify-full"].includes(sslmode))
+    throw new Error(`sslmode ${JSON.stringify(sslmode)} is not supported here`);
+  const plainFallback = sslmode === "prefer" || sslmode === "allow";
+  q.set("sslmode", plainFallback ? "require" : sslmode);
+  q.set("uselibpqcompat", "true");
+  for (const [param, envName] of [
+    ["sslrootcert", "PGSSLROOTCERT"],
+    ["sslcert", "PGSSLCERT"],
+    ["sslkey", "PGSSLKEY"],
+  ] as const) {
+    const value = fromUrlOrEnv(param, envName);
+    if (value !== undefined) q.set(param, value);
+  }
+  const timeout = Number(fromUrlOrEnv("connect_timeout", "PGCONNECT_TIMEOUT"));
+  q.delete("connect_timeout");
+  const table = q.get("table") || "pulumi_state";
+  q.delete("table");
+  const pathName = decodeURIComponent(u.pathname.replace(/^\//, ""));
+  return {
+    connectionString: u.toString(),
+    plainFallback,
+    timeoutMs: timeout > 0 ? timeout * 1000 : DEFAULT_PG_TIMEOUT_MS,
+    table: sqlTable(table),
+    keyPrefix: pathName === "" ? "" : pathName.endsWith("/") ? pathName : `${pathName}/`,
+    where: `${q.get("host") || u.hostname || env.PGHOST || "localhost"}:${q.get("port") || u.port || env.PGPORT || "5432"}`,
+  };
+}
+
+/** The table name as the diy backend puts it into SQL: unquoted, so only plain identifiers. */
+export function sqlTable(table: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/.test(table))
+    throw new Error(`the state table name ${JSON.stringify(table)} is not a plain SQL identifier`);
+  return table;
+}
+
+/**
+ * Runs one read-only query on a fresh connection. `pg` is loaded here, not at the top: only a
+ * PostgreSQL backend needs it. Errors name the server, never the password.
+ */
+export async function pgRows(
+  pg: PgBackend,
+  sql: string,
+  params: readonly string[],
+): Promise<{ key: string; blob: string | null }[]> {
+  const { Client } = await import("pg");
+  const attempt = async (connectionString: string) => {
+    const config: ClientConfig = {
+      connectionString,
+      connectionTimeoutMillis: pg.timeoutMs,
+      query_timeout: pg.timeoutMs,
+    };
+    const client = new Client(config);
+    // A connection the server drops after connect must not crash the process.
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      return (await client.query<{ key: string; blob: string | null }>(sql, [...params])).rows;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  try {
+    try {
+      return await attempt(pg.connectionString);
+    } catch (e) {
+      if (!pg.plainFallback || !/does not support SSL/.test((e as Error).message)) throw e;
+      const plain = new URL(pg.connectionString);
+      plain.searchParams.set("sslmode", "disable");
+      return await attempt(plain.toString());
+    }
+  } catch (e) {
+    throw new Error(`the state database at ${pg.where}: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 /**

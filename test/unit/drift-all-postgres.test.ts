@@ -1,296 +1,154 @@
-import { createHash } from "node:crypto";
-import { createServer, Server, Socket } from "node:net";
-import {
-  likePrefix,
-  parsePgBackendUrl,
-  PgConnInfo,
-  pgpassLookup,
-  pgQuery,
-  scramClientFinal,
-  sqlLiteral,
-  sqlTable,
-} from "../../cli/postgres-wire";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { lockReaderFor, pgBackend } from "../../cli/backend-locks";
+import { RunningPostgres, startPostgres } from "../helpers/postgres";
 
-// The few bits of the PostgreSQL protocol `drift --all-stacks` speaks to read stack locks:
-// connection parameters as lib/pq (the Pulumi CLI's driver) reads them, SCRAM-SHA-256 against the
-// RFC 7677 vector, and a whole exchange with a scripted server. The real server (SCRAM over TCP)
-// is test/e2e/drift-all.test.ts.
+// `drift --all-stacks` reads the stack locks of a `postgres://` backend with the `pg` driver: the
+// URL read as the Pulumi CLI's driver (lib/pq) reads it where `pg` differs (sslmode), and the
+// reading itself against a real server (test/helpers/postgres.ts: SCRAM over TCP, no TLS).
 
-describe("parsePgBackendUrl", () => {
-  it("splits a backend URL as the diy backend does: key prefix from the path, ?table=, lib/pq defaults", () => {
-    const pg = parsePgBackendUrl(
-      "postgres://pulumi:p%40ss@db.internal:6543/state?sslmode=disable&table=team_state",
-      {},
-      "me",
-    );
-    expect(pg).toEqual({
-      conn: {
-        host: "db.internal",
-        port: 6543,
-        user: "pulumi",
-        password: "p@ss",
-        database: "state",
-        sslmode: "disable",
-        timeoutMs: 30_000,
-      },
+describe("pgBackend", () => {
+  it("splits a backend URL as the diy backend does: key prefix from the path, ?table= kept out of the driver's URL", () => {
+    const pg = pgBackend("postgres://pulumi:p%40ss@db.internal:6543/state?table=team_state", {});
+    expect(pg).toMatchObject({
       table: "team_state",
       keyPrefix: "state/",
-    });
-  });
-
-  it("takes what the URL leaves out from PG* variables, then ~/.pgpass, then defaults", () => {
-    const env = {
-      PGHOST: "pg.env",
-      PGPORT: "5433",
-      PGUSER: "envuser",
-      PGPASSWORD: "envpw",
-      PGDATABASE: "envdb",
-      PGSSLMODE: "verify-full",
-      PGCONNECT_TIMEOUT: "5",
-    };
-    expect(parsePgBackendUrl("postgres://", env, "me")).toEqual({
-      conn: {
-        host: "pg.env",
-        port: 5433,
-        user: "envuser",
-        password: "envpw",
-        database: "envdb",
-        sslmode: "verify-full",
-        timeoutMs: 5000,
-      },
-      table: "pulumi_state",
-      keyPrefix: "",
-    });
-    // The URL wins over the environment; no password anywhere → ~/.pgpass (given here).
-    const fromPass = parsePgBackendUrl(
-      "postgres://u@h/db",
-      { PGPASSWORD: "" },
-      "me",
-      "# comment\nh:5432:other:u:no\nh:*:db:u:from\\:pgpass\n",
-    );
-    expect(fromPass.conn).toMatchObject({
-      host: "h",
-      port: 5432,
-      user: "u",
-      password: "from:pgpass",
-    });
-    // Defaults: localhost, 5432, the OS user as user and database, sslmode=require (lib/pq's).
-    expect(parsePgBackendUrl("postgres://", {}, "me", "").conn).toEqual({
-      host: "localhost",
-      port: 5432,
-      user: "me",
-      database: "me",
-      sslmode: "require",
+      where: "db.internal:6543",
+      plainFallback: false,
       timeoutMs: 30_000,
     });
+    const driverUrl = new URL(pg.connectionString);
+    expect(driverUrl.searchParams.get("table")).toBeNull();
+    // lib/pq's default: TLS without certificate checks, which `pg` reads so only in libpq mode.
+    expect(driverUrl.searchParams.get("sslmode")).toBe("require");
+    expect(driverUrl.searchParams.get("uselibpqcompat")).toBe("true");
+    expect(decodeURIComponent(driverUrl.password)).toBe("p@ss");
+    expect(pgBackend("postgres://h/", {}).keyPrefix).toBe("");
+  });
+
+  it("takes sslmode, certificates and the timeout from the URL, then the PG* variables", () => {
+    const env = {
+      PGSSLMODE: "verify-full",
+      PGSSLROOTCERT: "/etc/ca.pem",
+      PGCONNECT_TIMEOUT: "5",
+      PGHOST: "pg.env",
+    };
+    const fromEnv = pgBackend("postgres://", env);
+    const q = new URL(fromEnv.connectionString).searchParams;
+    expect(q.get("sslmode")).toBe("verify-full");
+    expect(q.get("sslrootcert")).toBe("/etc/ca.pem");
+    expect(fromEnv.timeoutMs).toBe(5000);
+    expect(fromEnv.where).toBe("pg.env:5432");
+    const fromUrl = pgBackend("postgres://h/db?sslmode=disable&connect_timeout=2", env);
+    expect(new URL(fromUrl.connectionString).searchParams.get("sslmode")).toBe("disable");
+    expect(fromUrl.timeoutMs).toBe(2000);
+    // prefer: TLS when offered, plain otherwise; `pg` has no such mode, so it is tried twice.
+    expect(pgBackend("postgres://h/db?sslmode=prefer", {}).plainFallback).toBe(true);
   });
 
   it("rejects what it cannot honour, without echoing the URL", () => {
-    expect(() => parsePgBackendUrl("postgres://u:secret@h/db?sslmode=weird", {}, "me")).toThrow(
+    expect(() => pgBackend("postgres://u:secret@h/db?sslmode=weird", {})).toThrow(
       'sslmode "weird" is not supported here',
     );
-    expect(() => parsePgBackendUrl("postgres://u:secret@h:99999/db", {}, "me")).toThrow();
+    expect(() => pgBackend("postgres://u:secret@h/db?table=x;DROP", {})).toThrow(
+      "not a plain SQL identifier",
+    );
     let message = "";
     try {
-      parsePgBackendUrl("postgres://u:secret@h:x/db", {}, "me");
+      pgBackend("postgres://u:secret@h:x/db", {});
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).not.toContain("secret");
+    expect(message).toBe("the PostgreSQL backend URL cannot be parsed");
   });
 });
 
-describe("SQL text", () => {
-  it("quotes literals, escapes LIKE patterns, accepts only plain table names", () => {
-    expect(sqlLiteral("it's")).toBe("'it''s'");
-    expect(likePrefix("db/.pulumi/locks/organization/my_proj/100%/")).toBe(
-      "db/.pulumi/locks/organization/my!_proj/100!%/%",
+describe("the lock reader of a postgres:// backend", () => {
+  const DATABASE = "pcx_locks";
+  let pg: RunningPostgres;
+  const saved = { PGPASSWORD: process.env.PGPASSWORD, PGPASSFILE: process.env.PGPASSFILE };
+
+  beforeAll(async () => {
+    pg = await startPostgres(DATABASE);
+    const blob = (lock: object) => Buffer.from(JSON.stringify(lock)).toString("base64");
+    const row = (key: string, data: string) =>
+      `('${DATABASE}/.pulumi/locks/${key}', '{"data": "${data}"}')`;
+    pg.psql(
+      "CREATE TABLE pulumi_state (key TEXT PRIMARY KEY, data JSON, updated_at TIMESTAMP DEFAULT now());" +
+        "INSERT INTO pulumi_state (key, data) VALUES " +
+        [
+          row("organization/my_proj/dev/b.json", blob({ pid: 2, username: "bea" })),
+          row("organization/my_proj/dev/a.json", blob({ pid: 1, hostname: "ci-1" })),
+          row("organization/my_proj/dev/not-a-lock.txt", blob({ pid: 9 })),
+          row("organization/my_proj/dev/nested/c.json", blob({ pid: 9 })),
+          row("organization/my_proj/dev2/d.json", blob({ pid: 9 })),
+          // `_` is a LIKE wildcard: this project must not pass for my_proj.
+          row("organization/myXproj/dev/e.json", blob({ pid: 9 })),
+        ].join(", "),
     );
-    expect(sqlTable("pulumi_state")).toBe("pulumi_state");
-    expect(sqlTable("ops.pulumi_state")).toBe("ops.pulumi_state");
-    expect(() => sqlTable("x; DROP TABLE y")).toThrow("not a plain SQL identifier");
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await pg?.stop();
   });
 
-  it("finds a .pgpass entry with wildcards and escapes", () => {
-    const text = "*:*:*:other:nope\nlocalhost:5432:db:u:pw1\n";
-    expect(pgpassLookup(text, "/var/run/postgresql", 5432, "db", "u")).toBe("pw1");
-    expect(pgpassLookup(text, "h", 5432, "db", "u")).toBeUndefined();
-  });
-});
-
-describe("SCRAM-SHA-256", () => {
-  it("computes RFC 7677's client proof and server signature", () => {
-    const step = scramClientFinal(
-      "pencil",
-      "n=user,r=rOprNGfwEbeRWgbNEkqO",
-      "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096",
-    );
-    expect(step).toEqual({
-      clientFinal:
-        "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
-      serverSignature: "6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=",
-    });
+  beforeEach(() => {
+    delete process.env.PGPASSWORD;
+    delete process.env.PGPASSFILE;
   });
 
-  it("refuses a server nonce that does not extend the client's", () => {
-    expect(() => scramClientFinal("pw", "n=,r=abc", "r=xyz123,s=c2FsdA==,i=4096")).toThrow(
-      "does not extend ours",
-    );
-  });
-});
+  const read = (url: string) =>
+    lockReaderFor(url, "/", process.env)!.read("organization/my_proj/dev");
 
-/** A scripted PostgreSQL server: MD5 authentication, then one answer per simple query. */
-function fakeServer(opts: {
-  password: string;
-  answer: (sql: string) => { rows?: (string | null)[][]; error?: string };
-}): Promise<{ server: Server; port: number; queries: string[] }> {
-  const queries: string[] = [];
-  const msg = (type: string, body: Buffer) => {
-    const h = Buffer.alloc(5);
-    h.write(type, 0, "latin1");
-    h.writeInt32BE(body.length + 4, 1);
-    return Buffer.concat([h, body]);
-  };
-  const int32 = (n: number) => {
-    const b = Buffer.alloc(4);
-    b.writeInt32BE(n);
-    return b;
-  };
-  const errorBody = (m: string) =>
-    Buffer.concat([Buffer.from(`SERROR\0C28P01\0M${m}\0\0`, "utf8")]);
-  const server = createServer((socket: Socket) => {
-    let buf = Buffer.alloc(0);
-    let started = false;
-    let user = "";
-    const salt = Buffer.from([1, 2, 3, 4]);
-    socket.on("data", (chunk: Buffer) => {
-      buf = Buffer.concat([buf, chunk]);
-      for (;;) {
-        if (!started) {
-          if (buf.length < 8) return;
-          const len = buf.readInt32BE(0);
-          if (buf.length < len) return;
-          const code = buf.readInt32BE(4);
-          const body = buf.subarray(8, len);
-          buf = buf.subarray(len);
-          if (code === 80877103) {
-            socket.write("N");
-            continue;
-          }
-          const parts = body.toString("utf8").split("\0");
-          user = parts[parts.indexOf("user") + 1]!;
-          started = true;
-          socket.write(msg("R", Buffer.concat([int32(5), salt])));
-          continue;
-        }
-        if (buf.length < 5) return;
-        const len = buf.readInt32BE(1);
-        if (buf.length < 1 + len) return;
-        const type = String.fromCharCode(buf[0]!);
-        const body = buf.subarray(5, 1 + len);
-        buf = buf.subarray(1 + len);
-        if (type === "p") {
-          const inner = createHash("md5")
-            .update(opts.password + user)
-            .digest("hex");
-          const want = `md5${createHash("md5")
-            .update(Buffer.concat([Buffer.from(inner), salt]))
-            .digest("hex")}`;
-          if (body.toString("utf8").replace(/\0$/, "") !== want) {
-            socket.end(msg("E", errorBody(`password authentication failed for user "${user}"`)));
-            return;
-          }
-          socket.write(
-            Buffer.concat([
-              msg("R", int32(0)),
-              msg("S", Buffer.from("server_version\x0016\0")),
-              msg("Z", Buffer.from("I")),
-            ]),
-          );
-        } else if (type === "Q") {
-          const sql = body.toString("utf8").replace(/\0$/, "");
-          queries.push(sql);
-          const a = opts.answer(sql);
-          const out: Buffer[] = [];
-          if (a.error) out.push(msg("E", errorBody(a.error)));
-          for (const row of a.rows ?? []) {
-            const cols = row.map((c) =>
-              c === null ? int32(-1) : Buffer.concat([int32(Buffer.byteLength(c)), Buffer.from(c)]),
-            );
-            const n = Buffer.alloc(2);
-            n.writeInt16BE(row.length);
-            out.push(msg("D", Buffer.concat([n, ...cols])));
-          }
-          if (!a.error) out.push(msg("C", Buffer.from("SELECT 1\0")));
-          out.push(msg("Z", Buffer.from("I")));
-          socket.write(Buffer.concat(out));
-        } else if (type === "X") {
-          socket.end();
-        }
-      }
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () =>
-      resolve({ server, port: (server.address() as { port: number }).port, queries }),
-    ),
-  );
-}
-
-describe("pgQuery", () => {
-  const info = (port: number, over: Partial<PgConnInfo> = {}): PgConnInfo => ({
-    host: "127.0.0.1",
-    port,
-    user: "pulumi",
-    password: "right-password",
-    database: "state",
-    sslmode: "prefer",
-    timeoutMs: 5000,
-    ...over,
+  it("reads the stack's own lock blobs, in key order, and no other stack's", async () => {
+    expect(await read(pg.url)).toEqual([
+      { pid: 1, hostname: "ci-1" },
+      { pid: 2, username: "bea" },
+    ]);
+    expect(await lockReaderFor(pg.url, "/")!.read("organization/my_proj/other")).toEqual([]);
   });
 
-  it("authenticates, runs one query and returns its rows (NULL as null), falling back from TLS under prefer", async () => {
-    const fake = await fakeServer({
-      password: "right-password",
-      answer: () => ({
-        rows: [
-          ["k1", "ZGF0YQ=="],
-          ["k2", null],
-        ],
-      }),
-    });
+  it("takes the password from PGPASSWORD, or from the password file", async () => {
+    process.env.PGPASSWORD = pg.password;
+    expect(await read(pg.bareUrl)).toHaveLength(2);
+    delete process.env.PGPASSWORD;
+    const dir = mkdtempSync(path.join(tmpdir(), "pcx-pgpass-"));
     try {
-      expect(await pgQuery(info(fake.port), "SELECT key, data FROM t")).toEqual([
-        ["k1", "ZGF0YQ=="],
-        ["k2", null],
-      ]);
-      expect(fake.queries).toEqual(["SELECT key, data FROM t"]);
+      const file = path.join(dir, "pgpass");
+      writeFileSync(file, `127.0.0.1:${pg.port}:${DATABASE}:pulumi:${pg.password}\n`);
+      chmodSync(file, 0o600);
+      process.env.PGPASSFILE = file;
+      expect(await read(pg.bareUrl)).toHaveLength(2);
     } finally {
-      fake.server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it("fails with the server's message, never the password; refuses a server without TLS under require", async () => {
-    const fake = await fakeServer({
-      password: "right-password",
-      answer: () => ({ error: 'relation "t" does not exist' }),
-    });
-    try {
-      await expect(pgQuery(info(fake.port), "SELECT 1 FROM t")).rejects.toThrow(
-        `the state database at 127.0.0.1:${fake.port} answered: relation "t" does not exist`,
-      );
-      const wrong = pgQuery(info(fake.port, { password: "wrong-password" }), "SELECT 1");
-      await expect(wrong).rejects.toThrow('password authentication failed for user "pulumi"');
-      await wrong.catch((e: Error) => expect(e.message).not.toContain("wrong-password"));
-      await expect(pgQuery(info(fake.port, { sslmode: "require" }), "SELECT 1")).rejects.toThrow(
-        "does not offer TLS (sslmode=require)",
-      );
-      await expect(pgQuery(info(fake.port, { password: undefined }), "SELECT 1")).rejects.toThrow(
-        "asks for a password: none in the URL, PGPASSWORD or ~/.pgpass",
-      );
-    } finally {
-      fake.server.close();
-    }
+  it("falls back to plain under sslmode=prefer, refuses a server without TLS under the default require", async () => {
+    expect(await read(pg.url.replace("sslmode=disable", "sslmode=prefer"))).toHaveLength(2);
+    const noMode = pg.url.replace("?sslmode=disable", "");
+    await expect(read(noMode)).rejects.toThrow(
+      `the state database at 127.0.0.1:${pg.port}: The server does not support SSL connections`,
+    );
+  });
+
+  it("fails with the server's message and never the password", async () => {
+    const wrong = pg.url.replace(pg.password, "wrong-password-123");
+    const error = await read(wrong).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/password authentication failed for user "pulumi"/);
+    expect(error?.message).not.toContain("wrong-password-123");
+    await expect(read(`${pg.url}&table=missing`)).rejects.toThrow(
+      'relation "missing" does not exist',
+    );
   });
 
   it("names host and port when nothing listens", async () => {
@@ -299,8 +157,8 @@ describe("pgQuery", () => {
       probe.listen(0, "127.0.0.1", () => r((probe.address() as { port: number }).port)),
     );
     await new Promise((r) => probe.close(r));
-    await expect(pgQuery(info(port, { sslmode: "disable" }), "SELECT 1")).rejects.toThrow(
-      `connecting to the state database at 127.0.0.1:${port} failed (ECONNREFUSED)`,
+    await expect(read(`postgres://u:p@127.0.0.1:${port}/db?sslmode=disable`)).rejects.toThrow(
+      `the state database at 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
     );
   });
 });
