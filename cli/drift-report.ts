@@ -10,6 +10,7 @@ import { KINDS } from "../provider/registry";
 
 import { MASK } from "../provider/core/secrets";
 import type { UnmanagedReport } from "./drift-unmanaged";
+import { EXIT, ExitCode } from "./exit-codes";
 
 /** How every secret value appears in a report, whatever the output format: the provider's one mask. */
 export const SECRET_MASK = MASK;
@@ -95,19 +96,8 @@ export interface DriftReport {
 /** Field names per kind or `kind/type`; see {@link DriftReport.notCompared}. */
 export type NotCompared = Readonly<Record<string, readonly string[]>>;
 
-/** Exit codes of `pulumi-connections drift`, documented in `--help` and the README. */
-export const EXIT = {
-  /** No drift: every connection matches state. */
-  clean: 0,
-  /** The check itself failed or could not read every connection; never "no drift". */
-  failed: 1,
-  /** Drift found: fields changed or connections deleted out of band. */
-  drifted: 2,
-  /** Bad arguments (sysexits EX_USAGE). */
-  usage: 64,
-} as const;
-
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+export { EXIT, EXIT_CODES, exitCodesHelp } from "./exit-codes";
+export type { ExitCode } from "./exit-codes";
 
 /** Failure dominates: a partial result cannot promise that the unread connections are fine. */
 export function exitCodeOf(report: DriftReport): ExitCode {

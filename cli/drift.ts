@@ -3,7 +3,7 @@
  * connection. It never changes state: `previewRefresh` is `pulumi refresh --preview-only`.
  */
 import * as path from "node:path";
-import { apinizerProjectError, parseFlags, projectDirError } from "./args";
+import { apinizerProjectError, parseFlags, projectDirError, usageLine } from "./args";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import {
   buildReport,
@@ -11,6 +11,7 @@ import {
   EXIT,
   exitCodeOf,
   ExitCode,
+  exitCodesHelp,
   summarizeFailure,
 } from "./drift-report";
 import { render, ReportFormat } from "./drift-render";
@@ -77,15 +78,7 @@ The backend, passphrase and credentials come from the environment, as for the pu
 runs it makes get GOMAXPROCS=8 unless GOMAXPROCS is set (the PostgreSQL backend needs it to list
 stacks on small machines).
 
-exit codes:
-  0   no drift (--all-stacks: every stack was checked and none drifted)
-  2   drift found (the report names the command that converges it: pulumi up --refresh --stack NAME);
-      with --all-stacks: some stack drifted and every stack was checked
-  1   the check itself failed or could not read every connection (API unreachable, bad
-      credentials, unknown stack): never to be read as "no drift"; with --all-stacks: some stack
-      failed or was busy, or no stack was found
-  64  usage error
-`;
+${exitCodesHelp("drift")}`;
 
 /** Where the command writes; injectable for tests. */
 export interface DriftIo {
@@ -186,7 +179,7 @@ export async function drift(argv: readonly string[], io: DriftIo): Promise<ExitC
     return EXIT.clean;
   }
   if ("usageError" in parsed) {
-    io.stderr(`pulumi-connections drift: ${parsed.usageError}\n\n${DRIFT_USAGE}`);
+    io.stderr(usageLine("drift", parsed.usageError));
     return EXIT.usage;
   }
   if ("allStacks" in parsed) return driftAll(parsed, io);

@@ -8,9 +8,9 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConnectionError } from "../provider/core/errors";
 import { FamilyName } from "../provider/core/family";
-import { apinizerProjectError, parseFlags, projectDirError } from "./args";
+import { apinizerProjectError, parseFlags, projectDirError, usageLine } from "./args";
 import type { DriftIo } from "./drift";
-import { EXIT, ExitCode, summarizeFailure } from "./drift-report";
+import { EXIT, ExitCode, exitCodesHelp, summarizeFailure } from "./drift-report";
 import {
   connectionRef,
   importResult,
@@ -58,8 +58,8 @@ options:
   --json                   print { connections, configCommands } instead of the program
   -h, --help               print this help
 
-exit codes: 0 written; 1 the connections could not be listed (message on stderr); 64 usage error
-`;
+
+${exitCodesHelp("import")}`;
 
 export interface ImportOptions {
   readonly stack?: string;
@@ -161,7 +161,7 @@ export async function importCommandMain(argv: readonly string[], io: DriftIo): P
     return EXIT.clean;
   }
   if ("usageError" in parsed) {
-    io.stderr(`pulumi-connections import: ${parsed.usageError}\n\n${IMPORT_USAGE}`);
+    io.stderr(usageLine("import", parsed.usageError));
     return EXIT.usage;
   }
   let text: string;

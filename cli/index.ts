@@ -2,6 +2,9 @@
  * The `pulumi-connections` command line: one subcommand per module, dispatched here so that
  * `main.ts` stays a two-line entry point and every command can be called from tests.
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { closest } from "./args";
 import { drift, DriftIo } from "./drift";
 import { EXIT } from "./drift-report";
 import { importCommandMain } from "./import";
@@ -28,6 +31,7 @@ export { lockReaderFor, describeBackend } from "./backend-locks";
 export type { StackLock, LockCheck, LockReader } from "./backend-locks";
 
 export const USAGE = `usage: pulumi-connections <command> [options]
+       pulumi-connections --version
 
 commands:
   drift    report drift between a stack's state (or every stack's: --all-stacks) and the
@@ -36,6 +40,24 @@ commands:
   import   write the Pulumi program that adopts every connection the credentials can see
            (pulumi-connections import --help)
 `;
+
+/** This package's version, from the package.json above this file (in cli/ or dist/cli/). */
+export function packageVersion(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (manifest.name === "pulumi-connections" && typeof manifest.version === "string")
+        return manifest.version;
+    } catch {
+      // No package.json here, or not ours: look further up.
+    }
+    if (path.dirname(dir) === dir)
+      throw new Error(`no pulumi-connections package.json above ${from}`);
+  }
+}
 
 const COMMANDS: Readonly<
   Record<string, (argv: readonly string[], io: DriftIo) => Promise<number>>
@@ -48,13 +70,24 @@ export async function run(argv: readonly string[], io: DriftIo): Promise<number>
     io.stderr(USAGE);
     return EXIT.usage;
   }
+  // `help drift` is `drift --help`.
+  if (command === "help" && rest.length === 1 && Object.hasOwn(COMMANDS, rest[0]!))
+    return COMMANDS[rest[0]!]!(["--help"], io);
   if (command === "--help" || command === "-h" || command === "help") {
     io.stdout(USAGE);
     return EXIT.clean;
   }
-  const handler = COMMANDS[command];
+  if (command === "--version") {
+    io.stdout(`${packageVersion()}\n`);
+    return EXIT.clean;
+  }
+  const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!handler) {
-    io.stderr(`pulumi-connections: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+    const guess = closest(command.replace(/^-+/, ""), Object.keys(COMMANDS));
+    io.stderr(
+      `pulumi-connections: unknown command ${JSON.stringify(command)}` +
+        `${guess ? `; did you mean ${guess}?` : ""} (run pulumi-connections --help)\n`,
+    );
     return EXIT.usage;
   }
   return handler(rest, io);

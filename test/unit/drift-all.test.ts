@@ -743,13 +743,14 @@ describe("parseDriftArgs --all-stacks", () => {
     expect(error(["--all-stacks", "--cwd", "cli"])).toContain("no Pulumi.yaml");
   });
 
-  it("exits 64 with the usage on a usage error, 0 with it on --help", async () => {
+  it("exits 64 with one line on a usage error, 0 with the usage on --help", async () => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) };
     expect(await run(["drift", "--all-stacks", "--stack", "prod"], io)).toBe(64);
-    expect(err.join("")).toContain(
-      "pulumi-connections drift --all-stacks [--project NAME] [--parallel N]",
+    expect(err.join("")).toBe(
+      "pulumi-connections drift: --stack and --all-stacks cannot be combined: choose one " +
+        "(run pulumi-connections drift --help)\n",
     );
     expect(await run(["drift", "--help"], io)).toBe(0);
     expect(out.join("")).toContain(
