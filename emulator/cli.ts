@@ -154,7 +154,24 @@ async function main(): Promise<void> {
   // Handlers go in before the readiness line: a supervisor may signal as soon as it reads it.
   process.once("SIGINT", shutdown);
   process.once("SIGTERM", shutdown);
+  process.once("SIGHUP", shutdown);
+  watchNpmParent(shutdown);
   process.stdout.write(`emulator listening on ${emulator.url}\n`);
+}
+
+/**
+ * Under `npm run emulator` the emulator's life is the npm process's: npm passes SIGINT/SIGTERM on
+ * to its script's shell, and a shell that does not `exec` its last command (dash) dies of it and
+ * leaves its child serving. The script execs node, so the signal arrives here; when npm itself is
+ * killed outright, the emulator is re-parented, and stops too. Started any other way (a
+ * supervisor, `node dist/emulator/cli.js &`) it is left alone.
+ */
+function watchNpmParent(stop: () => void): void {
+  if (process.env.npm_lifecycle_event !== "emulator") return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, 500).unref();
 }
 
 if (require.main === module) {

@@ -4,8 +4,8 @@
  * node_modules/.cache so the test never runs a stale build.
  */
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Client, obj } from "./harness";
@@ -238,4 +238,78 @@ describe("emulator CLI", () => {
     expect(status).not.toBe(0);
     expect(stderr).toMatch(/usage/);
   });
+});
+
+/** Whether something accepts connections on the port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once("error", () => done(false));
+  });
+}
+
+describe("npm run emulator", () => {
+  // The package's own script, run by npm, in a folder whose dist/emulator is the fresh build.
+  let dir: string;
+  const groups = new Set<number>();
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "pcx-npm-emulator-"));
+    const { scripts } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({
+        name: "npm-emulator",
+        private: true,
+        scripts: { emulator: scripts.emulator },
+      }),
+    );
+    mkdirSync(join(dir, "dist"));
+    symlinkSync(OUT, join(dir, "dist", "emulator"));
+  });
+  afterEach(() => {
+    // npm, its shell and the emulator share a process group: nothing outlives a failed test.
+    for (const group of groups) {
+      try {
+        process.kill(-group, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    groups.clear();
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each(["SIGTERM", "SIGINT", "SIGKILL"] as const)(
+    "stops serving when the npm process gets %s",
+    async (signal) => {
+      const port = await freePort();
+      const npm = spawn("npm", ["run", "emulator", "--", "--port", String(port), "--quiet"], {
+        cwd: dir,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      groups.add(npm.pid!);
+      await new Promise<void>((done, fail) => {
+        let out = "";
+        npm.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString("utf8");
+          if (out.includes(`emulator listening on http://127.0.0.1:${port}\n`)) done();
+        });
+        npm.once("exit", (code) => fail(new Error(`npm exited (${String(code)}): ${out}`)));
+      });
+      expect(await listening(port)).toBe(true);
+      npm.kill(signal);
+      const deadline = Date.now() + 10_000;
+      while ((await listening(port)) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await listening(port)).toBe(false);
+    },
+    30_000,
+  );
 });
