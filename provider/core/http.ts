@@ -127,12 +127,14 @@ export class HttpClient {
       bodyTimeout: options.requestTimeoutMs,
       keepAliveTimeout: 30_000,
     };
-    this.proxy = proxyFor(url);
-    // Corporate networks: HTTPS_PROXY / HTTP_PROXY / NO_PROXY as curl reads them. undici's agent
-    // decides per request; `requestTls` is the TLS to the API through the proxy's tunnel.
+    // Corporate networks: https_proxy / http_proxy / no_proxy (either case) as undici reads them,
+    // read once and given to its agent, so messages name the proxy the agent really uses.
+    // `requestTls` is the TLS to the API through the proxy's tunnel.
+    const env = proxyEnv();
+    this.proxy = proxyFor(url, env);
     this.pool =
       this.proxy !== undefined
-        ? new EnvHttpProxyAgent({ ...common, requestTls: tls })
+        ? new EnvHttpProxyAgent({ ...common, requestTls: tls, ...env })
         : new Pool(url.origin, common);
   }
 
@@ -326,25 +328,65 @@ export class HttpClient {
   }
 }
 
+/** The proxy settings of the environment, read once: what undici's EnvHttpProxyAgent is given. */
+export interface ProxyEnv {
+  readonly httpProxy?: string;
+  readonly httpsProxy?: string;
+  readonly noProxy: string;
+}
+
 /**
- * The proxy the environment names for this URL (HTTPS_PROXY for https, HTTP_PROXY for http, in
- * either case), unless NO_PROXY exempts the host; credentials in the proxy URL are dropped, since
- * this is for messages.
+ * The proxy variables as undici's EnvHttpProxyAgent reads them: the lower-case name first
+ * (`https_proxy` before `HTTPS_PROXY`), an empty value counting as set. Read once and handed to
+ * the agent, so the agent and {@link proxyFor} decide on the same values.
  */
-export function proxyFor(url: URL): string | undefined {
-  const env = (name: string) => process.env[name] ?? process.env[name.toLowerCase()];
-  const proxy = url.protocol === "https:" ? env("HTTPS_PROXY") : env("HTTP_PROXY");
+export function proxyEnv(env: NodeJS.ProcessEnv = process.env): ProxyEnv {
+  const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
+  const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
+  return {
+    ...(httpProxy !== undefined ? { httpProxy } : {}),
+    ...(httpsProxy !== undefined ? { httpsProxy } : {}),
+    noProxy: env.no_proxy ?? env.NO_PROXY ?? "",
+  };
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { "http:": 80, "https:": 443 };
+
+/**
+ * The proxy EnvHttpProxyAgent sends requests for this URL through, given the same settings; the
+ * rules are undici's (lib/dispatcher/env-http-proxy-agent.js, which keeps them private): an https
+ * URL falls back to the HTTP proxy; a NO_PROXY entry `host:port` bypasses only that port, `*`
+ * everything, `.example.com` and `example.com` the domain and its subdomains, `*.example.com`
+ * only the subdomains. Credentials in the proxy URL are dropped, since this is for messages.
+ */
+export function proxyFor(url: URL, env: ProxyEnv = proxyEnv()): string | undefined {
+  const proxy = url.protocol === "https:" ? env.httpsProxy || env.httpProxy : env.httpProxy;
   if (!proxy) return undefined;
-  const noProxy = (env("NO_PROXY") ?? "")
-    .split(/[,\s]+/)
+  const host = url.hostname
+    .replace(/^\[(.+)\]$/, "$1")
+    .toLowerCase()
+    .replace(/(.)\.$/, "$1");
+  const port = Number.parseInt(url.port, 10) || DEFAULT_PORTS[url.protocol] || 0;
+  const exempt = env.noProxy
+    .split(/[,\s]/)
     .filter(Boolean)
-    .map((e) => e.toLowerCase());
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  const exempt = noProxy.some((entry) => {
-    if (entry === "*") return true;
-    const bare = entry.replace(/^\*?\./, "").replace(/:\d+$/, "");
-    return host === bare || host.endsWith(`.${bare}`);
-  });
+    .some((entry) => {
+      const bracketed = /^\[(.+)\]:(\d+)$/.exec(entry);
+      const bare = entry.replace(/^\[(.+)\]$/, "$1");
+      const withPort = bare.split(":").length === 2 ? /^(.+):(\d+)$/.exec(bare) : null;
+      const [name, entryPort] = bracketed
+        ? [bracketed[1]!, Number(bracketed[2])]
+        : withPort
+          ? [withPort[1]!, Number(withPort[2])]
+          : [bare, 0];
+      if (entryPort && entryPort !== port) return false;
+      if (name === "*") return true;
+      const domain = name
+        .replace(/^\*?\./, "")
+        .replace(/^(.+)\.$/, "$1")
+        .toLowerCase();
+      return (!entry.startsWith("*") && host === domain) || host.endsWith(`.${domain}`);
+    });
   if (exempt) return undefined;
   try {
     const p = new URL(proxy);

@@ -5,7 +5,9 @@
  * must bypass it, and an untrusted certificate must fail naming both ways to trust it.
  */
 import { ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { RunningEmulator, startEmulator } from "../../emulator";
+import { DEFAULT_HTTP_OPTIONS, HttpClient, proxyFor } from "../../provider/core/http";
 import { ProviderRuntime } from "../../provider/core/runtime";
 import { KINDS } from "../../provider/registry";
 import { emulatorConfigValues } from "../../scripts/workspace";
@@ -152,5 +154,65 @@ describe("HTTPS_PROXY, NO_PROXY and extra certificate authorities", () => {
     );
     expect(err.message).toContain("through the proxy http://127.0.0.1:9");
     expect(err.message).toContain("NO_PROXY");
+  });
+});
+
+describe("the proxy a request takes is the one messages name", () => {
+  const frontPort = () => Number(new URL(front.url).port);
+  // Each case: the environment, and whether undici's agent sends the request through the proxy.
+  const cases: [string, () => Record<string, string>, boolean][] = [
+    [
+      "NO_PROXY host:port of another port does not bypass",
+      () => ({ HTTPS_PROXY: proxy.url, NO_PROXY: `127.0.0.1:${frontPort() + 1}` }),
+      true,
+    ],
+    [
+      "NO_PROXY host:port of the API's port bypasses",
+      () => ({ HTTPS_PROXY: proxy.url, NO_PROXY: `example.com,127.0.0.1:${frontPort()}` }),
+      false,
+    ],
+    [
+      "https_proxy wins over HTTPS_PROXY",
+      () => ({ https_proxy: proxy.url, HTTPS_PROXY: "http://127.0.0.1:9" }),
+      true,
+    ],
+    [
+      "no_proxy wins over NO_PROXY, even empty",
+      () => ({ HTTPS_PROXY: proxy.url, no_proxy: "", NO_PROXY: "127.0.0.1" }),
+      true,
+    ],
+    [
+      "no_proxy wins over NO_PROXY",
+      () => ({ HTTPS_PROXY: proxy.url, no_proxy: "127.0.0.1", NO_PROXY: "example.com" }),
+      false,
+    ],
+    ["an https URL falls back to HTTP_PROXY", () => ({ HTTP_PROXY: proxy.url }), true],
+  ];
+
+  it.each(cases)("%s", async (_, env, viaProxy) => {
+    for (const k of ENV) delete process.env[k];
+    Object.assign(process.env, env());
+    const client = new HttpClient(front.url, {
+      ...DEFAULT_HTTP_OPTIONS,
+      maxRetries: 0,
+      ca: readFileSync(pki.caFile, "utf8"),
+    });
+    try {
+      const res = await client.send(
+        { method: "GET", path: "/apiops/test/healthcheck", headers: {} },
+        true,
+        {
+          signal: new AbortController().signal,
+          ms: 10_000,
+          setting: "test",
+          cancelled: () => false,
+        },
+      );
+      expect(res.text).toBe("OK");
+    } finally {
+      await client.close();
+    }
+    expect(proxy.log.includes(`CONNECT ${target()}`)).toBe(viaProxy);
+    expect(proxyFor(new URL(front.url))).toBe(viaProxy ? proxy.url : undefined);
   });
 });
