@@ -113,8 +113,14 @@ export function remediationFor(stack: string): string {
 const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/";
 const FAMILIES = ["pictory:", "apinizer:"];
 
-/** Pulumi's marker of a secret value in state and in engine events (sdk `specialSigKey`). */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/**
+ * Pulumi's marker of a secret value in state and in engine events, loaded on first use: a report
+ * is built after the Automation API has loaded the SDK, and `--help` need not load it.
+ */
+function secretSig(): string {
+  return (require("@pulumi/pulumi/runtime/rpc") as typeof import("@pulumi/pulumi/runtime/rpc"))
+    .specialSigKey;
+}
 
 /** Keys that belong to the dynamic-provider host, not to the connection. */
 const HOST_KEYS = new Set(["__provider"]);
@@ -350,7 +356,7 @@ export function fieldDrifts(
 export function isSecret(value: unknown): boolean {
   if (value === SECRET_MASK) return true;
   if (value === null || typeof value !== "object") return false;
-  if (Object.prototype.hasOwnProperty.call(value, SECRET_SIG)) return true;
+  if (Object.prototype.hasOwnProperty.call(value, secretSig())) return true;
   return Object.values(value).some(isSecret);
 }
 

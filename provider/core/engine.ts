@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import {
   ConnectionApiError,
   ConnectionConflictError,
@@ -9,14 +10,12 @@ import {
   ConnectionValidationError,
 } from "./errors";
 import {
-  containsUnknown,
   describeCondition,
   fieldSchema,
   FieldSpec,
   holds,
   isUnreadable,
   jsonEqual,
-  UNKNOWN,
 } from "./fields";
 import {
   ApiCall,
@@ -30,6 +29,14 @@ import {
   VersionConflict,
 } from "./kind";
 import { describeReceived } from "./secrets";
+
+/** Whether a (possibly partially unknown) value holds the engine's unknown placeholder anywhere. */
+export function containsUnknown(value: unknown): boolean {
+  if (value === unknownValue) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
 
 /** A validation failure, as Pulumi's dynamic providers report it. */
 export type Failure = pulumi.dynamic.CheckFailure;
@@ -67,7 +74,7 @@ export function check(kind: ResourceKind, olds: Props, news: Props): CheckOutcom
 
   const proposal = inputs.__autoname as { name?: unknown; fixed?: unknown } | undefined;
   // A proposal that depends on values unknown during preview is unknown too.
-  if (inputs.name === undefined && containsUnknown(proposal)) inputs.name = UNKNOWN;
+  if (inputs.name === undefined && containsUnknown(proposal)) inputs.name = unknownValue;
   else if (inputs.name === undefined && typeof proposal?.name === "string") {
     inputs.name = autoname(kind, olds, inputs, {
       name: proposal.name,

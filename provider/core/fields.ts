@@ -117,13 +117,6 @@ export function conditionFields(c: Condition): string[] {
   return "all" in c ? c.all.flatMap(conditionFields) : [c.field];
 }
 
-/** The engine's placeholder for values not known during preview (pulumi's `unknownValue`). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export function isUnknown(value: unknown): boolean {
-  return value === UNKNOWN;
-}
-
 /**
  * Builds the zod schema of one field. Messages never include the received value: zod issues
  * carry no input by default, and we keep it that way so a secret cannot leak through a failure.
@@ -165,14 +158,6 @@ export function fieldSchema(spec: FieldSpec): z.ZodType {
 /** A field the API never shows: its drift cannot be seen, and the state's value is the truth. */
 export function isUnreadable(spec: FieldSpec): boolean {
   return spec.writeOnly === true || spec.maskedOnRead === true;
-}
-
-/** Whether a (possibly partially unknown) value contains an unknown anywhere. */
-export function containsUnknown(value: unknown): boolean {
-  if (isUnknown(value)) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
-  return false;
 }
 
 /** Structural equality of JSON values, with object key order ignored. */

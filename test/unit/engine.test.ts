@@ -8,7 +8,7 @@ import {
   outputsOf,
   wireBody,
 } from "../../provider/core/engine";
-import { UNKNOWN } from "../../provider/core/fields";
+import { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
 import { awsConnection, vimeoConnection } from "../../provider/pictory";
 import { redact } from "../../provider/core/secrets";
 
