@@ -248,6 +248,12 @@ export class HttpClient {
     }
   }
 
+  /**
+   * The bound of requests in flight is kept here, not left to the pool's `connections`: a request
+   * queued inside undici is already under its attempt deadline (requestTimeoutMs would count the
+   * wait for a free socket), and undici's ProxyAgent does not pass `connections` on to the pool of
+   * an http:// API reached through HTTP_PROXY without a tunnel, which would be unbounded.
+   */
   private async acquire(signal: AbortSignal): Promise<void> {
     if (this.inFlight < this.options.maxInFlight) {
       this.inFlight++;
