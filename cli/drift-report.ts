@@ -95,7 +95,7 @@ export interface DriftReport {
 /** Field names per kind or `kind/type`; see {@link DriftReport.notCompared}. */
 export type NotCompared = Readonly<Record<string, readonly string[]>>;
 
-/** Exit codes of `pulumi-connections drift`, documented in `--help` and the README. */
+/** Exit codes of `pulumi-connections drift`, documented in `--help` and docs/cli.md. */
 export const EXIT = {
   /** No drift: every connection matches state. */
   clean: 0,
