@@ -901,23 +901,24 @@ function lookupDocPage(kind: ResourceKind): string {
         `| \`${k}\` | ${s.tsType ? cell(`\`${s.tsType}\``) : s.kind} | ${cell(sentence(s.doc))} |`,
     ),
   ];
-  const example = `const found = await ${module}.${fn}({ ${kind.lookupBy
-    .map(
-      (k) =>
-        `${k}: ${k === "connectionId" ? "connectionId" : JSON.stringify(k === "projectName" ? "payments" : "alerts")}`,
-    )
-    .join(", ")} });`;
+  const values = kind.lookupBy.map((k) =>
+    k === "connectionId"
+      ? "connectionId"
+      : `${k}: ${JSON.stringify(k === "projectName" ? "payments" : "alerts")}`,
+  );
+  const example = `const found = ${module}.${fn}Output({ ${values.join(", ")} });`;
   return (
     DOC_HEADER(`the declaration of ${kind.token}`) +
     `# \`${module}.${fn}\` and \`${module}.${fn}Output\`\n\n` +
     `Reads one ${kind.title} without managing it: one GET in the program's process (so it runs during \`preview\` too), ` +
     `with the resources' configuration and credentials, HTTP client and validation of the answer. ` +
     `The resource is [\`${module}.${className}\`](${rel(page, resourcePage(kind))}).\n\n` +
-    `\`\`\`ts\nimport * as pulumi from "@pulumi/pulumi";\nimport { ${module} } from "pulumi-connections";\n\n` +
     (kind.lookupBy.includes("connectionId")
-      ? `const connectionId = new pulumi.Config().require("connectionId");\n`
-      : "") +
+      ? `\`\`\`ts\nimport * as pulumi from "@pulumi/pulumi";\nimport { ${module} } from "pulumi-connections";\n\n` +
+        `const connectionId = new pulumi.Config().require("connectionId");\n`
+      : `\`\`\`ts\nimport { ${module} } from "pulumi-connections";\n\n`) +
     `${example}\nexport const description = found.description;\n\`\`\`\n\n` +
+    `The Promise form, \`${fn}\`, takes the same arguments as plain values and resolves to the result below.\n\n` +
     `## Arguments\n\n| argument | type | required | meaning |\n| --- | --- | --- | --- |\n${args.join("\n")}\n\n` +
     `\`${fn}Output\` takes the same arguments, each of which may be an Output.\n\n` +
     `## Result\n\n| field | type | meaning |\n| --- | --- | --- |\n${results.join("\n")}\n` +
