@@ -222,6 +222,24 @@ export const IMPORT_COMMAND: CliCommand = {
   ],
 };
 
+/**
+ * `pulumi-connections` itself, before a command: its options and exit codes, for docs/cli.md.
+ * `cli/index.ts` dispatches them; `test/unit/cli-options.test.ts` checks that it accepts each.
+ */
+export const CLI_TOP_LEVEL: CliCommand = {
+  name: "pulumi-connections",
+  synopsis: ["pulumi-connections <command> [options]", "pulumi-connections --help"],
+  description: [
+    "Runs one command. Without a command, or with an unknown one, it prints the usage on stderr.",
+  ],
+  options: { help: { ...HELP, help: "print the commands (also `help`)" } },
+  exitCodes: [
+    { code: 0, meaning: "the help was printed" },
+    { code: 64, meaning: "no command, or an unknown one" },
+  ],
+  helpColumn: 19,
+};
+
 /** Every command, in the order help and docs list them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [DRIFT_COMMAND, IMPORT_COMMAND];
 

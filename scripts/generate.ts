@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";
 import { z } from "zod";
-import { CLI_COMMANDS, optionSignature } from "../cli/options";
+import { CLI_COMMANDS, CLI_TOP_LEVEL, optionSignature } from "../cli/options";
 import { accountCredentialProperty } from "../provider/core/family";
 import {
   describeCondition,
@@ -1027,12 +1027,17 @@ function withMarkers(text: string, begin: string, end: string, body: string, fil
 }
 
 function cliDocs(): string {
+  const top = CLI_TOP_LEVEL;
   const out: string[] = [
     DOC_HEADER("the option tables in cli/options.ts") +
       "# `pulumi-connections` command line\n\n" +
       "Installed with the package (`npx pulumi-connections`); in a checkout, `node dist/cli/main.js` after `npm run build`.\n\n" +
-      "```\npulumi-connections <command> [options]\npulumi-connections --help\n```\n\n" +
-      "Without a command, or with an unknown one, it prints the usage on stderr and exits `64`; `--help` prints it and exits `0`.\n\n" +
+      `\`\`\`\n${top.synopsis.join("\n")}\n\`\`\`\n\n${top.description.join("\n\n")}\n\n` +
+      `| option | meaning |\n| --- | --- |\n${Object.entries(top.options)
+        .map(([name, o]) => `| \`${optionSignature(name, o)}\` | ${cell(sentence(o.help))} |`)
+        .join("\n")}\n\n` +
+      `| exit code | meaning |\n| --- | --- |\n${top.exitCodes.map((e) => `| \`${e.code}\` | ${cell(e.meaning)} |`).join("\n")}\n\n` +
+      "Commands:\n\n" +
       CLI_COMMANDS.map((c) => `- [\`${c.name}\`](#${c.name})`).join("\n") +
       "\n",
   ];

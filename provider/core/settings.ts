@@ -106,7 +106,7 @@ export const PROVIDER_SETTINGS = {
     kind: "number",
     default: DEFAULT_HTTP_OPTIONS.connectTimeoutMs,
     min: 0,
-    doc: "deadline of opening one TCP (and TLS) connection",
+    doc: "deadline of opening one connection to the API",
   },
   maxRetries: {
     kind: "number",

@@ -7,7 +7,15 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { DRIFT_USAGE, parseDriftArgs } from "../../cli/drift";
 import { IMPORT_USAGE, parseImportArgs } from "../../cli/import";
-import { CliCommand, DRIFT_COMMAND, IMPORT_COMMAND, optionSignature } from "../../cli/options";
+import { run } from "../../cli";
+import {
+  CLI_COMMANDS,
+  CLI_TOP_LEVEL,
+  CliCommand,
+  DRIFT_COMMAND,
+  IMPORT_COMMAND,
+  optionSignature,
+} from "../../cli/options";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -53,5 +61,38 @@ describe.each(commands)("pulumi-connections $name", (command, parse, usage) => {
       expect(usage).toMatch(new RegExp(`^  ${code} `, "m"));
       expect(doc).toMatch(new RegExp(`\\|\\s*\`${code}\`\\s*\\|`));
     }
+  });
+});
+
+describe("pulumi-connections itself", () => {
+  const io = () => {
+    const out: string[] = [];
+    return {
+      out,
+      io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void out.push(t) },
+    };
+  };
+
+  it("accepts every top-level option of the table, with the exit code it documents", async () => {
+    for (const [name, option] of Object.entries(CLI_TOP_LEVEL.options)) {
+      const forms = [`--${name}`, ...(option.short ? [`-${option.short}`] : [])];
+      for (const form of forms) {
+        const { io: streams } = io();
+        const code = await run([form], streams);
+        expect(CLI_TOP_LEVEL.exitCodes.map((e) => e.code)).toContain(code);
+        expect(code).not.toBe(64);
+      }
+    }
+  });
+
+  it("exits with a documented code when there is no command or an unknown one", async () => {
+    const documented = CLI_TOP_LEVEL.exitCodes.map((e) => e.code);
+    expect(documented).toContain(await run([], io().io));
+    expect(documented).toContain(await run(["no-such-command"], io().io));
+  });
+
+  it("documents every command of docs/cli.md's list", () => {
+    const doc = readFileSync(path.join(ROOT, "docs/cli.md"), "utf8");
+    for (const c of CLI_COMMANDS) expect(doc).toContain(`## ${c.name}`);
   });
 });
