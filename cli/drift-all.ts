@@ -49,8 +49,7 @@ export interface DriftAllOptions {
   readonly parallel: number;
 }
 
-export const DEFAULT_PARALLEL = 4;
-export const MAX_PARALLEL = 32;
+export { DEFAULT_PARALLEL, MAX_PARALLEL } from "./options";
 
 /** One stack of `pulumi stack ls --json --fully-qualify-stack-names`. */
 export interface ListedStack {

@@ -96,7 +96,7 @@ export interface DriftReport {
 /** Field names per kind or `kind/type`; see {@link DriftReport.notCompared}. */
 export type NotCompared = Readonly<Record<string, readonly string[]>>;
 
-export { EXIT, EXIT_CODES, exitCodesHelp } from "./exit-codes";
+export { EXIT, EXIT_CODES } from "./exit-codes";
 export type { ExitCode } from "./exit-codes";
 
 /** Failure dominates: a partial result cannot promise that the unread connections are fine. */

@@ -11,17 +11,11 @@ import {
   EXIT,
   exitCodeOf,
   ExitCode,
-  exitCodesHelp,
   summarizeFailure,
 } from "./drift-report";
 import { render, ReportFormat } from "./drift-render";
-import {
-  DEFAULT_PARALLEL,
-  driftAll,
-  DriftAllOptions,
-  MAX_PARALLEL,
-  projectNameOf,
-} from "./drift-all";
+import { driftAll, DriftAllOptions, projectNameOf } from "./drift-all";
+import { DEFAULT_PARALLEL, DRIFT_COMMAND, DRIFT_OPTIONS, MAX_PARALLEL, usageOf } from "./options";
 import { pulumiCommand } from "./pulumi-cli";
 import {
   importAllCommand,
@@ -33,52 +27,7 @@ import {
 } from "./drift-unmanaged";
 import { listConnections, ListScope, settingsFrom } from "./import-source";
 
-export const DRIFT_USAGE = `usage: pulumi-connections drift --stack NAME [--cwd DIR] [--json | --markdown]
-                                [--unmanaged [--apinizer-project NAME ...]]
-       pulumi-connections drift --all-stacks [--project NAME] [--parallel N] [--cwd DIR]
-                                [--json | --markdown]
-
-Runs a refresh preview of the stack (pulumi refresh --preview-only: state is never changed) and
-reports, per Pictory and Apinizer connection, which fields drifted (state → API now, secrets shown
-as [secret]), which connections were deleted out of band, and which could not be read. A Vimeo
-connection whose version moved while no readable field changed is reported as a possible
-credential change: its secrets are write-only and cannot be compared.
-
-With --all-stacks it checks every stack of the backend (or of one project), a few at a time, and
-prints one report: each stack clean, drifted (with the per-connection detail above), failed (why:
-wrong passphrase, API unreachable, bad credentials, an interrupted update, another project's
-stack, ...) or busy (an update holds its lock, or wrote its state during the check: not read, or
-the reading discarded). Stack locks are read from file:// and postgres:// backends.
-
-With --unmanaged it also lists the connections the APIs hold that the stack does not manage, each
-with the \`pulumi-connections import\` command that writes the program adopting it. It lists, per
-account the stack uses, the families and Apinizer projects its resources use, with the stack's
-config (or the environment) as credentials.
-
-options:
-  --stack NAME     the stack to check
-  --unmanaged      also list the connections in the APIs that the stack does not manage
-  --apinizer-project NAME
-                   with --unmanaged: list this Apinizer project too; repeatable
-  --all-stacks     check every stack of the backend instead (not with --stack)
-  --project NAME   with --all-stacks: only the stacks of this project (the one in --cwd)
-  --parallel N     with --all-stacks: stacks checked at once, 1 to ${MAX_PARALLEL}; default ${DEFAULT_PARALLEL}
-  --cwd DIR        the Pulumi project directory (holds Pulumi.yaml and the stack config files);
-                   default: the current directory
-  --json           print one JSON document: { stack, clean, failed, error?, checked, drifted,
-                   deleted, unreadable, remediation, unmanaged? }; with --all-stacks { backend, project?,
-                   clean, failed, error?, counts, lockCheck, stacks: [{ stack, project?,
-                   status, reason?, locks?, report? }] }
-  --markdown       print Markdown, for $GITHUB_STEP_SUMMARY or a pull-request comment
-  -h, --help       print this help
-
-The backend, passphrase and credentials come from the environment, as for the pulumi CLI
-(PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, PICTORY_API_KEY, APINIZER_TOKEN, ...). With
---all-stacks every stack is checked with that one passphrase or secrets provider, and the CLI
-runs it makes get GOMAXPROCS=8 unless GOMAXPROCS is set (the PostgreSQL backend needs it to list
-stacks on small machines).
-
-${exitCodesHelp("drift")}`;
+export const DRIFT_USAGE = usageOf(DRIFT_COMMAND);
 
 /** Where the command writes; injectable for tests. */
 export interface DriftIo {
@@ -101,18 +50,8 @@ export function parseDriftArgs(
   argv: readonly string[],
   cwd: string,
 ): DriftOptions | DriftAllOptions | { readonly help: true } | { readonly usageError: string } {
-  const values = parseFlags(argv, {
-    stack: { type: "string" },
-    "all-stacks": { type: "boolean" },
-    project: { type: "string" },
-    parallel: { type: "string" },
-    cwd: { type: "string" },
-    json: { type: "boolean" },
-    markdown: { type: "boolean" },
-    unmanaged: { type: "boolean" },
-    "apinizer-project": { type: "string", multiple: true },
-    help: { type: "boolean", short: "h" },
-  });
+  const values = parseFlags(argv, DRIFT_OPTIONS);
+
   if ("usageError" in values) return values;
   if (values.help) return { help: true };
   const all = values["all-stacks"] === true;

@@ -58,16 +58,18 @@ export const EXIT = Object.fromEntries(EXIT_CODES.map((e) => [e.name, e.code])) 
 
 export type ExitCode = ExitEntry["code"];
 
-/** The `exit codes:` section of a command's `--help`. */
-export function exitCodesHelp(command: CommandName): string {
-  const lines = ["exit codes:"];
+/** One exit code of a command, as help and docs/cli.md show it. */
+export interface CliExitCode {
+  readonly code: number;
+  readonly meaning: string;
+}
+
+/** A command's exit codes with their meanings on one line each, for help and docs. */
+export function exitCodesOf(command: CommandName): CliExitCode[] {
+  const out: CliExitCode[] = [];
   for (const entry of EXIT_CODES) {
-    const meaning: string | undefined = (entry.meaning as Partial<Record<CommandName, string>>)[
-      command
-    ];
-    if (meaning === undefined) continue;
-    const [first, ...rest] = meaning.split("\n");
-    lines.push(`  ${String(entry.code).padEnd(4)}${first}`, ...rest.map((l) => `      ${l}`));
+    const meaning = (entry.meaning as Partial<Record<CommandName, string>>)[command];
+    if (meaning !== undefined) out.push({ code: entry.code, meaning: meaning.replace(/\n/g, " ") });
   }
-  return `${lines.join("\n")}\n`;
+  return out;
 }

@@ -10,7 +10,8 @@ import { ConnectionError } from "../provider/core/errors";
 import { FamilyName } from "../provider/core/family";
 import { apinizerProjectError, parseFlags, projectDirError, usageLine } from "./args";
 import type { DriftIo } from "./drift";
-import { EXIT, ExitCode, exitCodesHelp, summarizeFailure } from "./drift-report";
+import { EXIT, ExitCode, summarizeFailure } from "./drift-report";
+import { IMPORT_COMMAND, IMPORT_OPTIONS, usageOf } from "./options";
 import {
   connectionRef,
   importResult,
@@ -27,39 +28,7 @@ import {
   stackConfig,
 } from "./import-source";
 
-export const IMPORT_USAGE = `usage: pulumi-connections import [--stack NAME [--cwd DIR]] [--account NAME]
-                                [--apinizer-project NAME ... [--type T ...]]
-                                [--family pictory|apinizer ...] [--only REF ...]
-                                [--out FILE] [--json]
-
-Lists the connections the configured credentials can see (Pictory AWS and Vimeo, every page;
-Apinizer in each --apinizer-project) and writes a Pulumi TypeScript program that declares each one
-with its current values and \`adopt\` set to its ID (Pictory) or name (Apinizer): its first
-\`pulumi up\` takes them over and creates nothing. Secrets never enter the program: each becomes
-config.requireSecret("<key>"), and the \`pulumi config set --secret <key>\` commands to run are
-printed on stderr (and listed at the top of the program). The output is the same on every run
-over the same connections.
-
-options:
-  --stack NAME             read credentials and base URLs from this stack's config (secrets
-                           decrypted as the pulumi CLI does); without it, from the environment
-                           (PICTORY_API_KEY, PICTORY_BASE_URL, APINIZER_TOKEN, APINIZER_BASE_URL)
-  --cwd DIR                with --stack: the Pulumi project directory; default: the current one
-  --account NAME           the account of the stack config's pictory:accounts / apinizer:accounts
-  --apinizer-project NAME  list this Apinizer project's connections; repeatable
-  --type T                 with --apinizer-project: only this Apinizer type; repeatable
-                           (${apinizerTypes().join(", ")})
-  --family F               only this family: pictory or apinizer; repeatable. Default: pictory,
-                           and apinizer when --apinizer-project is given
-  --only REF               only this connection, as \`drift --unmanaged\` names it
-                           (pictory:AwsConnection/<id>, apinizer:Connection/<project>/<name>);
-                           repeatable. Names are those a full import of the same scope gives
-  --out FILE               write the program (or --json document) to FILE; default: stdout
-  --json                   print { connections, configCommands } instead of the program
-  -h, --help               print this help
-
-
-${exitCodesHelp("import")}`;
+export const IMPORT_USAGE = usageOf(IMPORT_COMMAND, { type: apinizerTypes().join(", ") });
 
 export interface ImportOptions {
   readonly stack?: string;
@@ -77,18 +46,8 @@ export function parseImportArgs(
   argv: readonly string[],
   cwd: string,
 ): ImportOptions | { readonly help: true } | { readonly usageError: string } {
-  const values = parseFlags(argv, {
-    stack: { type: "string" },
-    cwd: { type: "string" },
-    account: { type: "string" },
-    "apinizer-project": { type: "string", multiple: true },
-    type: { type: "string", multiple: true },
-    family: { type: "string", multiple: true },
-    only: { type: "string", multiple: true },
-    out: { type: "string" },
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
+  const values = parseFlags(argv, IMPORT_OPTIONS);
+
   if ("usageError" in values) return values;
   if (values.help) return { help: true };
   const projects = values["apinizer-project"] ?? [];

@@ -1,8 +1,8 @@
 /**
  * An Automation API inline program: the program is a function in the script that deploys it, with
  * no Pulumi.yaml of its own. It works from any working directory (see "Automation API inline
- * programs" in the README). State backend, passphrase and credentials come from the environment,
- * as for the pulumi CLI:
+ * programs" in docs/installation-configuration.md). State backend, passphrase and credentials
+ * come from the environment, as for the pulumi CLI:
  *
  *   PULUMI_BACKEND_URL=file://$HOME/.pulumi-state PULUMI_CONFIG_PASSPHRASE=... \
  *   PICTORY_API_KEY=pictai_... node inline.js [up | destroy]

@@ -42,6 +42,122 @@ export interface ProviderSettings {
   readonly onDeploymentFailure: "warn" | "fail";
 }
 
+/** A provider-wide number setting: its default and the least value it takes (a smaller one is raised). */
+interface NumberSettingDeclaration {
+  readonly kind: "number";
+  readonly default: number;
+  readonly min: number;
+  /** What it bounds, for the docs. */
+  readonly doc: string;
+}
+
+/** A provider-wide choice: the first value is the default. */
+interface ChoiceSettingDeclaration {
+  readonly kind: "choice";
+  readonly choices: readonly [string, ...string[]];
+  readonly doc: string;
+}
+
+interface FileSettingDeclaration {
+  readonly kind: "file";
+  readonly doc: string;
+}
+
+/**
+ * The provider-wide settings, declared once: `connections:<name>` in stack config, else
+ * `CONNECTIONS_<NAME>` in the environment. The parser and the generated settings table in
+ * docs/installation-configuration.md both read this.
+ */
+export const PROVIDER_SETTINGS = {
+  onConflict: {
+    kind: "choice",
+    choices: ["fail", "overwrite"],
+    doc: "default for each resource's `onConflict`: what an update does when the API holds a newer version",
+  },
+  onNameConflict: {
+    kind: "choice",
+    choices: ["fail", "adopt"],
+    doc: "what a create does when the API already has the name: `fail`, or `adopt` it as `adopt: true` would (for recovering from an interrupted `pulumi up`)",
+  },
+  onDeploymentFailure: {
+    kind: "choice",
+    choices: ["warn", "fail"],
+    doc: "what an Apinizer `deploymentResult.success: false` answer does",
+  },
+  requestTimeoutMs: {
+    kind: "number",
+    default: DEFAULT_HTTP_OPTIONS.requestTimeoutMs,
+    min: 1,
+    doc: "deadline of one request, from sending it to the last byte of the answer",
+  },
+  operationTimeoutMs: {
+    kind: "number",
+    default: 120_000,
+    min: 1,
+    doc: "deadline of one create, read, update or delete, retries and a create's name lookups included",
+  },
+  maxResponseBytes: {
+    kind: "number",
+    default: DEFAULT_HTTP_OPTIONS.maxResponseBytes,
+    min: 1024,
+    doc: "largest answer read (8 MiB); a larger one fails with `RESPONSE_TOO_LARGE`",
+  },
+  connectTimeoutMs: {
+    kind: "number",
+    default: DEFAULT_HTTP_OPTIONS.connectTimeoutMs,
+    min: 0,
+    doc: "deadline of opening one connection to the API",
+  },
+  maxRetries: {
+    kind: "number",
+    default: DEFAULT_HTTP_OPTIONS.maxRetries,
+    min: 0,
+    doc: "retries of requests that are safe to repeat",
+  },
+  retryBaseMs: {
+    kind: "number",
+    default: DEFAULT_HTTP_OPTIONS.retryBaseMs,
+    min: 0,
+    doc: "first step of the jittered exponential backoff; it doubles each retry",
+  },
+  retryMaxDelayMs: {
+    kind: "number",
+    default: DEFAULT_HTTP_OPTIONS.retryMaxDelayMs,
+    min: 0,
+    doc: "cap of one backoff step; `Retry-After` is honoured up to it",
+  },
+  maxInFlight: {
+    kind: "number",
+    default: DEFAULT_HTTP_OPTIONS.maxInFlight,
+    min: 1,
+    doc: "requests in flight per base URL, so large stacks do not trip rate limits",
+  },
+  caFile: {
+    kind: "file",
+    doc: "PEM file of extra certificate authorities (a corporate TLS proxy's, a private API's), trusted besides the system's and `NODE_EXTRA_CA_CERTS`",
+  },
+} as const satisfies Readonly<
+  Record<string, NumberSettingDeclaration | ChoiceSettingDeclaration | FileSettingDeclaration>
+>;
+
+type SettingName = keyof typeof PROVIDER_SETTINGS;
+type NumberSettingName = {
+  [K in SettingName]: (typeof PROVIDER_SETTINGS)[K]["kind"] extends "number" ? K : never;
+}[SettingName];
+type ChoiceSettingName = {
+  [K in SettingName]: (typeof PROVIDER_SETTINGS)[K]["kind"] extends "choice" ? K : never;
+}[SettingName];
+
+/** The stack config key of a provider-wide setting: `connections:maxRetries`. */
+export function providerSettingKey(name: string): string {
+  return `connections:${name}`;
+}
+
+/** The environment variable of a provider-wide setting: `CONNECTIONS_MAX_RETRIES`. */
+export function providerSettingEnv(name: string): string {
+  return `CONNECTIONS_${name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}`;
+}
+
 /**
  * Settings the provider reads once the host calls `configure`: stack config first, then the
  * environment. Each family's and the provider's settings are parsed on first use and then kept,
@@ -244,33 +360,37 @@ export class SettingsStore {
   }
 
   private parseProvider(): ProviderSettings {
-    const d = DEFAULT_HTTP_OPTIONS;
-    const number = (name: string, fallback: number, min = 0) =>
-      readNumber(this.setting(name), fallback, min);
+    const number = (name: NumberSettingName) => {
+      const d = PROVIDER_SETTINGS[name];
+      return readNumber(this.setting(name), d.default, d.min);
+    };
+    const choice = <N extends ChoiceSettingName>(name: N) =>
+      readChoice(
+        this.setting(name),
+        PROVIDER_SETTINGS[name].choices,
+      ) as (typeof PROVIDER_SETTINGS)[N]["choices"][number];
     const caFile = this.setting("caFile").raw;
     return {
-      onConflict: readChoice(this.setting("onConflict"), ["fail", "overwrite"]),
-      onNameConflict: readChoice(this.setting("onNameConflict"), ["fail", "adopt"]),
-      onDeploymentFailure: readChoice(this.setting("onDeploymentFailure"), ["warn", "fail"]),
-      operationTimeoutMs: number("operationTimeoutMs", 120_000, 1),
+      onConflict: choice("onConflict"),
+      onNameConflict: choice("onNameConflict"),
+      onDeploymentFailure: choice("onDeploymentFailure"),
+      operationTimeoutMs: number("operationTimeoutMs"),
       http: {
-        connectTimeoutMs: number("connectTimeoutMs", d.connectTimeoutMs),
-        requestTimeoutMs: number("requestTimeoutMs", d.requestTimeoutMs, 1),
-        maxResponseBytes: number("maxResponseBytes", d.maxResponseBytes, 1024),
-        maxRetries: number("maxRetries", d.maxRetries),
-        retryBaseMs: number("retryBaseMs", d.retryBaseMs),
-        retryMaxDelayMs: number("retryMaxDelayMs", d.retryMaxDelayMs),
-        maxInFlight: number("maxInFlight", d.maxInFlight, 1),
+        connectTimeoutMs: number("connectTimeoutMs"),
+        requestTimeoutMs: number("requestTimeoutMs"),
+        maxResponseBytes: number("maxResponseBytes"),
+        maxRetries: number("maxRetries"),
+        retryBaseMs: number("retryBaseMs"),
+        retryMaxDelayMs: number("retryMaxDelayMs"),
+        maxInFlight: number("maxInFlight"),
         ...(caFile !== undefined ? { caFile, ca: readCaFile(caFile) } : {}),
       },
     };
   }
 
-  /** A provider-wide setting: stack config `connections:<name>`, else `CONNECTIONS_<NAME>`. */
-  private setting(name: string): RawSetting {
-    const key = `connections:${name}`;
-    const env = `CONNECTIONS_${name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}`;
-    return { key, raw: this.lookup(key, env) };
+  private setting(name: SettingName): RawSetting {
+    const key = providerSettingKey(name);
+    return { key, raw: this.lookup(key, providerSettingEnv(name)) };
   }
 }
 

@@ -222,7 +222,7 @@ describe("several accounts in one stack", () => {
       });
     }
     writeProgram(p, example("accounts"));
-    // As the README says, with the CLI.
+    // As docs/guides/several-accounts.md says, with the CLI.
     for (const args of [
       ["--path", "--secret", "pictory:accounts.eu.apiKey", EU_KEY],
       ["--path", "--secret", "apinizer:accounts.dc2.token", DC2_TOKEN],

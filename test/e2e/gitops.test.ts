@@ -159,7 +159,7 @@ function checkout(): string {
   chmodSync(path.join(dir, "pipeline.sh"), 0o755);
   // The program is the example's index.ts, transpiled here with the repository's TypeScript
   // (plain JS in the copy), so the test does not depend on how the locally built v3.68 language
-  // host (README "The Pulumi CLI") handles TypeScript; in CI Pulumi runs index.ts as it is. The
+  // host (CONTRIBUTING.md, "The Pulumi CLI") handles TypeScript; in CI Pulumi runs index.ts as it is. The
   // type check is a test of its own below.
   const source = readFileSync(path.join(EXAMPLE, "index.ts"), "utf8");
   const js = ts.transpileModule(source, {

@@ -15,7 +15,7 @@ import {
 } from "./harness";
 
 // `pulumi up` killed with SIGKILL while creates are in flight (a CI runner killed mid-job), then
-// the recovery README.md documents, run command by command as a user would, with the CLI itself.
+// the recovery docs/guides/recovery.md documents, run command by command as a user would, with the CLI itself.
 jest.setTimeout(600_000);
 
 const N = Number(process.env.INTERRUPTED_TEST_CONNECTIONS ?? 60);

@@ -1,5 +1,5 @@
 /**
- * Pulumi's resource options, each through the real engine: what the README's resource-options
+ * Pulumi's resource options, each through the real engine: what docs/guides/plans-and-options.md's resource-options
  * table says of them. replaceOnChanges and customTimeouts do not reach a dynamic provider through
  * Pulumi's host, so the SDK passes them as hidden inputs; the others are the engine's own.
  */

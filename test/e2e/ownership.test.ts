@@ -240,7 +240,7 @@ describe.each<ApinizerEnvelope>(["v1", "v2"])("Apinizer %s server", (envelope) =
       await expectApiHolds(SECOND);
       expect(managed(second)).toEqual(["alerts", "marketing"]);
       expect(requests.filter((r) => r.startsWith("DELETE"))).toEqual([]);
-      // From now on the second stack manages them: its destroy deletes them (README "adopt").
+      // From now on the second stack manages them: its destroy deletes them (docs/guides/importing.md, "Adopting existing connections").
       expectOk(await second.runPulumi(DESTROY));
       const { mails, vimeos } = await shared();
       expect([...mails, ...vimeos]).toEqual([]);

@@ -23,7 +23,7 @@ import {
 // Pulumi's PostgreSQL state backend (`postgres://`, pkg/backend/diy/postgres in the CLI), as a
 // team shares it between CI runners: a real PostgreSQL 15 server started by this file, the CLI
 // run as a user or a runner runs it. The quickstart flow; two runners racing one stack; a runner
-// killed mid-`up` and README's recovery. Every CLI run gets GOMAXPROCS=8: the backend opens
+// killed mid-`up` and the recovery of docs/guides/recovery.md. Every CLI run gets GOMAXPROCS=8: the backend opens
 // 2 x GOMAXPROCS connections, and on 2 cores listing stacks can use them all and hang.
 jest.setTimeout(600_000);
 

@@ -1,7 +1,9 @@
 /**
- * The SDK's types, its metadata and the README's resource tables are generated from the resource
- * kinds' declarations (`npm run generate`). This fails while the committed output is stale, so a
- * declaration change cannot reach users' programs without the SDK following it.
+ * The SDK's types, its metadata and the reference docs (docs/resources, docs/cli.md, the settings
+ * table of docs/installation-configuration.md) are generated from the declarations of the
+ * resource kinds, the settings and the CLI's options (`npm run generate`). This fails while the
+ * committed output is stale, so a declaration change cannot reach users' programs or the docs
+ * without them following it.
  *
  * It runs the built generator (`npm test` builds first): Prettier 3, which formats the output,
  * loads its plugins with dynamic imports that jest's module system does not run.
