@@ -5,8 +5,8 @@
  * must end within seconds, no request may reach the API after the cancel, and the next
  * refresh and up converge.
  */
-import { HostileServer, startHostile } from "../helpers/hostile";
-import { emulatorState, engineProject, EngineProject, killSession, ResourceSpec } from "./harness";
+import { emulatorState, killSession, ResourceSpec } from "./harness";
+import { useHostileProject } from "./hostile-project";
 
 jest.setTimeout(300_000);
 
@@ -18,21 +18,9 @@ const NEVER_MS = 600_000;
 /** The run's end after SIGINT: generous for a loaded 2-core machine, far below any deadline. */
 const CANCEL_WITHIN_MS = 10_000;
 
-let p: EngineProject;
-let hostile: HostileServer;
-
-beforeAll(async () => {
-  p = await engineProject("cancel");
-  hostile = await startHostile({ mode: { kind: "proxy", target: p.emulator.url } });
-  await p.stack.setAllConfig({
-    "pictory:baseUrl": { value: `${hostile.url}/pictoryapis` },
-    "connections:requestTimeoutMs": { value: String(NEVER_MS) },
-    "connections:operationTimeoutMs": { value: String(NEVER_MS) },
-  });
-});
-afterAll(async () => {
-  await hostile?.stop();
-  await p?.close();
+const project = useHostileProject("cancel", {
+  "connections:requestTimeoutMs": String(NEVER_MS),
+  "connections:operationTimeoutMs": String(NEVER_MS),
 });
 
 const aws = (name: string): ResourceSpec => ({
@@ -51,6 +39,7 @@ async function waitFor(predicate: () => boolean, ms: number, what: string): Prom
 
 describe("Ctrl-C on pulumi up", () => {
   it("stops the create held by the API within seconds, sends nothing more, and the next up converges", async () => {
+    const { p, hostile } = project;
     await p.setResources([aws("first")]);
     expect((await p.runPulumi(["up", "--yes", "--skip-preview"])).code).toBe(0);
 

@@ -7,14 +7,13 @@
  * dynamic-provider host has it, and sends it a real Cancel call.
  */
 import { ChildProcess, spawn } from "node:child_process";
-import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import fc from "fast-check";
 import { Deadline, HttpClient, DEFAULT_HTTP_OPTIONS } from "../../provider/core/http";
 import { onEngineCancel } from "../../provider/core/cancel";
 import { HostileServer, startHostile } from "../helpers/hostile";
+import { pictoryHooksSource } from "../helpers/provider-process";
 
-const PROVIDER = path.resolve(__dirname, "..", "..", "dist", "provider", "index.js");
 const PROVIDER_RPC = require.resolve("@pulumi/pulumi/proto/provider_grpc_pb");
 const EMPTY = require.resolve("google-protobuf/google/protobuf/empty_pb");
 const GRPC = require.resolve("@grpc/grpc-js");
@@ -142,16 +141,9 @@ function startHost(): { child: ChildProcess; output: () => string } {
     server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {
       if (err) throw err;
       console.log("PORT " + port);
-      const p = require(${JSON.stringify(PROVIDER)});
-      const cfg = {
-        "pictory:apiKey": "pictai_emulator_key",
-        "pictory:baseUrl": ${JSON.stringify(`${hostile.url}/pictoryapis`)},
-        "connections:requestTimeoutMs": "600000",
-        "connections:operationTimeoutMs": "600000",
-      };
-      const h = p.hooks("pictory:AwsConnection");
+      ${pictoryHooksSource(`${hostile.url}/pictoryapis`)}
       const create = (name) => h.create({ name, awsAccountId: "123456789012", awsRegion: "us-east-2" });
-      h.configure({ config: { get: (k) => cfg[k] } })
+      ready
         .then(() => create("held"))
         .then(() => console.log("RESOLVED"), (e) => console.log("FAILED " + e.code + " " + e.message))
         .then(() => create("after"))
