@@ -37,60 +37,111 @@ async function waitFor(predicate: () => boolean, ms: number, what: string): Prom
   }
 }
 
+/**
+ * Runs `pulumi up` for `specs` (one create at a time), waits for the first create's POST to reach
+ * the hostile server, then presses Ctrl-C; expects the run to end within {@link CANCEL_WITHIN_MS}
+ * with the cancelled create's advice, and no request to reach the API after the Ctrl-C.
+ */
+async function cancelDuringCreate(
+  specs: readonly ResourceSpec[],
+  beforeCtrlC: () => Promise<void> = async () => undefined,
+): Promise<void> {
+  const { p, hostile } = project;
+  hostile.clearRequests();
+  await p.setResources(specs);
+  const run = p.startPulumi(["up", "--yes", "--skip-preview", "--parallel", "1"]);
+  const pid = run.child.pid!;
+  let ended = false;
+  void run.done.then(() => (ended = true));
+  try {
+    await waitFor(
+      () => hostile.requests().some((r) => r.method === "POST"),
+      120_000,
+      "the create's POST",
+    );
+    await beforeCtrlC();
+    const cancelledAt = Date.now();
+    // A terminal's Ctrl-C: SIGINT to the foreground process group, which `startPulumi` made
+    // the CLI's own.
+    process.kill(-pid, "SIGINT");
+    await waitFor(() => ended, CANCEL_WITHIN_MS, "the run to end after SIGINT").catch((e) => {
+      throw new Error(`${(e as Error).message}; output so far:\n${run.output()}`);
+    });
+    const result = await run.done;
+    expect(Date.now() - cancelledAt).toBeLessThanOrEqual(CANCEL_WITHIN_MS);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("^C received; cancelling");
+    // The create reports that its outcome is unknown and what to run next.
+    expect(result.output).toContain("was aborted because the run was cancelled");
+    expect(result.output).toContain("outcome is unknown");
+    expect(result.output).toContain("Run `pulumi refresh`, then `pulumi up`");
+    // Nothing reached the API after the cancel: no retry, no name lookup, no second create.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const late = hostile.requests().filter((r) => r.at >= cancelledAt);
+    expect(late.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect(hostile.requests().filter((r) => r.method === "POST")).toHaveLength(1);
+  } finally {
+    if (!ended) await killSession(pid);
+  }
+}
+
+/** The Pictory AWS connections' names in the emulator, sorted. */
+async function apiNames(): Promise<unknown[]> {
+  return (await emulatorState(project.p.emulator)).pictory.aws.map((c) => c.name).sort();
+}
+
 describe("Ctrl-C on pulumi up", () => {
-  it("stops the create held by the API within seconds, sends nothing more, and the next up converges", async () => {
+  it("stops a create whose POST the API holds, and the advised refresh and up converge", async () => {
     const { p, hostile } = project;
     await p.setResources([aws("first")]);
     expect((await p.runPulumi(["up", "--yes", "--skip-preview"])).code).toBe(0);
 
-    // Every POST is held: its answer never comes. GETs still reach the emulator.
+    // Every POST is held: its answer never comes, and it creates nothing. GETs reach the emulator.
     hostile.setMode({ kind: "slowHeaders", delayMs: NEVER_MS }, { method: "POST" });
-    hostile.clearRequests();
-    await p.setResources([aws("first"), aws("held"), aws("queued")]);
-    const run = p.startPulumi(["up", "--yes", "--skip-preview", "--parallel", "1"]);
-    const pid = run.child.pid!;
-    let ended = false;
-    void run.done.then(() => (ended = true));
-    try {
-      await waitFor(
-        () => hostile.requests().some((r) => r.method === "POST"),
-        120_000,
-        "the create's POST",
-      );
-      const cancelledAt = Date.now();
-      // A terminal's Ctrl-C: SIGINT to the foreground process group, which `startPulumi` made
-      // the CLI's own.
-      process.kill(-pid, "SIGINT");
-      await waitFor(() => ended, CANCEL_WITHIN_MS, "the run to end after SIGINT").catch((e) => {
-        throw new Error(`${(e as Error).message}; output so far:\n${run.output()}`);
-      });
-      const result = await run.done;
-      expect(Date.now() - cancelledAt).toBeLessThanOrEqual(CANCEL_WITHIN_MS);
-      expect(result.code).not.toBe(0);
-      expect(result.output).toContain("^C received; cancelling");
-      // The create reports that its outcome is unknown and what to run next.
-      expect(result.output).toContain("was aborted because the run was cancelled");
-      expect(result.output).toContain("outcome is unknown");
-      expect(result.output).toContain("Run `pulumi refresh`, then `pulumi up`");
-      // Nothing reached the API after the cancel: no retry, no name lookup, no second create.
-      await new Promise((r) => setTimeout(r, 1_000));
-      const late = hostile.requests().filter((r) => r.at >= cancelledAt);
-      expect(late.map((r) => `${r.method} ${r.path}`)).toEqual([]);
-      expect(hostile.requests().filter((r) => r.method === "POST")).toHaveLength(1);
-    } finally {
-      if (!ended) await killSession(pid);
-    }
+    await cancelDuringCreate([aws("first"), aws("held"), aws("queued")]);
 
-    // What the message advises: refresh, then up. The held POST never reached the emulator here;
-    // had it, the up would meet the name and say how to adopt it.
     hostile.reset({ kind: "proxy", target: p.emulator.url });
-    const refresh = await p.runPulumi(["refresh", "--yes", "--skip-preview"]);
-    expect(refresh.code).toBe(0);
+    expect((await p.runPulumi(["refresh", "--yes", "--skip-preview"])).code).toBe(0);
     const up = await p.runPulumi(["up", "--yes", "--skip-preview"]);
     expect(up.output).not.toContain("error:");
     expect(up.code).toBe(0);
     expect((await p.runPulumi(["preview", "--refresh", "--expect-no-changes"])).code).toBe(0);
-    const names = (await emulatorState(p.emulator)).pictory.aws.map((c) => c.name).sort();
-    expect(names).toEqual(["cancel-first", "cancel-held", "cancel-queued"]);
+    expect(await apiNames()).toEqual(["cancel-first", "cancel-held", "cancel-queued"]);
+  });
+
+  it("stops a create the API made but has not answered, and the advised refresh, up and adoption converge", async () => {
+    const { p, hostile } = project;
+    const before = [aws("first"), aws("held"), aws("queued")];
+    // Every POST reaches the emulator, which creates the connection; its answer is held.
+    hostile.setMode(
+      { kind: "proxy", target: p.emulator.url, holdAnswerMs: NEVER_MS },
+      { method: "POST" },
+    );
+    await cancelDuringCreate([...before, aws("made")], async () => {
+      // The POST has reached the emulator by now; wait until its create shows there.
+      const until = Date.now() + 10_000;
+      while (!(await apiNames()).includes("cancel-made") && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 50));
+    });
+    expect(await apiNames()).toContain("cancel-made");
+
+    hostile.reset({ kind: "proxy", target: p.emulator.url });
+    expect((await p.runPulumi(["refresh", "--yes", "--skip-preview"])).code).toBe(0);
+    // The next up meets the name, and says how to adopt the connection.
+    const conflict = await p.runPulumi(["up", "--yes", "--skip-preview"]);
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.output).toContain("already exists");
+    expect(conflict.output).toContain("connections:onNameConflict");
+    const adopt = await p.runPulumi(["up", "--yes", "--skip-preview"], {
+      CONNECTIONS_ON_NAME_CONFLICT: "adopt",
+    });
+    expect(adopt.code).toBe(0);
+    expect((await p.runPulumi(["preview", "--refresh", "--expect-no-changes"])).code).toBe(0);
+    expect(await apiNames()).toEqual([
+      "cancel-first",
+      "cancel-held",
+      "cancel-made",
+      "cancel-queued",
+    ]);
   });
 });
