@@ -11,7 +11,7 @@ export const CANCEL_PATH = "/pulumirpc.ResourceProvider/Cancel";
 const OBSERVED = Symbol.for("pulumi-connections:observes-cancel");
 
 /**
- * Calls `onCancel` (once per call) when the engine sends this process its Cancel call.
+ * Calls `onCancel` whenever the engine sends this process its Cancel call.
  *
  * On a first Ctrl-C (or a CI job's cancel, which sends SIGINT or SIGTERM to the CLI) the engine
  * stops starting steps, sends Cancel to every provider (pulumi `deploymentExecutor.Execute` →
