@@ -3,7 +3,7 @@
  * starts it, gets SIGINT as a terminal sends it (to its foreground process group; Pulumi runs the
  * provider in a process group of its own, so only the engine's Cancel call reaches it). The run
  * must end within seconds, no request may reach the API after the cancel, and the next
- * refresh and up converge.
+ * refresh and up converge. A CI job's cancel (SIGTERM to `pulumi`) takes the same path.
  */
 import { emulatorState, killSession, ResourceSpec } from "./harness";
 import { useHostileProject } from "./hostile-project";
@@ -45,6 +45,7 @@ async function waitFor(predicate: () => boolean, ms: number, what: string): Prom
 async function cancelDuringCreate(
   specs: readonly ResourceSpec[],
   beforeCtrlC: () => Promise<void> = async () => undefined,
+  how: "terminal" | "ci" = "terminal",
 ): Promise<void> {
   const { p, hostile } = project;
   hostile.clearRequests();
@@ -60,25 +61,39 @@ async function cancelDuringCreate(
       "the create's POST",
     );
     await beforeCtrlC();
+    // Requests logged by now reached the API before the signal; anything after them came later.
+    const logged = hostile.requests().length;
     const cancelledAt = Date.now();
-    // A terminal's Ctrl-C: SIGINT to the foreground process group, which `startPulumi` made
-    // the CLI's own.
-    process.kill(-pid, "SIGINT");
-    await waitFor(() => ended, CANCEL_WITHIN_MS, "the run to end after SIGINT").catch((e) => {
+    if (how === "terminal") {
+      // A terminal's Ctrl-C: SIGINT to the foreground process group, which `startPulumi` made
+      // the CLI's own.
+      process.kill(-pid, "SIGINT");
+    } else {
+      // A CI job's cancel: SIGTERM to the job's command.
+      process.kill(pid, "SIGTERM");
+    }
+    await waitFor(() => ended, CANCEL_WITHIN_MS, "the run to end after the signal").catch((e) => {
       throw new Error(`${(e as Error).message}; output so far:\n${run.output()}`);
     });
     const result = await run.done;
     expect(Date.now() - cancelledAt).toBeLessThanOrEqual(CANCEL_WITHIN_MS);
     expect(result.code).not.toBe(0);
-    expect(result.output).toContain("^C received; cancelling");
+    expect(result.output).toContain(
+      how === "terminal" ? "^C received; cancelling" : "SIGTERM received; cancelling",
+    );
     // The create reports that its outcome is unknown and what to run next.
     expect(result.output).toContain("was aborted because the run was cancelled");
     expect(result.output).toContain("outcome is unknown");
     expect(result.output).toContain("Run `pulumi refresh`, then `pulumi up`");
     // Nothing reached the API after the cancel: no retry, no name lookup, no second create.
     await new Promise((r) => setTimeout(r, 1_000));
-    const late = hostile.requests().filter((r) => r.at >= cancelledAt);
-    expect(late.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    const late = hostile.requests().slice(logged);
+    if (late.length > 0) {
+      const what = late.map((r) => `${r.method} ${r.path}`).join(", ");
+      throw new Error(
+        `requests reached the API after the signal: ${what}; the run:\n${result.output}`,
+      );
+    }
     expect(hostile.requests().filter((r) => r.method === "POST")).toHaveLength(1);
   } finally {
     if (!ended) await killSession(pid);
@@ -143,5 +158,15 @@ describe("Ctrl-C on pulumi up", () => {
       "cancel-made",
       "cancel-queued",
     ]);
+  });
+
+  it("stops a held create on a CI job's cancel (SIGTERM to pulumi) just the same", async () => {
+    const { p, hostile } = project;
+    hostile.setMode({ kind: "slowHeaders", delayMs: NEVER_MS }, { method: "POST" });
+    const all = [aws("first"), aws("held"), aws("made"), aws("queued")];
+    await cancelDuringCreate([...all, aws("ci")], undefined, "ci");
+    hostile.reset({ kind: "proxy", target: p.emulator.url });
+    expect((await p.runPulumi(["up", "--yes", "--skip-preview"])).code).toBe(0);
+    expect(await apiNames()).toContain("cancel-ci");
   });
 });
