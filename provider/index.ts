@@ -2,7 +2,13 @@
  * The provider implementation. The serialized shim in `sdk/shim.ts` requires this module by its
  * package name at call time, so state holds a few hundred bytes per resource, never this code.
  */
-import { exitWithParent, ProviderHooks, ProviderRuntime, stopOnSignals } from "./core/runtime";
+import {
+  exitWithParent,
+  ProviderHooks,
+  ProviderRuntime,
+  stopOnEngineCancel,
+  stopOnSignals,
+} from "./core/runtime";
 import { KINDS } from "./registry";
 
 export * from "./core/errors";
@@ -26,6 +32,7 @@ export function hooks(token: string): ProviderHooks {
   if (!signalsHandled) {
     signalsHandled = true;
     stopOnSignals();
+    stopOnEngineCancel();
     exitWithParent();
   }
   return providerRuntime().hooks(token);

@@ -41,7 +41,10 @@ export interface Deadline {
   readonly ms: number;
   /** Where the budget was set, for messages: `connections:operationTimeoutMs` or `customTimeouts.create`. */
   readonly setting: string;
-  /** Set when the process is stopping (SIGINT/SIGTERM) rather than out of time. */
+  /**
+   * Set when the run was cancelled (the engine's Cancel call, SIGINT or SIGTERM) rather than out
+   * of time: requests in flight are aborted and no new one is sent.
+   */
   cancelled(): boolean;
 }
 
@@ -189,7 +192,15 @@ export class HttpClient {
     req: HttpRequest,
     deadline: Deadline,
   ): Promise<Omit<HttpResponse, "attempts"> & { retryAfterMs?: number }> {
-    await this.acquire(deadline.signal);
+    // After a cancel nothing more is sent, not even a request that was waiting for a slot.
+    if (deadline.cancelled()) throw notSent(req);
+    await this.acquire(deadline.signal).catch((e: unknown) => {
+      throw deadline.cancelled() ? notSent(req) : e;
+    });
+    if (deadline.cancelled()) {
+      this.release();
+      throw notSent(req);
+    }
     // One signal for the attempt: its own deadline, or the operation's, whichever comes first.
     const attemptTimer = new AbortController();
     const timer = setTimeout(
@@ -288,8 +299,7 @@ export class HttpClient {
     if (deadline.cancelled()) {
       return new ConnectionTransportError(
         "CANCELLED",
-        `${what} was stopped because the provider is shutting down (SIGINT or SIGTERM); ` +
-          `its outcome is unknown: run \`pulumi refresh\` before the next \`pulumi up\``,
+        `${what} was aborted ${CANCELLED_BY}; ${afterCancel(req)}`,
         e,
       );
     }
@@ -423,6 +433,40 @@ async function readCapped(
     throw e;
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** What cancels requests, for messages. */
+const CANCELLED_BY =
+  "because the run was cancelled (Ctrl-C on pulumi, a CI job's cancel, or SIGINT/SIGTERM to the provider)";
+
+/**
+ * What to run after a request was aborted mid-way. A POST creates, and may have: the next `up`
+ * then meets the name, and its NAME_CONFLICT says how to adopt the connection. A PUT or DELETE
+ * may have changed the connection: a refresh reads what the API holds. A GET changed nothing.
+ */
+function afterCancel(req: HttpRequest): string {
+  switch (req.method) {
+    case "POST":
+      return (
+        "its outcome is unknown: the connection may have been created. Run `pulumi refresh`, then " +
+        "`pulumi up`: if the connection was created, that create fails with NAME_CONFLICT and says " +
+        "how to adopt it"
+      );
+    case "PUT":
+    case "DELETE":
+      return "its outcome is unknown: run `pulumi refresh` to read what the API holds, then `pulumi up`";
+    case "GET":
+      return "a read changes nothing: run the command again";
+  }
+}
+
+/** A request refused because the run was cancelled before it could be sent. */
+function notSent(req: HttpRequest): ConnectionTransportError {
+  return new ConnectionTransportError(
+    "CANCELLED",
+    `${req.method} ${req.path} was not sent ${CANCELLED_BY}, so it changed nothing; ` +
+      `run \`pulumi refresh\`, then \`pulumi up\` to finish the work the run left`,
+  );
 }
 
 function tooLarge(req: HttpRequest, max: number): ConnectionTransportError {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
+import { debug, onEngineCancel } from "./cancel";
 import * as engine from "./engine";
 import { ConnectionError, ConnectionValidationError } from "./errors";
 import { Deadline, HttpClient } from "./http";
@@ -30,7 +31,10 @@ export interface ProviderHooks {
 export type AssertProvider<T extends pulumi.dynamic.ResourceProvider> = T;
 export type ProviderHooksAreAProvider = AssertProvider<ProviderHooks>;
 
-/** Aborted once when the process is asked to stop; every operation's deadline follows it. */
+/**
+ * Aborted once when the run is cancelled or the process is asked to stop; every operation's
+ * deadline follows it, so requests in flight are aborted and none starts after it.
+ */
 const shutdown = new AbortController();
 
 /** Provider operations running now, and what to do when the last one settles. */
@@ -66,6 +70,22 @@ export function stopOnSignals(graceMs = 2_000, settleMs = 100): void {
       setTimeout(exit, graceMs).unref();
     });
   }
+}
+
+/**
+ * Makes the engine's Cancel call (a first Ctrl-C on `pulumi up`, a CI job's cancel) stop the
+ * provider's work: requests in flight are aborted, so each operation answers at once that its
+ * outcome is unknown and what to run next, and no request starts after it. The process keeps
+ * running: the engine still waits for those answers and may call the provider again (those calls
+ * fail without touching the API); it ends the process itself, with a signal, when the run ends.
+ * See {@link onEngineCancel} for how the call is observed; where it cannot be, nothing changes.
+ */
+export function stopOnEngineCancel(): void {
+  onEngineCancel(() => {
+    if (shutdown.signal.aborted) return;
+    debug("the engine cancelled the run: aborting %d operation(s) in flight", inFlight);
+    shutdown.abort(Object.assign(new Error("the engine cancelled the run"), { code: "CANCELLED" }));
+  });
 }
 
 /**
@@ -284,7 +304,10 @@ export class ProviderRuntime {
     };
   }
 
-  /** Runs a hook; whatever it throws leaves with every secret masked. */
+  /**
+   * Runs a hook; whatever it throws leaves with every secret masked, shaped for the host to print
+   * once ({@link forHost}).
+   */
   private guard<A extends unknown[], R>(
     kind: ResourceKind,
     propsOf: (...a: A) => Props[],
@@ -295,7 +318,8 @@ export class ProviderRuntime {
         try {
           return await fn(...args);
         } catch (e) {
-          throw scrub(e, kind, this.secretsOf(kind, propsOf(...args)));
+          const secrets = this.secretsOf(kind, propsOf(...args));
+          throw forHost(scrub(e, kind, secrets), e, secrets);
         }
       });
   }
@@ -351,7 +375,31 @@ export function parseDuration(text: string): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
-function scrub(e: unknown, kind: ResourceKind, secrets: readonly string[]): Error {
+/**
+ * An error as it leaves a hook for Pulumi's dynamic-provider host. The host prints what check,
+ * diff, read and delete throw on its stderr as `${e}: ${e.stack}` (`ResourceProviderService` in
+ * @pulumi/pulumi/cmd/dynamic-provider/index.js), which the engine shows, and then hands
+ * `e.message` to the engine, which reports it as the resource's error: the message three times
+ * and a JavaScript stack. The engine's report is the one every failure gets (the host prints no
+ * create or update failure), so the host's line is cut down to the error's class and stable code,
+ * `ConnectionConfigError: CONFIG_MISSING`. The message, `code`, `status` and `cause` stay as they
+ * were for code that catches the error. The stack is not lost for whoever debugs: it is written
+ * to the debug log (`NODE_DEBUG=connections`). An error we did not raise on purpose keeps its
+ * cause's stack, secrets masked, since that is what its bug report needs.
+ */
+function forHost(e: ConnectionError, thrown: unknown, secrets: readonly string[]): Error {
+  if (e.stack) debug("%s", e.stack);
+  const trace =
+    !ConnectionError.isInstance(thrown) && thrown instanceof Error && thrown.stack
+      ? redact(thrown.stack, secrets)
+      : e.code;
+  const hidden = { writable: true, configurable: true, enumerable: false };
+  Object.defineProperty(e, "stack", { ...hidden, value: trace });
+  Object.defineProperty(e, "toString", { ...hidden, value: () => e.name });
+  return e;
+}
+
+function scrub(e: unknown, kind: ResourceKind, secrets: readonly string[]): ConnectionError {
   if (ConnectionError.isInstance(e)) {
     e.message = redact(e.message, secrets);
     if (e.stack) e.stack = redact(e.stack, secrets);

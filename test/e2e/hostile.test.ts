@@ -3,30 +3,18 @@
  * `pulumi up` fail within the configured deadlines (not hang), leave nothing that the next `up`
  * cannot clear, and a wrong-shape answer must never reach the state.
  */
-import { HostileServer, startHostile } from "../helpers/hostile";
-import { emulatorState, engineProject, EngineProject, ResourceSpec } from "./harness";
+import { emulatorState, ResourceSpec } from "./harness";
+import { useHostileProject } from "./hostile-project";
 
 jest.setTimeout(300_000);
 
 const REQUEST_TIMEOUT_MS = 2_000;
 const OPERATION_TIMEOUT_MS = 6_000;
 
-let p: EngineProject;
-let hostile: HostileServer;
-
-beforeAll(async () => {
-  p = await engineProject("hostile");
-  hostile = await startHostile({ mode: { kind: "proxy", target: p.emulator.url } });
-  await p.stack.setAllConfig({
-    "pictory:baseUrl": { value: `${hostile.url}/pictoryapis` },
-    "connections:requestTimeoutMs": { value: String(REQUEST_TIMEOUT_MS) },
-    "connections:operationTimeoutMs": { value: String(OPERATION_TIMEOUT_MS) },
-    "connections:retryMaxDelayMs": { value: "200" },
-  });
-});
-afterAll(async () => {
-  await hostile?.stop();
-  await p?.close();
+const project = useHostileProject("hostile", {
+  "connections:requestTimeoutMs": String(REQUEST_TIMEOUT_MS),
+  "connections:operationTimeoutMs": String(OPERATION_TIMEOUT_MS),
+  "connections:retryMaxDelayMs": "200",
 });
 
 const aws = (name: string): ResourceSpec => ({
@@ -43,6 +31,7 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; result: T 
 
 describe("pulumi up against a hostile API", () => {
   it("fails within the deadlines when every answer trickles, and the next up converges", async () => {
+    const { p, hostile } = project;
     // The engine's own start-up and teardown, measured on this machine with a healthy API.
     await p.setResources([aws("baseline")]);
     const baseline = await timed(() => p.runPulumi(["up", "--yes", "--skip-preview"]));
@@ -73,6 +62,7 @@ describe("pulumi up against a hostile API", () => {
   });
 
   it("rejects a refresh answered with the wrong shape, leaving the state as it was", async () => {
+    const { p, hostile } = project;
     const before = p.exportStack();
     hostile.reset({
       kind: "json",

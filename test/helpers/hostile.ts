@@ -70,8 +70,12 @@ export type HostileMode =
   | { readonly kind: "redirect"; readonly location: string; readonly status?: number }
   /** 429 or 503 with `Retry-After: <seconds>`. */
   | { readonly kind: "retryAfter"; readonly status: 429 | 503; readonly seconds: number }
-  /** Forwards the request unchanged to `target` (an origin such as an emulator's URL). */
-  | { readonly kind: "proxy"; readonly target: string };
+  /**
+   * Forwards the request unchanged to `target` (an origin such as an emulator's URL). With
+   * `holdAnswerMs`, the target's answer is held back that long: the request took effect, but its
+   * client does not learn so in time.
+   */
+  | { readonly kind: "proxy"; readonly target: string; readonly holdAnswerMs?: number };
 
 /** Which requests a rule applies to; an omitted criterion matches every request. */
 export interface HostileMatch {
@@ -364,15 +368,23 @@ export async function startHostile(options: HostileOptions = {}): Promise<Hostil
         headers["content-length"] = String(Buffer.byteLength(entry.body));
         const out = http.request(target, { method: entry.method, headers }, (answer) => {
           upstream.delete(out);
-          if (res.destroyed) {
+          const relay = () => {
+            if (res.destroyed) {
+              answer.destroy();
+              return;
+            }
+            const h = { ...answer.headers };
+            delete h.connection;
+            delete h["keep-alive"];
+            res.writeHead(answer.statusCode ?? 502, h);
+            answer.pipe(res);
+          };
+          if (mode.holdAnswerMs === undefined) return relay();
+          const held = later(relay, mode.holdAnswerMs);
+          res.once("close", () => {
+            cancel(held);
             answer.destroy();
-            return;
-          }
-          const h = { ...answer.headers };
-          delete h.connection;
-          delete h["keep-alive"];
-          res.writeHead(answer.statusCode ?? 502, h);
-          answer.pipe(res);
+          });
         });
         upstream.add(out);
         out.on("error", () => {

@@ -5,10 +5,8 @@
  * dynamic-provider host does.
  */
 import { ChildProcess, spawn } from "node:child_process";
-import * as path from "node:path";
 import { HostileServer, startHostile } from "../helpers/hostile";
-
-const PROVIDER = path.resolve(__dirname, "..", "..", "dist", "provider", "index.js");
+import { pictoryHooksSource } from "../helpers/provider-process";
 
 let hostile: HostileServer;
 beforeAll(async () => {
@@ -40,15 +38,7 @@ function startProvider(idle = false): {
 function providerScript(idle: boolean): string {
   return `
     console.log("PID " + process.pid);
-    const p = require(${JSON.stringify(PROVIDER)});
-    const cfg = {
-      "pictory:apiKey": "pictai_emulator_key",
-      "pictory:baseUrl": ${JSON.stringify(`${hostile.url}/pictoryapis`)},
-      "connections:requestTimeoutMs": "600000",
-      "connections:operationTimeoutMs": "600000",
-    };
-    const h = p.hooks("pictory:AwsConnection");
-    const ready = h.configure({ config: { get: (k) => cfg[k] } });
+    ${pictoryHooksSource(`${hostile.url}/pictoryapis`)}
     if (${idle}) ready.then(() => h.check({}, {})).then(() => console.log("IDLE"));
     else ready
       .then(() => h.create({ name: "sig", awsAccountId: "123456789012", awsRegion: "us-east-2" }))
