@@ -2,7 +2,7 @@
  * A drift report → text for people, Markdown for a job summary or PR comment, JSON for machines.
  * Pure functions; values arrive already masked (see drift-report.ts), and nothing here unmasks.
  */
-import { DriftReport, NotCompared, SECRET_MASK } from "./drift-report";
+import { ConnectionRef, DriftReport, NotCompared, SECRET_MASK } from "./drift-report";
 import type { UnmanagedConnection, UnmanagedReport } from "./drift-unmanaged";
 
 export type ReportFormat = "text" | "markdown" | "json";
@@ -145,6 +145,8 @@ export function renderText(report: DriftReport, options: RenderOptions = {}): st
   if (report.drifted.length > 0 || report.deleted.length > 0) {
     lines.push("", `To converge: ${report.remediation}`);
   }
+  if (report.read.length > 0)
+    lines.push("", `${readSummary(report.read)}:`, ...report.read.map((c) => `  ${readLine(c)}`));
   const u = report.unmanaged;
   if (u && u.error === undefined) {
     lines.push("", unmanagedSummary(u));
@@ -156,6 +158,22 @@ export function renderText(report: DriftReport, options: RenderOptions = {}): st
   const notCompared = options.notCompared === false ? [] : notComparedText(report.notCompared);
   if (notCompared.length > 0) lines.push("", ...notCompared);
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * "Read, not managed: 2 connections …": those a program reads with `.get`. The engine never
+ * changes them, so whatever the API holds is not drift of this stack.
+ */
+export function readSummary(read: readonly ConnectionRef[]): string {
+  const n = read.length;
+  return (
+    `Read, not managed: ${n} connection${n === 1 ? "" : "s"} the program reads with \`.get\` ` +
+    `(not compared: the stack does not manage ${n === 1 ? "it" : "them"})`
+  );
+}
+
+function readLine(c: ConnectionRef): string {
+  return `${c.resource} (${c.type}${c.id ? `, ID ${c.id}` : ""})`;
 }
 
 /** "2 connections in the APIs are not managed by this stack" */
@@ -222,6 +240,14 @@ export function renderMarkdown(report: DriftReport, options: RenderOptions = {})
   }
   if (report.drifted.length > 0 || report.deleted.length > 0) {
     lines.push("", `Converge with \`${report.remediation}\`.`);
+  }
+  if (report.read.length > 0) {
+    lines.push(
+      "",
+      `**${escapeMarkdown(readSummary(report.read))}**:`,
+      "",
+      ...report.read.map((c) => `- ${escapeMarkdown(readLine(c))}`),
+    );
   }
   const u = report.unmanaged;
   if (u && u.error === undefined) {

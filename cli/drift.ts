@@ -11,6 +11,8 @@ import {
   EXIT,
   exitCodeOf,
   ExitCode,
+  StackResources,
+  stackResourcesOf,
   summarizeFailure,
 } from "./drift-report";
 import { render, ReportFormat } from "./drift-render";
@@ -248,6 +250,7 @@ export function withUnmanaged(report: DriftReport, unmanaged: UnmanagedReport): 
 /** The refresh preview and its report. Every failure becomes a failed report, never "no drift". */
 export async function checkDrift(stackName: string, workDir: string): Promise<DriftReport> {
   const events: EngineEvent[] = [];
+  let resources: StackResources = { managed: new Set(), read: new Set() };
   let failure: string | undefined;
   try {
     // Loaded here, not at the top: `--help` and usage errors need no Automation API.
@@ -258,9 +261,11 @@ export async function checkDrift(stackName: string, workDir: string): Promise<Dr
       { stackName, workDir },
       { pulumiCommand: await pulumiCommand() },
     );
+    // Which resources the engine manages: `.get` reads are `external` there, and never drift.
+    resources = stackResourcesOf((await stack.exportStack()).deployment);
     await stack.previewRefresh({ onEvent: (e) => events.push(e) });
   } catch (e) {
     failure = summarizeFailure(e);
   }
-  return buildReport(stackName, events, failure);
+  return buildReport(stackName, events, resources, failure);
 }

@@ -182,6 +182,7 @@ function expectedReport(over: Record<string, unknown>) {
     drifted: [],
     deleted: [],
     unreadable: [],
+    read: [],
     notCompared: NOT_COMPARED,
     remediation: "pulumi up --refresh --stack test",
     ...over,

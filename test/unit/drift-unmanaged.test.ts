@@ -118,6 +118,7 @@ describe("drift --unmanaged", () => {
     drifted: [],
     deleted: [],
     unreadable: [],
+    read: [],
     remediation: "pulumi up --refresh --stack dev",
     notCompared: {},
   };
