@@ -4,7 +4,8 @@
  * Pulumi's dynamic-provider host before any provider code runs (pulumi#16175), so this program,
  * whose resources carry `adopt`, is the way in.
  */
-import { writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, linkSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConnectionError } from "../provider/core/errors";
 import { FamilyName } from "../provider/core/family";
@@ -30,7 +31,7 @@ import {
 export const IMPORT_USAGE = `usage: pulumi-connections import [--stack NAME [--cwd DIR]] [--account NAME]
                                 [--apinizer-project NAME ... [--type T ...]]
                                 [--family pictory|apinizer ...] [--only REF ...]
-                                [--out FILE] [--json]
+                                [--out FILE [--force]] [--json]
 
 Lists the connections the configured credentials can see (Pictory AWS and Vimeo, every page;
 Apinizer in each --apinizer-project) and writes a Pulumi TypeScript program that declares each one
@@ -54,11 +55,14 @@ options:
   --only REF               only this connection, as \`drift --unmanaged\` names it
                            (pictory:AwsConnection/<id>, apinizer:Connection/<project>/<name>);
                            repeatable. Names are those a full import of the same scope gives
-  --out FILE               write the program (or --json document) to FILE; default: stdout
+  --out FILE               write the program (or --json document) to FILE; default: stdout.
+                           An existing FILE is never replaced without --force
+  --force                  with --out: replace FILE if it exists
   --json                   print { connections, configCommands } instead of the program
   -h, --help               print this help
 
-exit codes: 0 written; 1 the connections could not be listed (message on stderr); 64 usage error
+exit codes: 0 written; 1 the connections could not be listed, or --out names an existing file
+and --force is not given (message on stderr); 64 usage error
 `;
 
 export interface ImportOptions {
@@ -67,6 +71,8 @@ export interface ImportOptions {
   readonly scope: ListScope;
   readonly only?: readonly string[];
   readonly out?: string;
+  /** Replace `out` when it exists. @default false */
+  readonly force?: boolean;
   readonly json: boolean;
 }
 
@@ -86,6 +92,7 @@ export function parseImportArgs(
     family: { type: "string", multiple: true },
     only: { type: "string", multiple: true },
     out: { type: "string" },
+    force: { type: "boolean" },
     json: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
@@ -115,6 +122,8 @@ export function parseImportArgs(
       usageError:
         "--family apinizer needs --apinizer-project NAME: Apinizer lists connections per project",
     };
+  if (values.force && values.out === undefined)
+    return { usageError: "--force goes with --out: it lets the program replace an existing FILE" };
   if (values.cwd !== undefined && values.stack === undefined)
     return { usageError: "--cwd goes with --stack: it is where the stack's project is" };
   const workDir = path.resolve(cwd, values.cwd ?? ".");
@@ -131,6 +140,7 @@ export function parseImportArgs(
     },
     ...(values.only ? { only: values.only } : {}),
     ...(values.out !== undefined ? { out: path.resolve(cwd, values.out) } : {}),
+    ...(values.force ? { force: true } : {}),
     json: values.json === true,
   };
 }
@@ -153,6 +163,47 @@ export function importCommand(
   return words.join(" ");
 }
 
+/**
+ * Writes `text` to `file` whole or not at all: a temporary file in the same folder, renamed over
+ * `file` (one filesystem, so the rename is atomic). Without `force` an existing `file` is kept
+ * (the link makes "exists" and "write" one step); resolves to the refusal or failure to print.
+ */
+export function writeOut(file: string, text: string, force: boolean): string | undefined {
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
+  try {
+    writeFileSync(temp, text, { flag: "wx" });
+    if (force) renameSync(temp, file);
+    else noClobberRename(temp, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" && !force) return outExists(file);
+    return `${file} could not be written (${code ?? "error"}): ${e instanceof Error ? e.message : String(e)}`;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  return undefined;
+}
+
+function outExists(file: string): string {
+  return `--out ${file} exists: not replaced; pass --force to replace it, or choose another --out`;
+}
+
+/** `temp` → `file` unless `file` exists (EEXIST). */
+function noClobberRename(temp: string, file: string): void {
+  try {
+    linkSync(temp, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // A filesystem without hard links: check, then rename (a narrow race, never a torn file).
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS") throw e;
+    if (existsSync(file)) throw Object.assign(new Error(`${file} exists`), { code: "EEXIST" });
+    renameSync(temp, file);
+  }
+}
+
 /** Runs the command; resolves to its exit code. */
 export async function importCommandMain(argv: readonly string[], io: DriftIo): Promise<ExitCode> {
   const parsed = parseImportArgs(argv, process.cwd());
@@ -163,6 +214,11 @@ export async function importCommandMain(argv: readonly string[], io: DriftIo): P
   if ("usageError" in parsed) {
     io.stderr(`pulumi-connections import: ${parsed.usageError}\n\n${IMPORT_USAGE}`);
     return EXIT.usage;
+  }
+  // Checked first as well, so that nothing is listed for a program that would not be written.
+  if (parsed.out !== undefined && parsed.force !== true && existsSync(parsed.out)) {
+    io.stderr(`pulumi-connections import: ${outExists(parsed.out)}\n`);
+    return EXIT.failed;
   }
   let text: string;
   let commands: readonly string[];
@@ -202,8 +258,13 @@ export async function importCommandMain(argv: readonly string[], io: DriftIo): P
     );
     return EXIT.failed;
   }
-  if (parsed.out !== undefined) writeFileSync(parsed.out, text);
-  else io.stdout(text);
+  if (parsed.out !== undefined) {
+    const refused = writeOut(parsed.out, text, parsed.force === true);
+    if (refused !== undefined) {
+      io.stderr(`pulumi-connections import: ${refused}\n`);
+      return EXIT.failed;
+    }
+  } else io.stdout(text);
   const where = parsed.out !== undefined ? ` to ${parsed.out}` : "";
   io.stderr(
     `pulumi-connections import: ${count} connection${count === 1 ? "" : "s"} written${where}\n`,

@@ -7,7 +7,10 @@ import {
 import { renderMarkdown, renderText } from "../../cli/drift-render";
 import { DriftReport } from "../../cli/drift-report";
 import { withUnmanaged } from "../../cli/drift";
-import { parseImportArgs } from "../../cli/import";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { importCommandMain, parseImportArgs, writeOut } from "../../cli/import";
 import { ListedConnection } from "../../cli/import-program";
 import { KINDS } from "../../provider/registry";
 
@@ -170,9 +173,63 @@ describe("import arguments", () => {
     [["--family", "apinizer"], "--family apinizer needs --apinizer-project"],
     [["--cwd", "."], "--cwd goes with --stack"],
     [["--apinizer-project", ".."], '--apinizer-project ".." is not a project name'],
+    [["--force"], "--force goes with --out"],
   ])("rejects %j", (argv, message) => {
     expect(parseImportArgs(argv, process.cwd())).toEqual({
       usageError: expect.stringContaining(message),
+    });
+  });
+});
+
+describe("import --out", () => {
+  const made: string[] = [];
+  const folder = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "import-out-"));
+    made.push(dir);
+    return dir;
+  };
+  afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it("refuses to replace an existing file without --force, in one line naming the file and the flag", async () => {
+    const dir = folder();
+    const file = path.join(dir, "index.ts");
+    writeFileSync(file, "// the user's own program\n");
+    const err: string[] = [];
+    const code = await importCommandMain(["--out", file], {
+      stdout: () => undefined,
+      stderr: (t) => void err.push(t),
+    });
+    expect(code).toBe(1);
+    expect(err.join("")).toBe(
+      `pulumi-connections import: --out ${file} exists: not replaced; pass --force to replace it, ` +
+        `or choose another --out\n`,
+    );
+    expect(readFileSync(file, "utf8")).toBe("// the user's own program\n");
+    expect(readdirSync(dir)).toEqual(["index.ts"]);
+  });
+
+  it("writes a new file, replaces one only with --force, and leaves no temporary file", () => {
+    const dir = folder();
+    const file = path.join(dir, "index.ts");
+    expect(writeOut(file, "first\n", false)).toBeUndefined();
+    expect(writeOut(file, "second\n", false)).toContain("pass --force");
+    expect(readFileSync(file, "utf8")).toBe("first\n");
+    expect(writeOut(file, "second\n", true)).toBeUndefined();
+    expect(readFileSync(file, "utf8")).toBe("second\n");
+    expect(readdirSync(dir)).toEqual(["index.ts"]);
+  });
+
+  it("reports a file it cannot write, with the error code, and leaves nothing behind", () => {
+    const dir = folder();
+    const file = path.join(dir, "missing-folder", "index.ts");
+    expect(writeOut(file, "x", true)).toMatch(/could not be written \(ENOENT\)/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("takes --force with --out", () => {
+    expect(parseImportArgs(["--out", "p.ts", "--force"], "/tmp")).toMatchObject({
+      out: "/tmp/p.ts",
+      force: true,
     });
   });
 });
