@@ -4,6 +4,7 @@
  */
 import { ConnectionRef, DriftReport, NotCompared, SECRET_MASK } from "./drift-report";
 import type { UnmanagedConnection, UnmanagedReport } from "./drift-unmanaged";
+import { elsewhereLine } from "./import-program";
 
 export type ReportFormat = "text" | "markdown" | "json";
 
@@ -154,6 +155,8 @@ export function renderText(report: DriftReport, options: RenderOptions = {}): st
       lines.push("", ...alignedColumns(UNMANAGED_HEADERS, u.connections.map(unmanagedRow)));
       lines.push("", "To write the program that adopts them:", ...u.commands.map((c) => `  ${c}`));
     }
+    if (u.managedElsewhere.length > 0)
+      lines.push("", `${ELSEWHERE}:`, ...u.managedElsewhere.map((e) => `  ${elsewhereLine(e)}`));
   }
   const notCompared = options.notCompared === false ? [] : notComparedText(report.notCompared);
   if (notCompared.length > 0) lines.push("", ...notCompared);
@@ -182,6 +185,9 @@ export function unmanagedSummary(u: UnmanagedReport): string {
   if (n === 0) return "Unmanaged: none (every connection listed is managed by this stack)";
   return `Unmanaged: ${n} connection${n === 1 ? "" : "s"} in the APIs ${n === 1 ? "is" : "are"} not managed by this stack`;
 }
+
+const ELSEWHERE =
+  "Managed by other stacks of the backend (not offered for import: adopting one here would give it two owners)";
 
 const UNMANAGED_HEADERS = ["TYPE", "NAME", "ID", "IMPORT"] as const;
 
@@ -271,6 +277,13 @@ export function renderMarkdown(report: DriftReport, options: RenderOptions = {})
         "```",
       );
     }
+    if (u.managedElsewhere.length > 0)
+      lines.push(
+        "",
+        `**${ELSEWHERE}**:`,
+        "",
+        ...u.managedElsewhere.map((e) => `- ${escapeMarkdown(elsewhereLine(e))}`),
+      );
   }
   const notCompared = options.notCompared === false ? [] : notComparedMarkdown(report.notCompared);
   if (notCompared.length > 0) lines.push("", ...notCompared);

@@ -27,12 +27,14 @@ import { pulumiCommand } from "./pulumi-cli";
 import {
   importAllCommand,
   managedConnections,
+  notManagedHere,
   scopesFor,
   UnmanagedConnection,
   unmanagedOf,
   UnmanagedReport,
 } from "./drift-unmanaged";
-import { listConnections, ListScope, settingsFrom } from "./import-source";
+import type { ManagedElsewhere } from "./import-program";
+import { listConnections, ListScope, otherStacks, settingsFrom } from "./import-source";
 
 export const DRIFT_USAGE = `usage: pulumi-connections drift --stack NAME [--cwd DIR] [--json | --markdown]
                                 [--unmanaged [--apinizer-project NAME ...]]
@@ -52,7 +54,9 @@ stack, ...) or busy (an update holds its lock, or wrote its state during the che
 the reading discarded). Stack locks are read from file:// and postgres:// backends.
 
 With --unmanaged it also lists the connections the APIs hold that the stack does not manage, each
-with the \`pulumi-connections import\` command that writes the program adopting it. It lists, per
+with the \`pulumi-connections import\` command that writes the program adopting it. Those that
+another stack of the backend manages are listed apart, with that stack, and never offered for
+import; if a stack of the backend cannot be read, the listing fails (exit 1). It lists, per
 account the stack uses, the families and Apinizer projects its resources use, with the stack's
 config (or the environment) as credentials.
 
@@ -206,6 +210,7 @@ export async function checkUnmanaged(options: DriftOptions): Promise<UnmanagedRe
   let scopes: ListScope[] = [];
   const connections: UnmanagedConnection[] = [];
   const commands: string[] = [];
+  const managedElsewhere: ManagedElsewhere[] = [];
   try {
     const { LocalWorkspace } =
       require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
@@ -215,6 +220,8 @@ export async function checkUnmanaged(options: DriftOptions): Promise<UnmanagedRe
     );
     const managed = managedConnections((await stack.exportStack()).deployment);
     scopes = scopesFor(managed, options.unmanaged?.apinizerProjects ?? []);
+    // A connection another stack of the backend manages is not this stack's to import.
+    const others = await otherStacks(options.workDir, options.stack);
     const config = await stack.getAllConfig();
     const store = settingsFrom({ get: (key) => config[key]?.value });
     const command = {
@@ -223,15 +230,17 @@ export async function checkUnmanaged(options: DriftOptions): Promise<UnmanagedRe
     };
     for (const scope of scopes) {
       const listed = await listConnections(store, scope);
-      const found = unmanagedOf(listed, managed, scope, command);
+      const { free, elsewhere } = notManagedHere(listed, managed, others, scope.account);
+      managedElsewhere.push(...elsewhere);
+      const found = unmanagedOf(free, managed, scope, command);
       connections.push(...found);
-      const together = importAllCommand(listed, found, scope, command);
+      const together = importAllCommand(free, found, scope, command);
       if (together !== undefined) commands.push(together);
     }
   } catch (e) {
-    return { scopes, connections, commands, error: summarizeFailure(e) };
+    return { scopes, connections, commands, managedElsewhere, error: summarizeFailure(e) };
   }
-  return { scopes, connections, commands };
+  return { scopes, connections, commands, managedElsewhere };
 }
 
 /** A listing that failed makes the whole check incomplete: never read as "nothing unmanaged". */

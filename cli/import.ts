@@ -14,7 +14,9 @@ import type { DriftIo } from "./drift";
 import { EXIT, ExitCode, summarizeFailure } from "./drift-report";
 import {
   connectionRef,
+  elsewhereLine,
   importResult,
+  ManagedElsewhere,
   renderImportJson,
   renderProgram,
   shellWord,
@@ -24,6 +26,7 @@ import {
   kindOrder,
   listConnections,
   ListScope,
+  otherStacks,
   settingsFrom,
   stackConfig,
 } from "./import-source";
@@ -36,7 +39,9 @@ export const IMPORT_USAGE = `usage: pulumi-connections import [--stack NAME [--c
 Lists the connections the configured credentials can see (Pictory AWS and Vimeo, every page;
 Apinizer in each --apinizer-project) and writes a Pulumi TypeScript program that declares each one
 with its current values and \`adopt\` set to its ID (Pictory) or name (Apinizer): its first
-\`pulumi up\` takes them over and creates nothing. Secrets never enter the program: each becomes
+\`pulumi up\` takes them over and creates nothing. Connections that other stacks of the backend
+manage (every stack but --stack, read with \`pulumi stack export\`) are left out and named with
+their stack; if a stack cannot be read, nothing is written. Secrets never enter the program: each becomes
 config.requireSecret("<key>"), and the \`pulumi config set --secret <key>\` commands to run are
 printed on stderr (and listed at the top of the program). The output is the same on every run
 over the same connections.
@@ -221,20 +226,27 @@ export async function importCommandMain(argv: readonly string[], io: DriftIo): P
     return EXIT.failed;
   }
   let text: string;
+  let elsewhere: readonly ManagedElsewhere[] = [];
   let commands: readonly string[];
   let count: number;
   try {
     const config =
       parsed.stack !== undefined ? await stackConfig(parsed.stack, parsed.workDir) : undefined;
+    // Before any API call: what the backend's other stacks manage is never adopted here.
+    const others = await otherStacks(parsed.workDir, parsed.stack);
     const listed = await listConnections(settingsFrom(config), parsed.scope);
     const only = parsed.only && new Set(parsed.only);
     const result = importResult(listed, kindOrder(), {
       ...(parsed.scope.account !== undefined ? { account: parsed.scope.account } : {}),
       ...(parsed.stack !== undefined ? { stack: parsed.stack } : {}),
       ...(only ? { only } : {}),
+      others,
     });
+    elsewhere = result.managedElsewhere;
     const missing = [...(only ?? [])].filter(
-      (o) => !result.connections.some((c) => connectionRef(c) === o),
+      (o) =>
+        !result.connections.some((c) => connectionRef(c) === o) &&
+        !elsewhere.some((e) => e.ref === o),
     );
     if (missing.length > 0) {
       io.stderr(
@@ -269,6 +281,14 @@ export async function importCommandMain(argv: readonly string[], io: DriftIo): P
   io.stderr(
     `pulumi-connections import: ${count} connection${count === 1 ? "" : "s"} written${where}\n`,
   );
+  if (elsewhere.length > 0) {
+    const n = elsewhere.length;
+    io.stderr(
+      `pulumi-connections import: ${n} connection${n === 1 ? "" : "s"} left out: managed by ` +
+        `other stacks of the backend (adopting one here would give it two owners):\n` +
+        elsewhere.map((e) => `  ${elsewhereLine(e)}\n`).join(""),
+    );
+  }
   if (commands.length > 0 && !parsed.json) {
     io.stderr(
       `\nThe program reads ${commands.length} secret${commands.length === 1 ? "" : "s"} from stack config. ` +
