@@ -9,6 +9,7 @@ import { importCommand } from "./import";
 import {
   connectionRef,
   ListedConnection,
+  ListedRef,
   ManagedConnection,
   ManagedElsewhere,
   partitionByOwner,
@@ -22,14 +23,7 @@ export { managedConnections } from "./import-program";
 export type { ManagedConnection } from "./import-program";
 
 /** A connection in the API that no resource of the stack manages. */
-export interface UnmanagedConnection {
-  readonly type: string;
-  readonly id: string;
-  readonly name: string;
-  readonly projectName?: string;
-  readonly account?: string;
-  /** The reference `import --only` takes. */
-  readonly ref: string;
+export interface UnmanagedConnection extends ListedRef {
   /** The command that writes the program adopting this one connection. */
   readonly importCommand: string;
 }

@@ -114,16 +114,21 @@ export interface StackConnections {
   readonly managed: readonly ManagedConnection[];
 }
 
-/** A listed connection that other stacks manage. */
-export interface ManagedElsewhere {
+/** A listed connection, as the reports name it. */
+export interface ListedRef {
+  /** The resource kind, e.g. `pictory:AwsConnection`. */
   readonly type: string;
   readonly id: string;
   readonly name: string;
   readonly projectName?: string;
   /** The account it was listed from; absent for the default credentials. */
   readonly account?: string;
-  /** Its reference, as `--only` and `drift --unmanaged` name it. */
+  /** Its reference, as `import --only` and `drift --unmanaged` name it. */
   readonly ref: string;
+}
+
+/** A listed connection that other stacks manage. */
+export interface ManagedElsewhere extends ListedRef {
   /** The stacks that manage it, sorted (more than one: it has several owners already). */
   readonly managedBy: readonly string[];
 }
