@@ -182,7 +182,10 @@ function readLine(c: ConnectionRef): string {
 /** "2 connections in the APIs are not managed by this stack" */
 export function unmanagedSummary(u: UnmanagedReport): string {
   const n = u.connections.length;
-  if (n === 0) return "Unmanaged: none (every connection listed is managed by this stack)";
+  if (n === 0)
+    return u.managedElsewhere.length > 0
+      ? "Unmanaged: none (every connection listed is managed by this stack or another stack of the backend)"
+      : "Unmanaged: none (every connection listed is managed by this stack)";
   return `Unmanaged: ${n} connection${n === 1 ? "" : "s"} in the APIs ${n === 1 ? "is" : "are"} not managed by this stack`;
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -435,5 +435,26 @@ describe("a connection another stack of the backend manages, read here with .get
       `//   pictory:AwsConnection/${sharedId} "e2e-shared": managed by organization/drift-get/owner`,
     );
     expect(text.stdout).not.toContain(`adopt: "${sharedId}"`);
+
+    const unmanaged = await runCli(q, ["drift", "--stack", "test", "--cwd", q.dir, "--unmanaged"]);
+    expect(unmanaged.code).toBe(0);
+    expect(unmanaged.stdout).toContain("Unmanaged: none");
+    expect(unmanaged.stdout).toContain(
+      `  pictory:AwsConnection/${sharedId} "e2e-shared": managed by organization/drift-get/owner`,
+    );
+  });
+
+  test("fails the import, writing nothing, when a stack of the backend cannot be read", async () => {
+    const stacks = path.join(q.stateDir, "backend", ".pulumi", "stacks", "elsewhere");
+    mkdirSync(stacks, { recursive: true });
+    writeFileSync(path.join(stacks, "broken.json"), "not a checkpoint");
+    const out = path.join(q.dir, "adopted.ts");
+    const run = await runCli(q, ["import", "--stack", "test", "--cwd", q.dir, "--out", out]);
+    expect({ code: run.code, stdout: run.stdout, written: existsSync(out) }).toEqual({
+      code: 1,
+      stdout: "",
+      written: false,
+    });
+    expect(run.stderr).toContain("which connections they manage is unknown");
   });
 });

@@ -57,6 +57,19 @@ const deployment = {
   ],
 };
 
+const report: DriftReport = {
+  stack: "dev",
+  clean: true,
+  failed: false,
+  checked: 1,
+  drifted: [],
+  deleted: [],
+  unreadable: [],
+  read: [],
+  remediation: "pulumi up --refresh --stack dev",
+  notCompared: {},
+};
+
 describe("drift --unmanaged", () => {
   it("reads the managed connections from a stack export", () => {
     expect(managedConnections(deployment)).toEqual([
@@ -122,19 +135,6 @@ describe("drift --unmanaged", () => {
       unmanagedOf([listedAws(ID1, "m")], managed, { ...scope, account: "eu" }, { stack: "dev" }),
     ).toEqual([]);
   });
-
-  const report: DriftReport = {
-    stack: "dev",
-    clean: true,
-    failed: false,
-    checked: 1,
-    drifted: [],
-    deleted: [],
-    unreadable: [],
-    read: [],
-    remediation: "pulumi up --refresh --stack dev",
-    notCompared: {},
-  };
 
   it("shows the unmanaged connections and their command in text and Markdown", () => {
     const connections = unmanagedOf(
@@ -356,6 +356,30 @@ describe("connections other stacks of the backend manage", () => {
           expect(owned(c.kind.token, c.remote.id, String(c.remote.fields.name))).toBe(false);
       }),
     );
+  });
+
+  it("shows them apart in the drift report's unmanaged section, text and Markdown", () => {
+    const { free, elsewhere } = notManagedHere(listed, [], others);
+    const connections = unmanagedOf(
+      free,
+      [],
+      { families: ["pictory"], apinizerProjects: [] },
+      {
+        stack: "dev",
+      },
+    );
+    const full = withUnmanaged(report, {
+      scopes: [],
+      connections,
+      commands: [],
+      managedElsewhere: elsewhere,
+    });
+    expect(full.clean).toBe(true);
+    expect(connections.map((c) => c.id)).toEqual([ID2]);
+    const line = `pictory:AwsConnection/${ID1} "media": managed by ${OWNER}`;
+    expect(renderText(full)).toContain(`\n  ${line}\n`);
+    expect(renderText(full)).toContain("Managed by other stacks of the backend (not offered");
+    expect(renderMarkdown(full)).toContain(`- ${line.replace(/_/g, "\\_")}`);
   });
 
   it("takes no connection read with .get as managed: it owns nothing", () => {
