@@ -34,7 +34,13 @@ import {
   StackCheck,
 } from "./drift-all-report";
 import { renderAll } from "./drift-all-render";
-import { buildReport, ExitCode, summarizeFailure } from "./drift-report";
+import {
+  buildReport,
+  ExitCode,
+  StackResources,
+  stackResourcesOf,
+  summarizeFailure,
+} from "./drift-report";
 import type { ReportFormat } from "./drift-render";
 import { pulumiCommand } from "./pulumi-cli";
 
@@ -206,8 +212,10 @@ async function checkStack(input: CheckAllInput, entry: ListedStack): Promise<Sta
   const before = await exportState();
   if (typeof before !== "string") return failedStack(name, before.error, project);
   let pending: { type?: unknown }[];
+  let resources: StackResources;
   try {
     pending = pendingOperationsOf(before);
+    resources = stackResourcesOf((JSON.parse(before) as { deployment?: unknown }).deployment);
   } catch {
     return failedStack(name, "its state export is not JSON", project);
   }
@@ -227,7 +235,7 @@ async function checkStack(input: CheckAllInput, entry: ListedStack): Promise<Sta
   if (typeof after !== "string") return failedStack(name, after.error, project);
   if (after !== before) return changedStack(name, "its state was written", project);
 
-  return checkedStack(buildReport(name, events, failure), project);
+  return checkedStack(buildReport(name, events, resources, failure), project);
 }
 
 /**

@@ -2,8 +2,9 @@
  * A drift report → text for people, Markdown for a job summary or PR comment, JSON for machines.
  * Pure functions; values arrive already masked (see drift-report.ts), and nothing here unmasks.
  */
-import { DriftReport, NotCompared, SECRET_MASK } from "./drift-report";
+import { ConnectionRef, DriftReport, NotCompared, SECRET_MASK } from "./drift-report";
 import type { UnmanagedConnection, UnmanagedReport } from "./drift-unmanaged";
+import { elsewhereLine } from "./import-program";
 
 export type ReportFormat = "text" | "markdown" | "json";
 
@@ -145,6 +146,8 @@ export function renderText(report: DriftReport, options: RenderOptions = {}): st
   if (report.drifted.length > 0 || report.deleted.length > 0) {
     lines.push("", `To converge: ${report.remediation}`);
   }
+  if (report.read.length > 0)
+    lines.push("", `${readSummary(report.read)}:`, ...report.read.map((c) => `  ${readLine(c)}`));
   const u = report.unmanaged;
   if (u && u.error === undefined) {
     lines.push("", unmanagedSummary(u));
@@ -152,18 +155,42 @@ export function renderText(report: DriftReport, options: RenderOptions = {}): st
       lines.push("", ...alignedColumns(UNMANAGED_HEADERS, u.connections.map(unmanagedRow)));
       lines.push("", "To write the program that adopts them:", ...u.commands.map((c) => `  ${c}`));
     }
+    if (u.managedElsewhere.length > 0)
+      lines.push("", `${ELSEWHERE}:`, ...u.managedElsewhere.map((e) => `  ${elsewhereLine(e)}`));
   }
   const notCompared = options.notCompared === false ? [] : notComparedText(report.notCompared);
   if (notCompared.length > 0) lines.push("", ...notCompared);
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * "Read, not managed: 2 connections …": those a program reads with `.get`. The engine never
+ * changes them, so whatever the API holds is not drift of this stack.
+ */
+export function readSummary(read: readonly ConnectionRef[]): string {
+  const n = read.length;
+  return (
+    `Read, not managed: ${n} connection${n === 1 ? "" : "s"} the program reads with \`.get\` ` +
+    `(not compared: the stack does not manage ${n === 1 ? "it" : "them"})`
+  );
+}
+
+function readLine(c: ConnectionRef): string {
+  return `${c.resource} (${c.type}${c.id ? `, ID ${c.id}` : ""})`;
+}
+
 /** "2 connections in the APIs are not managed by this stack" */
 export function unmanagedSummary(u: UnmanagedReport): string {
   const n = u.connections.length;
-  if (n === 0) return "Unmanaged: none (every connection listed is managed by this stack)";
+  if (n === 0)
+    return u.managedElsewhere.length > 0
+      ? "Unmanaged: none (every connection listed is managed by this stack or another stack of the backend)"
+      : "Unmanaged: none (every connection listed is managed by this stack)";
   return `Unmanaged: ${n} connection${n === 1 ? "" : "s"} in the APIs ${n === 1 ? "is" : "are"} not managed by this stack`;
 }
+
+const ELSEWHERE =
+  "Managed by other stacks of the backend (not offered for import: adopting one here would give it two owners)";
 
 const UNMANAGED_HEADERS = ["TYPE", "NAME", "ID", "IMPORT"] as const;
 
@@ -223,6 +250,14 @@ export function renderMarkdown(report: DriftReport, options: RenderOptions = {})
   if (report.drifted.length > 0 || report.deleted.length > 0) {
     lines.push("", `Converge with \`${report.remediation}\`.`);
   }
+  if (report.read.length > 0) {
+    lines.push(
+      "",
+      `**${escapeMarkdown(readSummary(report.read))}**:`,
+      "",
+      ...report.read.map((c) => `- ${escapeMarkdown(readLine(c))}`),
+    );
+  }
   const u = report.unmanaged;
   if (u && u.error === undefined) {
     lines.push("", `**${escapeMarkdown(unmanagedSummary(u))}**`);
@@ -245,6 +280,13 @@ export function renderMarkdown(report: DriftReport, options: RenderOptions = {})
         "```",
       );
     }
+    if (u.managedElsewhere.length > 0)
+      lines.push(
+        "",
+        `**${ELSEWHERE}**:`,
+        "",
+        ...u.managedElsewhere.map((e) => `- ${escapeMarkdown(elsewhereLine(e))}`),
+      );
   }
   const notCompared = options.notCompared === false ? [] : notComparedMarkdown(report.notCompared);
   if (notCompared.length > 0) lines.push("", ...notCompared);

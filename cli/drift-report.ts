@@ -81,6 +81,12 @@ export interface DriftReport {
   readonly deleted: readonly ConnectionRef[];
   readonly unreadable: readonly UnreadableConnection[];
   /**
+   * Connections the program reads with `.get` (the checkpoint marks them `external`): the engine
+   * does not manage them, so what the API holds is never drift of this stack. Listed apart, not
+   * counted in {@link DriftReport.checked}.
+   */
+  readonly read: readonly ConnectionRef[];
+  /**
    * What the check cannot see: for each kind (`pictory:VimeoConnection`) and Apinizer type
    * (`apinizer:Connection/ldap`) among the connections checked, the fields the API never returns
    * (write-only, or masked when read), in declaration order; `[]` when every field is compared.
@@ -132,6 +138,32 @@ export function connectionKind(type: string): string | undefined {
   return FAMILIES.some((f) => token.startsWith(f)) ? token : undefined;
 }
 
+/**
+ * The stack's resources as its checkpoint (`pulumi stack export`) records them. Only a resource
+ * listed in {@link StackResources.managed} can be reported as drifted or deleted: the engine
+ * manages it. Pulumi stores a resource read with `.get` as `external: true` and never changes
+ * it, whatever the read returns.
+ */
+export interface StackResources {
+  /** URNs of the resources the stack created or adopted. */
+  readonly managed: ReadonlySet<string>;
+  /** URNs of the resources the program only reads (`external: true`). */
+  readonly read: ReadonlySet<string>;
+}
+
+/** The {@link StackResources} of a `pulumi stack export` deployment; `external` must be `true` exactly. */
+export function stackResourcesOf(deployment: unknown): StackResources {
+  const resources = (deployment as { resources?: unknown } | undefined)?.resources;
+  const managed = new Set<string>();
+  const read = new Set<string>();
+  for (const r of Array.isArray(resources) ? resources : []) {
+    const { urn, external } = (r ?? {}) as { urn?: unknown; external?: unknown };
+    if (typeof urn !== "string") continue;
+    (external === true ? read : managed).add(urn);
+  }
+  return { managed, read };
+}
+
 function resourceName(urn: string): string {
   return urn.slice(urn.lastIndexOf("::") + 2);
 }
@@ -140,11 +172,14 @@ function resourceName(urn: string): string {
  * Builds the report of one refresh preview.
  *
  * @param events every engine event of the preview, in order
+ * @param resources the stack's checkpoint, exported before the preview: a connection it does not
+ *   list as managed is never drift (read with `.get`: listed apart; absent: not read)
  * @param failure set when the preview itself failed (the Automation API threw): the message to show
  */
 export function buildReport(
   stack: string,
   events: readonly EngineEvent[],
+  resources: StackResources,
   failure?: string,
 ): DriftReport {
   const seen = new Map<string, StepEventMetadata>();
@@ -171,16 +206,34 @@ export function buildReport(
   const drifted: DriftedConnection[] = [];
   const deleted: ConnectionRef[] = [];
   const unreadable: UnreadableConnection[] = [];
+  const read: ConnectionRef[] = [];
   const notCompared = new Map<string, readonly string[]>();
   const urns = [...new Set([...seen.keys(), ...finished.keys(), ...errors.keys()])].sort();
   for (const urn of urns) {
     const meta = finished.get(urn) ?? seen.get(urn);
     const ref = refOf(urn, meta);
-    const coverage = coverageOf(ref.type, meta?.old?.inputs ?? meta?.new?.inputs ?? {});
-    if (coverage) notCompared.set(coverage.key, coverage.fields);
     const problems = errors.get(urn);
+    const isRead = resources.read.has(urn);
+    if (!isRead) {
+      const coverage = coverageOf(ref.type, meta?.old?.inputs ?? meta?.new?.inputs ?? {});
+      if (coverage) notCompared.set(coverage.key, coverage.fields);
+    }
     if (problems) {
       unreadable.push({ ...ref, error: problems.join("; ") });
+      continue;
+    }
+    if (isRead) {
+      read.push(ref);
+      continue;
+    }
+    if (!resources.managed.has(urn)) {
+      // Allow-list: only what the checkpoint says the engine manages is compared.
+      unreadable.push({
+        ...ref,
+        error:
+          "not in the stack's state exported before the check (an update ran meanwhile?): " +
+          "run the check again",
+      });
       continue;
     }
     const done = finished.get(urn);
@@ -212,10 +265,11 @@ export function buildReport(
     clean: !failed && drifted.length === 0 && deleted.length === 0,
     failed,
     ...(failed ? { error: reasons.join("; ") } : {}),
-    checked: urns.length,
+    checked: urns.length - read.length,
     drifted,
     deleted,
     unreadable,
+    read,
     notCompared: sortedRecord(notCompared),
     remediation: remediationFor(stack),
   };

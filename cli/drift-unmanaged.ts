@@ -5,31 +5,25 @@
  */
 import { FamilyName } from "../provider/core/family";
 import { KINDS } from "../provider/registry";
-import { connectionKind } from "./drift-report";
 import { importCommand } from "./import";
-import { connectionRef, ListedConnection } from "./import-program";
+import {
+  connectionRef,
+  ListedConnection,
+  ListedRef,
+  ManagedConnection,
+  ManagedElsewhere,
+  partitionByOwner,
+  sameConnection,
+  StackConnections,
+} from "./import-program";
 import { ListScope } from "./import-source";
 
-/** A connection the stack's state holds, as far as telling it apart from others needs. */
-export interface ManagedConnection {
-  /** The resource kind, e.g. `pictory:AwsConnection`. */
-  readonly type: string;
-  readonly id: string;
-  readonly name?: string;
-  readonly projectName?: string;
-  /** The `account` input; absent for the default credentials. */
-  readonly account?: string;
-}
+// Read from a stack's state by import too, which this module's `importCommand` needs: kept there.
+export { managedConnections } from "./import-program";
+export type { ManagedConnection } from "./import-program";
 
 /** A connection in the API that no resource of the stack manages. */
-export interface UnmanagedConnection {
-  readonly type: string;
-  readonly id: string;
-  readonly name: string;
-  readonly projectName?: string;
-  readonly account?: string;
-  /** The reference `import --only` takes. */
-  readonly ref: string;
+export interface UnmanagedConnection extends ListedRef {
   /** The command that writes the program adopting this one connection. */
   readonly importCommand: string;
 }
@@ -41,34 +35,10 @@ export interface UnmanagedReport {
   readonly connections: readonly UnmanagedConnection[];
   /** One command per account that imports all of them. */
   readonly commands: readonly string[];
+  /** Listed connections that other stacks of the backend manage: not this stack's to import. */
+  readonly managedElsewhere: readonly ManagedElsewhere[];
   /** Why the list is incomplete, when it is. */
   readonly error?: string;
-}
-
-/** The connections of a `pulumi stack export` deployment (secret inputs stay encrypted). */
-export function managedConnections(deployment: unknown): ManagedConnection[] {
-  const resources = (deployment as { resources?: unknown[] } | undefined)?.resources ?? [];
-  const out: ManagedConnection[] = [];
-  for (const r of resources as {
-    type?: string;
-    id?: string;
-    inputs?: Record<string, unknown>;
-    outputs?: Record<string, unknown>;
-  }[]) {
-    const type = connectionKind(r.type ?? "");
-    if (!type || !r.id) continue;
-    const bag = { ...r.inputs, ...r.outputs };
-    const str = (k: string) => (typeof bag[k] === "string" ? { [k]: bag[k] as string } : {});
-    const account = r.inputs?.account;
-    out.push({
-      type,
-      id: r.id,
-      ...str("name"),
-      ...str("projectName"),
-      ...(typeof account === "string" ? { account } : {}),
-    });
-  }
-  return out;
 }
 
 /**
@@ -109,19 +79,23 @@ export function scopesFor(
 }
 
 function isManaged(c: ListedConnection, managed: readonly ManagedConnection[], account?: string) {
-  const { token } = c.kind;
-  const scoped = c.kind.nameScope !== undefined;
-  const name = String(c.remote.fields.name ?? "");
-  const project = c.remote.fields.projectName;
-  return managed.some(
-    (m) =>
-      m.type === token &&
-      m.account === account &&
-      // Apinizer connections are addressed by project and name (names case-insensitively):
-      // an ID taken at creation outlives a rename.
-      (scoped
-        ? m.projectName === project && m.name?.toLowerCase() === name.toLowerCase()
-        : m.id === c.remote.id),
+  return managed.some((m) => m.account === account && sameConnection(c, m));
+}
+
+/**
+ * The listed connections of one scope that the stack does not manage, split by whether another
+ * stack of the backend manages them (`elsewhere`: never offered for import) or none does (`free`).
+ */
+export function notManagedHere(
+  listed: readonly ListedConnection[],
+  managed: readonly ManagedConnection[],
+  others: readonly StackConnections[],
+  account?: string,
+): { readonly free: ListedConnection[]; readonly elsewhere: ManagedElsewhere[] } {
+  return partitionByOwner(
+    listed.filter((c) => !isManaged(c, managed, account)),
+    others,
+    account,
   );
 }
 

@@ -11,6 +11,8 @@ import {
   EXIT,
   exitCodeOf,
   ExitCode,
+  StackResources,
+  stackResourcesOf,
   summarizeFailure,
 } from "./drift-report";
 import { render, ReportFormat } from "./drift-render";
@@ -20,12 +22,14 @@ import { pulumiCommand } from "./pulumi-cli";
 import {
   importAllCommand,
   managedConnections,
+  notManagedHere,
   scopesFor,
   UnmanagedConnection,
   unmanagedOf,
   UnmanagedReport,
 } from "./drift-unmanaged";
-import { listConnections, ListScope, settingsFrom } from "./import-source";
+import type { ManagedElsewhere } from "./import-program";
+import { listConnections, ListScope, otherStacks, settingsFrom } from "./import-source";
 
 export const DRIFT_USAGE = usageOf(DRIFT_COMMAND);
 
@@ -136,6 +140,7 @@ export async function checkUnmanaged(options: DriftOptions): Promise<UnmanagedRe
   let scopes: ListScope[] = [];
   const connections: UnmanagedConnection[] = [];
   const commands: string[] = [];
+  const managedElsewhere: ManagedElsewhere[] = [];
   try {
     const { LocalWorkspace } =
       require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
@@ -145,6 +150,8 @@ export async function checkUnmanaged(options: DriftOptions): Promise<UnmanagedRe
     );
     const managed = managedConnections((await stack.exportStack()).deployment);
     scopes = scopesFor(managed, options.unmanaged?.apinizerProjects ?? []);
+    // A connection another stack of the backend manages is not this stack's to import.
+    const others = await otherStacks(options.workDir, options.stack);
     const config = await stack.getAllConfig();
     const store = settingsFrom({ get: (key) => config[key]?.value });
     const command = {
@@ -153,15 +160,17 @@ export async function checkUnmanaged(options: DriftOptions): Promise<UnmanagedRe
     };
     for (const scope of scopes) {
       const listed = await listConnections(store, scope);
-      const found = unmanagedOf(listed, managed, scope, command);
+      const { free, elsewhere } = notManagedHere(listed, managed, others, scope.account);
+      managedElsewhere.push(...elsewhere);
+      const found = unmanagedOf(free, managed, scope, command);
       connections.push(...found);
-      const together = importAllCommand(listed, found, scope, command);
+      const together = importAllCommand(free, found, scope, command);
       if (together !== undefined) commands.push(together);
     }
   } catch (e) {
-    return { scopes, connections, commands, error: summarizeFailure(e) };
+    return { scopes, connections, commands, managedElsewhere, error: summarizeFailure(e) };
   }
-  return { scopes, connections, commands };
+  return { scopes, connections, commands, managedElsewhere };
 }
 
 /** A listing that failed makes the whole check incomplete: never read as "nothing unmanaged". */
@@ -180,6 +189,7 @@ export function withUnmanaged(report: DriftReport, unmanaged: UnmanagedReport): 
 /** The refresh preview and its report. Every failure becomes a failed report, never "no drift". */
 export async function checkDrift(stackName: string, workDir: string): Promise<DriftReport> {
   const events: EngineEvent[] = [];
+  let resources: StackResources = { managed: new Set(), read: new Set() };
   let failure: string | undefined;
   try {
     // Loaded here, not at the top: `--help` and usage errors need no Automation API.
@@ -190,9 +200,11 @@ export async function checkDrift(stackName: string, workDir: string): Promise<Dr
       { stackName, workDir },
       { pulumiCommand: await pulumiCommand() },
     );
+    // Which resources the engine manages: `.get` reads are `external` there, and never drift.
+    resources = stackResourcesOf((await stack.exportStack()).deployment);
     await stack.previewRefresh({ onEvent: (e) => events.push(e) });
   } catch (e) {
     failure = summarizeFailure(e);
   }
-  return buildReport(stackName, events, failure);
+  return buildReport(stackName, events, resources, failure);
 }

@@ -32,7 +32,9 @@ export const EXIT_CODES = [
         "the check itself failed or could not read every connection (API unreachable, bad\n" +
         'credentials, unknown stack): never to be read as "no drift"; with --all-stacks: some stack\n' +
         "failed or was busy, or no stack was found",
-      import: "the connections could not be listed (message on stderr)",
+      import:
+        "the connections could not be listed, or --out names an existing file and --force is not\n" +
+        "given (message on stderr)",
     },
   },
   {

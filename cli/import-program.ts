@@ -7,11 +7,51 @@
 import { createHash } from "node:crypto";
 import { FieldSpec, holds, isUnreadable, jsonEqual } from "../provider/core/fields";
 import { fieldsFor, Remote, ResourceKind } from "../provider/core/kind";
+import { connectionKind } from "./drift-report";
 
 /** One connection as an API list returned it, with the kind it belongs to. */
 export interface ListedConnection {
   readonly kind: ResourceKind;
   readonly remote: Remote;
+}
+
+/** A connection the stack's state holds, as far as telling it apart from others needs. */
+export interface ManagedConnection {
+  /** The resource kind, e.g. `pictory:AwsConnection`. */
+  readonly type: string;
+  readonly id: string;
+  readonly name?: string;
+  readonly projectName?: string;
+  /** The `account` input; absent for the default credentials. */
+  readonly account?: string;
+}
+
+/** The connections of a `pulumi stack export` deployment (secret inputs stay encrypted). */
+export function managedConnections(deployment: unknown): ManagedConnection[] {
+  const resources = (deployment as { resources?: unknown[] } | undefined)?.resources ?? [];
+  const out: ManagedConnection[] = [];
+  for (const r of resources as {
+    type?: string;
+    id?: string;
+    external?: unknown;
+    inputs?: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
+  }[]) {
+    const type = connectionKind(r.type ?? "");
+    // A `.get` is read, never managed (Pulumi marks it `external`): it owns nothing.
+    if (!type || !r.id || r.external === true) continue;
+    const bag = { ...r.inputs, ...r.outputs };
+    const str = (k: string) => (typeof bag[k] === "string" ? { [k]: bag[k] as string } : {});
+    const account = r.inputs?.account;
+    out.push({
+      type,
+      id: r.id,
+      ...str("name"),
+      ...str("projectName"),
+      ...(typeof account === "string" ? { account } : {}),
+    });
+  }
+  return out;
 }
 
 /** Why a field becomes secret config instead of a value in the program. */
@@ -60,6 +100,82 @@ export interface ImportResult {
   readonly connections: readonly ImportedConnection[];
   /** One command per secret config key, without any value. */
   readonly configCommands: readonly string[];
+  /**
+   * Listed connections left out because other stacks of the backend manage them: adopting one
+   * here would give it two owners, each free to change or delete it. Sorted by reference.
+   */
+  readonly managedElsewhere: readonly ManagedElsewhere[];
+}
+
+/** The connections one stack of the backend manages, read from its state. */
+export interface StackConnections {
+  /** The stack, as `pulumi stack ls --fully-qualify-stack-names` names it (`org/project/stack`). */
+  readonly stack: string;
+  readonly managed: readonly ManagedConnection[];
+}
+
+/** A listed connection, as the reports name it. */
+export interface ListedRef {
+  /** The resource kind, e.g. `pictory:AwsConnection`. */
+  readonly type: string;
+  readonly id: string;
+  readonly name: string;
+  readonly projectName?: string;
+  /** The account it was listed from; absent for the default credentials. */
+  readonly account?: string;
+  /** Its reference, as `import --only` and `drift --unmanaged` name it. */
+  readonly ref: string;
+}
+
+/** A listed connection that other stacks manage. */
+export interface ManagedElsewhere extends ListedRef {
+  /** The stacks that manage it, sorted (more than one: it has several owners already). */
+  readonly managedBy: readonly string[];
+}
+
+/**
+ * True when `m` (from a stack's state) is the listed connection `c`: Pictory by ID, Apinizer by
+ * project and name (names case-insensitively), since an Apinizer ID taken at creation outlives a
+ * rename. Accounts are not compared: two stacks may name one account differently.
+ */
+export function sameConnection(c: ListedConnection, m: ManagedConnection): boolean {
+  if (m.type !== c.kind.token) return false;
+  if (c.kind.nameScope === undefined) return m.id === c.remote.id;
+  const name = String(c.remote.fields.name ?? "");
+  return (
+    m.projectName === c.remote.fields.projectName && m.name?.toLowerCase() === name.toLowerCase()
+  );
+}
+
+/** The listed connections no other stack manages, and those they do, with their stacks. */
+export function partitionByOwner(
+  listed: readonly ListedConnection[],
+  others: readonly StackConnections[],
+  account?: string,
+): { readonly free: ListedConnection[]; readonly elsewhere: ManagedElsewhere[] } {
+  const free: ListedConnection[] = [];
+  const elsewhere: ManagedElsewhere[] = [];
+  for (const c of listed) {
+    const managedBy = others
+      .filter((o) => o.managed.some((m) => sameConnection(c, m)))
+      .map((o) => o.stack)
+      .sort(cmp);
+    if (managedBy.length === 0) {
+      free.push(c);
+      continue;
+    }
+    const project = c.remote.fields.projectName;
+    elsewhere.push({
+      type: c.kind.token,
+      id: c.remote.id,
+      name: String(c.remote.fields.name ?? ""),
+      ...(typeof project === "string" ? { projectName: project } : {}),
+      ...(account !== undefined ? { account } : {}),
+      ref: identity(c),
+      managedBy: [...new Set(managedBy)],
+    });
+  }
+  return { free, elsewhere: elsewhere.sort((a, b) => cmp(a.ref, b.ref)) };
 }
 
 /** `pictory:AwsConnection` → `pictory-aws`, `apinizer:Connection` → `apinizer`: for config keys. */
@@ -228,11 +344,15 @@ export function importResult(
     readonly account?: string;
     readonly stack?: string;
     readonly only?: ReadonlySet<string>;
+    /** The backend's other stacks: what they manage is left out. @default none */
+    readonly others?: readonly StackConnections[];
   } = {},
 ): ImportResult {
+  // Named over everything listed, so a name does not change when another stack takes one over.
   const names = resourceNames(connections);
   const { only } = options;
-  const imported = connections
+  const { free, elsewhere } = partitionByOwner(connections, options.others ?? [], options.account);
+  const imported = free
     .filter((c) => !only || only.has(identity(c)))
     .map((c) => importedConnection(c, names.get(identity(c))!, options.account))
     .sort(
@@ -243,7 +363,8 @@ export function importResult(
   const configCommands = imported.flatMap((c) =>
     c.secrets.map((s) => `pulumi config set --secret ${s.key}${stack}`),
   );
-  return { connections: imported, configCommands };
+  const managedElsewhere = elsewhere.filter((e) => !only || only.has(e.ref));
+  return { connections: imported, configCommands, managedElsewhere };
 }
 
 /** A word the shell reads as itself. */
@@ -289,6 +410,14 @@ export function renderProgram(result: ImportResult, header: readonly string[] = 
     "// makes the first `pulumi up` take it over instead of creating it.",
     ...header.map((h) => `// ${h}`),
   ];
+  if (result.managedElsewhere.length > 0) {
+    lines.push(
+      "//",
+      "// Left out: managed by other stacks of the backend (adopting one here would give it two",
+      "// owners, each free to change or delete it):",
+      ...result.managedElsewhere.map((e) => `//   ${elsewhereLine(e)}`),
+    );
+  }
   if (result.configCommands.length > 0) {
     lines.push(
       "//",
@@ -322,6 +451,12 @@ export function renderProgram(result: ImportResult, header: readonly string[] = 
     lines.push("});");
   }
   return `${lines.join("\n")}\n`;
+}
+
+/** `pictory:AwsConnection/<id> "media": managed by organization/media/prod` */
+export function elsewhereLine(e: ManagedElsewhere): string {
+  const where = e.projectName !== undefined ? `${e.projectName}/` : "";
+  return `${e.ref} ${JSON.stringify(`${where}${e.name}`)}: managed by ${e.managedBy.join(", ")}`;
 }
 
 /** `--json`: the same as data. */

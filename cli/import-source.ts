@@ -10,7 +10,18 @@ import { ApiCall, ResourceKind } from "../provider/core/kind";
 import { redact } from "../provider/core/secrets";
 import { ConfigSource, SettingsStore } from "../provider/core/settings";
 import { KINDS } from "../provider/registry";
-import type { ListedConnection } from "./import-program";
+import {
+  childEnv,
+  cliAt,
+  cliStackOps,
+  DEFAULT_PARALLEL,
+  mapLimit,
+  pendingOperationsOf,
+  projectNameOf,
+  splitStackName,
+} from "./drift-all";
+import { summarizeFailure } from "./drift-report";
+import { ListedConnection, managedConnections, StackConnections } from "./import-program";
 import { pulumiCommand } from "./pulumi-cli";
 
 /** What to list. */
@@ -112,4 +123,79 @@ function scopesOf(kind: ResourceKind, scope: ListScope): Record<string, unknown>
 /** The kinds in registry order: the program's order. */
 export function kindOrder(): string[] {
   return [...KINDS.keys()];
+}
+
+/**
+ * True when `listed` (`org/project/stack`, or a legacy `stack`) is the stack `given` on the command
+ * line in the project `project`: `given` may be short (`dev`) or qualified (`org/project/dev`).
+ */
+export function isStackNamed(listed: string, given: string, project: string | undefined): boolean {
+  const a = listed.split("/");
+  const b = given.split("/");
+  if (b.length > a.length || a.slice(a.length - b.length).join("/") !== given) return false;
+  // A short name means the stack of the project in --cwd, as the pulumi CLI reads it.
+  const listedProject = splitStackName(listed).project;
+  return (
+    b.length > 1 ||
+    listedProject === undefined ||
+    project === undefined ||
+    listedProject === project
+  );
+}
+
+/**
+ * What every stack of the backend except `current` manages, read the way `drift --all-stacks` reads
+ * stacks: `pulumi stack ls --all`, then `pulumi stack export` of each (secrets stay encrypted),
+ * with the user's environment (backend, credentials). A connection one of them manages must not be
+ * adopted by another, so a stack that cannot be read makes the answer unknown: this throws, naming
+ * each such stack and why, rather than return a partial list.
+ */
+export async function otherStacks(
+  workDir: string,
+  current: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<StackConnections[]> {
+  const ops = cliStackOps(cliAt((await pulumiCommand()).command, workDir, childEnv(env), env));
+  let listed: { readonly name: string }[];
+  try {
+    listed = await ops.list();
+  } catch (e) {
+    throw new Error(
+      `the backend's stacks could not be listed, so which connections they manage is unknown: ` +
+        `${summarizeFailure(e)}; log in to the backend the stacks use (pulumi login, or ` +
+        `PULUMI_BACKEND_URL) and run again`,
+      { cause: e },
+    );
+  }
+  const project = projectNameOf(workDir);
+  const others = listed.filter(
+    (s) => current === undefined || !isStackNamed(s.name, current, project),
+  );
+  const read = await mapLimit(others, DEFAULT_PARALLEL, async ({ name }) => {
+    try {
+      const exported = await ops.exportState(name);
+      const deployment = (JSON.parse(exported) as { deployment?: { resources?: unknown[] } })
+        .deployment;
+      // An update under way holds its resources in pending operations too.
+      const pending = pendingOperationsOf(exported).map(
+        (o) => (o as { resource?: unknown }).resource,
+      );
+      return {
+        stack: name,
+        managed: managedConnections({ resources: [...(deployment?.resources ?? []), ...pending] }),
+      };
+    } catch (e) {
+      return { stack: name, error: summarizeFailure(e) };
+    }
+  });
+  const failed = read.filter((r): r is { stack: string; error: string } => "error" in r);
+  if (failed.length > 0) {
+    throw new Error(
+      `${failed.length} other stack${failed.length === 1 ? "" : "s"} of the backend could not be ` +
+        `read, so whether ${failed.length === 1 ? "it manages" : "they manage"} a listed connection is ` +
+        `unknown and nothing is adopted: ${failed.map((f) => `${f.stack}: ${f.error}`).join("; ")}; ` +
+        `make each readable (pulumi stack export --stack NAME) or remove it, then run again`,
+    );
+  }
+  return read as StackConnections[];
 }

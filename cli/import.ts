@@ -4,7 +4,8 @@
  * Pulumi's dynamic-provider host before any provider code runs (pulumi#16175), so this program,
  * whose resources carry `adopt`, is the way in.
  */
-import { writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, linkSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ConnectionError } from "../provider/core/errors";
 import { FamilyName } from "../provider/core/family";
@@ -14,7 +15,9 @@ import { EXIT, ExitCode, summarizeFailure } from "./drift-report";
 import { IMPORT_COMMAND, IMPORT_OPTIONS, usageOf } from "./options";
 import {
   connectionRef,
+  elsewhereLine,
   importResult,
+  ManagedElsewhere,
   renderImportJson,
   renderProgram,
   shellWord,
@@ -24,6 +27,7 @@ import {
   kindOrder,
   listConnections,
   ListScope,
+  otherStacks,
   settingsFrom,
   stackConfig,
 } from "./import-source";
@@ -36,6 +40,8 @@ export interface ImportOptions {
   readonly scope: ListScope;
   readonly only?: readonly string[];
   readonly out?: string;
+  /** Replace `out` when it exists. @default false */
+  readonly force?: boolean;
   readonly json: boolean;
 }
 
@@ -74,6 +80,8 @@ export function parseImportArgs(
       usageError:
         "--family apinizer needs --apinizer-project NAME: Apinizer lists connections per project",
     };
+  if (values.force && values.out === undefined)
+    return { usageError: "--force goes with --out: it lets the program replace an existing FILE" };
   if (values.cwd !== undefined && values.stack === undefined)
     return { usageError: "--cwd goes with --stack: it is where the stack's project is" };
   const workDir = path.resolve(cwd, values.cwd ?? ".");
@@ -90,6 +98,7 @@ export function parseImportArgs(
     },
     ...(values.only ? { only: values.only } : {}),
     ...(values.out !== undefined ? { out: path.resolve(cwd, values.out) } : {}),
+    ...(values.force ? { force: true } : {}),
     json: values.json === true,
   };
 }
@@ -112,6 +121,47 @@ export function importCommand(
   return words.join(" ");
 }
 
+/**
+ * Writes `text` to `file` whole or not at all: a temporary file in the same folder, renamed over
+ * `file` (one filesystem, so the rename is atomic). Without `force` an existing `file` is kept
+ * (the link makes "exists" and "write" one step); resolves to the refusal or failure to print.
+ */
+export function writeOut(file: string, text: string, force: boolean): string | undefined {
+  const temp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`,
+  );
+  try {
+    writeFileSync(temp, text, { flag: "wx" });
+    if (force) renameSync(temp, file);
+    else noClobberRename(temp, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" && !force) return outExists(file);
+    return `${file} could not be written (${code ?? "error"}): ${e instanceof Error ? e.message : String(e)}`;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  return undefined;
+}
+
+function outExists(file: string): string {
+  return `--out ${file} exists: not replaced; pass --force to replace it, or choose another --out`;
+}
+
+/** `temp` → `file` unless `file` exists (EEXIST). */
+function noClobberRename(temp: string, file: string): void {
+  try {
+    linkSync(temp, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // A filesystem without hard links: check, then rename (a narrow race, never a torn file).
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS") throw e;
+    if (existsSync(file)) throw Object.assign(new Error(`${file} exists`), { code: "EEXIST" });
+    renameSync(temp, file);
+  }
+}
+
 /** Runs the command; resolves to its exit code. */
 export async function importCommandMain(argv: readonly string[], io: DriftIo): Promise<ExitCode> {
   const parsed = parseImportArgs(argv, process.cwd());
@@ -123,21 +173,33 @@ export async function importCommandMain(argv: readonly string[], io: DriftIo): P
     io.stderr(usageLine("import", parsed.usageError));
     return EXIT.usage;
   }
+  // Checked first as well, so that nothing is listed for a program that would not be written.
+  if (parsed.out !== undefined && parsed.force !== true && existsSync(parsed.out)) {
+    io.stderr(`pulumi-connections import: ${outExists(parsed.out)}\n`);
+    return EXIT.failed;
+  }
   let text: string;
+  let elsewhere: readonly ManagedElsewhere[] = [];
   let commands: readonly string[];
   let count: number;
   try {
     const config =
       parsed.stack !== undefined ? await stackConfig(parsed.stack, parsed.workDir) : undefined;
+    // Before any API call: what the backend's other stacks manage is never adopted here.
+    const others = await otherStacks(parsed.workDir, parsed.stack);
     const listed = await listConnections(settingsFrom(config), parsed.scope);
     const only = parsed.only && new Set(parsed.only);
     const result = importResult(listed, kindOrder(), {
       ...(parsed.scope.account !== undefined ? { account: parsed.scope.account } : {}),
       ...(parsed.stack !== undefined ? { stack: parsed.stack } : {}),
       ...(only ? { only } : {}),
+      others,
     });
+    elsewhere = result.managedElsewhere;
     const missing = [...(only ?? [])].filter(
-      (o) => !result.connections.some((c) => connectionRef(c) === o),
+      (o) =>
+        !result.connections.some((c) => connectionRef(c) === o) &&
+        !elsewhere.some((e) => e.ref === o),
     );
     if (missing.length > 0) {
       io.stderr(
@@ -161,12 +223,25 @@ export async function importCommandMain(argv: readonly string[], io: DriftIo): P
     );
     return EXIT.failed;
   }
-  if (parsed.out !== undefined) writeFileSync(parsed.out, text);
-  else io.stdout(text);
+  if (parsed.out !== undefined) {
+    const refused = writeOut(parsed.out, text, parsed.force === true);
+    if (refused !== undefined) {
+      io.stderr(`pulumi-connections import: ${refused}\n`);
+      return EXIT.failed;
+    }
+  } else io.stdout(text);
   const where = parsed.out !== undefined ? ` to ${parsed.out}` : "";
   io.stderr(
     `pulumi-connections import: ${count} connection${count === 1 ? "" : "s"} written${where}\n`,
   );
+  if (elsewhere.length > 0) {
+    const n = elsewhere.length;
+    io.stderr(
+      `pulumi-connections import: ${n} connection${n === 1 ? "" : "s"} left out: managed by ` +
+        `other stacks of the backend (adopting one here would give it two owners):\n` +
+        elsewhere.map((e) => `  ${elsewhereLine(e)}\n`).join(""),
+    );
+  }
   if (commands.length > 0 && !parsed.json) {
     io.stderr(
       `\nThe program reads ${commands.length} secret${commands.length === 1 ? "" : "s"} from stack config. ` +

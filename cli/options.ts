@@ -103,7 +103,10 @@ export const DRIFT_COMMAND: CliCommand = {
       "the check: not read, or the reading discarded). Stack locks are read from file:// and " +
       "postgres:// backends.",
     "With --unmanaged it also lists the connections the APIs hold that the stack does not manage, " +
-      "each with the `pulumi-connections import` command that writes the program adopting it. It " +
+      "each with the `pulumi-connections import` command that writes the program adopting it. " +
+      "Those that another stack of the backend manages are listed apart, with that stack, and " +
+      "never offered for import; if a stack of the backend cannot be read, the listing fails " +
+      "(exit 1). It " +
       "lists, per account the stack uses, the families and Apinizer projects its resources use, " +
       "with the stack's config (or the environment) as credentials.",
   ],
@@ -170,7 +173,13 @@ export const IMPORT_OPTIONS = {
   out: {
     type: "string",
     value: "FILE",
-    help: "write the program (or --json document) to FILE; default: stdout",
+    help:
+      "write the program (or --json document) to FILE; default: stdout. An existing FILE is " +
+      "never replaced without --force",
+  },
+  force: {
+    type: "boolean",
+    help: "with --out: replace FILE if it exists",
   },
   json: {
     type: "boolean",
@@ -182,13 +191,16 @@ export const IMPORT_OPTIONS = {
 export const IMPORT_COMMAND: CliCommand = {
   name: "import",
   synopsis: [
-    "pulumi-connections import [--stack NAME [--cwd DIR]] [--account NAME] [--apinizer-project NAME ... [--type T ...]] [--family pictory|apinizer ...] [--only REF ...] [--out FILE] [--json]",
+    "pulumi-connections import [--stack NAME [--cwd DIR]] [--account NAME] [--apinizer-project NAME ... [--type T ...]] [--family pictory|apinizer ...] [--only REF ...] [--out FILE [--force]] [--json]",
   ],
   description: [
     "Lists the connections the configured credentials can see (Pictory AWS and Vimeo, every page; " +
       "Apinizer in each --apinizer-project) and writes a Pulumi TypeScript program that declares " +
       "each one with its current values and `adopt` set to its ID (Pictory) or name (Apinizer): " +
-      "its first `pulumi up` takes them over and creates nothing. Secrets never enter the program: " +
+      "its first `pulumi up` takes them over and creates nothing. Connections that other stacks of " +
+      "the backend manage (every stack but --stack, read with `pulumi stack export`) are left out " +
+      "and named with their stack; if a stack cannot be read, nothing is written. Secrets never " +
+      "enter the program: " +
       'each becomes config.requireSecret("<key>"), and the `pulumi config set --secret <key>` ' +
       "commands to run are printed on stderr (and listed at the top of the program). The output " +
       "is the same on every run over the same connections.",

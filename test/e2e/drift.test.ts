@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -10,8 +10,11 @@ import {
   emulatorState,
   engineProject,
   EngineProject,
+  ExtraStack,
+  extraStack,
   ResourceSpec,
   runCli,
+  writeProgram,
 } from "./harness";
 
 // `pulumi-connections drift` as a child process (real exit codes) against a real stack: the real
@@ -182,6 +185,7 @@ function expectedReport(over: Record<string, unknown>) {
     drifted: [],
     deleted: [],
     unreadable: [],
+    read: [],
     notCompared: NOT_COMPARED,
     remediation: "pulumi up --refresh --stack test",
     ...over,
@@ -336,4 +340,121 @@ test("up --refresh re-sends the program's write-only secrets after an out-of-ban
   const rotated = state.pictory.vimeo.find((c) => c.name === "e2e-drift-rotated")!;
   const sha256 = createHash("sha256").update(VIMEO_SECRET, "utf8").digest("hex");
   expect(rotated.clientSecret).toEqual({ sha256 });
+});
+
+// The harness's program, plus the connections the `reads` config names, read with `.get`: the
+// engine marks them external and never changes them, so what they hold is never this stack's drift.
+const PROGRAM_WITH_GET = `
+const pulumi = require("@pulumi/pulumi");
+const { pictory, apinizer } = require("pulumi-connections");
+const cfg = new pulumi.Config();
+const classes = { aws: pictory.AwsConnection, vimeo: pictory.VimeoConnection, apinizer: apinizer.Connection };
+const out = {};
+for (const spec of JSON.parse(cfg.require("resources"))) {
+  const r = new classes[spec.kind](spec.name, spec.args);
+  out[spec.name] = { id: r.id };
+}
+for (const spec of JSON.parse(cfg.get("reads") || "[]")) {
+  const r = classes[spec.kind].get(spec.name, spec.id);
+  out[spec.name] = { id: r.id, awsAccountId: r.awsAccountId };
+}
+module.exports = out;
+`;
+
+describe("a connection another stack of the backend manages, read here with .get", () => {
+  let q: EngineProject;
+  let owner: ExtraStack;
+  let sharedId: string;
+  const awsArgs = (name: string) => ({
+    name,
+    awsAccountId: "777788889999",
+    awsRegion: "us-east-2",
+  });
+
+  beforeAll(async () => {
+    q = await engineProject("drift-get");
+    writeProgram(q, PROGRAM_WITH_GET);
+    owner = await extraStack(q, "owner");
+    await owner.stack.setConfig("resources", {
+      value: JSON.stringify([{ kind: "aws", name: "shared", args: awsArgs("e2e-shared") }]),
+    });
+    await owner.stack.up({ onOutput: () => undefined });
+    sharedId = String((await owner.stack.outputs()).shared!.value.id);
+    await q.stack.setAllConfig({
+      resources: {
+        value: JSON.stringify([{ kind: "aws", name: "own", args: awsArgs("e2e-own") }]),
+      },
+      reads: { value: JSON.stringify([{ kind: "aws", name: "shared", id: sharedId }]) },
+    });
+    await q.stack.up({ onOutput: () => undefined });
+  });
+  afterAll(async () => {
+    await q?.close();
+  });
+
+  test("drift after up exits 0 and lists the .get connection as read, not managed", async () => {
+    const run = await runCli(q, ["drift", "--stack", "test", "--cwd", q.dir, "--json"]);
+    const report = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect({ code: run.code, report }).toMatchObject({
+      code: 0,
+      report: {
+        clean: true,
+        failed: false,
+        checked: 1,
+        drifted: [],
+        read: [
+          {
+            resource: "shared",
+            type: "pictory:AwsConnection",
+            urn: "urn:pulumi:test::drift-get::pulumi-nodejs:dynamic/pictory:AwsConnection::shared",
+            id: sharedId,
+          },
+        ],
+      },
+    });
+  });
+
+  test("import in this stack leaves out what the other stack manages, naming that stack", async () => {
+    const json = await runCli(q, ["import", "--stack", "test", "--cwd", q.dir, "--json"]);
+    expect({ code: json.code, stderr: json.stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringContaining(
+        `pictory:AwsConnection/${sharedId} "e2e-shared": managed by organization/drift-get/owner`,
+      ),
+    });
+    const data = JSON.parse(json.stdout) as {
+      connections: { args: Record<string, unknown> }[];
+      managedElsewhere: { ref: string; managedBy: string[] }[];
+    };
+    expect(data.connections.map((c) => c.args.name)).toEqual(["e2e-own"]);
+    expect(data.managedElsewhere).toMatchObject([
+      { ref: `pictory:AwsConnection/${sharedId}`, managedBy: ["organization/drift-get/owner"] },
+    ]);
+    const text = await runCli(q, ["import", "--stack", "test", "--cwd", q.dir]);
+    expect(text.stdout).toContain(
+      `//   pictory:AwsConnection/${sharedId} "e2e-shared": managed by organization/drift-get/owner`,
+    );
+    expect(text.stdout).not.toContain(`adopt: "${sharedId}"`);
+
+    const unmanaged = await runCli(q, ["drift", "--stack", "test", "--cwd", q.dir, "--unmanaged"]);
+    expect(unmanaged.code).toBe(0);
+    expect(unmanaged.stdout).toContain("Unmanaged: none");
+    expect(unmanaged.stdout).toContain(
+      `  pictory:AwsConnection/${sharedId} "e2e-shared": managed by organization/drift-get/owner`,
+    );
+  });
+
+  test("fails the import, writing nothing, when a stack of the backend cannot be read", async () => {
+    const stacks = path.join(q.stateDir, "backend", ".pulumi", "stacks", "elsewhere");
+    mkdirSync(stacks, { recursive: true });
+    writeFileSync(path.join(stacks, "broken.json"), "not a checkpoint");
+    const out = path.join(q.dir, "adopted.ts");
+    const run = await runCli(q, ["import", "--stack", "test", "--cwd", q.dir, "--out", out]);
+    expect({ code: run.code, stdout: run.stdout, written: existsSync(out) }).toEqual({
+      code: 1,
+      stdout: "",
+      written: false,
+    });
+    expect(run.stderr).toContain("which connections they manage is unknown");
+  });
 });

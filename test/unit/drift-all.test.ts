@@ -53,6 +53,7 @@ const report = (stack: string, over: Partial<DriftReport> = {}): DriftReport => 
   drifted: [],
   deleted: [],
   unreadable: [],
+  read: [],
   notCompared: {},
   remediation: `pulumi up --refresh --stack ${stack}`,
   ...over,

@@ -1,5 +1,13 @@
+import fc from "fast-check";
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
-import { buildReport, DriftReport, exitCodeOf, summarizeFailure } from "../../cli/drift-report";
+import {
+  buildReport,
+  DriftReport,
+  exitCodeOf,
+  StackResources,
+  stackResourcesOf,
+  summarizeFailure,
+} from "../../cli/drift-report";
 import {
   escapeMarkdown,
   render,
@@ -85,6 +93,20 @@ function allFormats(report: DriftReport): string[] {
   return [renderText(report), renderMarkdown(report), renderJson(report)];
 }
 
+/** The checkpoint of a stack that manages every resource of `events` and reads none. */
+function managing(events: readonly EngineEvent[]): StackResources {
+  const urns = events.flatMap((e) => {
+    const m = e.resourcePreEvent?.metadata ?? e.resOutputsEvent?.metadata;
+    return m ? [m.urn] : [];
+  });
+  return { managed: new Set(urns), read: new Set() };
+}
+
+/** The report of a stack without `.get` resources. */
+function reportOf(stack: string, events: readonly EngineEvent[], failure?: string): DriftReport {
+  return buildReport(stack, events, managing(events), failure);
+}
+
 describe("buildReport", () => {
   it("reports a stack whose connections all read back unchanged as clean, exit 0", () => {
     const events = [
@@ -112,7 +134,7 @@ describe("buildReport", () => {
         },
       ),
     ];
-    const report = buildReport("test", events);
+    const report = reportOf("test", events);
     expect(report).toEqual({
       stack: "test",
       clean: true,
@@ -121,6 +143,7 @@ describe("buildReport", () => {
       drifted: [],
       deleted: [],
       unreadable: [],
+      read: [],
       notCompared: {
         "pictory:AwsConnection": [],
         "pictory:VimeoConnection": ["clientSecret", "accessToken"],
@@ -136,7 +159,7 @@ describe("buildReport", () => {
     const mail = { projectName: "demo", type: "email", host: "smtp.example.com" };
     const renamed = { ...mail, name: "new-name" };
     // The state still has the ID from before the rename; the read reports the real name's.
-    const clean = buildReport("test", [
+    const clean = reportOf("test", [
       ...step(
         APINIZER,
         "alerts",
@@ -149,7 +172,7 @@ describe("buildReport", () => {
       ),
     ]);
     expect(clean).toMatchObject({ clean: true, drifted: [], deleted: [] });
-    const drifted = buildReport("test", [
+    const drifted = reportOf("test", [
       ...step(
         APINIZER,
         "alerts",
@@ -178,7 +201,7 @@ describe("buildReport", () => {
         outputs: { version: 2, updatedDate: "2026-01-01T00:00:00Z" },
       },
     );
-    const report = buildReport("test", events);
+    const report = reportOf("test", events);
     expect(report.clean).toBe(false);
     expect(report.drifted).toEqual([
       {
@@ -215,7 +238,7 @@ describe("buildReport", () => {
       { id: "v1", inputs: vimeoInputs, outputs: { version: 1 } },
       null,
     );
-    const report = buildReport("test", events);
+    const report = reportOf("test", events);
     expect(report.drifted).toEqual([]);
     expect(report.deleted).toEqual([
       {
@@ -264,7 +287,7 @@ describe("buildReport", () => {
         },
       }),
     ];
-    const report = buildReport("test", events, "preview failed somewhere");
+    const report = reportOf("test", events, "preview failed somewhere");
     expect(report.clean).toBe(false);
     expect(report.failed).toBe(true);
     expect(report.error).toBe("1 connection could not be read");
@@ -286,7 +309,7 @@ describe("buildReport", () => {
   });
 
   it("fails the check, exit 1, when the preview failed before reading anything", () => {
-    const report = buildReport("test", [], "no stack named 'test' found");
+    const report = reportOf("test", [], "no stack named 'test' found");
     expect(report).toMatchObject({
       clean: false,
       failed: true,
@@ -309,7 +332,7 @@ describe("buildReport", () => {
         outputs: { version: 2, updatedDate: "2026-01-02T00:00:00Z" },
       },
     );
-    const report = buildReport("test", events);
+    const report = reportOf("test", events);
     expect(report.drifted).toEqual([
       expect.objectContaining({
         resource: "mkt",
@@ -334,7 +357,7 @@ describe("buildReport", () => {
       { id: "a1", inputs: awsInputs, outputs: { version: 1 } },
       { id: "a1", inputs: awsInputs, outputs: { version: 2 } },
     );
-    expect(buildReport("test", events).clean).toBe(true);
+    expect(reportOf("test", events).clean).toBe(true);
   });
 
   it("masks secrets in all three renderings, even a declared secret the engine left in plain text", () => {
@@ -356,7 +379,7 @@ describe("buildReport", () => {
         inputs: { ...mail, host: "other.example.com", password: `${PLAINTEXT}-2` },
       },
     );
-    const report = buildReport("test", events);
+    const report = reportOf("test", events);
     expect(report.drifted[0]!.fields).toEqual([
       { field: "host", old: "smtp.example.com", new: "other.example.com" },
       { field: "password", old: "[secret]", new: "[secret]" },
@@ -377,7 +400,7 @@ describe("buildReport", () => {
         outputs: { version: 1 },
       },
     );
-    expect(buildReport("test", secretOnly).clean).toBe(true);
+    expect(reportOf("test", secretOnly).clean).toBe(true);
   });
 
   it("reports a change the engine saw only in a masked secret without showing any value", () => {
@@ -389,7 +412,7 @@ describe("buildReport", () => {
       { id: "demo/alerts", inputs: { ...mail, password: masked } },
       { id: "demo/alerts", inputs: { ...mail, password: { ...masked } } },
     );
-    const report = buildReport("test", events);
+    const report = reportOf("test", events);
     expect(report.drifted).toEqual([
       expect.objectContaining({
         resource: "alerts",
@@ -412,7 +435,7 @@ describe("buildReport", () => {
         { id: "a1", inputs: { ...awsInputs, onConflict: "overwrite" } },
       ),
     ];
-    expect(buildReport("test", events)).toMatchObject({ clean: true, checked: 1 });
+    expect(reportOf("test", events)).toMatchObject({ clean: true, checked: 1 });
   });
 });
 
@@ -442,7 +465,7 @@ describe("fields not compared", () => {
       }),
       ...same(APINIZER, "alerts", "demo/alerts", { ...mail, password: masked }),
     ];
-    const report = buildReport("test", events);
+    const report = reportOf("test", events);
     expect(report.clean).toBe(true);
     expect(report.notCompared).toEqual({
       "apinizer:Connection/email": [],
@@ -481,17 +504,17 @@ describe("fields not compared", () => {
       { id: "demo/directory", inputs: { ...ldap, password: PLAINTEXT } },
       { id: "demo/directory", inputs: { ...ldap, password: `${PLAINTEXT}-2` } },
     );
-    const report = buildReport("test", events);
+    const report = reportOf("test", events);
     expect(report.drifted).toEqual([]);
     expect(report.clean).toBe(true);
   });
 
   it("counts deleted and unreadable connections too, and says nothing when nothing was read", () => {
     const events = step(VIMEO, "mkt", "delete", { id: "v1", inputs: vimeoInputs }, null);
-    expect(buildReport("test", events).notCompared).toEqual({
+    expect(reportOf("test", events).notCompared).toEqual({
       "pictory:VimeoConnection": ["clientSecret", "accessToken"],
     });
-    const none = buildReport("test", [], "no stack named 'test' found");
+    const none = reportOf("test", [], "no stack named 'test' found");
     expect(none.notCompared).toEqual({});
     expect(renderText(none)).not.toContain("Not compared");
     expect(renderMarkdown(none)).not.toContain("Not compared");
@@ -512,7 +535,7 @@ describe("summarizeFailure", () => {
 
 describe("renderers", () => {
   it("prints one parseable JSON document with the documented keys", () => {
-    const report = buildReport("prod", []);
+    const report = reportOf("prod", []);
     const parsed = JSON.parse(render(report, "json"));
     expect(Object.keys(parsed)).toEqual([
       "stack",
@@ -522,6 +545,7 @@ describe("renderers", () => {
       "drifted",
       "deleted",
       "unreadable",
+      "read",
       "notCompared",
       "remediation",
     ]);
@@ -529,6 +553,101 @@ describe("renderers", () => {
 
   it("escapes Markdown in table cells so a value cannot break the table", () => {
     expect(escapeMarkdown("a|b `c` <d>\nnext")).toBe("a\\|b \\`c\\` \\<d\\> next");
+  });
+});
+
+describe("connections the stack reads with .get", () => {
+  // A `.get` registers only what identifies the connection (sdk/lookup.ts getState); the refresh
+  // reads every field, so old and new inputs differ on each run, as the engine sends them.
+  const getInputs = { __get: true, connectionId: "a9" };
+  const readStep = () =>
+    step(AWS, "shared", "same", { id: "a9", inputs: getInputs }, { id: "a9", inputs: awsInputs });
+  const read = { managed: new Set<string>(), read: new Set([urnOf(AWS, "shared")]) };
+
+  it("lists a connection read with .get apart, never as drift, and stays clean (exit 0)", () => {
+    const report = buildReport("test", [...stackStep(), ...readStep()], read);
+    expect(report).toMatchObject({ clean: true, failed: false, checked: 0, drifted: [] });
+    expect(report.read).toEqual([
+      { resource: "shared", type: "pictory:AwsConnection", urn: urnOf(AWS, "shared"), id: "a9" },
+    ]);
+    expect(report.notCompared).toEqual({});
+    expect(exitCodeOf(report)).toBe(0);
+    expect(renderText(report)).toContain(
+      "Read, not managed: 1 connection the program reads with `.get`",
+    );
+    expect(renderText(report)).toContain("  shared (pictory:AwsConnection, ID a9)");
+    expect(renderMarkdown(report)).toContain("- shared (pictory:AwsConnection, ID a9)");
+  });
+
+  it("fails a connection the state did not hold when the check began, rather than compare it", () => {
+    const none = { managed: new Set<string>(), read: new Set<string>() };
+    const report = buildReport("test", readStep(), none);
+    expect(report).toMatchObject({ clean: false, failed: true, drifted: [], read: [] });
+    expect(report.unreadable.map((u) => u.error)).toEqual([
+      expect.stringContaining("not in the stack's state exported before the check"),
+    ]);
+  });
+
+  it("keeps a .get whose connection is gone a failure of the check, not a clean one", () => {
+    const events = [
+      ...step(AWS, "shared", "same", { id: "a9", inputs: getInputs }, null).slice(0, 1),
+      event({
+        diagnosticEvent: {
+          urn: urnOf(AWS, "shared"),
+          message: 'pictory:AwsConnection: no AWS connection with ID "a9" exists',
+          color: "never",
+          severity: "error",
+        },
+      }),
+    ];
+    expect(buildReport("test", events, read)).toMatchObject({ failed: true, read: [] });
+  });
+
+  it("reports as drifted or deleted only connections the checkpoint says the stack manages", () => {
+    const side = fc.record({
+      name: fc.constantFrom("a", "b"),
+      awsRegion: fc.constantFrom("us-east-2", "eu-west-1"),
+      enabled: fc.boolean(),
+    });
+    const resource = fc.record({
+      ownership: fc.constantFrom("managed", "read", "absent"),
+      op: fc.constantFrom<OpType>("same", "update", "delete"),
+      old: side,
+      now: fc.option(side, { nil: null }),
+    });
+    fc.assert(
+      fc.property(fc.array(resource, { maxLength: 6 }), (resources) => {
+        const state = { managed: new Set<string>(), read: new Set<string>() };
+        const events = resources.flatMap((r, i) => {
+          const name = `c${i}`;
+          if (r.ownership !== "absent") state[r.ownership].add(urnOf(AWS, name));
+          const now = r.now && { id: `id${i}`, inputs: r.now };
+          return step(AWS, name, r.op, { id: `id${i}`, inputs: r.old }, now);
+        });
+        const report = buildReport("test", events, state);
+        for (const c of [...report.drifted, ...report.deleted])
+          expect(state.managed.has(c.urn)).toBe(true);
+        expect(report.read.map((c) => c.urn).sort()).toEqual([...state.read].sort());
+        expect(report.checked).toBe(resources.length - state.read.size);
+      }),
+    );
+  });
+
+  it("takes `external: true` from a stack export as read, and anything else as managed", () => {
+    const deployment = {
+      resources: [
+        { urn: "urn:a", external: true },
+        { urn: "urn:b", external: false },
+        { urn: "urn:c" },
+        { urn: "urn:d", external: "true" },
+        { external: true },
+      ],
+    };
+    expect(stackResourcesOf(deployment)).toEqual({
+      managed: new Set(["urn:b", "urn:c", "urn:d"]),
+      read: new Set(["urn:a"]),
+    });
+    expect(stackResourcesOf({})).toEqual({ managed: new Set(), read: new Set() });
   });
 });
 

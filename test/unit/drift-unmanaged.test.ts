@@ -1,14 +1,27 @@
+import fc from "fast-check";
 import {
   importAllCommand,
   managedConnections,
+  notManagedHere,
   scopesFor,
   unmanagedOf,
 } from "../../cli/drift-unmanaged";
+import { isStackNamed } from "../../cli/import-source";
 import { renderMarkdown, renderText } from "../../cli/drift-render";
 import { DriftReport } from "../../cli/drift-report";
 import { withUnmanaged } from "../../cli/drift";
-import { parseImportArgs } from "../../cli/import";
-import { ListedConnection } from "../../cli/import-program";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { importCommandMain, parseImportArgs, writeOut } from "../../cli/import";
+import {
+  importResult,
+  ListedConnection,
+  ManagedConnection,
+  renderImportJson,
+  renderProgram,
+  StackConnections,
+} from "../../cli/import-program";
 import { KINDS } from "../../provider/registry";
 
 const AWS = KINDS.get("pictory:AwsConnection")!;
@@ -42,6 +55,19 @@ const deployment = {
       outputs: { projectName: "demo", name: "Alerts" },
     },
   ],
+};
+
+const report: DriftReport = {
+  stack: "dev",
+  clean: true,
+  failed: false,
+  checked: 1,
+  drifted: [],
+  deleted: [],
+  unreadable: [],
+  read: [],
+  remediation: "pulumi up --refresh --stack dev",
+  notCompared: {},
 };
 
 describe("drift --unmanaged", () => {
@@ -110,18 +136,6 @@ describe("drift --unmanaged", () => {
     ).toEqual([]);
   });
 
-  const report: DriftReport = {
-    stack: "dev",
-    clean: true,
-    failed: false,
-    checked: 1,
-    drifted: [],
-    deleted: [],
-    unreadable: [],
-    remediation: "pulumi up --refresh --stack dev",
-    notCompared: {},
-  };
-
   it("shows the unmanaged connections and their command in text and Markdown", () => {
     const connections = unmanagedOf(
       [listedAws(ID2, "Other | one")],
@@ -133,6 +147,7 @@ describe("drift --unmanaged", () => {
       scopes: [],
       connections,
       commands: ["pulumi-connections import --stack dev --only x --out unmanaged.ts"],
+      managedElsewhere: [],
     });
     expect(full.clean).toBe(true);
     const text = renderText(full);
@@ -145,7 +160,9 @@ describe("drift --unmanaged", () => {
       "```sh\npulumi-connections import --stack dev --only x --out unmanaged.ts\n```",
     );
     expect(
-      renderText(withUnmanaged(report, { scopes: [], connections: [], commands: [] })),
+      renderText(
+        withUnmanaged(report, { scopes: [], connections: [], commands: [], managedElsewhere: [] }),
+      ),
     ).toContain("Unmanaged: none");
   });
 
@@ -154,6 +171,7 @@ describe("drift --unmanaged", () => {
       scopes: [],
       connections: [],
       commands: [],
+      managedElsewhere: [],
       error: "Pictory API key is missing",
     });
     expect(failed).toMatchObject({ clean: false, failed: true });
@@ -169,9 +187,214 @@ describe("import arguments", () => {
     [["--family", "apinizer"], "--family apinizer needs --apinizer-project"],
     [["--cwd", "."], "--cwd goes with --stack"],
     [["--apinizer-project", ".."], '--apinizer-project ".." is not a project name'],
+    [["--force"], "--force goes with --out"],
   ])("rejects %j", (argv, message) => {
     expect(parseImportArgs(argv, process.cwd())).toEqual({
       usageError: expect.stringContaining(message),
     });
+  });
+});
+
+describe("import --out", () => {
+  const made: string[] = [];
+  const folder = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "import-out-"));
+    made.push(dir);
+    return dir;
+  };
+  afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it("refuses to replace an existing file without --force, in one line naming the file and the flag", async () => {
+    const dir = folder();
+    const file = path.join(dir, "index.ts");
+    writeFileSync(file, "// the user's own program\n");
+    const err: string[] = [];
+    const code = await importCommandMain(["--out", file], {
+      stdout: () => undefined,
+      stderr: (t) => void err.push(t),
+    });
+    expect(code).toBe(1);
+    expect(err.join("")).toBe(
+      `pulumi-connections import: --out ${file} exists: not replaced; pass --force to replace it, ` +
+        `or choose another --out\n`,
+    );
+    expect(readFileSync(file, "utf8")).toBe("// the user's own program\n");
+    expect(readdirSync(dir)).toEqual(["index.ts"]);
+  });
+
+  it("writes a new file, replaces one only with --force, and leaves no temporary file", () => {
+    const dir = folder();
+    const file = path.join(dir, "index.ts");
+    expect(writeOut(file, "first\n", false)).toBeUndefined();
+    expect(writeOut(file, "second\n", false)).toContain("pass --force");
+    expect(readFileSync(file, "utf8")).toBe("first\n");
+    expect(writeOut(file, "second\n", true)).toBeUndefined();
+    expect(readFileSync(file, "utf8")).toBe("second\n");
+    expect(readdirSync(dir)).toEqual(["index.ts"]);
+  });
+
+  it("reports a file it cannot write, with the error code, and leaves nothing behind", () => {
+    const dir = folder();
+    const file = path.join(dir, "missing-folder", "index.ts");
+    expect(writeOut(file, "x", true)).toMatch(/could not be written \(ENOENT\)/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("takes --force with --out", () => {
+    expect(parseImportArgs(["--out", "p.ts", "--force"], "/tmp")).toMatchObject({
+      out: "/tmp/p.ts",
+      force: true,
+    });
+  });
+});
+
+describe("connections other stacks of the backend manage", () => {
+  const OWNER = "organization/media/prod";
+  const others: StackConnections[] = [
+    { stack: OWNER, managed: [{ type: "pictory:AwsConnection", id: ID1, name: "media" }] },
+    {
+      stack: "organization/ops/dev",
+      // Another account name in that stack's config: accounts are not compared.
+      managed: [
+        {
+          type: "apinizer:Connection",
+          id: "demo/x",
+          projectName: "demo",
+          name: "ALERTS",
+          account: "eu",
+        },
+      ],
+    },
+  ];
+  const listed = [
+    listedAws(ID1, "media"),
+    listedAws(ID2, "other"),
+    listedApinizer("demo", "alerts"),
+  ];
+
+  it("leaves them out of the import, names the stack in the program and in --json", () => {
+    const result = importResult(listed, [...KINDS.keys()], { others });
+    expect(result.connections.map((c) => c.id)).toEqual([ID2]);
+    expect(result.managedElsewhere).toEqual([
+      {
+        type: "apinizer:Connection",
+        id: "demo/alerts",
+        name: "alerts",
+        projectName: "demo",
+        ref: "apinizer:Connection/demo/alerts",
+        managedBy: ["organization/ops/dev"],
+      },
+      {
+        type: "pictory:AwsConnection",
+        id: ID1,
+        name: "media",
+        ref: `pictory:AwsConnection/${ID1}`,
+        managedBy: [OWNER],
+      },
+    ]);
+    const program = renderProgram(result);
+    expect(program).toContain(`//   pictory:AwsConnection/${ID1} "media": managed by ${OWNER}`);
+    expect(program).not.toContain(`adopt: "${ID1}"`);
+    expect(JSON.parse(renderImportJson(result)).managedElsewhere[1].managedBy).toEqual([OWNER]);
+  });
+
+  it("keeps every other connection's resource name as a full import gives it", () => {
+    const clash = [listedAws(ID1, "Prod S3"), listedAws(ID2, "prod-s3")];
+    const alone = importResult(clash, [...KINDS.keys()]);
+    const left = importResult(clash, [...KINDS.keys()], {
+      others: [{ stack: OWNER, managed: [{ type: "pictory:AwsConnection", id: ID2 }] }],
+    });
+    expect(left.connections).toEqual(alone.connections.filter((c) => c.id === ID1));
+  });
+
+  it("never imports nor lists as unmanaged a connection any other stack manages", () => {
+    const ids = fc.constantFrom("id-a", "id-b", "id-c", "id-d");
+    const names = fc.constantFrom("alerts", "Alerts", "hook");
+    const listedArb = fc.array(
+      fc.oneof(
+        ids.map((id) => listedAws(id, `n-${id}`)),
+        names.map((n) => listedApinizer("demo", n)),
+      ),
+    );
+    const stackArb = fc.record({
+      stack: fc.constantFrom("organization/a/dev", "organization/b/prod", "legacy"),
+      managed: fc.array(
+        fc.oneof(
+          ids.map((id): ManagedConnection => ({ type: "pictory:AwsConnection", id })),
+          names.map((n): ManagedConnection => ({
+            type: "apinizer:Connection",
+            id: `demo/${n}`,
+            projectName: "demo",
+            name: n,
+          })),
+        ),
+      ),
+    });
+    fc.assert(
+      fc.property(listedArb, fc.array(stackArb, { maxLength: 3 }), (all, stacks) => {
+        const unique = [...new Map(all.map((c) => [`${c.kind.token}/${c.remote.id}`, c])).values()];
+        const owned = (type: string, id: string, name: string) =>
+          stacks.some((s) =>
+            s.managed.some((m) =>
+              type === "apinizer:Connection"
+                ? m.type === type && m.name?.toLowerCase() === name.toLowerCase()
+                : m.type === type && m.id === id,
+            ),
+          );
+        const result = importResult(unique, [...KINDS.keys()], { others: stacks });
+        for (const c of result.connections)
+          expect(owned(c.type, c.id, String(c.args.name))).toBe(false);
+        for (const e of result.managedElsewhere) {
+          expect(owned(e.type, e.id, e.name)).toBe(true);
+          expect(e.managedBy.length).toBeGreaterThan(0);
+          for (const s of e.managedBy) expect(stacks.map((x) => x.stack)).toContain(s);
+        }
+        expect(result.connections.length + result.managedElsewhere.length).toBe(unique.length);
+        const { free, elsewhere } = notManagedHere(unique, [], stacks);
+        expect(free.length + elsewhere.length).toBe(unique.length);
+        for (const c of free)
+          expect(owned(c.kind.token, c.remote.id, String(c.remote.fields.name))).toBe(false);
+      }),
+    );
+  });
+
+  it("shows them apart in the drift report's unmanaged section, text and Markdown", () => {
+    const { free, elsewhere } = notManagedHere(listed, [], others);
+    const connections = unmanagedOf(
+      free,
+      [],
+      { families: ["pictory"], apinizerProjects: [] },
+      {
+        stack: "dev",
+      },
+    );
+    const full = withUnmanaged(report, {
+      scopes: [],
+      connections,
+      commands: [],
+      managedElsewhere: elsewhere,
+    });
+    expect(full.clean).toBe(true);
+    expect(connections.map((c) => c.id)).toEqual([ID2]);
+    const line = `pictory:AwsConnection/${ID1} "media": managed by ${OWNER}`;
+    expect(renderText(full)).toContain(`\n  ${line}\n`);
+    expect(renderText(full)).toContain("Managed by other stacks of the backend (not offered");
+    expect(renderMarkdown(full)).toContain(`- ${line.replace(/_/g, "\\_")}`);
+  });
+
+  it("takes no connection read with .get as managed: it owns nothing", () => {
+    const get = {
+      resources: [{ type: "pulumi-nodejs:dynamic/pictory:AwsConnection", id: ID1, external: true }],
+    };
+    expect(managedConnections(get)).toEqual([]);
+  });
+
+  it("tells the stack given on the command line from the backend's other stacks", () => {
+    expect(isStackNamed("organization/media/dev", "dev", "media")).toBe(true);
+    expect(isStackNamed("organization/other/dev", "dev", "media")).toBe(false);
+    expect(isStackNamed("organization/other/dev", "organization/other/dev", "media")).toBe(true);
+    expect(isStackNamed("organization/media/dev", "v", "media")).toBe(false);
+    expect(isStackNamed("dev", "dev", "media")).toBe(true);
+    expect(isStackNamed("organization/media/prod", "dev", "media")).toBe(false);
   });
 });
