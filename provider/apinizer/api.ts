@@ -167,7 +167,7 @@ async function getByName(
   if (String(item.name).toLowerCase() !== String(name).toLowerCase()) {
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${req.method} ${req.path} answered with the connection ` +
-        `${JSON.stringify(item.name)} instead of ${JSON.stringify(name)}; nothing was written to the state: ` +
+        `${JSON.stringify(item.name)} instead of ${JSON.stringify(name)}; this answer was not written to the state: ` +
         `check that ${call.family.declaration.baseUrl.key} points at the API (now ${call.family.baseUrl})`,
       { status: res.status },
     );
@@ -467,7 +467,7 @@ function expectOk(call: ApiCall, req: WireRequest, res: HttpResponse, what: stri
     if (!res.json) parseAnswer(call, what, req, res, ENVELOPE);
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${req.method} ${req.path} answered ${res.status} without the documented ` +
-        `envelope (neither "success": true nor "status": "SUCCESS"); nothing was written to the state: ` +
+        `envelope (neither "success": true nor "status": "SUCCESS"); this answer was not written to the state: ` +
         `check that ${call.family.baseUrlKey} points at the API's /apiops root (now ${call.family.baseUrl})`,
       { status: res.status },
     );

@@ -98,7 +98,7 @@ export function parseAnswer<T>(
     throw notTheApi(call, what, req, res, "an answer the API documents");
   throw new ConnectionResponseError(
     `${couldNot(call, what)}: ${endpoint} answered ${res.status} with a body that is not ` +
-      `what the API documents (${problems}); nothing was written to the state: check that ` +
+      `what the API documents (${problems}); this answer was not written to the state: check that ` +
       `${call.family.baseUrlKey} points at the API (now ${call.family.baseUrl}), or report the answer to the vendor`,
     { status: res.status, cause: parsed.error },
   );

@@ -283,7 +283,7 @@ function expectSameId(
   if (remote.id === id) return;
   throw new ConnectionResponseError(
     `${couldNot(call, what)}: ${req.method} ${req.path} answered with the connectionId of another ` +
-      `connection; nothing was written to the state: check that ${call.family.baseUrlKey} ` +
+      `connection; this answer was not written to the state: check that ${call.family.baseUrlKey} ` +
       `points at the API (now ${call.family.baseUrl})`,
     { status: res.status },
   );

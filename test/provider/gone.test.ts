@@ -447,6 +447,31 @@ describe.each(KIND_NAMES)(
   },
 );
 
+describe("a create whose answer failed validation and whose lookup failed too", () => {
+  it.each(["aws", "apinizer"] as const)(
+    "%s says the connection may exist and how to adopt it",
+    async (kind) => {
+      const r = await rig();
+      // A first create teaches the provider that this Apinizer server is v1, whose create
+      // refuses an existing name: no lookup precedes the next POST.
+      await created(r, kind, { ...INPUTS[kind], name: "warm-up" });
+      r.hostile.setMode(
+        { kind: "proxy", target: r.emulator.url, rewrite: () => JSON.stringify({ result: "ok" }) },
+        { method: "POST" },
+      );
+      // Every lookup of the name meets a gateway's page.
+      r.hostile.setMode(GATEWAY_404S[0]!, { method: "GET" });
+      const checked = await r.hooks[kind].check({}, INPUTS[kind]);
+      const o = await outcome(r.hooks[kind].create(checked.inputs));
+      expect(code(o.error)).toBe("BAD_RESPONSE");
+      expect(String(o.error)).toContain("may exist");
+      expect(String(o.error)).toContain("pulumi config set connections:onNameConflict adopt");
+      expect(String(o.error)).not.toContain("nothing was written to the state");
+      expect(await held(r.emulator, kind)).toContain(INPUTS[kind].name);
+    },
+  );
+});
+
 describe("an answer that is not JSON is described, never quoted", () => {
   it.each(KIND_NAMES)("%s read of a login page", async (kind) => {
     const r = await rig();
