@@ -6,10 +6,21 @@ import {
   ConnectionValidationError,
 } from "../core/errors";
 import { credentialAdvice } from "../core/family";
-import { FieldSpec } from "../core/fields";
+import { FieldSpec, isUnreadable, jsonEqual } from "../core/fields";
 import { HttpClient, HttpResponse } from "../core/http";
 import { ApiCall, ConnectionApi, Props, Ref, Remote, ResourceKind } from "../core/kind";
-import { answerFieldSchema, apiSaid, couldNot, parseAnswer, send, WireRequest } from "../core/wire";
+import {
+  AbsenceEvidence,
+  answerFieldSchema,
+  apiSaid,
+  couldNot,
+  isJsonAnswer,
+  notTheApi,
+  parseAnswer,
+  provesGone,
+  send,
+  WireRequest,
+} from "../core/wire";
 
 /**
  * Apinizer's connection protocol: addressed by project and name, no server ID and no version,
@@ -23,9 +34,9 @@ export const apinizerApi: ConnectionApi = {
   createMayOverwrite: (call) => generations.get(call.http) !== "v1",
   // By the project and name in state, never by parsing the ID: after a rename the ID is the old
   // name until this read returns the new one (see toRemote).
-  get: (call, ref) => getByName(call, ref.state.projectName, ref.state.name),
-  findByName: (call, inputs) => getByName(call, inputs.projectName, inputs.name),
-  findById: (call, inputs, id) => getByName(call, inputs.projectName, id),
+  get: (call, ref) => getByName(call, ref.state.projectName, ref.state.name, ref.state.type),
+  findByName: (call, inputs) => getByName(call, inputs.projectName, inputs.name, inputs.type),
+  findById: (call, inputs, id) => getByName(call, inputs.projectName, id, inputs.type),
   list,
   update,
   delete: remove,
@@ -137,6 +148,7 @@ async function getByName(
   call: ApiCall,
   project: unknown,
   name: unknown,
+  type?: unknown,
 ): Promise<Remote | undefined> {
   const what = "read the connection";
   const req: WireRequest = {
@@ -145,7 +157,7 @@ async function getByName(
   };
   const res = await send(call, what, req, true);
   learnGeneration(call, res);
-  if (isNotFound(res)) return undefined;
+  if (await provesGone(call, what, req, res, absence(project, name, type))) return undefined;
   expectOk(call, req, res, what);
   const answer = parseAnswer(call, what, req, res, getSchema(call.kind));
   const item = answer.resultList[0];
@@ -155,7 +167,7 @@ async function getByName(
   if (String(item.name).toLowerCase() !== String(name).toLowerCase()) {
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${req.method} ${req.path} answered with the connection ` +
-        `${JSON.stringify(item.name)} instead of ${JSON.stringify(name)}; nothing was written to the state: ` +
+        `${JSON.stringify(item.name)} instead of ${JSON.stringify(name)}; this answer was not written to the state: ` +
         `check that ${call.family.declaration.baseUrl.key} points at the API (now ${call.family.baseUrl})`,
       { status: res.status },
     );
@@ -169,23 +181,38 @@ async function getByName(
  * own, as a refresh reads it: its readable secrets are present, and are not mistaken for unset.
  */
 async function list(call: ApiCall, scope: Props): Promise<Remote[]> {
-  const what = "list connections";
   const projectName = scope.projectName;
+  const answer = await listType(call, projectName, scope.type);
+  // The client bounds the requests in flight (connections:maxInFlight).
+  const read = await Promise.all(
+    answer.resultList.map((item) => getByName(call, projectName, item.name, scope.type)),
+  );
+  // A connection deleted between the list and its read is gone: not listed.
+  return read.filter((r): r is Remote => r !== undefined);
+}
+
+/** One type's list in a project, validated: the envelope and every item. */
+async function listType(
+  call: ApiCall,
+  project: unknown,
+  type: unknown,
+): Promise<{ resultList: Record<string, unknown>[] }> {
+  const what = "list connections";
   const req: WireRequest = {
     method: "GET",
-    path: `/projects/${segment(call, "projectName", projectName)}/connections/`,
-    query: { type: String(scope.type) },
+    path: `/projects/${segment(call, "projectName", project)}/connections/`,
+    query: { type: String(type) },
   };
   const res = await send(call, what, req, true);
   learnGeneration(call, res);
   expectOk(call, req, res, what);
-  const answer = parseAnswer(call, what, req, res, getSchema(call.kind));
-  // The client bounds the requests in flight (connections:maxInFlight).
-  const read = await Promise.all(
-    answer.resultList.map((item) => getByName(call, projectName, item.name)),
-  );
-  // A connection deleted between the list and its read is gone: not listed.
-  return read.filter((r): r is Remote => r !== undefined);
+  return parseAnswer(call, what, req, res, getSchema(call.kind));
+}
+
+/** The names one type's list holds, lowercased (names are unique case-insensitively). */
+async function listNames(call: ApiCall, project: unknown, type: string): Promise<Set<string>> {
+  const answer = await listType(call, project, type);
+  return new Set(answer.resultList.map((item) => String(item.name).toLowerCase()));
 }
 
 async function write(
@@ -216,16 +243,78 @@ async function create(call: ApiCall, inputs: Props, body: Props): Promise<Remote
 }
 
 async function update(call: ApiCall, ref: Ref, body: Props): Promise<Remote> {
+  const what = "update the connection";
+  const { projectName, name } = ref.state;
+  const { projectName: _project, ...dto } = body;
+  void _project;
   // A PUT to the current name with a different body name renames in place.
-  const written = await write(
-    call,
-    "PUT",
-    path(call, ref.state.projectName, ref.state.name),
-    body,
-    "update the connection",
-  );
-  const remote = toRemote(call.kind, ref.state.projectName, { ...body }, written.computed);
+  const req: WireRequest = { method: "PUT", path: path(call, projectName, name), body: dto };
+  const res = await send(call, what, req, true);
+  learnGeneration(call, res);
+  if (!succeeded(res)) {
+    if (await provesGone(call, what, req, res, absence(projectName, name, ref.state.type)))
+      return afterNotFound(call, ref, body, res.status);
+    expectOk(call, req, res, what);
+  }
+  const answer = parseAnswer(call, what, req, res, WRITE_ANSWER);
+  const written = deployment(call, answer.deploymentResult);
+  const remote = toRemote(call.kind, projectName, { ...body }, written.computed);
   return withWarning(remote, written.warning);
+}
+
+/**
+ * An update the API answered with "not found" for the name in state. A rename whose answer was
+ * lost (the server applied the PUT, the connection reset, the retried PUT went to the old name),
+ * or one an interrupted run applied, left the connection under the new name: found there with
+ * the values sent, the update is done. Only when neither name exists is it deleted; a refresh
+ * advised then re-creates it, where advising one for a renamed connection would orphan it.
+ */
+async function afterNotFound(
+  call: ApiCall,
+  ref: Ref,
+  body: Props,
+  status: number,
+): Promise<Remote> {
+  const { projectName, name, type } = ref.state;
+  const target = body.name;
+  const renamed = typeof target === "string" && target.toLowerCase() !== String(name).toLowerCase();
+  if (renamed) {
+    const lookup: ApiCall = {
+      ...call,
+      during: `learn whether the rename to "${target}" was applied`,
+    };
+    const found = await getByName(lookup, projectName, target, type);
+    if (found && holdsSent(call.kind, found, body)) return found;
+    if (found) {
+      throw new ConnectionApiError(
+        "API_ERROR",
+        `${couldNot(call, "update the connection")}: the API has no connection named ` +
+          `${JSON.stringify(name)} in project ${JSON.stringify(projectName)} any more, and one named ` +
+          `${JSON.stringify(target)} (the new name) holds other values than this update sent: a rename ` +
+          `may have been applied and the connection changed since. The state was left as it is; ` +
+          `check that connection in the Apinizer console before running \`pulumi up\` again`,
+      );
+    }
+  }
+  throw new ConnectionApiError(
+    "NOT_FOUND",
+    `${couldNot(call, "update the connection")}: the API answered that no connection named ` +
+      `${JSON.stringify(name)} exists in project ${JSON.stringify(projectName)}` +
+      `${renamed ? `, nor one named ${JSON.stringify(target)}` : ""}: it was deleted outside Pulumi; ` +
+      `run \`pulumi refresh\` so that the next \`pulumi up\` creates it again`,
+    { status },
+  );
+}
+
+/** Whether a connection read back holds every readable value an update sent. */
+function holdsSent(kind: ResourceKind, found: Remote, sent: Props): boolean {
+  const specs = allFields(kind);
+  return Object.entries(found.fields).every(([key, value]) => {
+    const spec = specs[key];
+    if (!spec || spec.local || isUnreadable(spec) || key === "projectName") return true;
+    if (value === null || value === undefined || sent[key] === undefined) return true;
+    return jsonEqual(value, sent[key]);
+  });
 }
 
 async function remove(call: ApiCall, ref: Ref): Promise<void> {
@@ -236,7 +325,16 @@ async function remove(call: ApiCall, ref: Ref): Promise<void> {
   };
   const res = await send(call, what, req, true);
   learnGeneration(call, res);
-  if (isNotFound(res)) return;
+  if (
+    await provesGone(
+      call,
+      what,
+      req,
+      res,
+      absence(ref.state.projectName, ref.state.name, ref.state.type),
+    )
+  )
+    return;
   expectOk(call, req, res, what);
 }
 
@@ -273,12 +371,56 @@ function isProjectMissing(text: string): boolean {
   return /\bproject\b/i.test(text) && /not found/i.test(text) && !/^\s*connection\b/i.test(text);
 }
 
-/** v1 says 404; v2 says 400 with "was not found" / "is not found". */
-function isNotFound(res: HttpResponse): boolean {
-  const text = said(res);
-  if (isProjectMissing(text)) return false;
-  if (res.status === 404) return true;
-  return res.status === 400 && /connection.*(was|is) not found/i.test(text);
+const V1_ERROR = z.looseObject({ error: z.string(), error_description: z.string() });
+const V2_ERROR = z.looseObject({ status: z.literal("FAILURE"), resultMessage: z.string() });
+
+/**
+ * The vendor's not-found answer for the connection `name`, and nothing looser. v1
+ * (management-api-docs, get-connection.md and delete-connection.md): `404` or `400` with
+ * `{"error", "error_description": "Connection (name: X) was not found!"}`; v2 (docs.apinizer.com
+ * update-connection.mdx and delete-connection.mdx): `400 {"status": "FAILURE",
+ * "resultMessage": "Connection (name: X) was not found!"}`. Both the envelope, sent as JSON, and a
+ * message naming this very connection are required: a gateway's `404 {"error": "not found"}`
+ * or a framework's `No handler found for GET ...` has the words but is no answer of the API's.
+ * Names are unique case-insensitively, so only the case may differ.
+ */
+function documentsAbsence(res: HttpResponse, name: unknown): boolean {
+  if (!isJsonAnswer(res)) return false;
+  const v1 = V1_ERROR.safeParse(res.body);
+  const v2 = V2_ERROR.safeParse(res.body);
+  const text =
+    v1.success && (res.status === 404 || res.status === 400)
+      ? v1.data.error_description
+      : v2.success && res.status === 400
+        ? v2.data.resultMessage
+        : undefined;
+  const named =
+    text === undefined
+      ? null
+      : /^Connection \(name: (.*)\) (?:was|is) not found!?$/i.exec(text.trim());
+  return named !== null && named[1]!.toLowerCase() === String(name).toLowerCase();
+}
+
+/**
+ * When an Apinizer connection is gone: the documented not-found answer above; otherwise an answer
+ * that might mean it (any other 404 or 410) is confirmed by the
+ * well-formed listing of the connection's type in its project, which is not paginated, or fails.
+ */
+function absence(project: unknown, name: unknown, type: unknown): AbsenceEvidence {
+  return {
+    documented: (res) => documentsAbsence(res, name),
+    maybe: (res) => (res.status === 404 || res.status === 410) && !isProjectMissing(said(res)),
+    listed:
+      typeof type === "string" && type !== ""
+        ? async (call) => (await listNames(call, project, type)).has(String(name).toLowerCase())
+        : undefined,
+    expected: `the API's answer about connection ${JSON.stringify(name)}`,
+  };
+}
+
+/** Either generation's error envelope. */
+function hasEnvelope(res: HttpResponse): boolean {
+  return V1_ERROR.safeParse(res.body).success || V2_ERROR.safeParse(res.body).success;
 }
 
 function succeeded(res: HttpResponse): boolean {
@@ -325,11 +467,15 @@ function expectOk(call: ApiCall, req: WireRequest, res: HttpResponse, what: stri
     if (!res.json) parseAnswer(call, what, req, res, ENVELOPE);
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${req.method} ${req.path} answered ${res.status} without the documented ` +
-        `envelope (neither "success": true nor "status": "SUCCESS"); nothing was written to the state: ` +
+        `envelope (neither "success": true nor "status": "SUCCESS"); this answer was not written to the state: ` +
         `check that ${call.family.baseUrlKey} points at the API's /apiops root (now ${call.family.baseUrl})`,
       { status: res.status },
     );
   }
+  // No documented route answers these without the envelope: a gateway, a framework or a base URL
+  // without `/apiops` did (both generations' error-handling pages document an envelope for all).
+  if (!(isJsonAnswer(res) && hasEnvelope(res)) && [404, 405, 410].includes(res.status))
+    throw notTheApi(call, what, req, res, "an answer in the API's documented envelope");
   if (res.status === 401) {
     throw new ConnectionApiError(
       "UNAUTHORIZED",
@@ -360,10 +506,12 @@ function expectOk(call: ApiCall, req: WireRequest, res: HttpResponse, what: stri
     );
   }
   if (/^\s*connection\b.*(was|is) not found/i.test(text)) {
-    // Update of an unknown name is 400 in both generations.
+    // Not the documented answer for the connection addressed (see documentsAbsence), so no
+    // conclusion about it: advising a refresh here could drop a live connection from the state.
     throw new ConnectionApiError(
-      "NOT_FOUND",
-      `${prefix}; it was deleted outside Pulumi: run \`pulumi refresh\` so that the next \`pulumi up\` creates it again`,
+      "API_ERROR",
+      `${prefix}; the API named a connection that it cannot find, not the one addressed; ` +
+        `the state was left as it is: check the names in the program and in the Apinizer console`,
       { status: res.status },
     );
   }

@@ -16,6 +16,7 @@ export const apinizerFamily: FamilyDeclaration = {
     key: "apinizer:baseUrl",
     env: "APINIZER_BASE_URL",
     example: "https://demo.apinizer.com/apiops",
+    path: "/apiops",
   },
   accounts: { key: "apinizer:accounts", env: "APINIZER_ACCOUNTS" },
 };

@@ -6,6 +6,7 @@ import {
   ConnectionError,
   ConnectionInitError,
   ConnectionNameConflictError,
+  ConnectionResponseError,
   ConnectionTransportError,
   ConnectionValidationError,
 } from "./errors";
@@ -427,6 +428,8 @@ export async function create(
         const remote = await converge(ops, call, inputs, found, false);
         return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
       }
+      // A success status the lookup contradicts: posting again would not make the answer sound.
+      if (ConnectionError.isInstance(e) && e.code === "BAD_RESPONSE") throw e;
     }
   }
 }
@@ -448,26 +451,41 @@ function withNameConflictRecovery(e: ConnectionError): ConnectionError {
 }
 
 /**
- * A create whose POST got no answer and whose name lookup failed too: the connection may or may
- * not exist, and the message must say so about the create, not only about the lookup.
+ * A create whose POST got no usable answer and whose name lookup failed too: the connection may
+ * or may not exist, and the message must say so about the create, not only about the lookup.
  */
 function unresolvedCreate(call: ApiCall, post: unknown, lookup: unknown): unknown {
   if (!ConnectionError.isInstance(lookup) || !ConnectionError.isInstance(post)) return lookup;
+  const next =
+    `The connection may exist now: run \`pulumi up\` again once the API answers; if it then ` +
+    `reports NAME_CONFLICT, adopt it with \`pulumi config set connections:onNameConflict adopt\` ` +
+    `and \`pulumi up\` (then \`pulumi config rm connections:onNameConflict\`)`;
+  if (post.code === "BAD_RESPONSE") {
+    return new ConnectionResponseError(
+      `${call.label}: the create did not finish: the API accepted its POST but the answer was not ` +
+        `what the API documents (${post.message}), and looking the name up to learn whether it was ` +
+        `created failed as well (${lookup.message}). ${next}`,
+      { status: post.status, cause: lookup },
+    );
+  }
   const code = lookup.code === "TIMEOUT" || post.code === "TIMEOUT" ? "TIMEOUT" : "NETWORK_ERROR";
   return new ConnectionTransportError(
     lookup.code === "CANCELLED" ? "CANCELLED" : code,
     `${call.label}: the create did not finish: its POST got no answer (${post.message}), and looking ` +
-      `the name up to learn whether it was created failed as well (${lookup.message}). The connection may ` +
-      `exist now: run \`pulumi up\` again once the API answers; if it then reports NAME_CONFLICT, set ` +
-      `connections:onNameConflict to "adopt" for that run`,
+      `the name up to learn whether it was created failed as well (${lookup.message}). ${next}`,
     lookup,
   );
 }
 
-/** An error after which we cannot know whether the API acted on the request. */
+/**
+ * An error after which we cannot know whether the API acted on the request: no answer, a server
+ * error, or a success status whose answer failed validation (an ID in an unexpected form): the
+ * API applied that create, and only a lookup by name can tell what it holds.
+ */
 function isAmbiguous(e: unknown): boolean {
   if (!ConnectionError.isInstance(e)) return false;
   if (e.code === "NETWORK_ERROR" || e.code === "TIMEOUT") return true;
+  if (e.code === "BAD_RESPONSE") return (e.status ?? 0) >= 200 && (e.status ?? 0) < 300;
   return e.code === "API_ERROR" && (e.status ?? 0) >= 500;
 }
 

@@ -29,6 +29,11 @@ export interface FamilyDeclaration {
     readonly default?: string;
     /** Shown in messages and docs. */
     readonly example: string;
+    /**
+     * The path the API is served under (`/pictoryapis`, `/apiops`): an answer that is not the
+     * API's, from a base URL without it, is a configuration error naming this path.
+     */
+    readonly path: string;
   };
   /**
    * Further accounts (servers) of the family, chosen by a resource's `account`: an object keyed by

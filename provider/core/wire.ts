@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  ConnectionConfigError,
   ConnectionError,
   ConnectionResponseError,
   ConnectionTransportError,
@@ -8,6 +9,7 @@ import {
 import { FieldSpec } from "./fields";
 import { HttpRequest, HttpResponse } from "./http";
 import { ApiCall } from "./kind";
+import { FamilySettings } from "./settings";
 import { describeReceived, excerpt, redact } from "./secrets";
 
 /**
@@ -84,26 +86,134 @@ export function parseAnswer<T>(
   schema: z.ZodType<T>,
 ): T {
   const endpoint = `${req.method} ${req.path}`;
-  if (!res.json) {
-    const start = res.text === "" ? "an empty body" : `"${excerpt(res.text, call.secrets, 60)}"`;
-    throw new ConnectionResponseError(
-      `${couldNot(call, what)}: ${endpoint} answered ${res.status} with ${res.contentType} ` +
-        `instead of JSON (${start}); check that ${call.family.baseUrlKey} points at the API ` +
-        `(now ${call.family.baseUrl}): a login or proxy page means the request did not reach it`,
-      { status: res.status },
-    );
-  }
+  // Described, never quoted: a login or proxy page may echo the request, credential included.
+  if (!res.json) throw notTheApi(call, what, req, res, "a JSON answer");
   const parsed = schema.safeParse(res.body);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues
     .slice(0, 3)
     .map((i) => `${i.path.length > 0 ? i.path.join(".") : "the body"} ${i.message}`)
     .join("; ");
+  if (lacksApiPath(call.family))
+    throw notTheApi(call, what, req, res, "an answer the API documents");
   throw new ConnectionResponseError(
     `${couldNot(call, what)}: ${endpoint} answered ${res.status} with a body that is not ` +
-      `what the API documents (${problems}); nothing was written to the state: check that ` +
+      `what the API documents (${problems}); this answer was not written to the state: check that ` +
       `${call.family.baseUrlKey} points at the API (now ${call.family.baseUrl}), or report the answer to the vendor`,
     { status: res.status, cause: parsed.error },
+  );
+}
+
+/** Where a request went, for messages: the base URL and the path, never the query. */
+export function urlOf(call: ApiCall, req: Pick<HttpRequest, "path">): string {
+  return `${call.family.baseUrl.replace(/\/+$/, "")}${req.path}`;
+}
+
+/**
+ * What came back, described and never quoted (a page may echo the request, credential included):
+ * status, content type and length.
+ */
+export function answerFacts(res: HttpResponse): string {
+  return `${res.status} with ${res.contentType}, ${Buffer.byteLength(res.text, "utf8")} bytes`;
+}
+
+/** A JSON body sent as JSON: a framework's error page parsed as JSON by chance is not one. */
+export function isJsonAnswer(res: HttpResponse): boolean {
+  return res.json && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(res.contentType.trim());
+}
+
+/** Whether the configured base URL lacks the path the API is served under (`/pictoryapis`). */
+export function lacksApiPath(family: FamilySettings): boolean {
+  const want = family.declaration.baseUrl.path.toLowerCase();
+  let path: string;
+  try {
+    path = new URL(family.baseUrl).pathname.replace(/\/+$/, "").toLowerCase();
+  } catch {
+    return false;
+  }
+  return !path.endsWith(want);
+}
+
+/**
+ * An answer that is not the API's own (a gateway's or framework's page, a route the API does not
+ * have): the error names the URL that answered, what came back and the likely cause. From a base
+ * URL without the API's path that cause is the configuration, reported as CONFIG_INVALID on the
+ * first request, so that a wrong base URL never reads as "deleted" or "not found".
+ */
+export function notTheApi(
+  call: ApiCall,
+  what: string,
+  req: Pick<HttpRequest, "method" | "path">,
+  res: HttpResponse,
+  expected: string,
+): ConnectionError {
+  const { baseUrlKey, baseUrl, declaration } = call.family;
+  const got = `${req.method} ${urlOf(call, req)} answered ${answerFacts(res)}, not ${expected}`;
+  if (lacksApiPath(call.family)) {
+    const fixed = `${baseUrl.replace(/\/+$/, "")}${declaration.baseUrl.path}`;
+    return new ConnectionConfigError(
+      "CONFIG_INVALID",
+      `${couldNot(call, what)}: ${got}. ${baseUrlKey} is ${baseUrl}, which lacks the path the API ` +
+        `is served under (${declaration.baseUrl.path}): set ${baseUrlKey} to ${fixed} ` +
+        `(for example ${declaration.baseUrl.example}); the state was left as it is`,
+    );
+  }
+  return new ConnectionResponseError(
+    `${couldNot(call, what)}: ${got}; the request did not reach the API: a proxy or gateway in ` +
+      `front of it answered, or ${baseUrlKey} (now ${baseUrl}) points at another service. The ` +
+      `state was left as it is: check the URL and the proxy, then run the command again`,
+    { status: res.status },
+  );
+}
+
+/**
+ * How one family recognises the end of a connection. A connection is gone only on positive,
+ * well-formed evidence from the API itself: the vendor's documented not-found answer for that
+ * very connection, or a well-formed listing of its collection that lacks it. A bare 404 proves
+ * nothing: gateways (Kong's `{"message":"no Route matched"}`), frameworks and a base URL
+ * without the API's path all answer 404 for a connection that is alive.
+ */
+export interface AbsenceEvidence {
+  /** The vendor's documented not-found answer naming this connection. */
+  documented(res: HttpResponse): boolean;
+  /** An answer that might mean "gone" (a 404) and must be confirmed; others are plain errors. */
+  maybe(res: HttpResponse): boolean;
+  /**
+   * Lists the connection's collection (every page, each item validated) and says whether it
+   * holds the connection; undefined when no listing can tell (Apinizer without a type).
+   */
+  listed?(call: ApiCall): Promise<boolean> | undefined;
+  /** What the API would have answered, for the error: "the API's answer for connection X". */
+  readonly expected: string;
+}
+
+/**
+ * Whether `res`, a failed answer about one connection, proves it gone; false hands the answer to
+ * the family's own error handling. Every read, delete, update and lookup of a family goes
+ * through here, so none can conclude "gone" on weaker evidence than another.
+ */
+export async function provesGone(
+  call: ApiCall,
+  what: string,
+  req: Pick<HttpRequest, "method" | "path">,
+  res: HttpResponse,
+  evidence: AbsenceEvidence,
+): Promise<boolean> {
+  if (evidence.documented(res)) return true;
+  if (!evidence.maybe(res)) return false;
+  const listed = await evidence.listed?.({
+    ...call,
+    during: "confirm that the connection is gone",
+  });
+  if (listed === false) return true;
+  throw notTheApi(
+    call,
+    what,
+    req,
+    res,
+    listed === true
+      ? `${evidence.expected} (the API's listing still holds the connection)`
+      : evidence.expected,
   );
 }
 

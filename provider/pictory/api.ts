@@ -18,11 +18,14 @@ import {
 } from "../core/kind";
 import { describeReceived } from "../core/secrets";
 import {
+  AbsenceEvidence,
   answerFieldSchema,
   apiSaid,
   couldNot,
   ISO_DATE,
+  notTheApi,
   parseAnswer,
+  provesGone,
   send,
   VERSION,
   WireRequest,
@@ -92,6 +95,25 @@ function itemPath(endpoint: PictoryEndpoint, id: string): string {
   return `${endpoint.path}/${encodeURIComponent(id)}`;
 }
 
+/**
+ * When a Pictory connection is gone. The vendor documents a 404 for an unknown ID (the AWS update
+ * and get pages, reference 000_ and 001_: "The connection ID does not exist or has been deleted")
+ * but not its body, and a gateway in front of the API (Kong: `404 {"message":"no Route
+ * matched"}`) or a base URL without `/pictoryapis` answers a 404 of the same shape. So a 404 is
+ * only a lead: the connection is gone once a well-formed listing of its collection (every page,
+ * each item validated) lacks its ID, the step the same pages advise ("Use the Get AWS
+ * Connections endpoint to list all available connections"). A 403 is never gone: another
+ * account's connection, or a key without permission.
+ */
+function absence(endpoint: PictoryEndpoint, id: string): AbsenceEvidence {
+  return {
+    documented: () => false,
+    maybe: (res) => res.status === 404 || res.status === 410,
+    listed: async (call) => (await list(call, endpoint)).some((r) => r.id === id),
+    expected: `the API's answer about connection ${id}`,
+  };
+}
+
 function toRemote(kind: ResourceKind, item: Record<string, unknown>): Remote {
   const fields: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(kind.fields)) {
@@ -108,7 +130,7 @@ async function create(call: ApiCall, endpoint: PictoryEndpoint, body: Props): Pr
   const what = "create the connection";
   const req: WireRequest = { method: "POST", path: endpoint.path, body };
   const res = await send(call, what, req, false);
-  expectOk(call, res, what);
+  expectOk(call, req, res, what);
   return toRemote(call.kind, parseAnswer(call, what, req, res, itemSchema(call.kind)));
 }
 
@@ -120,8 +142,8 @@ async function getById(
   const what = "read the connection";
   const req: WireRequest = { method: "GET", path: itemPath(endpoint, id) };
   const res = await send(call, what, req, true);
-  if (res.status === 404) return undefined;
-  expectOk(call, res, what, id);
+  if (await provesGone(call, what, req, res, absence(endpoint, id))) return undefined;
+  expectOk(call, req, res, what, id);
   const remote = toRemote(call.kind, parseAnswer(call, what, req, res, itemSchema(call.kind)));
   expectSameId(call, what, req, res, remote, id);
   return remote;
@@ -162,7 +184,7 @@ async function* pages(call: ApiCall, endpoint: PictoryEndpoint): AsyncGenerator<
       ...(pageKey ? { query: { nextPageKey: pageKey } } : {}),
     };
     const res = await send(call, what, req, true);
-    expectOk(call, res, what);
+    expectOk(call, req, res, what);
     const answer = parseAnswer(call, what, req, res, LIST);
     yield {
       items: answer.Items,
@@ -218,14 +240,15 @@ async function update(
       return { conflict: { sent: version, current: current.version } };
     }
   }
-  if (res.status === 404) {
+  if (await provesGone(call, what, req, res, absence(endpoint, ref.id))) {
     throw new ConnectionApiError(
       "NOT_FOUND",
-      `${call.label} (ID ${ref.id}) no longer exists: it was deleted outside Pulumi; run \`pulumi up --refresh\` to create it again`,
+      `${call.label} (ID ${ref.id}) no longer exists: the API answered 404 and its listing lacks ` +
+        `the ID, so it was deleted outside Pulumi; run \`pulumi up --refresh\` to create it again`,
       { status: 404 },
     );
   }
-  expectOk(call, res, what, ref.id);
+  expectOk(call, req, res, what, ref.id);
   const remote = toRemote(kind, parseAnswer(call, what, req, res, itemSchema(kind)));
   expectSameId(call, what, req, res, remote, ref.id);
   // The AWS update answer may lack fields; what we sent is what the API now holds.
@@ -241,9 +264,9 @@ async function remove(call: ApiCall, endpoint: PictoryEndpoint, ref: Ref): Promi
     path: itemPath(endpoint, ref.id),
   };
   const res = await send(call, what, req, true);
-  // AWS answers 404 for an already deleted ID; Vimeo answers 204.
-  if (res.status === 404) return;
-  expectOk(call, res, what, ref.id);
+  // AWS answers 404 for an already deleted ID (confirmed by the listing); Vimeo answers 204.
+  if (await provesGone(call, what, req, res, absence(endpoint, ref.id))) return;
+  expectOk(call, req, res, what, ref.id);
   // A 2xx page that is not JSON (a proxy's login page) did not delete anything.
   if (res.text.trim() !== "") parseAnswer(call, what, req, res, z.unknown());
 }
@@ -260,7 +283,7 @@ function expectSameId(
   if (remote.id === id) return;
   throw new ConnectionResponseError(
     `${couldNot(call, what)}: ${req.method} ${req.path} answered with the connectionId of another ` +
-      `connection; nothing was written to the state: check that ${call.family.baseUrlKey} ` +
+      `connection; this answer was not written to the state: check that ${call.family.baseUrlKey} ` +
       `points at the API (now ${call.family.baseUrl})`,
     { status: res.status },
   );
@@ -271,8 +294,18 @@ function matches(remote: Remote, sent: Props): boolean {
 }
 
 /** Turns a non-2xx answer into a typed error whose message names the cause and the fix. */
-function expectOk(call: ApiCall, res: HttpResponse, what: string, id?: string): void {
+function expectOk(
+  call: ApiCall,
+  req: WireRequest,
+  res: HttpResponse,
+  what: string,
+  id?: string,
+): void {
   if (res.status >= 200 && res.status < 300) return;
+  // Every documented route exists, and an unknown ID was confirmed or refuted before (absence):
+  // a gateway, a framework or a base URL without the API's path answered these.
+  if ([404, 405, 410].includes(res.status))
+    throw notTheApi(call, what, req, res, "an answer the API documents");
   const body = (res.json && res.body !== null && typeof res.body === "object" ? res.body : {}) as {
     message?: unknown;
     fields?: unknown;

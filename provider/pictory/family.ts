@@ -17,6 +17,7 @@ export const pictoryFamily: FamilyDeclaration = {
     env: "PICTORY_BASE_URL",
     default: "https://api.pictory.ai/pictoryapis",
     example: "https://api.pictory.ai/pictoryapis",
+    path: "/pictoryapis",
   },
   accounts: { key: "pictory:accounts", env: "PICTORY_ACCOUNTS" },
 };

@@ -72,10 +72,56 @@ export type HostileMode =
   | { readonly kind: "retryAfter"; readonly status: 429 | 503; readonly seconds: number }
   /**
    * Forwards the request unchanged to `target` (an origin such as an emulator's URL). With
-   * `holdAnswerMs`, the target's answer is held back that long: the request took effect, but its
-   * client does not learn so in time.
+   * `rewrite`, the answer is read whole and its body replaced by `rewrite(body)` (an answer the
+   * API applied but that fails validation). With `reset`, the answer is read whole and the
+   * client's socket destroyed instead of answering: the request was applied, the answer lost.
    */
-  | { readonly kind: "proxy"; readonly target: string; readonly holdAnswerMs?: number };
+  | {
+      readonly kind: "proxy";
+      readonly target: string;
+      readonly holdAnswerMs?: number;
+      readonly rewrite?: (body: string) => string;
+      readonly reset?: boolean;
+    };
+
+/**
+ * 404s as gateways, frameworks and a base URL without the API's path answer them, none of them
+ * the API's word that a connection is gone: nginx's page, Go's text, Kong's and Spring's JSON,
+ * Express's HTML, a bare `{error}` and an empty body.
+ */
+export const GATEWAY_404S: readonly HostileMode[] = [
+  {
+    kind: "raw",
+    status: 404,
+    contentType: "text/html",
+    body: "<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1></center><hr><center>nginx</center></body></html>",
+  },
+  {
+    kind: "raw",
+    status: 404,
+    contentType: "text/plain; charset=utf-8",
+    body: "404 page not found\n",
+  },
+  { kind: "json", status: 404, body: { message: "no Route matched with those values" } },
+  { kind: "json", status: 404, body: { error: "Not Found" } },
+  {
+    kind: "json",
+    status: 404,
+    body: {
+      timestamp: "2026-01-01T00:00:00.000+00:00",
+      status: 404,
+      error: "Not Found",
+      path: "/",
+    },
+  },
+  {
+    kind: "raw",
+    status: 404,
+    contentType: "text/html; charset=utf-8",
+    body: '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Error</title></head><body><pre>Cannot GET /</pre></body></html>\n',
+  },
+  { kind: "raw", status: 404, contentType: "", body: "" },
+];
 
 /** Which requests a rule applies to; an omitted criterion matches every request. */
 export interface HostileMatch {
@@ -83,6 +129,8 @@ export interface HostileMatch {
   readonly method?: string;
   /** A substring of the request's path (query included). */
   readonly pathIncludes?: string;
+  /** The rule applies to this many matching requests, then no more. @default every one */
+  readonly times?: number;
 }
 
 /** One request as the server received it. */
@@ -146,7 +194,7 @@ const CHUNK = 64 * 1024;
 
 export async function startHostile(options: HostileOptions = {}): Promise<HostileServer> {
   let defaultMode: HostileMode = options.mode ?? NO_MODE;
-  let rules: { mode: HostileMode; match: HostileMatch }[] = [];
+  let rules: { mode: HostileMode; match: HostileMatch; used: number }[] = [];
   let log: {
     method: string;
     path: string;
@@ -186,10 +234,13 @@ export async function startHostile(options: HostileOptions = {}): Promise<Hostil
 
   const pick = (method: string, path: string): HostileMode => {
     for (let i = rules.length - 1; i >= 0; i--) {
-      const { mode, match } = rules[i]!;
+      const rule = rules[i]!;
+      const { mode, match } = rule;
       if (match.method !== undefined && match.method.toUpperCase() !== method.toUpperCase())
         continue;
       if (match.pathIncludes !== undefined && !path.includes(match.pathIncludes)) continue;
+      if (match.times !== undefined && rule.used >= match.times) continue;
+      rule.used++;
       return mode;
     }
     return defaultMode;
@@ -376,8 +427,24 @@ export async function startHostile(options: HostileOptions = {}): Promise<Hostil
             const h = { ...answer.headers };
             delete h.connection;
             delete h["keep-alive"];
-            res.writeHead(answer.statusCode ?? 502, h);
-            answer.pipe(res);
+            if (mode.rewrite === undefined && !mode.reset) {
+              res.writeHead(answer.statusCode ?? 502, h);
+              answer.pipe(res);
+              return;
+            }
+            const parts: Buffer[] = [];
+            answer.on("data", (c: Buffer) => parts.push(c));
+            answer.on("error", () => res.destroy());
+            answer.on("end", () => {
+              if (mode.reset) {
+                res.socket?.destroy();
+                return;
+              }
+              const body = mode.rewrite!(Buffer.concat(parts).toString("utf8"));
+              delete h["content-length"];
+              delete h["transfer-encoding"];
+              finish(res, answer.statusCode ?? 502, h, body);
+            });
           };
           if (mode.holdAnswerMs === undefined) return relay();
           const held = later(relay, mode.holdAnswerMs);
@@ -457,7 +524,7 @@ export async function startHostile(options: HostileOptions = {}): Promise<Hostil
     port,
     setMode(mode, match) {
       if (match === undefined) defaultMode = mode;
-      else rules.push({ mode, match });
+      else rules.push({ mode, match, used: 0 });
     },
     reset(mode) {
       rules = [];

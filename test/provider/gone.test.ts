@@ -1,0 +1,487 @@
+/**
+ * A connection is gone only when the API says so. A proxy (test/helpers/hostile.ts) in front of a
+ * real emulator answers chosen requests itself: gateways' and frameworks' 404s, JSON shaped almost
+ * like the vendor's not-found answers, lost answers. Whatever they say, no read, delete, update or
+ * lookup concludes "gone" while the emulator still holds the connection; a base URL without the
+ * API's path is a configuration error naming the setting; a rename or a create the API applied
+ * but whose answer was lost or malformed does not orphan the connection.
+ */
+import fc from "fast-check";
+import { startEmulator, type RunningEmulator } from "../../emulator";
+import { ConnectionError } from "../../provider/core/errors";
+import type { Props } from "../../provider/core/kind";
+import { ProviderHooks, ProviderRuntime } from "../../provider/core/runtime";
+import { KINDS } from "../../provider/registry";
+import { emulatorConfigValues } from "../../scripts/workspace";
+import {
+  GATEWAY_404S,
+  startHostile,
+  type HostileMode,
+  type HostileServer,
+} from "../helpers/hostile";
+
+type KindName = "aws" | "vimeo" | "apinizer";
+const KIND_NAMES: readonly KindName[] = ["aws", "vimeo", "apinizer"];
+const TOKENS: Record<KindName, string> = {
+  aws: "pictory:AwsConnection",
+  vimeo: "pictory:VimeoConnection",
+  apinizer: "apinizer:Connection",
+};
+
+const INPUTS: Record<KindName, Props> = {
+  aws: {
+    name: "gone-aws",
+    description: "raw footage",
+    enabled: true,
+    awsAccountId: "123456789012",
+    awsRegion: "us-east-2",
+  },
+  vimeo: {
+    name: "gone-vimeo",
+    enabled: true,
+    clientIdentifier: "gone-client",
+    clientSecret: "vimeo-client-secret-1234",
+    accessToken: "vimeo-access-token-5678",
+  },
+  apinizer: {
+    projectName: "demo",
+    name: "gone-mail",
+    type: "email",
+    host: "smtp.example.com",
+    port: 587,
+    auth: true,
+    username: "robot",
+    password: "smtp-password-4321",
+  },
+};
+
+const PATH_KEY: Record<KindName, { key: string; path: string }> = {
+  aws: { key: "pictory:baseUrl", path: "/pictoryapis" },
+  vimeo: { key: "pictory:baseUrl", path: "/pictoryapis" },
+  apinizer: { key: "apinizer:baseUrl", path: "/apiops" },
+};
+
+interface Rig {
+  readonly emulator: RunningEmulator;
+  readonly hostile: HostileServer;
+  readonly hooks: Record<KindName, ProviderHooks>;
+  /** Back to forwarding every request to the emulator, with no rules. */
+  forward(): void;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/**
+ * An emulator behind a hostile proxy and a provider runtime pointed at the proxy. `config`
+ * overrides stack config values, given the proxy's and the emulator's URLs.
+ */
+async function rig(
+  options: {
+    envelope?: "v1" | "v2";
+    config?: (proxy: string, emulator: string) => Record<string, string>;
+  } = {},
+): Promise<Rig> {
+  const emulator = await startEmulator({ apinizerEnvelope: options.envelope ?? "v1" });
+  cleanups.push(() => emulator.stop());
+  const hostile = await startHostile({ mode: { kind: "proxy", target: emulator.url } });
+  const config: Record<string, string> = {
+    ...emulatorConfigValues(hostile.url),
+    "connections:retryBaseMs": "10",
+    "connections:retryMaxDelayMs": "100",
+    "connections:requestTimeoutMs": "3000",
+    ...(options.config?.(hostile.url, emulator.url) ?? {}),
+  };
+  const runtime = new ProviderRuntime(KINDS);
+  runtime.settings.configure({ get: (k) => config[k] });
+  cleanups.push(async () => {
+    await hostile.stop();
+    await runtime.close();
+  });
+  const hooks = {
+    aws: runtime.hooks(TOKENS.aws),
+    vimeo: runtime.hooks(TOKENS.vimeo),
+    apinizer: runtime.hooks(TOKENS.apinizer),
+  };
+  return {
+    emulator,
+    hostile,
+    hooks,
+    forward: () => hostile.reset({ kind: "proxy", target: emulator.url }),
+  };
+}
+
+/** The names of the connections of a kind the emulator holds. */
+async function held(emulator: RunningEmulator, kind: KindName): Promise<string[]> {
+  const res = await fetch(`${emulator.url}/_emulator/state?tenant=pictai_emulator_key`);
+  const body = (await res.json()) as {
+    tenants: {
+      pictory: Record<"aws" | "vimeo", { name?: string }[]>;
+      apinizer: Record<string, { name?: string }[]>;
+    }[];
+  };
+  const tenant = body.tenants[0]!;
+  const list = kind === "apinizer" ? (tenant.apinizer.demo ?? []) : tenant.pictory[kind];
+  return list.map((c) => String(c.name));
+}
+
+/** Creates a connection through the provider; its ID and state. */
+async function created(r: Rig, kind: KindName, inputs: Props = INPUTS[kind]) {
+  const checked = await r.hooks[kind].check({}, inputs);
+  expect(checked.failures).toEqual([]);
+  const { id, outs } = await r.hooks[kind].create(checked.inputs);
+  return { id, state: outs, inputs: checked.inputs };
+}
+
+/** The path of the connection's own requests, below the base URL. */
+function itemPath(kind: KindName, id: string): string {
+  if (kind === "apinizer") return `/connections/${String(INPUTS.apinizer.name)}/`;
+  return `/${id}`;
+}
+
+async function outcome(p: Promise<unknown>): Promise<{ value?: unknown; error?: unknown }> {
+  try {
+    return { value: await p };
+  } catch (error) {
+    return { error };
+  }
+}
+
+function code(e: unknown): string | undefined {
+  return ConnectionError.isInstance(e) ? e.code : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile not-found answers: gateways', frameworks', and JSON almost like the vendor's.
+
+const CONTENT_TYPES = [
+  "application/json",
+  "application/json;charset=UTF-8",
+  "application/problem+json",
+  "text/plain; charset=utf-8",
+  "text/html",
+  "",
+];
+
+/** Bodies shaped almost like the vendors' not-found answers, never exactly for `name`. */
+function almostVendor(name: string): fc.Arbitrary<unknown> {
+  const other = fc
+    .string({ minLength: 1, maxLength: 20 })
+    .filter((s) => s.toLowerCase() !== name.toLowerCase());
+  const message = fc.oneof(
+    other.map((n) => `Connection (name: ${n}) was not found!`),
+    fc.constant("Connection was not found!"),
+    fc.constant(`Connection (name: ${name}) was found!`),
+    fc.constant(`Route for connection (name: ${name}) was not found!`),
+    fc.constant("Not Found"),
+    fc.string({ maxLength: 60 }),
+  );
+  return fc.oneof(
+    message.map((m) => ({ error: "not_found", error_description: m })),
+    message.map((m) => ({ status: "FAILURE", resultMessage: m })),
+    message.map((m) => ({ message: m })),
+    message.map((m) => ({ success: false, error: m })),
+    // The right message without its envelope.
+    fc.constant({ message: `Connection (name: ${name}) was not found!` }),
+    fc.constant({ error_description: `Connection (name: ${name}) was not found!` }),
+    fc.constant({ status: "SUCCESS", resultMessage: `Connection (name: ${name}) was not found!` }),
+    fc.constant({ resultMessage: `Connection (name: ${name}) was not found!` }),
+    fc.jsonValue({ maxDepth: 2 }),
+  );
+}
+
+/** A hostile answer to a request about a live connection: none is the API's word that it is gone. */
+function hostileNotFound(name: string): fc.Arbitrary<HostileMode> {
+  const status = fc.constantFrom(404, 400, 410);
+  const typed = fc.record({
+    status,
+    contentType: fc.constantFrom(...CONTENT_TYPES),
+    body: fc.oneof(
+      fc.constant(""),
+      fc.string({ maxLength: 80 }),
+      almostVendor(name).map((b) => JSON.stringify(b)),
+    ),
+  });
+  return fc.oneof(
+    fc.constantFrom(...GATEWAY_404S),
+    typed.map(
+      ({ status: s, contentType, body }) =>
+        ({ kind: "raw", status: s, contentType, body }) as const,
+    ),
+    // Exactly the vendor's words, but at a status or in a content type the vendor never uses.
+    fc.constantFrom(410, 404).map(
+      (s) =>
+        ({
+          kind: "json",
+          status: s,
+          body: { status: "FAILURE", resultMessage: `Connection (name: ${name}) was not found!` },
+        }) as const,
+    ),
+    fc.constant({
+      kind: "raw",
+      status: 404,
+      contentType: "text/plain",
+      body: JSON.stringify({
+        error: "not_found",
+        error_description: `Connection (name: ${name}) was not found!`,
+      }),
+    } as const),
+  );
+}
+
+type Op = "read" | "get" | "delete" | "update";
+
+/** Whether the operation's outcome says the connection is gone. */
+function concludedGone(op: Op, o: { value?: unknown; error?: unknown }): boolean {
+  if (op === "read") return o.error === undefined && (o.value as { id: string }).id === "";
+  if (op === "delete") return o.error === undefined;
+  if (op === "get") return code(o.error) === "NOT_FOUND";
+  // An update that succeeded did not conclude anything; one that says "deleted" did.
+  return code(o.error) === "NOT_FOUND" || /deleted|pulumi refresh/i.test(String(o.error));
+}
+
+describe.each(KIND_NAMES)(
+  "%s: a hostile not-found answer never makes a live connection gone",
+  (kind) => {
+    it.each(["read", "get", "delete", "update"] as const)("%s", async (op) => {
+      const r = await rig();
+      const c = await created(r, kind);
+      const name = String(INPUTS[kind].name);
+      await fc.assert(
+        fc.asyncProperty(hostileNotFound(name), async (mode) => {
+          r.forward();
+          const method = { read: "GET", get: "GET", delete: "DELETE", update: "PUT" }[op];
+          r.hostile.setMode(mode, { method, pathIncludes: itemPath(kind, c.id) });
+          const hooks = r.hooks[kind];
+          const o = await outcome(
+            op === "read"
+              ? hooks.read(c.id, c.state)
+              : op === "get"
+                ? hooks.read(c.id, { ...c.state, __get: true })
+                : op === "delete"
+                  ? hooks.delete(c.id, c.state)
+                  : hooks.update(c.id, c.state, { ...c.inputs, description: "edited" }),
+          );
+          expect(await held(r.emulator, kind)).toContain(name);
+          if (concludedGone(op, o)) {
+            throw new Error(
+              `${op} concluded "gone" from ${JSON.stringify(mode)}: ${String(o.error ?? JSON.stringify(o.value))}`,
+            );
+          }
+          // A not-found's error names what came back, never its content.
+          if (
+            o.error !== undefined &&
+            mode.kind === "raw" &&
+            mode.status !== 400 &&
+            mode.body.length > 12
+          ) {
+            expect(String(o.error)).not.toContain(mode.body);
+          }
+        }),
+        { numRuns: 25 },
+      );
+    });
+
+    it("a connection the emulator lacks is gone, whatever the proxy answered for it", async () => {
+      const r = await rig();
+      const c = await created(r, kind);
+      r.forward();
+      await r.hooks[kind].delete(c.id, c.state);
+      expect(await held(r.emulator, kind)).not.toContain(INPUTS[kind].name);
+      for (const mode of GATEWAY_404S) {
+        r.forward();
+        r.hostile.setMode(mode, { pathIncludes: itemPath(kind, c.id) });
+        expect((await r.hooks[kind].read(c.id, c.state)).id).toBe("");
+        await r.hooks[kind].delete(c.id, c.state);
+      }
+      r.forward();
+      expect((await r.hooks[kind].read(c.id, c.state)).id).toBe("");
+    });
+  },
+);
+
+describe("apinizer v2: the documented 400 not-found answer is gone, an almost-documented one is not", () => {
+  it("v2", async () => {
+    const r = await rig({ envelope: "v2" });
+    const c = await created(r, "apinizer");
+    const hooks = r.hooks.apinizer;
+    r.hostile.setMode(
+      {
+        kind: "json",
+        status: 400,
+        body: { status: "FAILURE", resultMessage: "Connection (name: other) was not found!" },
+      },
+      { pathIncludes: itemPath("apinizer", c.id) },
+    );
+    expect(code((await outcome(hooks.read(c.id, c.state))).error)).not.toBe(undefined);
+    expect(await held(r.emulator, "apinizer")).toContain("gone-mail");
+    r.forward();
+    await hooks.delete(c.id, c.state);
+    expect((await hooks.read(c.id, c.state)).id).toBe("");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A base URL without the API's path fails the first request as a configuration error.
+
+describe.each(KIND_NAMES)("%s: a base URL without the API's path", (kind) => {
+  it("fails every operation with CONFIG_INVALID naming the setting and the path", async () => {
+    const good = await rig();
+    const c = await created(good, kind);
+    const { key, path } = PATH_KEY[kind];
+    const r = await rig({ config: (_proxy, emu) => ({ [key]: emu }) });
+    // The connection lives in `good`'s emulator; this one is empty but the answers come from
+    // routes that do not exist without the path.
+    const hooks = r.hooks[kind];
+    const ops: [string, () => Promise<unknown>][] = [
+      ["read", () => hooks.read(c.id, c.state)],
+      ["get", () => hooks.read(c.id, { ...c.state, __get: true })],
+      ["delete", () => hooks.delete(c.id, c.state)],
+      ["update", () => hooks.update(c.id, c.state, { ...c.inputs, description: "edited" })],
+      ["create", () => hooks.create(c.inputs)],
+    ];
+    for (const [op, p] of ops) {
+      const o = await outcome(p());
+      expect({ op, code: code(o.error) }).toEqual({ op, code: "CONFIG_INVALID" });
+      expect(String(o.error)).toContain(key);
+      expect(String(o.error)).toContain(path);
+      expect(String(o.error)).toContain(`${r.emulator.url}${path}`);
+    }
+  });
+
+  it("names an account's own key", async () => {
+    const family = kind === "apinizer" ? "apinizer" : "pictory";
+    const cred = kind === "apinizer" ? "token" : "apiKey";
+    const r = await rig({
+      config: (proxy, emu) => {
+        const values = emulatorConfigValues(emu);
+        return {
+          [`${family}:accounts`]: JSON.stringify({
+            eu: { [cred]: values[`${family}:${cred}`], baseUrl: proxy },
+          }),
+        };
+      },
+    });
+    const c = await created(r, kind);
+    const o = await outcome(r.hooks[kind].read(c.id, { ...c.state, account: "eu" }));
+    expect(code(o.error)).toBe("CONFIG_INVALID");
+    expect(String(o.error)).toContain(`${family}:accounts.eu.baseUrl`);
+    expect(String(o.error)).toContain(PATH_KEY[kind].path);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Answers the API gave but that were lost or malformed.
+
+describe.each(["v1", "v2"] as const)("apinizer %s: a rename whose answer was lost", (envelope) => {
+  it("is found under the new name and the update succeeds", async () => {
+    const r = await rig({ envelope });
+    const c = await created(r, "apinizer");
+    r.hostile.setMode(
+      { kind: "proxy", target: r.emulator.url, reset: true },
+      { method: "PUT", pathIncludes: itemPath("apinizer", c.id), times: 1 },
+    );
+    const news = { ...c.inputs, name: "gone-mail-renamed", host: "smtp2.example.com" };
+    const { outs } = await r.hooks.apinizer.update(c.id, c.state, news);
+    expect(outs.name).toBe("gone-mail-renamed");
+    // The PUT reached the emulator twice: applied, then retried against the old name.
+    expect(r.hostile.requests().filter((q) => q.method === "PUT")).toHaveLength(2);
+    expect(await held(r.emulator, "apinizer")).toEqual(["gone-mail-renamed"]);
+    r.forward();
+    const read = await r.hooks.apinizer.read(c.id, outs);
+    expect(read.id).toBe("demo/gone-mail-renamed");
+    expect(read.props.host).toBe("smtp2.example.com");
+  });
+
+  it("found under the new name with other values, is no deletion", async () => {
+    const r = await rig({ envelope });
+    const c = await created(r, "apinizer");
+    // Someone renamed it out of band, with another host.
+    const res = await fetch(`${r.emulator.url}/apiops/projects/demo/connections/gone-mail/`, {
+      method: "PUT",
+      headers: {
+        authorization: `Bearer ${emulatorConfigValues(r.emulator.url)["apinizer:token"]}`,
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({
+        ...INPUTS.apinizer,
+        projectName: undefined,
+        name: "gone-mail-renamed",
+        host: "other.example.com",
+      }),
+    });
+    expect(res.status).toBe(200);
+    const news = { ...c.inputs, name: "gone-mail-renamed" };
+    const o = await outcome(r.hooks.apinizer.update(c.id, c.state, news));
+    expect(code(o.error)).not.toBe("NOT_FOUND");
+    expect(String(o.error)).not.toMatch(/pulumi refresh/);
+    expect(String(o.error)).toContain("gone-mail-renamed");
+  });
+});
+
+describe.each(KIND_NAMES)(
+  "%s: a create the API applied but whose answer failed validation",
+  (kind) => {
+    it("is recovered by the name lookup", async () => {
+      const r = await rig();
+      const rewrite =
+        kind === "apinizer"
+          ? () => JSON.stringify({ result: "ok" })
+          : (body: string) => {
+              const b = JSON.parse(body) as { connectionId: string };
+              return JSON.stringify({ ...b, connectionId: b.connectionId.toUpperCase() });
+            };
+      r.hostile.setMode(
+        { kind: "proxy", target: r.emulator.url, rewrite },
+        { method: "POST", times: 1 },
+      );
+      const c = await created(r, kind);
+      expect(await held(r.emulator, kind)).toEqual([INPUTS[kind].name]);
+      r.forward();
+      const read = await r.hooks[kind].read(c.id, c.state);
+      expect(read.id).toBe(c.id);
+      if (kind !== "apinizer") expect(c.id).toMatch(/^\d{17}[a-z0-9]+$/);
+    });
+  },
+);
+
+describe("a create whose answer failed validation and whose lookup failed too", () => {
+  it.each(["aws", "apinizer"] as const)(
+    "%s says the connection may exist and how to adopt it",
+    async (kind) => {
+      const r = await rig();
+      // A first create teaches the provider that this Apinizer server is v1, whose create
+      // refuses an existing name: no lookup precedes the next POST.
+      await created(r, kind, { ...INPUTS[kind], name: "warm-up" });
+      r.hostile.setMode(
+        { kind: "proxy", target: r.emulator.url, rewrite: () => JSON.stringify({ result: "ok" }) },
+        { method: "POST" },
+      );
+      // Every lookup of the name meets a gateway's page.
+      r.hostile.setMode(GATEWAY_404S[0]!, { method: "GET" });
+      const checked = await r.hooks[kind].check({}, INPUTS[kind]);
+      const o = await outcome(r.hooks[kind].create(checked.inputs));
+      expect(code(o.error)).toBe("BAD_RESPONSE");
+      expect(String(o.error)).toContain("may exist");
+      expect(String(o.error)).toContain("pulumi config set connections:onNameConflict adopt");
+      expect(String(o.error)).not.toContain("nothing was written to the state");
+      expect(await held(r.emulator, kind)).toContain(INPUTS[kind].name);
+    },
+  );
+});
+
+describe("an answer that is not JSON is described, never quoted", () => {
+  it.each(KIND_NAMES)("%s read of a login page", async (kind) => {
+    const r = await rig();
+    const c = await created(r, kind);
+    r.hostile.setMode({ kind: "html" }, { pathIncludes: itemPath(kind, c.id) });
+    const o = await outcome(r.hooks[kind].read(c.id, c.state));
+    expect(code(o.error)).toBe("BAD_RESPONSE");
+    const message = String(o.error);
+    expect(message).toContain("text/html");
+    expect(message).toMatch(/\d+ bytes/);
+    expect(message).not.toMatch(/Sign in|DOCTYPE|<html/);
+  });
+});
