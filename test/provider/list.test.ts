@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { RunningEmulator, startEmulator } from "../../emulator";
 import { ConnectionError } from "../../provider/core/errors";
 import { listConnections, settingsFrom } from "../../cli/import-source";
@@ -158,9 +161,16 @@ describe("listing connections", () => {
 
 describe("pulumi-connections import from the environment alone", () => {
   const saved = { ...process.env };
+  // Import reads the backend's stacks to leave out what they manage: an empty backend has none.
+  const backend = mkdtempSync(path.join(tmpdir(), "import-backend-"));
+  beforeEach(() => {
+    process.env.PULUMI_BACKEND_URL = `file://${backend}`;
+    process.env.PULUMI_CONFIG_PASSPHRASE = "import-test";
+  });
   afterEach(() => {
     process.env = { ...saved };
   });
+  afterAll(() => rmSync(backend, { recursive: true, force: true }));
 
   it("lists with PICTORY_API_KEY and PICTORY_BASE_URL, no stack needed", async () => {
     process.env.PICTORY_API_KEY = KEY;
