@@ -33,6 +33,14 @@ export type ProviderHooksAreAProvider = AssertProvider<ProviderHooks>;
 /** Aborted once when the process is asked to stop; every operation's deadline follows it. */
 const shutdown = new AbortController();
 
+/**
+ * Aborts every request in flight and every operation still to come in this process: what a
+ * native plugin's `Cancel` does, which the engine sends before it shuts the plugin down.
+ */
+export function cancelOperations(reason = "the engine cancelled the provider's operations"): void {
+  shutdown.abort(Object.assign(new Error(reason), { code: "CANCELLED" }));
+}
+
 /** Provider operations running now, and what to do when the last one settles. */
 let inFlight = 0;
 let onIdle: (() => void) | undefined;
@@ -76,10 +84,11 @@ export function stopOnSignals(graceMs = 2_000, settleMs = 100): void {
  * shell script, which outlives the CLI, so both links are watched: this process's parent and,
  * where `/proc` shows it, that parent's parent. Either being replaced (the process reparented)
  * means the run is gone. Checked every `pollMs`, on a timer that never keeps the process alive.
+ * A native plugin, which the CLI starts itself, watches only its parent (`watchGrandparent` false).
  */
-export function exitWithParent(pollMs = 1_000): void {
+export function exitWithParent(pollMs = 1_000, watchGrandparent = true): void {
   const parent = process.ppid;
-  const grandparent = parentOf(parent);
+  const grandparent = watchGrandparent ? parentOf(parent) : undefined;
   setInterval(() => {
     if (process.ppid === parent && (grandparent === undefined || parentOf(parent) === grandparent))
       return;
