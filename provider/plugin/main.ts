@@ -8,7 +8,18 @@ import { exitWithParent, stopOnSignals } from "../core/runtime";
 import { serve } from "./server";
 import { PACKAGES } from "./tokens";
 
+/** The oldest Node.js the provider runs on (package.json `engines`). */
+const NODE_MAJOR = 22;
+
 export async function main(argv: readonly string[]): Promise<void> {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major < NODE_MAJOR) {
+    process.stderr.write(
+      `the ${argv[0] ?? ""} plugin needs Node.js ${NODE_MAJOR} or later, found ${process.version} at ${process.execPath}; ` +
+        `put Node.js ${NODE_MAJOR}+ first on PATH, or set PULUMI_CONNECTIONS_NODE to its node binary\n`,
+    );
+    process.exit(2);
+  }
   const pkg = argv[0] as FamilyName;
   if (!PACKAGES.includes(pkg)) {
     process.stderr.write(
