@@ -113,13 +113,19 @@ function parentOf(pid: number): number | undefined {
 
 /** Process-wide state of the provider: settings and one HTTP client per base URL. */
 export class ProviderRuntime {
-  public readonly settings = new SettingsStore();
   private readonly clients = new Map<string, HttpClient>();
 
   /** Every family a kind belongs to: their credentials are masked in every message. */
   private readonly families: readonly FamilyDeclaration[];
 
-  public constructor(private readonly kinds: ReadonlyMap<string, ResourceKind>) {
+  /**
+   * @param settings The process's settings: a native plugin's read its package's config namespace.
+   * @default settings of the `connections` namespace
+   */
+  public constructor(
+    private readonly kinds: ReadonlyMap<string, ResourceKind>,
+    public readonly settings = new SettingsStore(),
+  ) {
     this.families = [...new Set([...kinds.values()].map((k) => k.family))];
   }
 

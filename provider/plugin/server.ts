@@ -130,7 +130,7 @@ function grpcError(e: unknown): Partial<grpc.StatusObject> {
   return { code: grpc.status.UNKNOWN, details: message, metadata };
 }
 
-/** Provider configuration as the settings store reads it: `pictory:apiKey`, `connections:maxRetries`. */
+/** Provider configuration as the settings store reads it: `pictory:apiKey`, `pictory:maxRetries`. */
 export class PluginConfig implements ConfigSource {
   public constructor(
     private readonly pkg: FamilyName,
@@ -140,7 +140,7 @@ export class PluginConfig implements ConfigSource {
   public get(key: string): string | undefined {
     const colon = key.indexOf(":");
     const namespace = key.slice(0, colon);
-    if (namespace !== this.pkg && namespace !== "connections") return undefined;
+    if (namespace !== this.pkg) return undefined;
     return this.values[key.slice(colon + 1)];
   }
 
@@ -219,10 +219,12 @@ function proposal(r: NativeResource, req: provproto.CheckRequest): Bag | undefin
  * `pulumi:providers:<pkg>`) is a process of its own, so this holds one configuration.
  */
 export class PluginServer {
-  private readonly runtime = new ProviderRuntime(KINDS);
+  private readonly runtime: ProviderRuntime;
   private readonly hooksByKind = new Map<string, ProviderHooks>();
 
-  public constructor(public readonly pkg: FamilyName) {}
+  public constructor(public readonly pkg: FamilyName) {
+    this.runtime = new ProviderRuntime(KINDS, new SettingsStore(pkg));
+  }
 
   private resource(type: string): NativeResource {
     const r = nativeResource(type);
@@ -302,7 +304,7 @@ export class PluginServer {
     const credential = word(FAMILIES[this.pkg].credential.key);
     const failures: provproto.CheckFailure[] = [];
     if (!containsUnknown(props)) {
-      const settings = new SettingsStore();
+      const settings = new SettingsStore(this.pkg);
       settings.configure(PluginConfig.of(this.pkg, req.getNews()));
       for (const read of [() => settings.family(FAMILIES[this.pkg]), () => settings.provider()]) {
         try {

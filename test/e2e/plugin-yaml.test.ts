@@ -184,7 +184,12 @@ describe("native plugins from a YAML program", () => {
     }
     expect(leaks({ state: stateText(), up }, CREDENTIALS)).toEqual([]);
 
+    emulator.clearRequests();
     await ok(["preview", "--expect-no-changes"]);
+    // A refresh reads every connection with its own provider's key; nothing has drifted.
+    await ok(["refresh", "--yes", "--skip-preview"]);
+    await ok(["preview", "--expect-no-changes"]);
+    expect(emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
 
     // A connection made by hand, imported, then declared: the program matches it exactly.
     const res = await fetch(`${emulator.url}/pictoryapis/v1/awsconnections`, {

@@ -11,7 +11,7 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { UNKNOWN } from "../../provider/core/fields";
 import { packageSchema, PLUGIN_VERSION } from "../../provider/plugin/schema";
-import { fromStruct, serve } from "../../provider/plugin/server";
+import { fromStruct, PluginConfig, serve } from "../../provider/plugin/server";
 import { emulatorState, useEmulator } from "../helpers/emulator";
 
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -146,9 +146,24 @@ describe("native plugin server", () => {
     const reasons = malformed.getFailuresList().map((f) => f.getReason());
     expect(reasons).toEqual([
       expect.stringContaining("pictory:apiKey is malformed (received [secret])"),
-      expect.stringContaining("maxRetries must be a non-negative number"),
+      expect.stringContaining("pictory:maxRetries must be a non-negative number"),
     ]);
     expect(reasons.join(" ")).not.toContain("nope");
+    // The environment variables the dynamic providers read are the fallbacks.
+    process.env.PICTORY_API_KEY = SECOND_KEY;
+    process.env.PICTORY_BASE_URL = emu.pictoryBaseUrl;
+    process.env.CONNECTIONS_MAX_RETRIES = "-1";
+    const fromEnv = await api(pictory.client).checkConfig(
+      checkReq("pulumi:providers:pictory", "p", {}, {}),
+    );
+    expect(fromEnv.getFailuresList().map((f) => f.getReason())).toEqual([
+      expect.stringContaining("pictory:maxRetries must be a non-negative number"),
+    ]);
+    delete process.env.CONNECTIONS_MAX_RETRIES;
+    const envOnly = await api(pictory.client).checkConfig(
+      checkReq("pulumi:providers:pictory", "p", {}, {}),
+    );
+    expect(envOnly.getFailuresList()).toEqual([]);
   });
 
   it("runs the AWS lifecycle with an explicit provider's own account: preview and diff make no request", async () => {
@@ -393,5 +408,28 @@ describe("native plugin server", () => {
       /stopped because the provider is shutting down .*outcome is unknown/,
     );
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe("PluginConfig", () => {
+  it("reads its package's keys from args, else from the engine's variables, and nothing else", () => {
+    const args = PluginConfig.of(
+      "pictory",
+      struct({ apiKey: secret("pictai_x"), maxRetries: 2, version: "0.1.0" }),
+    );
+    expect(args.get("pictory:apiKey")).toBe("pictai_x");
+    expect(args.get("pictory:maxRetries")).toBe("2");
+    expect(args.get("connections:maxRetries")).toBeUndefined();
+    expect(args.get("apinizer:token")).toBeUndefined();
+    const variables = PluginConfig.of(
+      "apinizer",
+      undefined,
+      new Map([
+        ["apinizer:config:token", "t"],
+        ["pictory:config:apiKey", "pictai_y"],
+      ]),
+    );
+    expect(variables.get("apinizer:token")).toBe("t");
+    expect(variables.get("pictory:apiKey")).toBeUndefined();
   });
 });
