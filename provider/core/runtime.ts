@@ -6,7 +6,7 @@ import { Deadline, HttpClient } from "./http";
 import { accountOf, ApiCall, fieldsFor, Props, ResourceKind } from "./kind";
 import { collectStrings, describeReceived, redact } from "./secrets";
 import { FamilyDeclaration } from "./family";
-import { ConfigSource, SettingsStore } from "./settings";
+import { ConfigSource, ProviderSettings, SettingsStore } from "./settings";
 
 /**
  * The dynamic-provider surface of one resource kind: Pulumi's `ResourceProvider` with every hook
@@ -263,7 +263,7 @@ export class ProviderRuntime {
         kind,
         http,
         label: `${what} ${JSON.stringify(id)}${where}`,
-        deadline: operationDeadline("read", {}, shared.settings.operationTimeoutMs),
+        deadline: operationDeadline("read", {}, shared.settings),
         secrets: this.secretsOf(kind, []),
       };
       const remote = await kind.api.get(call, { id, state: parts });
@@ -294,7 +294,7 @@ export class ProviderRuntime {
       kind,
       http,
       label: `${kind.token} ${JSON.stringify(String(inputs.name ?? inputs.connectionId ?? "?"))}${where}`,
-      deadline: operationDeadline(operation, inputs, call.settings.operationTimeoutMs),
+      deadline: operationDeadline(operation, inputs, call.settings),
       secrets: this.secretsOf(kind, props),
     };
   }
@@ -344,7 +344,12 @@ type Operation = "create" | "read" | "update" | "delete";
  * (the SDK passes them as the hidden `__customTimeouts`, since Pulumi's dynamic-provider host
  * does not hand the engine's timeouts to the provider), else connections:operationTimeoutMs.
  */
-function operationDeadline(operation: Operation, inputs: Props, fallbackMs: number): Deadline {
+function operationDeadline(
+  operation: Operation,
+  inputs: Props,
+  settings: Pick<ProviderSettings, "operationTimeoutMs" | "key">,
+): Deadline {
+  const fallbackMs = settings.operationTimeoutMs;
   const custom = (inputs.__customTimeouts as Record<string, unknown> | undefined)?.[operation];
   const customMs = typeof custom === "string" ? parseDuration(custom) : undefined;
   const ms = customMs ?? fallbackMs;
@@ -352,7 +357,7 @@ function operationDeadline(operation: Operation, inputs: Props, fallbackMs: numb
     signal: AbortSignal.any([AbortSignal.timeout(ms), shutdown.signal]),
     ms,
     setting:
-      customMs !== undefined ? `customTimeouts.${operation}` : "connections:operationTimeoutMs",
+      customMs !== undefined ? `customTimeouts.${operation}` : settings.key("operationTimeoutMs"),
     cancelled: () => shutdown.signal.aborted,
   };
 }

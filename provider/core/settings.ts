@@ -28,6 +28,8 @@ export interface FamilySettings {
 }
 
 export interface ProviderSettings {
+  /** The config key of a provider-wide setting, for messages: `connections:onNameConflict`. */
+  key(name: ProviderSettingName): string;
   readonly http: HttpOptions;
   /** Deadline of one provider operation (create, read, update, delete), retries and lookups included. */
   readonly operationTimeoutMs: number;
@@ -257,6 +259,7 @@ export class SettingsStore {
       readNumber(this.setting(name), fallback, min);
     const caFile = this.setting("caFile").raw;
     return {
+      key: (name) => this.setting(name).key,
       onConflict: readChoice(this.setting("onConflict"), ["fail", "overwrite"]),
       onNameConflict: readChoice(this.setting("onNameConflict"), ["fail", "adopt"]),
       onDeploymentFailure: readChoice(this.setting("onDeploymentFailure"), ["warn", "fail"]),

@@ -312,6 +312,20 @@ describe("native plugin server", () => {
     const got = fromStruct(found.getReturn()).props;
     expect(got).toMatchObject({ id: made.getId(), name: "uploads", clientIdentifier: "app" });
     expect(got).not.toHaveProperty("clientSecret");
+    // A second connection of that name: the recovery names this package's setting.
+    const again = await api(c)
+      .create(
+        new provproto.CreateRequest()
+          .setType(type)
+          .setUrn(urn(type, "v2"))
+          .setProperties(checked.getInputs()),
+      )
+      .then(
+        () => "created",
+        (e: Error) => e.message,
+      );
+    expect(again).toContain('pictory:onNameConflict set to "adopt"');
+    expect(again).not.toContain("vimeo-secret");
   });
 
   it("types each Apinizer connection by its resource, and a lookup of another type fails", async () => {
