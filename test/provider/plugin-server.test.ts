@@ -50,6 +50,9 @@ function api(c: Client) {
   };
 }
 
+const succeeded = () => "succeeded";
+const messageOf = (e: Error) => e.message;
+
 const struct = (v: Record<string, unknown>) =>
   structproto.Struct.fromJavaScript(v as Record<string, structproto.JavaScriptValue>);
 const raw = (s: structproto.Struct | undefined) => s?.toJavaScript() ?? {};
@@ -320,10 +323,7 @@ describe("native plugin server", () => {
           .setUrn(urn(type, "v2"))
           .setProperties(checked.getInputs()),
       )
-      .then(
-        () => "created",
-        (e: Error) => e.message,
-      );
+      .then(succeeded, messageOf);
     expect(again).toContain('pictory:onNameConflict set to "adopt"');
     expect(again).not.toContain("vimeo-secret");
   });
@@ -412,10 +412,7 @@ describe("native plugin server", () => {
           .setUrn(urn(AWS, "slow"))
           .setProperties(checked.getInputs()),
       )
-      .then(
-        () => "created",
-        (e: Error) => e.message,
-      );
+      .then(succeeded, messageOf);
     await new Promise((r) => setTimeout(r, 300));
     await api(c).cancel(new emptyproto.Empty());
     expect(await create).toMatch(
