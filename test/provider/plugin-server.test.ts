@@ -9,6 +9,7 @@ import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { UNKNOWN } from "../../provider/core/fields";
 import { packageSchema, PLUGIN_VERSION } from "../../provider/plugin/schema";
 import { fromStruct, PluginConfig, serve } from "../../provider/plugin/server";
@@ -385,9 +386,97 @@ describe("native plugin server", () => {
       apinizer.close();
     }
   });
+});
 
-  // Last: a cancelled provider process stays cancelled, as the engine shuts it down next.
+describe("PluginConfig", () => {
+  it("reads its package's keys from args, else from the engine's variables, and nothing else", () => {
+    const args = PluginConfig.of(
+      "pictory",
+      struct({ apiKey: secret("pictai_x"), maxRetries: 2, version: "0.1.0" }),
+    );
+    expect(args.get("pictory:apiKey")).toBe("pictai_x");
+    expect(args.get("pictory:maxRetries")).toBe("2");
+    expect(args.get("connections:maxRetries")).toBeUndefined();
+    expect(args.get("apinizer:token")).toBeUndefined();
+    const variables = PluginConfig.of(
+      "apinizer",
+      undefined,
+      new Map([
+        ["apinizer:config:token", "t"],
+        ["pictory:config:apiKey", "pictai_y"],
+      ]),
+    );
+    expect(variables.get("apinizer:token")).toBe("t");
+    expect(variables.get("pictory:apiKey")).toBeUndefined();
+  });
+});
+
+describe("native plugin server: a saved connection whose deployment failed", () => {
+  it("reports an initialization failure whose outputs keep their secrets wrapped", async () => {
+    const apinizer = await start("apinizer");
+    try {
+      const c = apinizer.client;
+      await configure(apinizer, {
+        token: secret("apinizer_emulator_token"),
+        baseUrl: `${emu.current.url}/apiops`,
+        onDeploymentFailure: "fail",
+      });
+      const type = "apinizer:index:EmailConnection";
+      const checked = await api(c).check(
+        checkReq(
+          type,
+          "m",
+          {},
+          {
+            projectName: "demo",
+            name: "deployfail",
+            host: "smtp.example.com",
+            auth: true,
+            username: "mailer",
+            password: secret("smtp-password-77"),
+          },
+        ),
+      );
+      expect(checked.getFailuresList()).toEqual([]);
+      emu.current.enqueueFault({
+        method: "POST",
+        action: "deploy-failure",
+        environment: "production",
+      });
+      const error = await api(c)
+        .create(
+          new provproto.CreateRequest()
+            .setType(type)
+            .setUrn(urn(type, "m"))
+            .setProperties(checked.getInputs()),
+        )
+        .then(
+          () => undefined,
+          (e: grpc.ServiceError) => e,
+        );
+      expect(error?.message).toContain("deploying it to the workers failed in production");
+      const [bin] = error!.metadata.get("grpc-status-details-bin") as Buffer[];
+      const status = statusproto.Status.deserializeBinary(new Uint8Array(bin!));
+      const detail = status
+        .getDetailsList()[0]!
+        .unpack(
+          provproto.ErrorResourceInitFailed.deserializeBinary,
+          "pulumirpc.ErrorResourceInitFailed",
+        )!;
+      expect(detail.getId()).toBe("demo/deployfail");
+      const props = raw(detail.getProperties());
+      expect(props).toMatchObject({ password: secret("smtp-password-77"), username: "mailer" });
+      expect(props).not.toHaveProperty("type");
+    } finally {
+      apinizer.close();
+    }
+  });
+});
+
+// Last: a cancelled provider process stays cancelled, as the engine shuts it down next.
+describe("native plugin server: Cancel", () => {
   it("aborts the requests in flight when the engine cancels", async () => {
+    const pictory = await start("pictory");
     await configure(pictory, { apiKey: "pictai_emulator_key", baseUrl: emu.pictoryBaseUrl });
     const c = pictory.client;
     emu.current.enqueueFault({
@@ -419,28 +508,6 @@ describe("native plugin server", () => {
       /stopped because the provider is shutting down .*outcome is unknown/,
     );
     expect(Date.now() - started).toBeLessThan(10_000);
-  });
-});
-
-describe("PluginConfig", () => {
-  it("reads its package's keys from args, else from the engine's variables, and nothing else", () => {
-    const args = PluginConfig.of(
-      "pictory",
-      struct({ apiKey: secret("pictai_x"), maxRetries: 2, version: "0.1.0" }),
-    );
-    expect(args.get("pictory:apiKey")).toBe("pictai_x");
-    expect(args.get("pictory:maxRetries")).toBe("2");
-    expect(args.get("connections:maxRetries")).toBeUndefined();
-    expect(args.get("apinizer:token")).toBeUndefined();
-    const variables = PluginConfig.of(
-      "apinizer",
-      undefined,
-      new Map([
-        ["apinizer:config:token", "t"],
-        ["pictory:config:apiKey", "pictai_y"],
-      ]),
-    );
-    expect(variables.get("apinizer:token")).toBe("t");
-    expect(variables.get("pictory:apiKey")).toBeUndefined();
+    pictory.close();
   });
 });
