@@ -58,6 +58,17 @@ const struct = (v: Record<string, unknown>) =>
   structproto.Struct.fromJavaScript(v as Record<string, structproto.JavaScriptValue>);
 const raw = (s: structproto.Struct | undefined) => s?.toJavaScript() ?? {};
 
+/** The engine's Check of a resource's inputs. */
+function check(
+  client: Client,
+  type: string,
+  name: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<provproto.CheckResponse> {
+  return api(client).check(checkReq(type, name, olds, news));
+}
+
 interface Plugin {
   client: Client;
   close(): void;
@@ -174,12 +185,20 @@ describe("native plugin server", () => {
     await configure(pictory, { apiKey: secret(SECOND_KEY), baseUrl: emu.pictoryBaseUrl });
     const c = pictory.client;
     // An autonamed connection with a value unknown during preview: no request.
-    const preview = await api(c).check(
-      checkReq(AWS, "media", {}, { awsAccountId: UNKNOWN, awsRegion: "us-east-2" }),
+    const preview = await check(
+      c,
+      AWS,
+      "media",
+      {},
+      { awsAccountId: UNKNOWN, awsRegion: "us-east-2" },
     );
     expect(preview.getFailuresList()).toEqual([]);
-    const checked = await api(c).check(
-      checkReq(AWS, "media", {}, { awsAccountId: "123456789012", awsRegion: "us-east-2" }),
+    const checked = await check(
+      c,
+      AWS,
+      "media",
+      {},
+      { awsAccountId: "123456789012", awsRegion: "us-east-2" },
     );
     expect(checked.getFailuresList()).toEqual([]);
     const inputs = raw(checked.getInputs());
@@ -279,18 +298,17 @@ describe("native plugin server", () => {
     await configure(pictory, { apiKey: "pictai_emulator_key", baseUrl: emu.pictoryBaseUrl });
     const c = pictory.client;
     const type = "pictory:index:VimeoConnection";
-    const checked = await api(c).check(
-      checkReq(
-        type,
-        "v",
-        {},
-        {
-          name: "uploads",
-          clientIdentifier: "app",
-          clientSecret: secret("vimeo-secret"),
-          accessToken: "vimeo-token",
-        },
-      ),
+    const checked = await check(
+      c,
+      type,
+      "v",
+      {},
+      {
+        name: "uploads",
+        clientIdentifier: "app",
+        clientSecret: secret("vimeo-secret"),
+        accessToken: "vimeo-token",
+      },
     );
     const ins = raw(checked.getInputs());
     expect(ins).toMatchObject({
@@ -338,19 +356,22 @@ describe("native plugin server", () => {
         baseUrl: `${emu.current.url}/apiops`,
       });
       const type = "apinizer:index:EmailConnection";
-      const wrong = await api(c).check(
-        checkReq(
-          type,
-          "mail",
-          {},
-          { projectName: "demo", name: "mail", host: "smtp", type: "kafka" },
-        ),
+      const wrong = await check(
+        c,
+        type,
+        "mail",
+        {},
+        { projectName: "demo", name: "mail", host: "smtp", type: "kafka" },
       );
       expect(wrong.getFailuresList().map((f) => f.getReason())).toEqual([
         expect.stringContaining("implied by the resource type apinizer:index:EmailConnection"),
       ]);
-      const checked = await api(c).check(
-        checkReq(type, "mail", {}, { projectName: "demo", name: "mail", host: "smtp.example.com" }),
+      const checked = await check(
+        c,
+        type,
+        "mail",
+        {},
+        { projectName: "demo", name: "mail", host: "smtp.example.com" },
       );
       expect(checked.getFailuresList()).toEqual([]);
       expect(raw(checked.getInputs())).toMatchObject({ port: 587, host: "smtp.example.com" });
@@ -422,20 +443,19 @@ describe("native plugin server: a saved connection whose deployment failed", () 
         onDeploymentFailure: "fail",
       });
       const type = "apinizer:index:EmailConnection";
-      const checked = await api(c).check(
-        checkReq(
-          type,
-          "m",
-          {},
-          {
-            projectName: "demo",
-            name: "deployfail",
-            host: "smtp.example.com",
-            auth: true,
-            username: "mailer",
-            password: secret("smtp-password-77"),
-          },
-        ),
+      const checked = await check(
+        c,
+        type,
+        "m",
+        {},
+        {
+          projectName: "demo",
+          name: "deployfail",
+          host: "smtp.example.com",
+          auth: true,
+          username: "mailer",
+          password: secret("smtp-password-77"),
+        },
       );
       expect(checked.getFailuresList()).toEqual([]);
       emu.current.enqueueFault({
@@ -485,13 +505,12 @@ describe("native plugin server: Cancel", () => {
       action: "delay",
       delayMs: 20_000,
     });
-    const checked = await api(c).check(
-      checkReq(
-        AWS,
-        "slow",
-        {},
-        { name: "slow", awsAccountId: "123456789012", awsRegion: "us-east-2" },
-      ),
+    const checked = await check(
+      c,
+      AWS,
+      "slow",
+      {},
+      { name: "slow", awsAccountId: "123456789012", awsRegion: "us-east-2" },
     );
     const started = Date.now();
     const create = api(c)
