@@ -28,6 +28,8 @@ export interface FamilySettings {
 }
 
 export interface ProviderSettings {
+  /** The config key of a provider-wide setting, for messages: `connections:onNameConflict`. */
+  key(name: ProviderSettingName): string;
   readonly http: HttpOptions;
   /** Deadline of one provider operation (create, read, update, delete), retries and lookups included. */
   readonly operationTimeoutMs: number;
@@ -140,13 +142,13 @@ export const PROVIDER_SETTINGS = {
   Record<string, NumberSettingDeclaration | ChoiceSettingDeclaration | FileSettingDeclaration>
 >;
 
-type SettingName = keyof typeof PROVIDER_SETTINGS;
+export type ProviderSettingName = keyof typeof PROVIDER_SETTINGS;
 type NumberSettingName = {
-  [K in SettingName]: (typeof PROVIDER_SETTINGS)[K]["kind"] extends "number" ? K : never;
-}[SettingName];
+  [K in ProviderSettingName]: (typeof PROVIDER_SETTINGS)[K]["kind"] extends "number" ? K : never;
+}[ProviderSettingName];
 type ChoiceSettingName = {
-  [K in SettingName]: (typeof PROVIDER_SETTINGS)[K]["kind"] extends "choice" ? K : never;
-}[SettingName];
+  [K in ProviderSettingName]: (typeof PROVIDER_SETTINGS)[K]["kind"] extends "choice" ? K : never;
+}[ProviderSettingName];
 
 /** The stack config key of a provider-wide setting: `connections:maxRetries`. */
 export function providerSettingKey(name: string): string {
@@ -165,6 +167,14 @@ export function providerSettingEnv(name: string): string {
  * serialized provider.
  */
 export class SettingsStore {
+  /**
+   * @param namespace Where the provider-wide settings live in stack config, and how messages name
+   * them: `connections` for the dynamic providers; a native plugin's own package (`pictory`),
+   * since the engine hands each provider only the config of its package.
+   * @default "connections"
+   */
+  public constructor(private readonly namespace: string = "connections") {}
+
   private config: ConfigSource | undefined;
   /** Keyed by family and account. */
   private readonly families = new Map<string, FamilySettings>();
@@ -371,6 +381,7 @@ export class SettingsStore {
       ) as (typeof PROVIDER_SETTINGS)[N]["choices"][number];
     const caFile = this.setting("caFile").raw;
     return {
+      key: (name) => this.setting(name).key,
       onConflict: choice("onConflict"),
       onNameConflict: choice("onNameConflict"),
       onDeploymentFailure: choice("onDeploymentFailure"),
@@ -383,13 +394,16 @@ export class SettingsStore {
         retryBaseMs: number("retryBaseMs"),
         retryMaxDelayMs: number("retryMaxDelayMs"),
         maxInFlight: number("maxInFlight"),
-        ...(caFile !== undefined ? { caFile, ca: readCaFile(caFile) } : {}),
+        ...(caFile !== undefined
+          ? { caFile, ca: readCaFile(caFile, this.setting("caFile").key) }
+          : {}),
       },
     };
   }
 
-  private setting(name: SettingName): RawSetting {
-    const key = providerSettingKey(name);
+  /** A provider-wide setting: stack config `<namespace>:<name>`, else `CONNECTIONS_<NAME>`. */
+  private setting(name: ProviderSettingName): RawSetting {
+    const key = `${this.namespace}:${name}`;
     return { key, raw: this.lookup(key, providerSettingEnv(name)) };
   }
 }
@@ -480,22 +494,22 @@ function readChoice<T extends string>({ key, raw }: RawSetting, values: readonly
   return value as T;
 }
 
-function readCaFile(file: string): string {
+function readCaFile(file: string, key: string): string {
   let pem: string;
   try {
     pem = readFileSync(file, "utf8");
   } catch (e) {
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
-      `connections:caFile names ${JSON.stringify(file)}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}); ` +
-        `expected a PEM file of certificate authorities: fix the path with \`pulumi config set connections:caFile <file>\``,
+      `${key} names ${JSON.stringify(file)}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}); ` +
+        `expected a PEM file of certificate authorities: fix the path with \`pulumi config set ${key} <file>\``,
       e,
     );
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
-      `connections:caFile names ${JSON.stringify(file)}, which holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line); ` +
+      `${key} names ${JSON.stringify(file)}, which holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line); ` +
         `expected the certificate authorities' PEM bundle`,
     );
   }
