@@ -9,6 +9,7 @@ import { credentialAdvice } from "../core/family";
 import { FieldSpec } from "../core/fields";
 import { HttpClient, HttpResponse } from "../core/http";
 import { ApiCall, ConnectionApi, Props, Ref, Remote, ResourceKind } from "../core/kind";
+import { excerpt } from "../core/secrets";
 import { answerFieldSchema, apiSaid, couldNot, parseAnswer, send, WireRequest } from "../core/wire";
 
 /**
@@ -302,7 +303,11 @@ function deployment(
   if (result.success !== false) return { computed: { deploymentResult: result } };
   const failed = (result.deploymentResults ?? [])
     .filter((e) => e.success === false)
-    .map((e) => `${String(e.environmentName)} (${e.message ?? "no message"})`);
+    .map(
+      (e) =>
+        `${excerpt(e.environmentName ?? "an unnamed environment", call.secrets, 60)} ` +
+        `(${excerpt(e.message ?? "", call.secrets) || "no message"})`,
+    );
   return {
     computed: { deploymentResult: result },
     warning: `${call.label}: saved, but deploying it to the workers failed in ${failed.join(", ") || "an unnamed environment"}`,
@@ -312,7 +317,7 @@ function deployment(
 function expectOk(call: ApiCall, req: WireRequest, res: HttpResponse, what: string): void {
   if (succeeded(res)) return;
   const text = said(res);
-  const shown = apiSaid(call, res, text);
+  const shown = apiSaid(call, res, [text], `${req.method} ${req.path}`);
   const prefix = `${couldNot(call, what)}: the API answered ${res.status}${shown ? ` (${shown})` : ""}`;
   const failureEnvelope =
     res.json &&

@@ -29,7 +29,7 @@ import {
   ResourceKind,
   VersionConflict,
 } from "./kind";
-import { describeReceived } from "./secrets";
+import { describeReceived, redact } from "./secrets";
 
 /** A validation failure, as Pulumi's dynamic providers report it. */
 export type Failure = pulumi.dynamic.CheckFailure;
@@ -358,7 +358,9 @@ function settle(
     );
   }
   // The dynamic-provider host shows the provider's stderr; there is no engine log channel here.
-  process.stderr.write(`warning: ${remote.warning}; it is redeployed with the next update\n`);
+  process.stderr.write(
+    `warning: ${redact(remote.warning, call.secrets)}; it is redeployed with the next update\n`,
+  );
   return { id, outs };
 }
 

@@ -110,6 +110,12 @@ export class ProviderRuntime {
   /** Every family a kind belongs to: their credentials are masked in every message. */
   private readonly families: readonly FamilyDeclaration[];
 
+  /**
+   * Every secret any operation of this process carried: an error leaving one operation is masked
+   * with all of them, since operations share clients and run side by side.
+   */
+  private readonly known = new Set<string>();
+
   public constructor(private readonly kinds: ReadonlyMap<string, ResourceKind>) {
     this.families = [...new Set([...kinds.values()].map((k) => k.family))];
   }
@@ -260,7 +266,7 @@ export class ProviderRuntime {
         ...(account !== undefined ? { account } : {}),
       };
     } catch (e) {
-      throw scrub(e, kind, this.secretsOf(kind, []));
+      throw this.scrub(e, kind, []);
     }
   }
 
@@ -295,7 +301,7 @@ export class ProviderRuntime {
         try {
           return await fn(...args);
         } catch (e) {
-          throw scrub(e, kind, this.secretsOf(kind, propsOf(...args)));
+          throw this.scrub(e, kind, propsOf(...args));
         }
       });
   }
@@ -309,9 +315,54 @@ export class ProviderRuntime {
       }
     }
     for (const family of this.families) secrets.push(...this.settings.credentials(family));
+    if (this.known.size < MAX_KNOWN_SECRETS) for (const s of secrets) this.known.add(s);
     return secrets;
   }
+
+  /**
+   * The last line of defence: whatever a hook throws leaves with every secret this process knows
+   * masked (the operation's inputs and state, every earlier operation's, the credentials), in
+   * every form {@link redact} knows, and every URL shown without credentials. The resource type
+   * tokens are the code's own text and stay readable.
+   */
+  private scrub(e: unknown, kind: ResourceKind, props: readonly Props[]): Error {
+    const secrets = [...this.secretsOf(kind, props), ...this.known];
+    const keep = [...this.kinds.keys(), ...this.families.flatMap(ownWords)];
+    const mask = (text: string) => redact(text, secrets, keep);
+    if (ConnectionError.isInstance(e)) {
+      e.message = mask(e.message);
+      if (e.stack) e.stack = mask(e.stack);
+      return e;
+    }
+    const text = e instanceof Error ? e.message : String(e);
+    return new ConnectionError(
+      "API_ERROR",
+      mask(
+        `${kind.token}: unexpected error: ${text}; please report it with the command that failed`,
+      ),
+      { cause: e },
+    );
+  }
 }
+
+/**
+ * A family's config keys and variable names: the code's own words, which a message names so the
+ * reader knows what to set, kept even where a secret (a test token such as
+ * `apinizer_emulator_token`) shares some characters with them.
+ */
+function ownWords(f: FamilyDeclaration): string[] {
+  return [
+    f.credential.key,
+    f.credential.env,
+    f.baseUrl.key,
+    f.baseUrl.env,
+    f.accounts.key,
+    f.accounts.env,
+  ];
+}
+
+/** Secrets remembered across operations, bounded for a process that manages a huge stack. */
+const MAX_KNOWN_SECRETS = 10_000;
 
 /**
  * Pulumi prints a failure that names a property together with the property's value as it holds
@@ -349,21 +400,4 @@ export function parseDuration(text: string): number | undefined {
   if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text.trim()) return undefined;
   const ms = parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0);
   return ms > 0 ? ms : undefined;
-}
-
-function scrub(e: unknown, kind: ResourceKind, secrets: readonly string[]): Error {
-  if (ConnectionError.isInstance(e)) {
-    e.message = redact(e.message, secrets);
-    if (e.stack) e.stack = redact(e.stack, secrets);
-    return e;
-  }
-  const text = e instanceof Error ? e.message : String(e);
-  return new ConnectionError(
-    "API_ERROR",
-    redact(
-      `${kind.token}: unexpected error: ${text}; please report it with the command that failed`,
-      secrets,
-    ),
-    { cause: e },
-  );
 }
