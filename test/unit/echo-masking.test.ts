@@ -14,10 +14,8 @@ import {
   decodeEchoes,
   excerpt,
   MASK,
-  normalize,
   redact,
   redactUrl,
-  SECRET_RUN,
   urlCredentials,
 } from "../../provider/core/secrets";
 import { KINDS } from "../../provider/registry";
@@ -86,19 +84,31 @@ function quoted(message: string, status: number): string {
   return message.slice(start + `answered ${status} (`.length, message.lastIndexOf(")"));
 }
 
+/** How many characters of a secret in a row count as showing it (shorter secrets: all of it). */
+const RUN = 6;
+
 /**
- * Whether `text` shows any of `secret`: a run of {@link SECRET_RUN} characters of it, or the whole
- * secret when it is shorter; compared case-insensitively with whitespace normalised, and never
- * across a mask.
+ * The test's own comparison, independent of the code under test: lower-case, and every run of
+ * whitespace or control characters one space (an echo may turn a newline into a space).
+ */
+function norm(text: string): string {
+  return [...text]
+    .map((c) => c.toLowerCase())
+    .join("")
+    .replace(/[\s\p{Cc}\u202a-\u202e\u2066-\u2069]+/gu, " ");
+}
+
+/**
+ * Whether `text` shows any of `secret`: a run of {@link RUN} characters of it, or the whole secret
+ * when it is shorter; compared case-insensitively with whitespace normalised, never across a mask.
  */
 function shows(text: string, secret: string): boolean {
-  const s = normalize(secret).text;
+  const s = norm(secret);
   if (s === "") return false;
   return text.split(MASK).some((piece) => {
-    const t = normalize(piece).text;
-    if (s.length < SECRET_RUN) return t.includes(s);
-    for (let i = 0; i + SECRET_RUN <= s.length; i++)
-      if (t.includes(s.slice(i, i + SECRET_RUN))) return true;
+    const t = norm(piece);
+    if (s.length < RUN) return t.includes(s);
+    for (let i = 0; i + RUN <= s.length; i++) if (t.includes(s.slice(i, i + RUN))) return true;
     return false;
   });
 }
