@@ -13,6 +13,7 @@ import {
   ExitCode,
   summarizeFailure,
 } from "./drift-report";
+import { redactReport, secretsOf } from "./drift-all-report";
 import { render, ReportFormat } from "./drift-render";
 import {
   DEFAULT_PARALLEL,
@@ -192,6 +193,9 @@ export async function drift(argv: readonly string[], io: DriftIo): Promise<ExitC
   if ("allStacks" in parsed) return driftAll(parsed, io);
   let report = await checkDrift(parsed.stack, parsed.workDir);
   if (parsed.unmanaged) report = withUnmanaged(report, await checkUnmanaged(parsed));
+  // The provider masks what it knows; the environment's secrets and every URL's credentials are
+  // masked here too, as `--all-stacks` does, whatever the pulumi CLI's own errors quote.
+  report = redactReport(report, secretsOf(process.env, process.env.PULUMI_BACKEND_URL));
   io.stdout(render(report, parsed.format));
   return exitCodeOf(report);
 }

@@ -261,18 +261,27 @@ describe("a failed answer's message (examples that leaked before)", () => {
     expect(shows(message, accessToken)).toBe(false);
   });
 
-  it("masks a password a 500 quotes from the stored connection (Apinizer GET)", async () => {
-    const password = "db=p@ss<word>&more";
-    const message = await createFails(
-      APINIZER,
-      answer(500, {
-        error: "server_error",
-        error_description: `NPE while reading {"password":"${gson(password)}"}`,
-      }),
-      [password],
-    );
-    expect(shows(message, password)).toBe(false);
-  });
+  it.each([
+    ["pictory", VIMEO, { message: "" }],
+    ["apinizer", APINIZER, { error: "server_error", error_description: "" }],
+  ] as const)(
+    "masks a stored secret that a GET's 500 quotes the way Gson writes it (%s)",
+    async (_family, kind, shape) => {
+      const stored = "Hunter2-stored=password-9 & more";
+      const quote = `NullPointerException while mapping ${gson(JSON.stringify({ clientSecret: stored, password: stored }))}`;
+      const body = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v || quote]));
+      const call = callWith(kind, answer(500, body), [stored]);
+      const state = { name: "conn", projectName: "proj" };
+      const message = await kind.api
+        .get(call, { id: "20250101000000000abcdefgh12345678", state })
+        .then(
+          () => "the read did not fail",
+          (e: Error) => e.message,
+        );
+      expect(message).toContain("answered 500 (NullPointerException while mapping");
+      expect(shows(message, stored)).toBe(false);
+    },
+  );
 
   it.each(["x", "ab", "Pw7"])("masks a secret of %j characters", async (secret) => {
     const message = await createFails(
