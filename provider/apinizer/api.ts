@@ -30,6 +30,7 @@ export const apinizerApi: ConnectionApi = {
   list,
   update,
   delete: remove,
+  ownWords: ["/projects/", "/connections/"],
 };
 
 type Generation = "v1" | "v2";

@@ -3,7 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as engine from "./engine";
 import { ConnectionError, ConnectionValidationError } from "./errors";
 import { Deadline, HttpClient } from "./http";
-import { accountOf, ApiCall, fieldsFor, Props, ResourceKind } from "./kind";
+import { accountOf, ApiCall, fieldsFor, ownWords, Props, ResourceKind } from "./kind";
 import { collectStrings, describeReceived, redact } from "./secrets";
 import { FamilyDeclaration } from "./family";
 import { ConfigSource, SettingsStore } from "./settings";
@@ -327,11 +327,15 @@ export class ProviderRuntime {
    */
   private scrub(e: unknown, kind: ResourceKind, props: readonly Props[]): Error {
     const secrets = [...this.secretsOf(kind, props), ...this.known];
-    const keep = [...this.kinds.keys(), ...this.families.flatMap(ownWords)];
+    const keep = [...this.kinds.values()].flatMap(ownWords);
     const mask = (text: string) => redact(text, secrets, keep);
     if (ConnectionError.isInstance(e)) {
       e.message = mask(e.message);
       if (e.stack) e.stack = mask(e.stack);
+      // An initialization failure's reasons are what the dynamic-provider host hands the engine.
+      const withReasons = e as { reasons?: unknown };
+      if (Array.isArray(withReasons.reasons))
+        withReasons.reasons = withReasons.reasons.map((r) => (typeof r === "string" ? mask(r) : r));
       return e;
     }
     const text = e instanceof Error ? e.message : String(e);
@@ -343,22 +347,6 @@ export class ProviderRuntime {
       { cause: e },
     );
   }
-}
-
-/**
- * A family's config keys and variable names: the code's own words, which a message names so the
- * reader knows what to set, kept even where a secret (a test token such as
- * `apinizer_emulator_token`) shares some characters with them.
- */
-function ownWords(f: FamilyDeclaration): string[] {
-  return [
-    f.credential.key,
-    f.credential.env,
-    f.baseUrl.key,
-    f.baseUrl.env,
-    f.accounts.key,
-    f.accounts.env,
-  ];
 }
 
 /** Secrets remembered across operations, bounded for a process that manages a huge stack. */

@@ -85,6 +85,7 @@ export function pictoryApi(endpoint: PictoryEndpoint): ConnectionApi {
     list: (call) => list(call, endpoint),
     update: (call, ref, body) => update(call, endpoint, ref, body),
     delete: (call, ref) => remove(call, endpoint, ref),
+    ownWords: [endpoint.path],
   };
 }
 
