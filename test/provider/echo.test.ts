@@ -71,6 +71,18 @@ async function failure(p: Promise<unknown>): Promise<string> {
 }
 
 const VIMEO_ID = "20251222155613307xv0nodhitf9cd0f";
+
+/** An Apinizer email connection holding `password`. */
+const mail = (password: string) => ({
+  projectName: "demo",
+  name: "echo-mail",
+  type: "email",
+  host: "smtp.example.com",
+  port: 587,
+  auth: true,
+  username: "robot",
+  password,
+});
 const CLIENT_SECRET = "Zx9=Kq&w<3>'vimeo-clíent-4711";
 const ACCESS_TOKEN = "eyJhbGciOi=JIUzI1NiJ9&tok<en>";
 
@@ -102,16 +114,7 @@ describe("an API that echoes secrets back", () => {
 
   it("never shows a stored password that a refresh's 500 quotes (what drift reports)", async () => {
     const password = "Hunter2-stored=pass&word";
-    const state = {
-      projectName: "demo",
-      name: "echo-mail",
-      type: "email",
-      host: "smtp.example.com",
-      port: 587,
-      auth: true,
-      username: "robot",
-      password,
-    };
+    const state = mail(password);
     hostile.setMode({
       kind: "json",
       status: 500,
@@ -181,16 +184,7 @@ describe("an API that echoes secrets back", () => {
 
   it("masks a deployment warning on stderr and in the failure that carries it", async () => {
     const password = "Hx7-secret=42&more";
-    const inputs = {
-      projectName: "demo",
-      name: "echo-mail",
-      type: "email",
-      host: "smtp.example.com",
-      port: 587,
-      auth: true,
-      username: "robot",
-      password,
-    };
+    const inputs = mail(password);
     hostile.setMode(
       {
         kind: "json",
