@@ -4,7 +4,9 @@
  * (drift-all.ts) gathers the facts, these functions decide; unit tested in
  * test/unit/drift-all.test.ts.
  */
+import { ownWords } from "../provider/core/kind";
 import { redact, urlCredentials } from "../provider/core/secrets";
+import { KINDS } from "../provider/registry";
 import type { LockCheck, StackLock } from "./backend-locks";
 import { DriftReport, EXIT, ExitCode, NotCompared, sortedRecord } from "./drift-report";
 
@@ -242,8 +244,10 @@ export function secretsOf(
  * things the same way.
  */
 export function redactReport<T>(value: T, secrets: readonly string[]): T {
+  // The report names resource types and config keys: the code's words, kept readable.
+  const words = [...KINDS.values()].flatMap(ownWords);
   const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return redact(v, secrets);
+    if (typeof v === "string") return redact(v, secrets, words);
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === "object")
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
