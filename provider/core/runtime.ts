@@ -350,7 +350,7 @@ export class ProviderRuntime {
 }
 
 /** Secrets remembered across operations, bounded for a process that manages a huge stack. */
-const MAX_KNOWN_SECRETS = 10_000;
+const MAX_KNOWN_SECRETS = 256;
 
 /**
  * Pulumi prints a failure that names a property together with the property's value as it holds

@@ -229,17 +229,33 @@ function buildMatcher(secrets: readonly string[]): Matcher | undefined {
   const runs = new Set<string>();
   const whole = new Set<string>();
   for (const secret of new Set(secrets)) {
-    const raw = normalize(secret).text;
-    const decoded = normalize(decodeEchoes(secret)).text;
-    for (const short of [raw, decoded])
-      if (short !== "" && short.length < SECRET_RUN) whole.add(short);
-    for (const form of secretForms(secret)) {
-      const n = normalize(form).text;
-      for (let at = 0; at + SECRET_RUN <= n.length; at++) runs.add(n.slice(at, at + SECRET_RUN));
-    }
+    const m = matcherOfOne(secret);
+    for (const r of m.runs) runs.add(r);
+    for (const w of m.whole) whole.add(w);
   }
   if (runs.size === 0 && whole.size === 0) return undefined;
   return { runs, whole: [...whole] };
+}
+
+/** Each secret's runs, kept for the next message: a provider masks many with the same secrets. */
+const perSecret = new Map<string, { runs: readonly string[]; whole: readonly string[] }>();
+const MAX_CACHED_SECRETS = 1_024;
+
+function matcherOfOne(secret: string): { runs: readonly string[]; whole: readonly string[] } {
+  const cached = perSecret.get(secret);
+  if (cached) return cached;
+  const runs = new Set<string>();
+  const whole = new Set<string>();
+  for (const short of [normalize(secret).text, normalize(decodeEchoes(secret)).text])
+    if (short !== "" && short.length < SECRET_RUN) whole.add(short);
+  for (const form of secretForms(secret)) {
+    const n = normalize(form).text;
+    for (let at = 0; at + SECRET_RUN <= n.length; at++) runs.add(n.slice(at, at + SECRET_RUN));
+  }
+  const out = { runs: [...runs], whole: [...whole] };
+  if (perSecret.size >= MAX_CACHED_SECRETS) perSecret.delete(perSecret.keys().next().value!);
+  perSecret.set(secret, out);
+  return out;
 }
 
 /** Masks one piece of text (no {@link MASK} inside): every unit a run or a whole short value covers. */
