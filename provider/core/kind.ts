@@ -219,8 +219,8 @@ export function secretFields(kind: ResourceKind): string[] {
 }
 
 /**
- * The code's own words a message about `kind` names: its type token, its protocol's paths, its
- * family's name, title, config keys and variables. The last masking of a message keeps them
+ * The code's own words a message about `kind` names: its type token, its field names, its
+ * protocol's paths, its family's name, title, config keys and variables. The last masking of a message keeps them
  * readable where a secret (a test token such as `apinizer_emulator_token`) shares characters with
  * them; what an API said was masked before, without exception.
  */
@@ -228,6 +228,8 @@ export function ownWords(kind: ResourceKind): string[] {
   const f = kind.family;
   return [
     kind.token,
+    ...Object.keys(kind.fields),
+    ...Object.values(kind.variants?.sets ?? {}).flatMap((set) => Object.keys(set)),
     ...(kind.api.ownWords ?? []),
     f.name,
     f.title,

@@ -151,7 +151,13 @@ export class ProviderRuntime {
       call: (inputs) => this.call(kind, operation, inputs, props),
     });
     return {
-      configure: async (req) => this.settings.configure(req.config as ConfigSource),
+      configure: async (req) => {
+        try {
+          this.settings.configure(req.config as ConfigSource);
+        } catch (e) {
+          throw this.scrub(e, kind, []);
+        }
+      },
       check: this.guard(
         kind,
         (olds: Props, news: Props) => [olds, news],

@@ -285,8 +285,9 @@ function maskPiece(text: string, m: Matcher): string {
 /**
  * Masks every secret in `text`, in every form {@link secretForms} lists: any run of
  * {@link SECRET_RUN} characters of a form, compared case-insensitively with whitespace runs as one
- * space, and a secret shorter than that wherever it stands whole. `keep` are texts of the code's own
- * (a resource type token) left as they are even when a secret shares some characters with them.
+ * space, and a secret shorter than that wherever it stands whole. `keep` are the code's own words
+ * (a resource type token, a config key) left as they are where a secret shares characters with
+ * them: for the last masking of a message whose API-derived parts were masked without them.
  * URLs are shown by {@link redactUrl}. Masks already in the text stay as they are.
  */
 export function redact(
@@ -303,8 +304,11 @@ export function redact(
       .map((p) => split(p, rest))
       .join(sep);
   };
-  // Longest first, so that a kept word holding another is kept whole.
-  const kept = [...new Set(keep)].filter((k) => k !== "").sort((a, b) => b.length - a.length);
+  // Longest first, so that a kept word holding another is kept whole. A word shorter than a run
+  // is not kept: it can only be masked as a whole short secret, which must be.
+  const kept = [...new Set(keep)]
+    .filter((k) => k.length >= SECRET_RUN)
+    .sort((a, b) => b.length - a.length);
   return split(redactUrls(text), [MASK, ...kept]);
 }
 
