@@ -603,6 +603,13 @@ describe("secrets in the report", () => {
     expect(byName.get("qa")!.reason).toBe(
       "pq: could not connect with postgres://db.internal:5432/state?sslmode=disable&password=[secret]",
     );
+    // The pulumi CLI's own masked form is shown the same way.
+    expect(
+      redact(
+        'unable to open state database "postgres://****:****@127.0.0.1:5/db?sslmode=disable"',
+        [],
+      ),
+    ).toBe('unable to open state database "postgres://127.0.0.1:5/db?sslmode=disable"');
   });
 });
 
