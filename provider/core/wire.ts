@@ -84,7 +84,8 @@ export function apiSaid(
     call.secrets,
   );
   if (text !== "") return text;
-  return `no error message the API documents${where ? ` from ${where}` : ""}: ${describeBody(res)}`;
+  // The media type is the API's text too.
+  return `no error message the API documents${where ? ` from ${where}` : ""}: ${redact(describeBody(res), call.secrets)}`;
 }
 
 /** A body described without any of its content: its media type (when well-formed) and size. */
