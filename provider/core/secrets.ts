@@ -146,8 +146,8 @@ function base64Cores(value: string): string[] {
  * Every form a secret can take in an echoed text after {@link decodeEchoes}: raw, upper- and
  * lower-case, with whitespace as single spaces, decoded itself (a secret that holds `%41`), and,
  * for a text that was cut inside an escape or encoded more often than decoding undoes, its JSON,
- * Gson, percent, form and HTML encodings; plus what no decoding undoes: base64 at all three byte
- * alignments (standard and URL-safe alphabets) and hex.
+ * Gson, percent, form and HTML encodings; plus, of each of those, what no decoding undoes: base64
+ * at all three byte alignments (standard and URL-safe alphabets) and hex.
  */
 export function secretForms(value: string): string[] {
   const variants = new Set([
@@ -157,18 +157,25 @@ export function secretForms(value: string): string[] {
     value.replace(/\s+/g, " "),
     decodeEchoes(value),
   ]);
-  const forms = new Set<string>();
+  const texts = new Set<string>();
   for (const v of variants) {
-    forms.add(v);
-    forms.add(JSON.stringify(v).slice(1, -1));
-    forms.add(gsonEscape(v));
     const percent = percentEncode(v);
-    forms.add(percent);
-    forms.add(percent.replace(/%20/g, "+"));
-    forms.add(v.replace(/ /g, "+"));
-    forms.add(htmlEscape(v));
-    for (const core of base64Cores(v)) forms.add(core);
-    forms.add(Buffer.from(v, "utf8").toString("hex"));
+    for (const t of [
+      v,
+      JSON.stringify(v).slice(1, -1),
+      gsonEscape(v),
+      percent,
+      percent.replace(/%20/g, "+"),
+      v.replace(/ /g, "+"),
+      htmlEscape(v),
+    ])
+      texts.add(t);
+  }
+  // Base64 and hex of each text form too: a request body is often encoded before it is sent.
+  const forms = new Set<string>(texts);
+  for (const t of texts) {
+    for (const core of base64Cores(t)) forms.add(core);
+    forms.add(Buffer.from(t, "utf8").toString("hex"));
   }
   forms.delete("");
   return [...forms];

@@ -317,6 +317,16 @@ describe("a failed answer's message (examples that leaked before)", () => {
     expect(quoted(message, 400)).toContain(MASK);
   });
 
+  it("masks a secret inside base64 of a JSON body that escaped it", async () => {
+    const quoted = 'q"w"e"r"t"y"u"i"o"p';
+    const body = Buffer.from(JSON.stringify({ clientSecret: quoted })).toString("base64");
+    const message = await createFails(VIMEO, answer(400, { message: `request ${body} refused` }), [
+      quoted,
+    ]);
+    expect(message).toMatch(/request \S*\[secret\]\S* refused/);
+    expect(message).not.toContain(body.slice(16, 40));
+  });
+
   it("never quotes a raw body: it says what came back instead", async () => {
     const res: HttpResponse = {
       status: 502,
