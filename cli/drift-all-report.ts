@@ -238,14 +238,26 @@ export function secretsOf(
   return [...out];
 }
 
+/** The commands and product a report names in its advice. */
+const COMMAND_WORDS = [
+  "pulumi-connections",
+  "pulumi",
+  "Pulumi",
+  "connections",
+  "connection",
+  "Connections",
+  "Connection",
+];
+
 /**
  * Every string of a report value through the provider's own redactor ({@link redact}: secrets in
  * every form, URLs without credentials), so that a report and a provider message hide the same
  * things the same way.
  */
 export function redactReport<T>(value: T, secrets: readonly string[]): T {
-  // The report names resource types and config keys: the code's words, kept readable.
-  const words = [...KINDS.values()].flatMap(ownWords);
+  // The report names resource types, config keys and the commands to run: the code's words, kept
+  // readable where a word-like passphrase shares characters with them.
+  const words = [...KINDS.values()].flatMap(ownWords).concat(COMMAND_WORDS);
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return redact(v, secrets, words);
     if (Array.isArray(v)) return v.map(walk);

@@ -589,6 +589,18 @@ describe("secrets in the report", () => {
     expect(masked.counts).toEqual(leaky.counts);
   });
 
+  it("keeps the commands it advises readable when the passphrase is word-like", () => {
+    const secrets = secretsOf({ PULUMI_CONFIG_PASSPHRASE: "pulumi-connections-local" });
+    const masked = redactReport(
+      { remediation: "pulumi up --refresh --stack dev", reason: "bad pulumi-connections-local" },
+      secrets,
+    );
+    expect(masked).toEqual({
+      remediation: "pulumi up --refresh --stack dev",
+      reason: "bad pulumi-connections[secret]",
+    });
+  });
+
   it("never prints a PostgreSQL password given as the URL's password parameter", () => {
     const url = "postgres://db.internal:5432/state?sslmode=disable&password=Qm9-rx_71";
     const secrets = secretsOf({}, url);
