@@ -21,6 +21,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import * as path from "node:path";
 import type { ClientConfig } from "pg";
+import { redactUrl } from "../provider/core/secrets";
 
 /** One lock blob: which process holds the stack. No secret in it. */
 export interface StackLock {
@@ -250,15 +251,9 @@ export async function pgRows(
 }
 
 /**
- * A backend URL fit to print: no user, password or query (which may carry credentials, e.g. an
- * object store's keys), e.g. `postgres://db.internal:5432/pulumi`.
+ * A backend URL fit to print: scheme, host, port and path, no user info and no query (which may
+ * carry credentials, e.g. an object store's keys), e.g. `postgres://db.internal:5432/pulumi`.
  */
 export function describeBackend(url: string): string {
-  if (url.startsWith("file://")) return url.replace(/\?.*$/, "");
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname}`;
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, "//").replace(/\?.*$/, "");
-  }
+  return redactUrl(url).replace(/\?.*$/, "");
 }

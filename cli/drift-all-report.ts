@@ -4,15 +4,11 @@
  * (drift-all.ts) gathers the facts, these functions decide; unit tested in
  * test/unit/drift-all.test.ts.
  */
+import { ownWords } from "../provider/core/kind";
+import { redact, urlCredentials } from "../provider/core/secrets";
+import { KINDS } from "../provider/registry";
 import type { LockCheck, StackLock } from "./backend-locks";
-import {
-  DriftReport,
-  EXIT,
-  ExitCode,
-  NotCompared,
-  SECRET_MASK,
-  sortedRecord,
-} from "./drift-report";
+import { DriftReport, EXIT, ExitCode, NotCompared, sortedRecord } from "./drift-report";
 
 /**
  * - `clean`: checked; every connection matches state.
@@ -222,51 +218,48 @@ export function exitCodeOfAll(report: AllStacksReport): ExitCode {
 
 /**
  * Values from the environment that must never be printed, however a CLI message quotes them:
- * the backend URL's password, PGPASSWORD, the passphrase, access tokens, the API credentials, and
- * any variable named like a secret. Short values (under 6 characters) are left alone: masking
- * "true" everywhere would garble the report and protect nothing.
+ * every variable named like a secret (PGPASSWORD, the passphrase, access tokens, the API
+ * credentials), and the backend URL's credentials ({@link urlCredentials}). At any length:
+ * the redactor masks a short one wherever it stands whole.
  */
 export function secretsOf(
   env: Readonly<Record<string, string | undefined>>,
   backendUrl?: string,
 ): string[] {
   const out = new Set<string>();
-  const add = (v: string | undefined) => {
-    if (v !== undefined && v.length >= 6) out.add(v);
-  };
   for (const [name, value] of Object.entries(env)) {
     if (
+      value &&
       /(PASSWORD|PASSPHRASE|SECRET|TOKEN|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)$/i.test(name)
     )
-      add(value);
+      out.add(value);
   }
-  if (backendUrl) {
-    const m = /^[a-z][a-z0-9+.-]*:\/\/[^/@]*:([^/@]*)@/i.exec(backendUrl);
-    if (m) {
-      add(m[1]);
-      try {
-        add(decodeURIComponent(m[1]!));
-      } catch {
-        // Not percent-encoded: the raw form is masked.
-      }
-    }
-  }
-  // Longest first, so that a secret containing another is masked whole.
-  return [...out].sort((a, b) => b.length - a.length);
+  for (const v of backendUrl ? urlCredentials(backendUrl) : []) out.add(v);
+  return [...out];
 }
 
-/** Masks URL user info and every given secret in a text. */
-export function redactText(text: string, secrets: readonly string[]): string {
-  // Greedy up to the last `@` of the authority: a password may hold an `@` of its own.
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s"']*@/gi, "$1****:****@");
-  for (const s of secrets) out = out.split(s).join(SECRET_MASK);
-  return out;
-}
+/** The commands and product a report names in its advice. */
+const COMMAND_WORDS = [
+  "pulumi-connections",
+  "pulumi",
+  "Pulumi",
+  "connections",
+  "connection",
+  "Connections",
+  "Connection",
+];
 
-/** Every string of a report value, masked by {@link redactText}. */
-export function redact<T>(value: T, secrets: readonly string[]): T {
+/**
+ * Every string of a report value through the provider's own redactor ({@link redact}: secrets in
+ * every form, URLs without credentials), so that a report and a provider message hide the same
+ * things the same way.
+ */
+export function redactReport<T>(value: T, secrets: readonly string[]): T {
+  // The report names resource types, config keys and the commands to run: the code's words, kept
+  // readable where a word-like passphrase shares characters with them.
+  const words = [...KINDS.values()].flatMap(ownWords).concat(COMMAND_WORDS);
   const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return redactText(v, secrets);
+    if (typeof v === "string") return redact(v, secrets, words);
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === "object")
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));

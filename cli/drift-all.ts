@@ -29,7 +29,7 @@ import {
   failedStack,
   lockedStack,
   pendingStack,
-  redact,
+  redactReport,
   secretsOf,
   StackCheck,
 } from "./drift-all-report";
@@ -421,5 +421,5 @@ export async function runAllStacks(
     ...(opts.project !== undefined ? { project: opts.project } : {}),
     parallel: opts.parallel,
   });
-  return redact(report, secrets);
+  return redactReport(report, secrets);
 }

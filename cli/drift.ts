@@ -15,6 +15,7 @@ import {
   stackResourcesOf,
   summarizeFailure,
 } from "./drift-report";
+import { redactReport, secretsOf } from "./drift-all-report";
 import { render, ReportFormat } from "./drift-render";
 import { driftAll, DriftAllOptions, projectNameOf } from "./drift-all";
 import { DEFAULT_PARALLEL, DRIFT_COMMAND, DRIFT_OPTIONS, MAX_PARALLEL, usageOf } from "./options";
@@ -128,6 +129,9 @@ export async function drift(argv: readonly string[], io: DriftIo): Promise<ExitC
   if ("allStacks" in parsed) return driftAll(parsed, io);
   let report = await checkDrift(parsed.stack, parsed.workDir);
   if (parsed.unmanaged) report = withUnmanaged(report, await checkUnmanaged(parsed));
+  // The provider masks what it knows; the environment's secrets and every URL's credentials are
+  // masked here too, as `--all-stacks` does, whatever the pulumi CLI's own errors quote.
+  report = redactReport(report, secretsOf(process.env, process.env.PULUMI_BACKEND_URL));
   io.stdout(render(report, parsed.format));
   return exitCodeOf(report);
 }

@@ -6,7 +6,7 @@
 import { ConnectionError } from "../provider/core/errors";
 import { FamilyName } from "../provider/core/family";
 import { HttpClient } from "../provider/core/http";
-import { ApiCall, ResourceKind } from "../provider/core/kind";
+import { ApiCall, ownWords, ResourceKind } from "../provider/core/kind";
 import { redact } from "../provider/core/secrets";
 import { ConfigSource, SettingsStore } from "../provider/core/settings";
 import { KINDS } from "../provider/registry";
@@ -103,7 +103,8 @@ export async function listConnections(
       }
     }
   } catch (e) {
-    if (ConnectionError.isInstance(e)) e.message = redact(e.message, secrets);
+    if (ConnectionError.isInstance(e))
+      e.message = redact(e.message, secrets, [...KINDS.values()].flatMap(ownWords));
     throw e;
   } finally {
     await Promise.all([...clients.values()].map((c) => c.close()));

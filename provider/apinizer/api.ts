@@ -21,6 +21,7 @@ import {
   send,
   WireRequest,
 } from "../core/wire";
+import { excerpt } from "../core/secrets";
 
 /**
  * Apinizer's connection protocol: addressed by project and name, no server ID and no version,
@@ -40,6 +41,7 @@ export const apinizerApi: ConnectionApi = {
   list,
   update,
   delete: remove,
+  ownWords: ["/projects/", "/connections/"],
 };
 
 type Generation = "v1" | "v2";
@@ -444,7 +446,11 @@ function deployment(
   if (result.success !== false) return { computed: { deploymentResult: result } };
   const failed = (result.deploymentResults ?? [])
     .filter((e) => e.success === false)
-    .map((e) => `${String(e.environmentName)} (${e.message ?? "no message"})`);
+    .map(
+      (e) =>
+        `${excerpt(e.environmentName ?? "an unnamed environment", call.secrets, 60)} ` +
+        `(${excerpt(e.message ?? "", call.secrets) || "no message"})`,
+    );
   return {
     computed: { deploymentResult: result },
     warning: `${call.label}: saved, but deploying it to the workers failed in ${failed.join(", ") || "an unnamed environment"}`,
@@ -454,7 +460,7 @@ function deployment(
 function expectOk(call: ApiCall, req: WireRequest, res: HttpResponse, what: string): void {
   if (succeeded(res)) return;
   const text = said(res);
-  const shown = apiSaid(call, res, text);
+  const shown = apiSaid(call, res, [text], `${req.method} ${req.path}`);
   const prefix = `${couldNot(call, what)}: the API answered ${res.status}${shown ? ` (${shown})` : ""}`;
   const failureEnvelope =
     res.json &&

@@ -23,13 +23,14 @@ import {
   fieldsFor,
   isConflict,
   nameScope,
+  ownWords,
   Props,
   Ref,
   Remote,
   ResourceKind,
   VersionConflict,
 } from "./kind";
-import { describeReceived } from "./secrets";
+import { describeReceived, redact } from "./secrets";
 
 /** Whether a (possibly partially unknown) value holds the engine's unknown placeholder anywhere. */
 export function containsUnknown(value: unknown): boolean {
@@ -366,7 +367,9 @@ function settle(
     );
   }
   // The dynamic-provider host shows the provider's stderr; there is no engine log channel here.
-  process.stderr.write(`warning: ${remote.warning}; it is redeployed with the next update\n`);
+  process.stderr.write(
+    `warning: ${redact(remote.warning, call.secrets, ownWords(call.kind))}; it is redeployed with the next update\n`,
+  );
   return { id, outs };
 }
 

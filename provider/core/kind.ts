@@ -84,6 +84,11 @@ export interface ConnectionApi {
   update(call: ApiCall, ref: Ref, body: Props): Promise<Remote | VersionConflict>;
   /** Succeeds when the connection is already gone. */
   delete(call: ApiCall, ref: Ref): Promise<void>;
+  /**
+   * The protocol's own words that messages name (its paths): the last masking of an error keeps
+   * them readable even where a secret shares some characters with them. @default none
+   */
+  readonly ownWords?: readonly string[];
 }
 
 /** A resource kind, declared once; the engine derives every provider hook from it. */
@@ -211,4 +216,28 @@ export function unreadableFields(kind: ResourceKind, inputs: Props): string[] {
 export function secretFields(kind: ResourceKind): string[] {
   const sets = [kind.fields, ...Object.values(kind.variants?.sets ?? {})];
   return [...new Set(sets.flatMap((s) => Object.keys(s).filter((k) => s[k]!.secret)))].sort();
+}
+
+/**
+ * The code's own words a message about `kind` names: its type token, its field names, its
+ * protocol's paths, its family's name, title, config keys and variables. The last masking of a message keeps them
+ * readable where a secret (a test token such as `apinizer_emulator_token`) shares characters with
+ * them; what an API said was masked before, without exception.
+ */
+export function ownWords(kind: ResourceKind): string[] {
+  const f = kind.family;
+  return [
+    kind.token,
+    ...Object.keys(kind.fields),
+    ...Object.values(kind.variants?.sets ?? {}).flatMap((set) => Object.keys(set)),
+    ...(kind.api.ownWords ?? []),
+    f.name,
+    f.title,
+    f.credential.key,
+    f.credential.env,
+    f.baseUrl.key,
+    f.baseUrl.env,
+    f.accounts.key,
+    f.accounts.env,
+  ];
 }

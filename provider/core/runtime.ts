@@ -4,7 +4,7 @@ import { debug, onEngineCancel } from "./cancel";
 import * as engine from "./engine";
 import { ConnectionError, ConnectionValidationError } from "./errors";
 import { Deadline, HttpClient } from "./http";
-import { accountOf, ApiCall, fieldsFor, Props, ResourceKind } from "./kind";
+import { accountOf, ApiCall, fieldsFor, ownWords, Props, ResourceKind } from "./kind";
 import { collectStrings, describeReceived, redact } from "./secrets";
 import { FamilyDeclaration } from "./family";
 import { ConfigSource, ProviderSettings, SettingsStore } from "./settings";
@@ -139,6 +139,12 @@ export class ProviderRuntime {
   private readonly families: readonly FamilyDeclaration[];
 
   /**
+   * Every secret any operation of this process carried: an error leaving one operation is masked
+   * with all of them, since operations share clients and run side by side.
+   */
+  private readonly known = new Set<string>();
+
+  /**
    * @param settings The process's settings: a native plugin's read its package's config namespace.
    * @default settings of the `connections` namespace
    */
@@ -180,7 +186,13 @@ export class ProviderRuntime {
       call: (inputs) => this.call(kind, operation, inputs, props),
     });
     return {
-      configure: async (req) => this.settings.configure(req.config as ConfigSource),
+      configure: async (req) => {
+        try {
+          this.settings.configure(req.config as ConfigSource);
+        } catch (e) {
+          throw this.scrub(e, kind, []);
+        }
+      },
       check: this.guard(
         kind,
         (olds: Props, news: Props) => [olds, news],
@@ -295,7 +307,7 @@ export class ProviderRuntime {
         ...(account !== undefined ? { account } : {}),
       };
     } catch (e) {
-      throw scrub(e, kind, this.secretsOf(kind, []));
+      throw this.scrub(e, kind, []);
     }
   }
 
@@ -333,8 +345,8 @@ export class ProviderRuntime {
         try {
           return await fn(...args);
         } catch (e) {
-          const secrets = this.secretsOf(kind, propsOf(...args));
-          throw forHost(scrub(e, kind, secrets), e, secrets);
+          const props = propsOf(...args);
+          throw forHost(this.scrub(e, kind, props), e, this.masked(kind, props));
         }
       });
   }
@@ -348,9 +360,47 @@ export class ProviderRuntime {
       }
     }
     for (const family of this.families) secrets.push(...this.settings.credentials(family));
+    if (this.known.size < MAX_KNOWN_SECRETS) for (const s of secrets) this.known.add(s);
     return secrets;
   }
+
+  /**
+   * The last line of defence: whatever a hook throws leaves with every secret this process knows
+   * masked (the operation's inputs and state, every earlier operation's, the credentials), in
+   * every form {@link redact} knows, and every URL shown without credentials. The resource type
+   * tokens are the code's own text and stay readable.
+   */
+  /** The secrets an error of this operation is masked with: its own and every one seen before. */
+  private masked(kind: ResourceKind, props: readonly Props[]): string[] {
+    return [...this.secretsOf(kind, props), ...this.known];
+  }
+
+  private scrub(e: unknown, kind: ResourceKind, props: readonly Props[]): ConnectionError {
+    const secrets = this.masked(kind, props);
+    const keep = [...this.kinds.values()].flatMap(ownWords);
+    const mask = (text: string) => redact(text, secrets, keep);
+    if (ConnectionError.isInstance(e)) {
+      e.message = mask(e.message);
+      if (e.stack) e.stack = mask(e.stack);
+      // An initialization failure's reasons are what the dynamic-provider host hands the engine.
+      const withReasons = e as { reasons?: unknown };
+      if (Array.isArray(withReasons.reasons))
+        withReasons.reasons = withReasons.reasons.map((r) => (typeof r === "string" ? mask(r) : r));
+      return e;
+    }
+    const text = e instanceof Error ? e.message : String(e);
+    return new ConnectionError(
+      "API_ERROR",
+      mask(
+        `${kind.token}: unexpected error: ${text}; please report it with the command that failed`,
+      ),
+      { cause: e },
+    );
+  }
 }
+
+/** Secrets remembered across operations, bounded for a process that manages a huge stack. */
+const MAX_KNOWN_SECRETS = 256;
 
 /**
  * Pulumi prints a failure that names a property together with the property's value as it holds
@@ -417,21 +467,4 @@ function forHost(e: ConnectionError, thrown: unknown, secrets: readonly string[]
   Object.defineProperty(e, "stack", { ...hidden, value: trace });
   Object.defineProperty(e, "toString", { ...hidden, value: () => e.name });
   return e;
-}
-
-function scrub(e: unknown, kind: ResourceKind, secrets: readonly string[]): ConnectionError {
-  if (ConnectionError.isInstance(e)) {
-    e.message = redact(e.message, secrets);
-    if (e.stack) e.stack = redact(e.stack, secrets);
-    return e;
-  }
-  const text = e instanceof Error ? e.message : String(e);
-  return new ConnectionError(
-    "API_ERROR",
-    redact(
-      `${kind.token}: unexpected error: ${text}; please report it with the command that failed`,
-      secrets,
-    ),
-    { cause: e },
-  );
 }

@@ -1,89 +1,441 @@
 /** How a secret value is shown anywhere a human or a log could read it. */
 export const MASK = "[secret]";
 
-/** Shorter values are masked only where they stand whole; masking every 3-letter run would garble messages. */
-const MIN_SECRET_LENGTH = 4;
-
 /**
- * A run of this many characters equal to the start of a secret is masked too where the text is
- * cut right after it (its end, a space, a quote, an ellipsis): an API that echoes a request may
- * cut a value, and a prefix of a secret is still a secret.
+ * A run of this many characters of a secret, or of any encoded form of it, is masked wherever it
+ * stands: an API that echoes a request may cut a value at either end, and part of a secret is
+ * still a secret. A secret (or a form) shorter than this is masked wherever it stands whole.
  */
-export const MIN_PREFIX_LENGTH = 8;
+export const SECRET_RUN = 6;
 
-/** A run this long equal to the start of a secret is masked wherever it stands. */
-const MIN_INNER_PREFIX_LENGTH = 16;
+/** Decoding passes over an echoed text: one per layer of encoding, bounded so it always ends. */
+const DECODE_ROUNDS = 10;
 
-/** Where an echoed value was cut: the text ends, or a space, quote or ellipsis follows. */
-const CUT = /^($|[\s"'`.\u2026])/;
+/** Longest part of an API field that is decoded and masked; the message shows far less anyway. */
+const MAX_FIELD_CHARS = 8_192;
 
-/**
- * Every form a secret can take in an API answer that echoes the request: raw, JSON-escaped (once
- * and twice, for a body quoted inside a message), URL-encoded, form-encoded and base64.
- */
-export function secretForms(value: string): string[] {
-  const json = JSON.stringify(value).slice(1, -1);
-  return [
-    value,
-    json,
-    JSON.stringify(json).slice(1, -1),
-    encodeURIComponent(value),
-    new URLSearchParams({ v: value }).toString().slice(2),
-    Buffer.from(value, "utf8").toString("base64"),
-  ];
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: "\u00a0",
+  sol: "/",
+  bsol: "\\",
+  colon: ":",
+  equals: "=",
+  plus: "+",
+  percnt: "%",
+  num: "#",
+  semi: ";",
+  comma: ",",
+  lpar: "(",
+  rpar: ")",
+  lsqb: "[",
+  rsqb: "]",
+  lbrack: "[",
+  rbrack: "]",
+  lcub: "{",
+  rcub: "}",
+  lbrace: "{",
+  rbrace: "}",
+  grave: "`",
+  excl: "!",
+  quest: "?",
+  commat: "@",
+  dollar: "$",
+  ast: "*",
+  verbar: "|",
+  vert: "|",
+  tilde: "~",
+  hat: "^",
+  lowbar: "_",
+  period: ".",
+  newline: "\n",
+  tab: "\t",
+};
+
+function fromCodePoint(cp: number): string | undefined {
+  return Number.isInteger(cp) && cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : undefined;
+}
+
+/** One layer of JSON string escapes (Gson's `\u003d` included, and upper-cased `\U003D`). */
+function decodeJsonEscapes(text: string): string {
+  return text.replace(/\\([uU][0-9a-fA-F]{4}|["\\/'bfnrt])/g, (_m, e: string) => {
+    if (e.length === 5) return String.fromCharCode(parseInt(e.slice(1), 16));
+    return { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" }[e] ?? e;
+  });
+}
+
+/** HTML character references, named and numeric. */
+function decodeHtmlEntities(text: string): string {
+  return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g, (m, e: string) => {
+    if (e.startsWith("#")) {
+      const cp = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return fromCodePoint(cp) ?? m;
+    }
+    return NAMED_ENTITIES[e.toLowerCase()] ?? m;
+  });
+}
+
+/** Runs of percent escapes, read as UTF-8 (a cut multi-byte character becomes U+FFFD). */
+function decodePercent(text: string): string {
+  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) =>
+    Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"),
+  );
 }
 
 /**
- * Replaces every form of the given secret values in `text` with {@link MASK}, and every run of at
- * least {@link MIN_PREFIX_LENGTH} characters that starts one of those forms.
- *
- * This runs before any text from an API answer is cut to length or placed in a message: the API
- * could echo a value back (Apinizer's get-one returns secrets in plaintext), so every message that
- * leaves the provider goes through here with all secrets the call knew about.
+ * An echoed text with every layer of JSON escapes, HTML references and percent escapes undone, to
+ * a fixpoint (at most {@link DECODE_ROUNDS} passes): an API quoting a request may escape it once
+ * per layer it went through (a JSON body quoted in a JSON message, written by Gson, in a page).
  */
-export function redact(text: string, secrets: Iterable<string | undefined>): string {
-  const forms = [
-    ...new Set(
-      [...secrets]
-        .filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH)
-        .flatMap(secretForms),
-    ),
-  ].sort((a, b) => b.length - a.length);
-  if (forms.length === 0) return text;
-  // Longest first, so a secret that contains another is masked whole.
+export function decodeEchoes(text: string): string {
   let out = text;
-  for (const form of forms) out = out.split(form).join(MASK);
-  for (const form of forms) if (form.length > MIN_PREFIX_LENGTH) out = maskPrefixes(out, form);
+  for (let i = 0; i < DECODE_ROUNDS; i++) {
+    const next = decodePercent(decodeHtmlEntities(decodeJsonEscapes(out)));
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
+/** JSON's escaping as Gson writes it: `=`, `&`, `<`, `>`, `'` and every non-ASCII letter as `\uXXXX`. */
+function gsonEscape(value: string): string {
+  return JSON.stringify(value)
+    .slice(1, -1)
+    .replace(/[=&<>'\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+function htmlEscape(value: string): string {
+  return value.replace(/[&<>"'\u0080-\uffff]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function percentEncode(value: string): string {
+  return [...Buffer.from(value, "utf8")]
+    .map((b) =>
+      /[A-Za-z0-9\-_.!~*'()]/.test(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : `%${b.toString(16).toUpperCase().padStart(2, "0")}`,
+    )
+    .join("");
+}
+
+/**
+ * The base64 characters that depend on the value alone, for each of the three positions it can
+ * start at within a 3-byte group: base64 of `user:secret` holds the secret's bytes at offset 5,
+ * whose characters are those of the secret's own base64 only when the offset is a multiple of 3.
+ */
+function base64Cores(value: string): string[] {
+  const bytes = Buffer.from(value, "utf8");
+  const out: string[] = [];
+  for (let pad = 0; pad < 3; pad++) {
+    const b64 = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
+    const first = Math.ceil((pad * 8) / 6);
+    const last = Math.floor(((pad + bytes.length) * 8) / 6);
+    if (last > first) {
+      const core = b64.slice(first, last);
+      out.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
+    }
+  }
   return out;
 }
 
 /**
- * Masks each run of `text` that equals the start of `form`: 16+ characters anywhere, 8+ where
- * the text is cut right after the run. Shorter prefixes in running text are left alone, since a
- * test credential such as `apinizer_token` shares its first word with the label `apinizer:Connection`.
+ * Every form a secret can take in an echoed text after {@link decodeEchoes}: raw, upper- and
+ * lower-case, with whitespace as single spaces, decoded itself (a secret that holds `%41`), and,
+ * for a text that was cut inside an escape or encoded more often than decoding undoes, its JSON,
+ * Gson, percent, form and HTML encodings; plus, of each of those, what no decoding undoes: base64
+ * at all three byte alignments (standard and URL-safe alphabets) and hex.
  */
-function maskPrefixes(text: string, form: string): string {
-  const head = form.slice(0, MIN_PREFIX_LENGTH);
+export function secretForms(value: string): string[] {
+  const variants = new Set([
+    value,
+    value.toUpperCase(),
+    value.toLowerCase(),
+    value.replace(/\s+/g, " "),
+    decodeEchoes(value),
+  ]);
+  const texts = new Set<string>();
+  for (const v of variants) {
+    const percent = percentEncode(v);
+    for (const t of [
+      v,
+      JSON.stringify(v).slice(1, -1),
+      gsonEscape(v),
+      percent,
+      percent.replace(/%20/g, "+"),
+      v.replace(/ /g, "+"),
+      htmlEscape(v),
+    ])
+      texts.add(t);
+  }
+  // Base64 and hex of each text form too: a request body is often encoded before it is sent.
+  const forms = new Set<string>(texts);
+  for (const t of texts) {
+    for (const core of base64Cores(t)) forms.add(core);
+    forms.add(Buffer.from(t, "utf8").toString("hex"));
+  }
+  forms.delete("");
+  return [...forms];
+}
+
+/** Whitespace, control characters and bidi overrides: all compared and shown as one space. */
+// eslint-disable-next-line no-control-regex -- control characters are what this matches
+const BLANK = /[\s\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * Text as it is compared: lower-case, every run of {@link BLANK} characters one space. `from[i]`/`to[i]` are where
+ * the i-th unit of the result came from in the original, so a match maps back to what to mask.
+ */
+export function normalize(text: string): { text: string; from: number[]; to: number[] } {
+  let out = "";
+  const from: number[] = [];
+  const to: number[] = [];
+  let i = 0;
+  for (const ch of text) {
+    const end = i + ch.length;
+    if (BLANK.test(ch)) {
+      if (out.endsWith(" ") && to[to.length - 1] === i) to[to.length - 1] = end;
+      else {
+        out += " ";
+        from.push(i);
+        to.push(end);
+      }
+    } else {
+      const lower = ch.toLowerCase();
+      out += lower;
+      for (let k = 0; k < lower.length; k++) {
+        from.push(i);
+        to.push(end);
+      }
+    }
+    i = end;
+  }
+  return { text: out, from, to };
+}
+
+/** What a set of secrets is matched by: runs of {@link SECRET_RUN}, and short values whole. */
+interface Matcher {
+  readonly runs: ReadonlySet<string>;
+  readonly whole: readonly string[];
+}
+
+/** The last matcher built, by its secrets: an error path masks several texts with the same ones. */
+let lastMatcher: { key: string; matcher: Matcher | undefined } | undefined;
+
+function matcherOf(secrets: Iterable<string | undefined>): Matcher | undefined {
+  const list = [...secrets].filter((s): s is string => typeof s === "string" && s !== "");
+  const key = list.join("\u0000");
+  if (lastMatcher?.key !== key) lastMatcher = { key, matcher: buildMatcher(list) };
+  return lastMatcher.matcher;
+}
+
+function buildMatcher(secrets: readonly string[]): Matcher | undefined {
+  const runs = new Set<string>();
+  const whole = new Set<string>();
+  for (const secret of new Set(secrets)) {
+    const m = matcherOfOne(secret);
+    for (const r of m.runs) runs.add(r);
+    for (const w of m.whole) whole.add(w);
+  }
+  if (runs.size === 0 && whole.size === 0) return undefined;
+  return { runs, whole: [...whole] };
+}
+
+/** Each secret's runs, kept for the next message: a provider masks many with the same secrets. */
+const perSecret = new Map<string, { runs: readonly string[]; whole: readonly string[] }>();
+const MAX_CACHED_SECRETS = 1_024;
+
+function matcherOfOne(secret: string): { runs: readonly string[]; whole: readonly string[] } {
+  const cached = perSecret.get(secret);
+  if (cached) return cached;
+  const runs = new Set<string>();
+  const whole = new Set<string>();
+  for (const short of [normalize(secret).text, normalize(decodeEchoes(secret)).text])
+    if (short !== "" && short.length < SECRET_RUN) whole.add(short);
+  for (const form of secretForms(secret)) {
+    const n = normalize(form).text;
+    for (let at = 0; at + SECRET_RUN <= n.length; at++) runs.add(n.slice(at, at + SECRET_RUN));
+  }
+  const out = { runs: [...runs], whole: [...whole] };
+  if (perSecret.size >= MAX_CACHED_SECRETS) perSecret.delete(perSecret.keys().next().value!);
+  perSecret.set(secret, out);
+  return out;
+}
+
+/** Masks one piece of text (no {@link MASK} inside): every unit a run or a whole short value covers. */
+function maskPiece(text: string, m: Matcher): string {
+  const n = normalize(text);
+  const hit = new Uint8Array(n.text.length);
+  for (let at = 0; at + SECRET_RUN <= n.text.length; at++) {
+    if (m.runs.has(n.text.slice(at, at + SECRET_RUN))) hit.fill(1, at, at + SECRET_RUN);
+  }
+  for (const w of m.whole) {
+    for (let at = n.text.indexOf(w); at !== -1; at = n.text.indexOf(w, at + 1))
+      hit.fill(1, at, at + w.length);
+  }
   let out = "";
   let from = 0;
-  for (let at = text.indexOf(head, from); at !== -1; at = text.indexOf(head, from)) {
-    let end = at + MIN_PREFIX_LENGTH;
-    while (end < text.length && end - at < form.length && text[end] === form[end - at]) end++;
-    if (end - at >= MIN_INNER_PREFIX_LENGTH || CUT.test(text.slice(end, end + 1))) {
-      out += text.slice(from, at) + MASK;
-      from = end;
-    } else {
-      out += text.slice(from, at + 1);
-      from = at + 1;
-    }
+  for (let p = 0; p < hit.length; p++) {
+    if (!hit[p]) continue;
+    let q = p;
+    while (q + 1 < hit.length && hit[q + 1]) q++;
+    out += text.slice(from, n.from[p]) + MASK;
+    from = n.to[q]!;
+    p = q;
   }
   return out + text.slice(from);
 }
 
-/** Cuts text for a message after it was redacted, so that a cut can never expose part of a secret. */
+/**
+ * Masks every secret in `text`, in every form {@link secretForms} lists: any run of
+ * {@link SECRET_RUN} characters of a form, compared case-insensitively with whitespace runs as one
+ * space, and a secret shorter than that wherever it stands whole. `keep` are the code's own words
+ * (a resource type token, a config key) left as they are where a secret shares characters with
+ * them: for the last masking of a message whose API-derived parts were masked without them.
+ * URLs are shown by {@link redactUrl}. Masks already in the text stay as they are.
+ */
+export function redact(
+  text: string,
+  secrets: Iterable<string | undefined>,
+  keep: readonly string[] = [],
+): string {
+  const m = matcherOf(secrets);
+  const split = (piece: string, seps: readonly string[]): string => {
+    const [sep, ...rest] = seps;
+    if (sep === undefined) return m ? maskPiece(piece, m) : piece;
+    return piece
+      .split(sep)
+      .map((p) => split(p, rest))
+      .join(sep);
+  };
+  // Longest first, so that a kept word holding another is kept whole. A word shorter than a run
+  // is not kept: it can only be masked as a whole short secret, which must be.
+  const kept = [...new Set(keep)]
+    .filter((k) => k.length >= SECRET_RUN)
+    .sort((a, b) => b.length - a.length);
+  return split(redactUrls(text), [MASK, ...kept]);
+}
+
+/**
+ * What an API's documented error field said, fit for a message: decoded ({@link decodeEchoes}),
+ * control characters and whitespace runs as one space, every secret masked, then cut to `max`.
+ * Masking comes before the cut, so no cut can leave part of a secret unmasked.
+ */
 export function excerpt(text: string, secrets: Iterable<string | undefined>, max = 200): string {
-  const clean = redact(text, secrets).replace(/\s+/g, " ").trim();
-  return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
+  const plain = decodeEchoes(text.slice(0, MAX_FIELD_CHARS))
+    // A control character (an escape sequence a terminal would run) is shown as a space.
+    .replace(new RegExp(`${BLANK.source}+`, "g"), " ")
+    .trim();
+  const clean = redact(plain, secrets);
+  if (clean.length <= max) return clean;
+  // Never cut inside a mask; the ellipsis is masked too, in case a secret is made of dots.
+  let cut = max - 3;
+  const inMask = clean.lastIndexOf(MASK, cut);
+  if (inMask !== -1 && inMask + MASK.length > cut) cut = inMask;
+  return redact(`${clean.slice(0, cut)}...`, secrets);
+}
+
+/** Query parameters whose values are shown: connection options, never credentials. */
+const SHOWN_QUERY_VALUES = new Set([
+  "sslmode",
+  "sslnegotiation",
+  "table",
+  "connect_timeout",
+  "target_session_attrs",
+  "channel_binding",
+  "dbname",
+  "host",
+  "port",
+  "region",
+]);
+
+/** Query parameters whose names are shown (libpq's, and credentials' usual names). */
+const SHOWN_QUERY_NAMES = new Set([
+  ...SHOWN_QUERY_VALUES,
+  "user",
+  "password",
+  "passfile",
+  "sslpassword",
+  "sslcert",
+  "sslkey",
+  "sslrootcert",
+  "sslcrl",
+  "application_name",
+  "options",
+  "token",
+  "access_token",
+  "api_key",
+  "apikey",
+  "key",
+  "secret",
+  "signature",
+  "auth",
+]);
+
+/**
+ * A URL fit to print: scheme, host, port and path; no user info; of the query, only the values of
+ * connection options ({@link SHOWN_QUERY_VALUES}), the names of known parameters, and nothing of
+ * the rest (a bare token can stand as a parameter's name), e.g.
+ * `postgres://db:5432/state?sslmode=require&password=[secret]`. No fragment.
+ */
+export function redactUrl(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?/i.exec(url);
+  if (!m) return MASK;
+  const [, scheme, authority = "", path = "", query] = m;
+  // A host that is not a name (or address) and a port is part of a credential cut off by the text.
+  const at = authority.slice(authority.lastIndexOf("@") + 1);
+  const host = /^(?:[\w.~%-]*|\[[0-9a-f:.]*\])(?::\d*)?$/i.test(at) ? at : MASK;
+  const params = (query ?? "")
+    .slice(1)
+    .split("&")
+    .filter((p) => p !== "")
+    .map((p) => {
+      const eq = p.indexOf("=");
+      const name = eq === -1 ? p : p.slice(0, eq);
+      const lower = name.toLowerCase();
+      if (SHOWN_QUERY_VALUES.has(lower)) return p;
+      return SHOWN_QUERY_NAMES.has(lower) ? `${name}=${MASK}` : MASK;
+    });
+  return `${scheme}${host}${path}${params.length > 0 ? `?${params.join("&")}` : ""}`;
+}
+
+/**
+ * The credentials a URL carries, to be masked wherever else they appear (a driver's error may
+ * quote them without the URL): the user info's password, and the value of every query parameter
+ * whose value {@link redactUrl} does not show; each as written and percent-decoded.
+ */
+export function urlCredentials(url: string): string[] {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)[^?#]*(?:\?([^#]*))?/i.exec(url);
+  if (!m) return [];
+  const [, authority = "", query = ""] = m;
+  const out: string[] = [];
+  const at = authority.lastIndexOf("@");
+  if (at !== -1) {
+    const info = authority.slice(0, at);
+    const colon = info.indexOf(":");
+    if (colon !== -1) out.push(info.slice(colon + 1));
+  }
+  for (const p of query.split("&")) {
+    const eq = p.indexOf("=");
+    if (eq === -1) out.push(p);
+    else if (!SHOWN_QUERY_VALUES.has(p.slice(0, eq).toLowerCase())) out.push(p.slice(eq + 1));
+  }
+  const decoded = out.map((v) => {
+    try {
+      return decodeURIComponent(v.replace(/\+/g, " "));
+    } catch {
+      return v;
+    }
+  });
+  return [...new Set([...out, ...decoded])].filter((v) => v !== "");
+}
+
+/** Every URL in a text, shown by {@link redactUrl}; the end of a sentence stays outside the URL. */
+export function redactUrls(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"<>`]*[^\s"'<>`.,;:)\]]/gi, redactUrl);
 }
 
 /** Every string inside a JSON value, for collecting the secret values a call carries. */

@@ -68,10 +68,36 @@ function redirectHost(location: string | undefined, base: string): string {
   }
 }
 
-/** What the API said in a failed answer, redacted first and only then cut to length. */
-export function apiSaid(call: ApiCall, res: HttpResponse, message?: unknown): string {
-  const text = typeof message === "string" && message !== "" ? message : res.text;
-  return excerpt(text, call.secrets);
+/**
+ * What the API said in a failed answer, built only from `said`: the error fields its vendor
+ * documents (a message, field names and their errors), decoded and with every secret masked
+ * ({@link excerpt}). The raw body is never quoted: an API may echo the request in it, in forms no
+ * masking can know. When no documented field is left, what came back is described instead:
+ * status, content type and length, and `where` (the request) when given.
+ */
+export function apiSaid(
+  call: ApiCall,
+  res: HttpResponse,
+  said: readonly unknown[],
+  where?: string,
+): string {
+  const text = excerpt(
+    said.filter((s): s is string => typeof s === "string" && s.trim() !== "").join(" - "),
+    call.secrets,
+  );
+  if (text !== "") return text;
+  // The media type is the API's text too.
+  return `no error message the API documents${where ? ` from ${where}` : ""}: ${redact(describeBody(res), call.secrets)}`;
+}
+
+/** A body described without any of its content: its media type (when well-formed) and size. */
+export function describeBody(res: Pick<HttpResponse, "text" | "contentType">): string {
+  const media = res.contentType.split(";")[0]!.trim().toLowerCase();
+  const type = /^[a-z0-9!#$&^_.+-]{1,40}\/[a-z0-9!#$&^_.+-]{1,60}$/.test(media)
+    ? media
+    : "no recognisable content type";
+  if (res.text === "") return `an empty body, ${type}`;
+  return `${Buffer.byteLength(res.text, "utf8")} bytes of ${type}`;
 }
 
 /**

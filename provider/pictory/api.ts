@@ -88,6 +88,7 @@ export function pictoryApi(endpoint: PictoryEndpoint): ConnectionApi {
     list: (call) => list(call, endpoint),
     update: (call, ref, body) => update(call, endpoint, ref, body),
     delete: (call, ref) => remove(call, endpoint, ref),
+    ownWords: [endpoint.path],
   };
 }
 
@@ -310,19 +311,14 @@ function expectOk(
     message?: unknown;
     fields?: unknown;
   };
-  const fields = Array.isArray(body.fields)
-    ? body.fields
-        .map((f) => {
-          const { name, errors } = (f ?? {}) as { name?: unknown; errors?: unknown };
-          return `${String(name)}: ${typeof errors === "string" ? errors : JSON.stringify(errors)}`;
-        })
-        .join("; ")
-    : "";
-  const said = apiSaid(
-    call,
-    res,
-    [body.message, fields].filter((s) => typeof s === "string" && s).join(" - "),
-  );
+  // The documented 400 shape: `message` and `fields: [{name, errors}]`, `errors` a text (or a
+  // list of texts); anything else in the body is not shown.
+  const fields = (Array.isArray(body.fields) ? body.fields : []).map((f) => {
+    const { name, errors } = (f ?? {}) as { name?: unknown; errors?: unknown };
+    const texts = (Array.isArray(errors) ? errors : [errors]).filter((e) => typeof e === "string");
+    return typeof name === "string" ? `${name}: ${texts.join(", ")}` : texts.join(", ");
+  });
+  const said = apiSaid(call, res, [body.message, fields.join("; ")]);
   const prefix = `${couldNot(call, what)}: the API answered ${res.status}${said ? ` (${said})` : ""}`;
   switch (res.status) {
     case 400:

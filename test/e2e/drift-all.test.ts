@@ -682,7 +682,7 @@ test("a state database that cannot be reached: exit 1, the CLI's message with th
     counts: { total: 0 },
   });
   expect(report.error).toContain(
-    `the stacks could not be listed: unable to open state database "postgres://****:****@127.0.0.1:${closed}/${DATABASE}?sslmode=disable"`,
+    `the stacks could not be listed: unable to open state database "postgres://127.0.0.1:${closed}/${DATABASE}?sslmode=disable"`,
   );
   expect(run.stdout + run.stderr).not.toContain(pg.password);
 });

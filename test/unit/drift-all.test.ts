@@ -32,11 +32,11 @@ import {
   failedStack,
   lockedStack,
   pendingStack,
-  redact,
-  redactText,
+  redactReport,
   secretsOf,
   StackCheck,
 } from "../../cli/drift-all-report";
+import { redact } from "../../provider/core/secrets";
 import { renderAll, renderAllMarkdown, renderAllText } from "../../cli/drift-all-render";
 import { DriftReport } from "../../cli/drift-report";
 import { run } from "../../cli/index";
@@ -533,7 +533,7 @@ describe("rendering", () => {
 
 describe("secrets in the report", () => {
   const env = {
-    PGPASSWORD: "pg-password-1234",
+    PGPASSWORD: "pg-Kx7-1234",
     PULUMI_CONFIG_PASSPHRASE: "team-passphrase",
     PICTORY_API_KEY: "pictai_secret_key",
     APINIZER_TOKEN: "apinizer-token-xyz",
@@ -543,47 +543,86 @@ describe("secrets in the report", () => {
     SHORT_TOKEN: "abc",
   };
 
-  it("collects the environment's secrets and the backend URL's password", () => {
-    const found = secretsOf(env, "postgres://pulumi:p%40ss-w0rd@db:5432/state");
+  it("collects the environment's secrets at any length and the backend URL's credentials", () => {
+    const found = secretsOf(
+      env,
+      "postgres://pulumi:p%40ss-w0rd@db:5432/state?sslmode=require&password=q-pass&sslpassword=k",
+    );
     expect(found.sort()).toEqual(
       [
-        "pg-password-1234",
+        "pg-Kx7-1234",
         "team-passphrase",
         "pictai_secret_key",
         "apinizer-token-xyz",
         "pul-0123456789",
         "aws/secret+key",
+        "abc",
         "p%40ss-w0rd",
         "p@ss-w0rd",
+        "q-pass",
+        "k",
       ].sort(),
     );
   });
 
-  it("masks them, and any URL's user info, in every string of the report", () => {
+  it("masks them, and shows every URL without credentials, in every string of the report", () => {
     const secrets = secretsOf(env, "postgres://pulumi:p%40ss-w0rd@db:5432/state");
     expect(
-      redactText(
-        'unable to open state database "postgres://pulumi:p@ss-w0rd@db:5432/state": passphrase team-passphrase',
+      redact(
+        'unable to open state database "postgres://pulumi:p@ss-w0rd@db:5432/state": key team-passphrase',
         secrets,
       ),
-    ).toBe(
-      'unable to open state database "postgres://****:****@db:5432/state": passphrase [secret]',
-    );
+    ).toBe('unable to open state database "postgres://db:5432/state": key [secret]');
     const leaky = all([
-      failedStack("qa", "pq: password authentication failed for pg-password-1234"),
+      failedStack("qa", "pq: password authentication failed for pg-Kx7-1234"),
       checkedStack(failedReport("dev", "GET https://bot:apinizer-token-xyz@api/x failed")),
     ]);
-    const masked = redact(leaky, secrets);
+    const masked = redactReport(leaky, secrets);
     for (const format of ["text", "markdown", "json"] as const) {
       const out = renderAll(masked, format);
       for (const s of secrets) expect(out).not.toContain(s);
     }
     const byName = new Map(masked.stacks.map((s) => [s.stack, s]));
     expect(byName.get("qa")!.reason).toBe("pq: password authentication failed for [secret]");
-    expect(byName.get("dev")!.report!.error).toBe("GET https://****:****@api/x failed");
-    expect(byName.get("dev")!.reason).toBe("GET https://****:****@api/x failed");
+    expect(byName.get("dev")!.report!.error).toBe("GET https://api/x failed");
+    expect(byName.get("dev")!.reason).toBe("GET https://api/x failed");
     // Numbers, booleans and structure stay as they were.
     expect(masked.counts).toEqual(leaky.counts);
+  });
+
+  it("keeps the commands it advises readable when the passphrase is word-like", () => {
+    const secrets = secretsOf({ PULUMI_CONFIG_PASSPHRASE: "pulumi-connections-local" });
+    const masked = redactReport(
+      { remediation: "pulumi up --refresh --stack dev", reason: "bad pulumi-connections-local" },
+      secrets,
+    );
+    expect(masked).toEqual({
+      remediation: "pulumi up --refresh --stack dev",
+      reason: "bad pulumi-connections[secret]",
+    });
+  });
+
+  it("never prints a PostgreSQL password given as the URL's password parameter", () => {
+    const url = "postgres://db.internal:5432/state?sslmode=disable&password=Qm9-rx_71";
+    const secrets = secretsOf({}, url);
+    const leaky = all([
+      failedStack("qa", `pq: could not connect with ${url}`),
+      failedStack("dev", "pq: password Qm9-rx_71 was refused"),
+    ]);
+    const masked = redactReport(leaky, secrets);
+    for (const format of ["text", "markdown", "json"] as const)
+      expect(renderAll(masked, format)).not.toContain("Qm9-rx_71");
+    const byName = new Map(masked.stacks.map((s) => [s.stack, s]));
+    expect(byName.get("qa")!.reason).toBe(
+      "pq: could not connect with postgres://db.internal:5432/state?sslmode=disable&password=[secret]",
+    );
+    // The pulumi CLI's own masked form is shown the same way.
+    expect(
+      redact(
+        'unable to open state database "postgres://****:****@127.0.0.1:5/db?sslmode=disable"',
+        [],
+      ),
+    ).toBe('unable to open state database "postgres://127.0.0.1:5/db?sslmode=disable"');
   });
 });
 

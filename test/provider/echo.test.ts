@@ -1,0 +1,243 @@
+/**
+ * What an API echoes never reaches the engine, through the real provider hooks (the path
+ * `pulumi up`, `pulumi refresh` and the drift report take): an API answer quoting the request or a
+ * stored connection the way Java's Gson writes JSON, secrets of any length, a deployment warning
+ * on stderr. The hostile server (test/helpers/hostile.ts) plays the API.
+ */
+import { inspect } from "node:util";
+import { ConnectionError } from "../../provider/core/errors";
+import { MASK } from "../../provider/core/secrets";
+import { ProviderHooks, ProviderRuntime } from "../../provider/core/runtime";
+import { KINDS } from "../../provider/registry";
+import { emulatorConfigValues } from "../../scripts/workspace";
+import { startHostile, type HostileServer } from "../helpers/hostile";
+
+let hostile: HostileServer;
+let runtime: ProviderRuntime;
+const config: Record<string, string> = {};
+let vimeo: ProviderHooks;
+let apinizer: ProviderHooks;
+
+beforeEach(async () => {
+  hostile = await startHostile();
+  Object.assign(config, emulatorConfigValues(hostile.url), {
+    "connections:retryBaseMs": "10",
+    "connections:retryMaxDelayMs": "50",
+  });
+  runtime = new ProviderRuntime(KINDS);
+  runtime.settings.configure({ get: (k) => config[k] });
+  vimeo = runtime.hooks("pictory:VimeoConnection");
+  apinizer = runtime.hooks("apinizer:Connection");
+});
+
+afterEach(async () => {
+  await hostile.stop();
+  await runtime.close();
+  for (const k of Object.keys(config)) delete config[k];
+});
+
+/** Java's Gson: `=`, `&`, `<`, `>`, `'` and every non-ASCII character as `\uXXXX`. */
+const gson = (s: string) =>
+  JSON.stringify(s)
+    .slice(1, -1)
+    .replace(/[=&<>'\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/** A run of six characters of `secret` (all of it when shorter), case-insensitively. */
+function shows(text: string, secret: string): boolean {
+  const s = secret.toLowerCase().replace(/\s+/g, " ");
+  return text.split(MASK).some((piece) => {
+    const t = piece.toLowerCase().replace(/\s+/g, " ");
+    if (s.length < 6) return t.includes(s);
+    for (let i = 0; i + 6 <= s.length; i++) if (t.includes(s.slice(i, i + 6))) return true;
+    return false;
+  });
+}
+
+/**
+ * Every view of a failure the engine or a log could print: message, stack, an initialization
+ * failure's reasons, and the error inspected (but for an initialization failure, which carries
+ * the connection's outputs for the engine to store, secrets included).
+ */
+async function failure(p: Promise<unknown>): Promise<string> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(ConnectionError.isInstance(e)).toBe(true);
+  const err = e as Error & { reasons?: string[]; properties?: unknown };
+  const views = [err.message, err.stack ?? "", ...(err.reasons ?? [])];
+  if (err.properties === undefined) views.push(inspect(err, { depth: 6 }));
+  return views.join("\n");
+}
+
+const VIMEO_ID = "20251222155613307xv0nodhitf9cd0f";
+
+/** An Apinizer email connection holding `password`. */
+const mail = (password: string) => ({
+  projectName: "demo",
+  name: "echo-mail",
+  type: "email",
+  host: "smtp.example.com",
+  port: 587,
+  auth: true,
+  username: "robot",
+  password,
+});
+const CLIENT_SECRET = "Zx9=Kq&w<3>'vimeo-clíent-4711";
+const ACCESS_TOKEN = "eyJhbGciOi=JIUzI1NiJ9&tok<en>";
+
+describe("an API that echoes secrets back", () => {
+  it("never shows a Vimeo clientSecret or accessToken a 400 quotes the way Gson writes JSON", async () => {
+    const inputs = {
+      name: "echo-vimeo",
+      enabled: true,
+      clientIdentifier: "echo-client",
+      clientSecret: CLIENT_SECRET,
+      accessToken: ACCESS_TOKEN,
+    };
+    hostile.setMode({ kind: "json", status: 200, body: { Items: [] } }, { method: "GET" });
+    hostile.setMode(
+      {
+        kind: "json",
+        status: 400,
+        body: { message: `Invalid request body: ${gson(JSON.stringify(inputs))}` },
+      },
+      { method: "POST" },
+    );
+    const checked = await vimeo.check({}, inputs);
+    expect(checked.failures).toEqual([]);
+    const text = await failure(vimeo.create(checked.inputs));
+    expect(text).toContain("answered 400 (Invalid request body:");
+    expect(shows(text, CLIENT_SECRET)).toBe(false);
+    expect(shows(text, ACCESS_TOKEN)).toBe(false);
+  });
+
+  it("never shows a stored password that a refresh's 500 quotes (what drift reports)", async () => {
+    const password = "Hunter2-stored=pass&word";
+    const state = mail(password);
+    hostile.setMode({
+      kind: "json",
+      status: 500,
+      body: {
+        error: "server_error",
+        error_description: `mapping failed for ${gson(JSON.stringify(state))}`,
+      },
+    });
+    const text = await failure(apinizer.read("demo/echo-mail", state));
+    expect(text).toContain("answered 500 (mapping failed for");
+    expect(shows(text, password)).toBe(false);
+  });
+
+  it("masks secrets of one to three characters, which validation accepts", async () => {
+    const inputs = {
+      name: "echo-short",
+      enabled: true,
+      clientIdentifier: "echo-client",
+      clientSecret: "Q",
+      accessToken: "k9z",
+    };
+    hostile.setMode({ kind: "json", status: 200, body: { Items: [] } }, { method: "GET" });
+    hostile.setMode(
+      {
+        kind: "json",
+        status: 400,
+        body: {
+          message: "Validation failed",
+          fields: [
+            { name: "accessToken", errors: "value 'k9z' is too short" },
+            { name: "clientSecret", errors: "value 'Q' is too short" },
+          ],
+        },
+      },
+      { method: "POST" },
+    );
+    const checked = await vimeo.check({}, inputs);
+    expect(checked.failures).toEqual([]);
+    const e = await vimeo.create(checked.inputs).catch((err: Error) => err);
+    expect((e as Error).message).toContain(
+      `(Validation failed - accessToken: value '${MASK}' is too short; clientSecret: value '${MASK}' is too short)`,
+    );
+  });
+
+  it("never quotes a body that is not a documented error: it says what came back", async () => {
+    hostile.setMode({
+      kind: "raw",
+      status: 500,
+      body: `<html>proxy error while sending {"accessToken":"${ACCESS_TOKEN}"}</html>`,
+      contentType: "text/html",
+    });
+    const state = {
+      name: "echo-vimeo",
+      enabled: true,
+      clientIdentifier: "echo-client",
+      clientSecret: CLIENT_SECRET,
+      accessToken: ACCESS_TOKEN,
+      connectionId: VIMEO_ID,
+      version: 1,
+    };
+    const text = await failure(vimeo.read(VIMEO_ID, state));
+    expect(text).toMatch(
+      /answered 500 \(no error message the API documents: \d+ bytes of text\/html\)/,
+    );
+    expect(text).not.toContain("proxy error");
+  });
+
+  it("masks a deployment warning on stderr and in the failure that carries it", async () => {
+    const password = "Hx7-secret=42&more";
+    const inputs = mail(password);
+    hostile.setMode(
+      {
+        kind: "json",
+        status: 404,
+        body: {
+          error: "not_found",
+          error_description: "Connection (name: echo-mail) was not found!",
+        },
+      },
+      { method: "GET" },
+    );
+    hostile.setMode(
+      {
+        kind: "json",
+        status: 200,
+        body: {
+          success: true,
+          deploymentResult: {
+            success: false,
+            deploymentResults: [
+              {
+                environmentName: "prod",
+                success: false,
+                message: `bind failed for ${gson(JSON.stringify(inputs))}`,
+              },
+            ],
+          },
+        },
+      },
+      { method: "POST" },
+    );
+    const checked = await apinizer.check({}, inputs);
+    expect(checked.failures).toEqual([]);
+
+    config["connections:onDeploymentFailure"] = "warn";
+    runtime.settings.configure({ get: (k) => config[k] });
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      await apinizer.create(checked.inputs);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join("")).toContain("deploying it to the workers failed in prod (bind failed");
+    expect(shows(written.join(""), password)).toBe(false);
+
+    config["connections:onDeploymentFailure"] = "fail";
+    runtime.settings.configure({ get: (k) => config[k] });
+    const text = await failure(apinizer.create(checked.inputs));
+    expect(text).toContain("failed in prod (bind failed");
+    expect(shows(text, password)).toBe(false);
+  });
+});

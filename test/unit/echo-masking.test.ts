@@ -1,0 +1,425 @@
+/**
+ * Nothing an API echoes is shown unless the code knows it is safe: a failed answer's message is
+ * built from the vendor's documented error fields only, decoded, and every secret is masked in
+ * every form and at any length. These tests drive the families' real message-building code
+ * (their `expectOk`, through `create`) with answers served by a stub transport, and the URL
+ * redaction the provider and the CLI share.
+ */
+import fc from "fast-check";
+import { ConnectionError } from "../../provider/core/errors";
+import { HttpClient, HttpResponse } from "../../provider/core/http";
+import { ApiCall, ResourceKind } from "../../provider/core/kind";
+import { ProviderRuntime } from "../../provider/core/runtime";
+import {
+  decodeEchoes,
+  excerpt,
+  MASK,
+  redact,
+  redactUrl,
+  urlCredentials,
+} from "../../provider/core/secrets";
+import { KINDS } from "../../provider/registry";
+import { emulatorConfigValues } from "../../scripts/workspace";
+
+const runtime = new ProviderRuntime(KINDS);
+const config = emulatorConfigValues("http://127.0.0.1:9");
+runtime.settings.configure({ get: (k) => config[k] });
+afterAll(() => runtime.close());
+
+const VIMEO = KINDS.get("pictory:VimeoConnection")!;
+const APINIZER = KINDS.get("apinizer:Connection")!;
+
+/** An answer as the transport hands it over: the body serialized once, as the server sent it. */
+function answer(status: number, body: unknown): HttpResponse {
+  const text = JSON.stringify(body);
+  return {
+    status,
+    body: JSON.parse(text),
+    json: true,
+    text,
+    contentType: "application/json",
+    attempts: 1,
+  };
+}
+
+/** A call of `kind` whose every request is answered with `res`. */
+function callWith(kind: ResourceKind, res: HttpResponse, secrets: readonly string[]): ApiCall {
+  const { call } = runtime.client(kind.family);
+  const http = { send: () => Promise.resolve(res) } as unknown as HttpClient;
+  return {
+    ...call,
+    kind,
+    http,
+    label: `${kind.token} "conn"`,
+    deadline: {
+      signal: new AbortController().signal,
+      ms: 1000,
+      setting: "connections:operationTimeoutMs",
+      cancelled: () => false,
+    },
+    secrets,
+  };
+}
+
+/** The message a create fails with when the API answers `res`. */
+async function createFails(
+  kind: ResourceKind,
+  res: HttpResponse,
+  secrets: readonly string[],
+): Promise<string> {
+  const inputs = { name: "conn", projectName: "proj", type: "email" };
+  try {
+    await kind.api.create(callWith(kind, res, secrets), inputs, inputs);
+  } catch (e) {
+    if (ConnectionError.isInstance(e)) return e.message;
+    throw e;
+  }
+  throw new Error("the create did not fail");
+}
+
+/** What the message quotes of the API: between "answered NNN (" and the last ")". */
+function quoted(message: string, status: number): string {
+  const start = message.indexOf(`answered ${status} (`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  return message.slice(start + `answered ${status} (`.length, message.lastIndexOf(")"));
+}
+
+/** How many characters of a secret in a row count as showing it (shorter secrets: all of it). */
+const RUN = 6;
+
+/**
+ * The test's own comparison, independent of the code under test: lower-case, and every run of
+ * whitespace or control characters one space (an echo may turn a newline into a space).
+ */
+function norm(text: string): string {
+  return [...text]
+    .map((c) => c.toLowerCase())
+    .join("")
+    .replace(/[\s\p{Cc}\u202a-\u202e\u2066-\u2069]+/gu, " ");
+}
+
+/**
+ * Whether `text` shows any of `secret`: a run of {@link RUN} characters of it, or the whole secret
+ * when it is shorter; compared case-insensitively with whitespace normalised, never across a mask.
+ */
+function shows(text: string, secret: string): boolean {
+  const s = norm(secret);
+  if (s === "") return false;
+  return text.split(MASK).some((piece) => {
+    const t = norm(piece);
+    if (s.length < RUN) return t.includes(s);
+    for (let i = 0; i + RUN <= s.length; i++) if (t.includes(s.slice(i, i + RUN))) return true;
+    return false;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encodings an API may apply to what it echoes.
+
+const gson = (s: string) =>
+  JSON.stringify(s)
+    .slice(1, -1)
+    .replace(/[=&<>'\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+const json = (depth: number) => (s: string) => {
+  let out = s;
+  for (let i = 0; i < depth; i++) out = JSON.stringify(out);
+  return out;
+};
+const percent = (s: string) => {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    // A lone surrogate: UTF-8 writes it as U+FFFD, as a server would.
+    return [...Buffer.from(s, "utf8")].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+  }
+};
+const form = (s: string) => new URLSearchParams({ v: s }).toString().slice(2);
+const html = (s: string) =>
+  s.replace(
+    /[&<>"'\u0080-\u{10ffff}]/gu,
+    (c) =>
+      ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ??
+      (c.length > 1 ? `&#x${c.codePointAt(0)!.toString(16)};` : `&#${c.charCodeAt(0)};`),
+  );
+const base64 = (prefix: string, suffix: string) => (s: string) =>
+  Buffer.from(prefix + s + suffix, "utf8").toString("base64");
+const hex = (s: string) => Buffer.from(s, "utf8").toString("hex");
+const upper = (s: string) => s.toUpperCase();
+const lower = (s: string) => s.toLowerCase();
+const spaced = (s: string) => s.replace(/\s+/g, " ");
+
+type Step = { name: string; apply: (s: string) => string };
+const step = (name: string, apply: (s: string) => string): Step => ({ name, apply });
+
+/** Steps a text goes through before it is base64- or hex-encoded (if it is). */
+const before = fc.constantFrom(
+  step("raw", (s) => s),
+  step("upper", upper),
+  step("lower", lower),
+  step("spaced", spaced),
+  step("gson", gson),
+  step("json", json(1)),
+  step("percent", percent),
+  step("form", form),
+  step("html", html),
+);
+const binary = fc.oneof(
+  fc.constant(step("none", (s) => s)),
+  fc.constant(step("hex", hex)),
+  fc
+    .tuple(fc.oneof(fc.constant("user:"), fc.string({ maxLength: 5 })), fc.string({ maxLength: 5 }))
+    .map(([p, s]) => step(`base64(${JSON.stringify(p)}+…+${JSON.stringify(s)})`, base64(p, s))),
+);
+const after = fc.oneof(
+  fc.constantFrom(
+    step("gson", gson),
+    step("percent", percent),
+    step("form", form),
+    step("html", html),
+    step("upper", upper),
+    step("lower", lower),
+    step("spaced", spaced),
+  ),
+  fc.integer({ min: 1, max: 3 }).map((d) => step(`json×${d}`, json(d))),
+  fc.integer({ min: 1, max: 30 }).map((k) => step(`drop first ${k}`, (s) => s.slice(k))),
+  fc.integer({ min: 1, max: 30 }).map((k) => step(`drop last ${k}`, (s) => s.slice(0, -k))),
+);
+const encoding = fc
+  .tuple(before, binary, fc.array(after, { maxLength: 3 }))
+  .map(([b, m, a]) => [b, m, ...a]);
+
+const SPECIAL = [..."aZ9\"\\\n\t =&<>'%+/é😀-_.,}[]"];
+const secretArb = fc.oneof(
+  fc.string({ unit: "binary", minLength: 1, maxLength: 24 }),
+  fc.string({ unit: fc.constantFrom(...SPECIAL), minLength: 1, maxLength: 24 }),
+  fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 8 }),
+);
+
+/** A vendor-shaped error answer quoting the request body that held the echoed value. */
+const answerArb = (kind: "pictory" | "apinizer") =>
+  fc
+    .tuple(fc.constantFrom(400, 500), fc.integer({ min: 0, max: 2 }))
+    .map(([status, shape]) => (echo: string): HttpResponse => {
+      const body = `{"name":"conn","clientSecret":"${echo}"}`;
+      if (kind === "pictory") {
+        if (shape === 0) return answer(status, { message: `Invalid request body: ${body}` });
+        return answer(status, {
+          code: "INVALID_REQUEST_BODY",
+          message: "Validation failed",
+          fields: [
+            { name: "clientSecret", errors: shape === 1 ? `bad value ${echo}` : [echo, "x"] },
+          ],
+        });
+      }
+      if (shape === 0)
+        return answer(status, { error: "bad_request", error_description: `Bad body ${body}` });
+      return answer(status, { status: "FAILURE", resultMessage: `Invalid value: ${echo}` });
+    });
+
+describe("a failed answer's message shows no secret in any form (property)", () => {
+  for (const [family, kind] of [
+    ["pictory", VIMEO],
+    ["apinizer", APINIZER],
+  ] as const) {
+    it(`${family}: any secret, any composition of encodings, any vendor-shaped answer`, async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          secretArb,
+          encoding,
+          answerArb(family),
+          fc.string({ maxLength: 16 }),
+          async (secret, steps, respond, other) => {
+            const echo = steps.reduce((s, st) => st.apply(s), secret);
+            const res = respond(echo);
+            const message = await createFails(kind, res, [secret, other]);
+            const said = quoted(message, res.status);
+            expect({ steps: steps.map((s) => s.name), shown: shows(said, secret) }).toEqual({
+              steps: steps.map((s) => s.name),
+              shown: false,
+            });
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+  }
+});
+
+describe("a failed answer's message (examples that leaked before)", () => {
+  const clientSecret = "Zx9=Kq&w<3>'vimeo-clíent-secret-4711";
+  const accessToken = "eyJhbGciOi=JIUzI1NiJ9&token<end>";
+
+  it("masks a Vimeo clientSecret and accessToken quoted the way Gson writes JSON", async () => {
+    const body = gson(JSON.stringify({ name: "conn", clientSecret, accessToken }));
+    const message = await createFails(
+      VIMEO,
+      answer(400, { message: `Invalid request body: ${body}` }),
+      [clientSecret, accessToken],
+    );
+    expect(message).toContain(MASK);
+    expect(shows(message, clientSecret)).toBe(false);
+    expect(shows(message, accessToken)).toBe(false);
+  });
+
+  it.each([
+    ["pictory", VIMEO, { message: "" }],
+    ["apinizer", APINIZER, { error: "server_error", error_description: "" }],
+  ] as const)(
+    "masks a stored secret that a GET's 500 quotes the way Gson writes it (%s)",
+    async (_family, kind, shape) => {
+      const stored = "Hunter2-stored=password-9 & more";
+      const quote = `NullPointerException while mapping ${gson(JSON.stringify({ clientSecret: stored, password: stored }))}`;
+      const body = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v || quote]));
+      const call = callWith(kind, answer(500, body), [stored]);
+      const state = { name: "conn", projectName: "proj" };
+      const message = await kind.api
+        .get(call, { id: "20250101000000000abcdefgh12345678", state })
+        .then(
+          () => "the read did not fail",
+          (e: Error) => e.message,
+        );
+      expect(message).toContain("answered 500 (NullPointerException while mapping");
+      expect(shows(message, stored)).toBe(false);
+    },
+  );
+
+  it.each(["x", "ab", "Pw7"])("masks a secret of %j characters", async (secret) => {
+    const message = await createFails(
+      VIMEO,
+      answer(400, { message: `clientSecret '${secret}' is too short` }),
+      [secret],
+    );
+    expect(quoted(message, 400)).toBe(`clientSecret '${MASK}' is too short`);
+  });
+
+  const SECRET = "correct horse\nbattery staple";
+  it.each([
+    ["base64 of user:secret", Buffer.from(`user:${SECRET}`).toString("base64")],
+    ["hex", hex(SECRET)],
+    ["named HTML entities", SECRET.replace(/ /g, "&nbsp;").replace("\n", "&NewLine;")],
+    ["numeric HTML entities", [...SECRET].map((c) => `&#${c.charCodeAt(0)};`).join("")],
+    ["upper case", SECRET.toUpperCase()],
+    ["its end without its start", SECRET.slice(7)],
+    ["a cut-off start followed by a comma", `${SECRET.slice(0, 9)},`],
+    ["a cut-off start followed by a brace", `${SECRET.slice(0, 9)}}`],
+    ["a cut-off start followed by [...]", `${SECRET.slice(0, 9)}[...]`],
+    ["its newline echoed as a space", SECRET.replace("\n", " ")],
+    ["percent-encoded", encodeURIComponent(SECRET)],
+    ["form-encoded", form(SECRET)],
+    ["JSON-escaped three times", json(3)(SECRET)],
+  ])("masks a secret echoed as %s", async (_form, echoed) => {
+    const message = await createFails(
+      VIMEO,
+      answer(400, { message: "Invalid", fields: [{ name: "accessToken", errors: echoed }] }),
+      [SECRET],
+    );
+    expect(shows(message, SECRET)).toBe(false);
+    expect(quoted(message, 400)).toContain(MASK);
+  });
+
+  it("masks a secret inside base64 of a JSON body that escaped it", async () => {
+    const quoted = 'q"w"e"r"t"y"u"i"o"p';
+    const body = Buffer.from(JSON.stringify({ clientSecret: quoted })).toString("base64");
+    const message = await createFails(VIMEO, answer(400, { message: `request ${body} refused` }), [
+      quoted,
+    ]);
+    expect(message).toMatch(/request \S*\[secret\]\S* refused/);
+    expect(message).not.toContain(body.slice(16, 40));
+  });
+
+  it("never quotes a raw body: it says what came back instead", async () => {
+    const res: HttpResponse = {
+      status: 502,
+      body: undefined,
+      json: false,
+      text: `<html><body>upstream said: ${SECRET}</body></html>`,
+      contentType: "text/html; charset=utf-8",
+      attempts: 1,
+    };
+    const message = await createFails(VIMEO, res, []);
+    expect(message).not.toContain("upstream");
+    expect(quoted(message, 502)).toBe(
+      `no error message the API documents: ${Buffer.byteLength(res.text)} bytes of text/html`,
+    );
+    const other = await createFails(APINIZER, { ...res, status: 500 }, []);
+    expect(other).toContain(
+      "no error message the API documents from POST /projects/proj/connections/conn/",
+    );
+  });
+
+  it("leaves an ordinary message as the API wrote it", async () => {
+    const text = "name must be 3-100 characters (letters, digits, '-' and '_'); got 120";
+    const message = await createFails(VIMEO, answer(400, { message: text }), [SECRET, "tok"]);
+    expect(quoted(message, 400)).toBe(text);
+  });
+});
+
+describe("decoding what an API echoes", () => {
+  it("undoes JSON (Gson's too), HTML and percent escapes, layer after layer", () => {
+    expect(decodeEchoes("a\\u003db \\u0026 \\u003c\\u003e\\u0027 caf\\u00e9")).toBe(
+      "a=b & <>' café",
+    );
+    expect(decodeEchoes(json(3)('a"b\\c'))).toBe('"""a"b\\c"""');
+    expect(decodeEchoes("&lt;x&gt; &#39;&#x1F600;&AMP;")).toBe("<x> '😀&");
+    expect(decodeEchoes(percent(percent("é x")))).toBe("é x");
+  });
+
+  it("shows control characters as spaces", () => {
+    expect(excerpt("red\\u001b[31m alert\u0000", [])).toBe("red [31m alert");
+  });
+});
+
+describe("URLs are shown without credentials", () => {
+  it("drops user info, and shows only connection options' values of the query", () => {
+    expect(
+      redactUrl("postgres://pulumi:pw@db:5432/state?sslmode=require&password=hunter2&Xyz=1"),
+    ).toBe(`postgres://db:5432/state?sslmode=require&password=${MASK}&${MASK}`);
+    expect(redact("see https://u:p@api.example.com/apiops/x?token=abc.", [])).toBe(
+      `see https://api.example.com/apiops/x?token=${MASK}.`,
+    );
+    expect(
+      urlCredentials("postgres://u:p%40ss@db/s?sslpassword=k%2By&sslmode=disable").sort(),
+    ).toEqual(["k%2By", "k+y", "p%40ss", "p@ss"].sort());
+  });
+
+  it("never shows a URL's user info or query values other than connection options (property)", () => {
+    const part = fc.string({
+      unit: fc.constantFrom(..."abcXYZ019-_.~!$'()*,;:@%+"),
+      minLength: 6,
+      maxLength: 16,
+    });
+    const around = fc.string({ unit: fc.constantFrom(..."ghij klm\n"), maxLength: 10 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom("postgres", "postgresql", "https", "s3", "file"),
+        part,
+        part,
+        fc.constantFrom(
+          "password",
+          "sslpassword",
+          "token",
+          "access_key",
+          "X-Amz-Signature",
+          "sslmode",
+        ),
+        part,
+        around,
+        (scheme, user, pass, name, value, text) => {
+          const url = `${scheme}://${user}:${pass}@db.internal:5432/state?${name}=${value}`;
+          const query =
+            name === "sslmode"
+              ? `sslmode=${value}`
+              : ["password", "sslpassword", "token"].includes(name)
+                ? `${name}=${MASK}`
+                : MASK;
+          expect(redactUrl(url)).toBe(`${scheme}://db.internal:5432/state?${query}`);
+          const inText = redact(`${text} ${url} ${text}`, []);
+          expect(inText).toContain(`${scheme}://db.internal:5432/state?`);
+          expect(inText).not.toContain(`${user}:${pass}@`);
+          if (name !== "sslmode") expect(inText).not.toContain(value);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
