@@ -7,10 +7,20 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";
-import { z } from "zod";
+import {
+  defaultText,
+  facts,
+  isOptional,
+  JsonSchema,
+  jsonSchemaOf,
+  limitText,
+  sentence,
+} from "../provider/core/describe";
 import { describeCondition, FieldSpec, OutputSpec } from "../provider/core/fields";
 import { COMMON_LOCAL_FIELDS, ResourceKind } from "../provider/core/kind";
 import { KINDS } from "../provider/registry";
+import { packageSchema } from "../provider/plugin/schema";
+import { pascal, PACKAGES } from "../provider/plugin/tokens";
 
 /** The repository root, from the source (`scripts/`) or the build (`dist/scripts/`). */
 const ROOT = ((dir: string): string => {
@@ -48,6 +58,13 @@ export async function generateFiles(root = ROOT): Promise<GeneratedFile[]> {
     files.push({ path: `sdk/${module}/get-${kebab(className)}.ts`, content: lookupFile(kind) });
   }
   files.push({ path: "docs/apinizer-connection-types.md", content: variantDocs(kinds) });
+  // The native plugins' package schemas, from which every other language's SDK is generated.
+  for (const pkg of PACKAGES) {
+    files.push({
+      path: `schema/${pkg}.json`,
+      content: `${JSON.stringify(packageSchema(pkg), null, 2)}\n`,
+    });
+  }
   const readme = readFileSync(path.join(root, "README.md"), "utf8");
   files.push({ path: "README.md", content: withReadmeTables(readme, kinds) });
   const options = (await prettier.resolveConfig(path.join(root, "README.md"))) ?? {};
@@ -69,14 +86,6 @@ function names(kind: ResourceKind): { module: string; className: string } {
 
 function kebab(s: string): string {
   return s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
-}
-
-function pascal(s: string): string {
-  return s
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((p) => p[0]!.toUpperCase() + p.slice(1))
-    .join("");
 }
 
 /** The SDK's name for one variant's field set: `email` → `EmailConnectionFields`. */
@@ -113,28 +122,8 @@ function variantOutputsMap(kind: ResourceKind): string {
 // ---------------------------------------------------------------------------------------------
 // Types
 
-type JsonSchema = {
-  type?: string;
-  enum?: unknown[];
-  anyOf?: JsonSchema[];
-  items?: JsonSchema;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: JsonSchema | boolean;
-  propertyNames?: JsonSchema;
-  description?: string;
-  default?: unknown;
-  title?: string;
-  minItems?: number;
-};
-
 /** Named interfaces a file needs, collected while types are written (`title` in a schema's meta). */
 type Named = Map<string, string>;
-
-function jsonSchemaOf(spec: FieldSpec): JsonSchema {
-  const schema = spec.schema ?? z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
-  return z.toJSONSchema(schema, { unrepresentable: "any" }) as JsonSchema;
-}
 
 /** The TypeScript type of a JSON Schema; in `input` mode nested values accept Pulumi inputs. */
 function tsOf(js: JsonSchema, named: Named, input: boolean): string {
@@ -216,12 +205,6 @@ function baseType(spec: FieldSpec, named: Named, input: boolean): string {
 // ---------------------------------------------------------------------------------------------
 // Documentation
 
-function sentence(text: string): string {
-  const t = text.trim();
-  const s = t[0]!.toUpperCase() + t.slice(1);
-  return /[.!?]$/.test(s) ? s : `${s}.`;
-}
-
 /** A TSDoc comment: the sentences as one paragraph wrapped at 96 columns, then each tag on its line. */
 function tsdoc(lines: readonly string[]): string {
   const text = lines.filter((l) => !l.startsWith("@")).join(" ");
@@ -239,66 +222,6 @@ function tsdoc(lines: readonly string[]): string {
   if (all.length === 0) return "";
   if (all.length === 1 && all[0]!.length < 80) return `/** ${all[0]} */\n`;
   return `/**\n${all.map((l) => ` * ${l}`).join("\n")}\n */\n`;
-}
-
-/**
- * What a field's declaration says, as sentences: doc, limits, rules, secrecy, replacement. For an
- * output, a field the API never shows says whose value it holds: the one this stack last sent.
- */
-function facts(spec: FieldSpec, output = false): string[] {
-  const out: string[] = [];
-  if (spec.doc) out.push(sentence(spec.doc));
-  const limits = limitText(spec);
-  if (limits) out.push(sentence(limits));
-  if (spec.requiredWhen && !output) {
-    out.push(`Required when ${describeCondition(spec.requiredWhen, (f) => `\`${f}\``)}.`);
-  }
-  if (output && spec.writeOnly) {
-    out.push(
-      "Secret and write-only: the value this stack last sent, never one read from the API, " +
-        "which does not return it; unset once a refresh finds the connection changed outside this stack.",
-    );
-  } else if (output && spec.maskedOnRead) {
-    out.push(
-      "Secret: the value this stack last sent, never one read from the API, which masks it on read.",
-    );
-  } else if (spec.secret && spec.writeOnly) {
-    out.push("Secret and write-only: the API never returns it, so it cannot be drift-checked.");
-  } else if (spec.secret && spec.maskedOnRead) {
-    out.push(
-      "Secret: the API masks it when the connection is read, so it cannot be drift-checked; " +
-        "every update sends it.",
-    );
-  } else if (spec.secret) {
-    out.push("Secret: stored encrypted in the state and never shown.");
-  }
-  if (spec.replaceOnChange) out.push("Fixed at creation: a change replaces the connection.");
-  return out;
-}
-
-function limitText(spec: FieldSpec): string | undefined {
-  const parts: string[] = [];
-  if (spec.pattern) parts.push(`must be ${spec.patternText ?? `matching ${spec.pattern.source}`}`);
-  if (spec.minLength !== undefined && spec.maxLength !== undefined)
-    parts.push(`${spec.minLength}-${spec.maxLength} characters`);
-  else if (spec.maxLength !== undefined) parts.push(`at most ${spec.maxLength} characters`);
-  else if (spec.minLength !== undefined) parts.push(`at least ${spec.minLength} characters`);
-  if (spec.min !== undefined && spec.max !== undefined)
-    parts.push(`from ${spec.min} to ${spec.max}`);
-  else if (spec.min !== undefined) parts.push(`at least ${spec.min}`);
-  else if (spec.max !== undefined) parts.push(`at most ${spec.max}`);
-  return parts.length > 0 ? parts.join("; ") : undefined;
-}
-
-function defaultText(spec: FieldSpec): string | undefined {
-  if (spec.autonamed)
-    return "the resource name plus 7 hex characters (see pulumi:autonaming), kept across updates";
-  if (spec.default !== undefined) return JSON.stringify(spec.default);
-  return undefined;
-}
-
-function isOptional(spec: FieldSpec): boolean {
-  return !spec.required || spec.autonamed === true;
 }
 
 /**

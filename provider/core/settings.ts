@@ -245,7 +245,7 @@ export class SettingsStore {
 
   private parseProvider(): ProviderSettings {
     const d = DEFAULT_HTTP_OPTIONS;
-    const number = (name: string, fallback: number, min = 0) =>
+    const number = (name: ProviderSettingName, fallback: number, min = 0) =>
       readNumber(this.setting(name), fallback, min);
     const caFile = this.setting("caFile").raw;
     return {
@@ -267,11 +267,83 @@ export class SettingsStore {
   }
 
   /** A provider-wide setting: stack config `connections:<name>`, else `CONNECTIONS_<NAME>`. */
-  private setting(name: string): RawSetting {
+  private setting(name: ProviderSettingName): RawSetting {
     const key = `connections:${name}`;
-    const env = `CONNECTIONS_${name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}`;
-    return { key, raw: this.lookup(key, env) };
+    return { key, raw: this.lookup(key, providerSettingEnv(name)) };
   }
+}
+
+/** What a provider-wide setting is, for the native plugins' schema and the docs. */
+export interface ProviderSettingDeclaration {
+  readonly kind: "string" | "number";
+  readonly enum?: readonly [string, ...string[]];
+  readonly doc: string;
+}
+
+/**
+ * Every provider-wide setting, declared once: {@link SettingsStore.provider} reads each of these
+ * (stack config `connections:<name>`, else `CONNECTIONS_<NAME>`), and the native plugins offer
+ * each as provider configuration.
+ */
+export const PROVIDER_SETTINGS = {
+  onConflict: {
+    kind: "string",
+    enum: ["fail", "overwrite"],
+    doc: 'default policy when an update meets a version that moved on: "fail" (default) or "overwrite"; a resource\'s onConflict overrides it',
+  },
+  onNameConflict: {
+    kind: "string",
+    enum: ["fail", "adopt"],
+    doc: 'what a create does when a connection of that name exists: "fail" (default), or "adopt" it, to recover from an interrupted `pulumi up`',
+  },
+  onDeploymentFailure: {
+    kind: "string",
+    enum: ["warn", "fail"],
+    doc: 'what an Apinizer answer reporting a failed deployment to the workers does: "warn" (default) or "fail"',
+  },
+  operationTimeoutMs: {
+    kind: "number",
+    doc: "deadline of one operation, retries included, in milliseconds (default 120000)",
+  },
+  connectTimeoutMs: {
+    kind: "number",
+    doc: `TCP and TLS connect timeout in milliseconds (default ${DEFAULT_HTTP_OPTIONS.connectTimeoutMs})`,
+  },
+  requestTimeoutMs: {
+    kind: "number",
+    doc: `timeout of one request in milliseconds (default ${DEFAULT_HTTP_OPTIONS.requestTimeoutMs})`,
+  },
+  maxResponseBytes: {
+    kind: "number",
+    doc: `largest answer read, in bytes (default ${DEFAULT_HTTP_OPTIONS.maxResponseBytes})`,
+  },
+  maxRetries: {
+    kind: "number",
+    doc: `retries of a request that failed transiently (default ${DEFAULT_HTTP_OPTIONS.maxRetries})`,
+  },
+  retryBaseMs: {
+    kind: "number",
+    doc: `first backoff between retries in milliseconds, doubled each time (default ${DEFAULT_HTTP_OPTIONS.retryBaseMs})`,
+  },
+  retryMaxDelayMs: {
+    kind: "number",
+    doc: `longest backoff or Retry-After honoured, in milliseconds (default ${DEFAULT_HTTP_OPTIONS.retryMaxDelayMs})`,
+  },
+  maxInFlight: {
+    kind: "number",
+    doc: `requests in flight at once per server (default ${DEFAULT_HTTP_OPTIONS.maxInFlight})`,
+  },
+  caFile: {
+    kind: "string",
+    doc: "a PEM file of further certificate authorities to trust, for a server with a private CA",
+  },
+} as const satisfies Readonly<Record<string, ProviderSettingDeclaration>>;
+
+export type ProviderSettingName = keyof typeof PROVIDER_SETTINGS;
+
+/** The environment variable of a provider-wide setting: `operationTimeoutMs` → `CONNECTIONS_OPERATION_TIMEOUT_MS`. */
+export function providerSettingEnv(name: ProviderSettingName): string {
+  return `CONNECTIONS_${name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase()}`;
 }
 
 /** One account as configured: each property a string, none required yet. */
