@@ -10,7 +10,7 @@
  */
 import { spawnSync, SpawnSyncOptions } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import * as os from "node:os";
 import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -19,6 +19,18 @@ const MINUTES = 60_000;
 function run(cmd: string, args: readonly string[], options: SpawnSyncOptions = {}) {
   const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", ...options });
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr), error: r.error };
+}
+
+function expectGoBuild(dir: string, ...args: string[]): void {
+  // -mod=readonly: a go.sum that misses an entry fails here instead of being quietly completed.
+  // -trimpath and CGO_ENABLED=0 as scripts/ensure-pulumi.sh builds the CLI, so the build cache
+  // that build left behind serves the Pulumi SDK's packages.
+  const r = run("go", ["build", "-trimpath", ...args], {
+    cwd: path.join(ROOT, dir),
+    env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=readonly" },
+  });
+  expect(r.error).toBeUndefined();
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
 }
 
 describe("generated SDKs", () => {
@@ -38,15 +50,15 @@ describe("generated SDKs", () => {
   it(
     "Go SDK builds with the go.sum it was generated with",
     () => {
-      // -mod=readonly: a go.sum that misses an entry fails here instead of being quietly completed.
-      // -trimpath and CGO_ENABLED=0 as scripts/ensure-pulumi.sh builds the CLI, so the build cache
-      // that build left behind serves the Pulumi SDK's packages.
-      const r = run("go", ["build", "-trimpath", "./..."], {
-        cwd: path.join(ROOT, "sdk/go"),
-        env: { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=readonly" },
-      });
-      expect(r.error).toBeUndefined();
-      expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+      expectGoBuild("sdk/go", "./...");
+    },
+    20 * MINUTES,
+  );
+
+  it(
+    "examples/go builds against the committed Go SDK",
+    () => {
+      expectGoBuild("examples/go", "-o", os.devNull, ".");
     },
     20 * MINUTES,
   );
@@ -55,7 +67,7 @@ describe("generated SDKs", () => {
     "Python SDK compiles",
     () => {
       // Byte code goes to a temporary folder: __pycache__ in sdk/python would make the tree stale.
-      const cache = mkdtempSync(path.join(tmpdir(), "pycache-"));
+      const cache = mkdtempSync(path.join(os.tmpdir(), "pycache-"));
       try {
         const r = run("python3", ["-m", "compileall", "-q", "sdk/python"], {
           env: { ...process.env, PYTHONPYCACHEPREFIX: cache },
