@@ -352,7 +352,7 @@ function settle(
   if (call.settings.onDeploymentFailure === "fail") {
     throw new ConnectionInitError(
       `${remote.warning}; fix the worker environments, then run \`pulumi up\` again ` +
-        `(or set connections:onDeploymentFailure to "warn")`,
+        `(or set ${call.settings.key("onDeploymentFailure")} to "warn")`,
       id,
       outs,
     );
@@ -386,6 +386,7 @@ export async function create(
     if (existing) {
       if (call.settings.onNameConflict !== "adopt") {
         throw withNameConflictRecovery(
+          call,
           new ConnectionNameConflictError(
             `${call.label}: could not create the connection: one named ${JSON.stringify(existing.fields.name ?? inputs.name)} ` +
               `already exists there (names are unique, and this server's create would overwrite it rather ` +
@@ -404,7 +405,7 @@ export async function create(
       return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
     } catch (e) {
       if (isNameConflict(e)) {
-        if (call.settings.onNameConflict !== "adopt") throw withNameConflictRecovery(e);
+        if (call.settings.onNameConflict !== "adopt") throw withNameConflictRecovery(call, e);
         // Stack-wide adoption (connections:onNameConflict): typically a connection an interrupted
         // `up` created whose answer never reached the state. Same path as `adopt: true`.
         const remote = await adoptExisting(ops, call, inputs, e);
@@ -429,11 +430,11 @@ function isNameConflict(e: unknown): e is ConnectionError {
 }
 
 /** The API's name conflict, plus how to recover when an interrupted `pulumi up` left the connection. */
-function withNameConflictRecovery(e: ConnectionError): ConnectionError {
+function withNameConflictRecovery(call: ApiCall, e: ConnectionError): ConnectionError {
   return new ConnectionNameConflictError(
     `${e.message}. If an interrupted \`pulumi up\` created it (it is in the API but not in the ` +
       `state), run \`pulumi refresh --clear-pending-creates\`, then \`pulumi up\` with stack config ` +
-      `connections:onNameConflict set to "adopt" (or CONNECTIONS_ON_NAME_CONFLICT=adopt): ` +
+      `${call.settings.key("onNameConflict")} set to "adopt" (or CONNECTIONS_ON_NAME_CONFLICT=adopt): ` +
       `every create that meets an existing name then adopts that connection, and \`pulumi destroy\` ` +
       `will delete it, so use it only where no one else's connections share these names`,
     { status: e.status, cause: e },
@@ -452,7 +453,7 @@ function unresolvedCreate(call: ApiCall, post: unknown, lookup: unknown): unknow
     `${call.label}: the create did not finish: its POST got no answer (${post.message}), and looking ` +
       `the name up to learn whether it was created failed as well (${lookup.message}). The connection may ` +
       `exist now: run \`pulumi up\` again once the API answers; if it then reports NAME_CONFLICT, set ` +
-      `connections:onNameConflict to "adopt" for that run`,
+      `${call.settings.key("onNameConflict")} to "adopt" for that run`,
     lookup,
   );
 }

@@ -280,7 +280,7 @@ export class HttpClient {
     if (deadline.cancelled()) {
       return new ConnectionTransportError(
         "CANCELLED",
-        `${what} was stopped because the provider is shutting down (SIGINT or SIGTERM); ` +
+        `${what} was stopped because the provider is shutting down (SIGINT, SIGTERM or the engine's cancel); ` +
           `its outcome is unknown: run \`pulumi refresh\` before the next \`pulumi up\``,
         e,
       );

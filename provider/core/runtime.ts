@@ -6,7 +6,7 @@ import { Deadline, HttpClient } from "./http";
 import { accountOf, ApiCall, fieldsFor, Props, ResourceKind } from "./kind";
 import { collectStrings, describeReceived, redact } from "./secrets";
 import { FamilyDeclaration } from "./family";
-import { ConfigSource, SettingsStore } from "./settings";
+import { ConfigSource, ProviderSettings, SettingsStore } from "./settings";
 
 /**
  * The dynamic-provider surface of one resource kind: Pulumi's `ResourceProvider` with every hook
@@ -32,6 +32,14 @@ export type ProviderHooksAreAProvider = AssertProvider<ProviderHooks>;
 
 /** Aborted once when the process is asked to stop; every operation's deadline follows it. */
 const shutdown = new AbortController();
+
+/**
+ * Aborts every request in flight and every operation still to come in this process: what a
+ * native plugin's `Cancel` does, which the engine sends before it shuts the plugin down.
+ */
+export function cancelOperations(reason = "the engine cancelled the provider's operations"): void {
+  shutdown.abort(Object.assign(new Error(reason), { code: "CANCELLED" }));
+}
 
 /** Provider operations running now, and what to do when the last one settles. */
 let inFlight = 0;
@@ -76,10 +84,11 @@ export function stopOnSignals(graceMs = 2_000, settleMs = 100): void {
  * shell script, which outlives the CLI, so both links are watched: this process's parent and,
  * where `/proc` shows it, that parent's parent. Either being replaced (the process reparented)
  * means the run is gone. Checked every `pollMs`, on a timer that never keeps the process alive.
+ * A native plugin, which the CLI starts itself, watches only its parent (`watchGrandparent` false).
  */
-export function exitWithParent(pollMs = 1_000): void {
+export function exitWithParent(pollMs = 1_000, watchGrandparent = true): void {
   const parent = process.ppid;
-  const grandparent = parentOf(parent);
+  const grandparent = watchGrandparent ? parentOf(parent) : undefined;
   setInterval(() => {
     if (process.ppid === parent && (grandparent === undefined || parentOf(parent) === grandparent))
       return;
@@ -104,13 +113,19 @@ function parentOf(pid: number): number | undefined {
 
 /** Process-wide state of the provider: settings and one HTTP client per base URL. */
 export class ProviderRuntime {
-  public readonly settings = new SettingsStore();
   private readonly clients = new Map<string, HttpClient>();
 
   /** Every family a kind belongs to: their credentials are masked in every message. */
   private readonly families: readonly FamilyDeclaration[];
 
-  public constructor(private readonly kinds: ReadonlyMap<string, ResourceKind>) {
+  /**
+   * @param settings The process's settings: a native plugin's read its package's config namespace.
+   * @default settings of the `connections` namespace
+   */
+  public constructor(
+    private readonly kinds: ReadonlyMap<string, ResourceKind>,
+    public readonly settings = new SettingsStore(),
+  ) {
     this.families = [...new Set([...kinds.values()].map((k) => k.family))];
   }
 
@@ -248,7 +263,7 @@ export class ProviderRuntime {
         kind,
         http,
         label: `${what} ${JSON.stringify(id)}${where}`,
-        deadline: operationDeadline("read", {}, shared.settings.operationTimeoutMs),
+        deadline: operationDeadline("read", {}, shared.settings),
         secrets: this.secretsOf(kind, []),
       };
       const remote = await kind.api.get(call, { id, state: parts });
@@ -279,7 +294,7 @@ export class ProviderRuntime {
       kind,
       http,
       label: `${kind.token} ${JSON.stringify(String(inputs.name ?? inputs.connectionId ?? "?"))}${where}`,
-      deadline: operationDeadline(operation, inputs, call.settings.operationTimeoutMs),
+      deadline: operationDeadline(operation, inputs, call.settings),
       secrets: this.secretsOf(kind, props),
     };
   }
@@ -329,7 +344,12 @@ type Operation = "create" | "read" | "update" | "delete";
  * (the SDK passes them as the hidden `__customTimeouts`, since Pulumi's dynamic-provider host
  * does not hand the engine's timeouts to the provider), else connections:operationTimeoutMs.
  */
-function operationDeadline(operation: Operation, inputs: Props, fallbackMs: number): Deadline {
+function operationDeadline(
+  operation: Operation,
+  inputs: Props,
+  settings: Pick<ProviderSettings, "operationTimeoutMs" | "key">,
+): Deadline {
+  const fallbackMs = settings.operationTimeoutMs;
   const custom = (inputs.__customTimeouts as Record<string, unknown> | undefined)?.[operation];
   const customMs = typeof custom === "string" ? parseDuration(custom) : undefined;
   const ms = customMs ?? fallbackMs;
@@ -337,7 +357,7 @@ function operationDeadline(operation: Operation, inputs: Props, fallbackMs: numb
     signal: AbortSignal.any([AbortSignal.timeout(ms), shutdown.signal]),
     ms,
     setting:
-      customMs !== undefined ? `customTimeouts.${operation}` : "connections:operationTimeoutMs",
+      customMs !== undefined ? `customTimeouts.${operation}` : settings.key("operationTimeoutMs"),
     cancelled: () => shutdown.signal.aborted,
   };
 }

@@ -28,6 +28,8 @@ export interface FamilySettings {
 }
 
 export interface ProviderSettings {
+  /** The config key of a provider-wide setting, for messages: `connections:onNameConflict`. */
+  key(name: ProviderSettingName): string;
   readonly http: HttpOptions;
   /** Deadline of one provider operation (create, read, update, delete), retries and lookups included. */
   readonly operationTimeoutMs: number;
@@ -49,6 +51,14 @@ export interface ProviderSettings {
  * serialized provider.
  */
 export class SettingsStore {
+  /**
+   * @param namespace Where the provider-wide settings live in stack config, and how messages name
+   * them: `connections` for the dynamic providers; a native plugin's own package (`pictory`),
+   * since the engine hands each provider only the config of its package.
+   * @default "connections"
+   */
+  public constructor(private readonly namespace: string = "connections") {}
+
   private config: ConfigSource | undefined;
   /** Keyed by family and account. */
   private readonly families = new Map<string, FamilySettings>();
@@ -249,6 +259,7 @@ export class SettingsStore {
       readNumber(this.setting(name), fallback, min);
     const caFile = this.setting("caFile").raw;
     return {
+      key: (name) => this.setting(name).key,
       onConflict: readChoice(this.setting("onConflict"), ["fail", "overwrite"]),
       onNameConflict: readChoice(this.setting("onNameConflict"), ["fail", "adopt"]),
       onDeploymentFailure: readChoice(this.setting("onDeploymentFailure"), ["warn", "fail"]),
@@ -261,14 +272,16 @@ export class SettingsStore {
         retryBaseMs: number("retryBaseMs", d.retryBaseMs),
         retryMaxDelayMs: number("retryMaxDelayMs", d.retryMaxDelayMs),
         maxInFlight: number("maxInFlight", d.maxInFlight, 1),
-        ...(caFile !== undefined ? { caFile, ca: readCaFile(caFile) } : {}),
+        ...(caFile !== undefined
+          ? { caFile, ca: readCaFile(caFile, this.setting("caFile").key) }
+          : {}),
       },
     };
   }
 
-  /** A provider-wide setting: stack config `connections:<name>`, else `CONNECTIONS_<NAME>`. */
+  /** A provider-wide setting: stack config `<namespace>:<name>`, else `CONNECTIONS_<NAME>`. */
   private setting(name: ProviderSettingName): RawSetting {
-    const key = `connections:${name}`;
+    const key = `${this.namespace}:${name}`;
     return { key, raw: this.lookup(key, providerSettingEnv(name)) };
   }
 }
@@ -432,22 +445,22 @@ function readChoice<T extends string>({ key, raw }: RawSetting, values: readonly
   return value as T;
 }
 
-function readCaFile(file: string): string {
+function readCaFile(file: string, key: string): string {
   let pem: string;
   try {
     pem = readFileSync(file, "utf8");
   } catch (e) {
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
-      `connections:caFile names ${JSON.stringify(file)}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}); ` +
-        `expected a PEM file of certificate authorities: fix the path with \`pulumi config set connections:caFile <file>\``,
+      `${key} names ${JSON.stringify(file)}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}); ` +
+        `expected a PEM file of certificate authorities: fix the path with \`pulumi config set ${key} <file>\``,
       e,
     );
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
-      `connections:caFile names ${JSON.stringify(file)}, which holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line); ` +
+      `${key} names ${JSON.stringify(file)}, which holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line); ` +
         `expected the certificate authorities' PEM bundle`,
     );
   }

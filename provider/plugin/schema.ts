@@ -294,7 +294,8 @@ function functionSpec(r: NativeResource, types: Types): FunctionSpec {
     // What the resource's outputs say about writing the field does not apply to a lookup.
     const lines = facts(spec).filter((l) => !/^(Required when|Fixed at|Secret)/.test(l));
     if (spec.secret) lines.push("Secret: absent when the API masks it.");
-    outputs[k] = { ...prop, description: lines.join(" ") };
+    delete prop.description;
+    outputs[k] = { ...prop, ...(lines.length > 0 ? { description: lines.join(" ") } : {}) };
     if (!spec.secret && !optionalOutput(spec)) required.push(k);
   }
   for (const [k, spec] of Object.entries(kind.outputs)) {

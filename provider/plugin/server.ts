@@ -1,0 +1,568 @@
+/**
+ * Pulumi's ResourceProvider gRPC service for one package (`pictory`, `apinizer`), served from Node
+ * over the engine's hooks: what lets every Pulumi language use the connections. `@pulumi/pulumi`'s
+ * own `provider.main()` is not used: it drops the provider configuration in Configure and answers
+ * CheckConfig with UNIMPLEMENTED (pulumi/pulumi#10915), and an explicit provider with its own
+ * credential is what reaches a second account.
+ *
+ * Properties cross the wire as protobuf Structs in the engine's encoding: a secret is an object
+ * holding the secret signature and its `value`, a value unknown during preview is a fixed string
+ * (pulumi's `unknownValue`, the engine's {@link UNKNOWN}). Secrets are unwrapped before the hooks
+ * see them and wrapped again on the way out, for every declared secret field and every property
+ * that came in secret.
+ */
+import * as grpc from "@grpc/grpc-js";
+import * as anyproto from "google-protobuf/google/protobuf/any_pb";
+import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
+import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
+import * as engine from "../core/engine";
+import {
+  ConnectionApiError,
+  ConnectionError,
+  ConnectionInitError,
+  ConnectionValidationError,
+} from "../core/errors";
+import { FamilyName } from "../core/family";
+import { containsUnknown, UNKNOWN } from "../core/fields";
+import { Props, secretFields } from "../core/kind";
+import { cancelOperations, ProviderHooks, ProviderRuntime } from "../core/runtime";
+import { ConfigSource, SettingsStore } from "../core/settings";
+import { KINDS } from "../registry";
+import { FAMILIES, packageSchema, PLUGIN_VERSION, word } from "./schema";
+import { NativeResource, nativeFunction, nativeResource, resourcesOf } from "./tokens";
+
+/** pulumi's `specialSigKey` and `specialSecretSig` (sdk/nodejs/runtime/rpc.ts). */
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+type Bag = Record<string, unknown>;
+
+function isSecret(v: unknown): v is { value: unknown } {
+  return v !== null && typeof v === "object" && (v as Bag)[SIG_KEY] === SECRET_SIG && "value" in v;
+}
+
+/** A value with every secret unwrapped, and whether it held one. */
+function unwrap(value: unknown): { value: unknown; secret: boolean } {
+  if (isSecret(value)) return { value: unwrap(value.value).value, secret: true };
+  if (Array.isArray(value)) {
+    const items = value.map(unwrap);
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (value !== null && typeof value === "object") {
+    const out: Bag = {};
+    let secret = false;
+    for (const [k, v] of Object.entries(value)) {
+      const u = unwrap(v);
+      out[k] = u.value;
+      secret ||= u.secret;
+    }
+    return { value: out, secret };
+  }
+  return { value, secret: false };
+}
+
+/** A Struct as plain properties, secrets unwrapped, with the names of the properties that held one. */
+export function fromStruct(struct: structproto.Struct | undefined): {
+  props: Bag;
+  secrets: Set<string>;
+} {
+  const props: Bag = {};
+  const secrets = new Set<string>();
+  for (const [k, v] of Object.entries(struct?.toJavaScript() ?? {})) {
+    const u = unwrap(v);
+    props[k] = u.value;
+    if (u.secret) secrets.add(k);
+  }
+  return { props, secrets };
+}
+
+/** Properties as a Struct, each named one wrapped as a secret; undefined values left out. */
+export function toStruct(props: Props, secrets: Iterable<string>): structproto.Struct {
+  const secret = new Set(secrets);
+  const out: Record<string, structproto.JavaScriptValue> = {};
+  for (const [k, v] of Object.entries(props)) {
+    if (v === undefined) continue;
+    const value = v as structproto.JavaScriptValue;
+    out[k] = secret.has(k) && v !== UNKNOWN ? { [SIG_KEY]: SECRET_SIG, value } : value;
+  }
+  return structproto.Struct.fromJavaScript(out);
+}
+
+/** Keys the plugin adds for the engine's hooks that never leave it: they are not the program's. */
+const PLUGIN_KEYS = ["__customTimeouts"];
+
+/**
+ * A unary handler: the answer, or the error as the engine expects it. An initialization failure
+ * (saved, but its deployment failed) carries the ID and outputs, so the connection lands in state.
+ */
+function unary<Req, Res>(
+  fn: (req: Req) => Promise<Res>,
+): (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void {
+  return (call, callback) => {
+    fn(call.request).then(
+      (res) => callback(null, res),
+      (e: unknown) => callback(grpcError(e)),
+    );
+  };
+}
+
+function grpcError(e: unknown): Partial<grpc.StatusObject> {
+  const message = e instanceof Error ? e.message : String(e);
+  const metadata = new grpc.Metadata();
+  if (e instanceof ConnectionInitError) {
+    const status = new statusproto.Status();
+    status.setCode(grpc.status.UNKNOWN);
+    status.setMessage(message);
+    const detail = new provproto.ErrorResourceInitFailed();
+    detail.setId(e.id);
+    detail.setProperties(toStruct(e.properties, []));
+    detail.setReasonsList([...e.reasons]);
+    const any = new anyproto.Any();
+    any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+    status.addDetails(any);
+    // The Go engine reads structured details from this trailer only.
+    metadata.add("grpc-status-details-bin", Buffer.from(status.serializeBinary()));
+  }
+  return { code: grpc.status.UNKNOWN, details: message, metadata };
+}
+
+/** Provider configuration as the settings store reads it: `pictory:apiKey`, `pictory:maxRetries`. */
+export class PluginConfig implements ConfigSource {
+  public constructor(
+    private readonly pkg: FamilyName,
+    private readonly values: Readonly<Record<string, string>>,
+  ) {}
+
+  public get(key: string): string | undefined {
+    const colon = key.indexOf(":");
+    const namespace = key.slice(0, colon);
+    if (namespace !== this.pkg) return undefined;
+    return this.values[key.slice(colon + 1)];
+  }
+
+  /**
+   * The configuration a request carries: `args` (typed values, secrets possibly wrapped) where the
+   * engine sends them, else `variables` (`pictory:config:apiKey`, JSON text for non-strings).
+   */
+  public static of(
+    pkg: FamilyName,
+    args: structproto.Struct | undefined,
+    variables?: ReadonlyMap<string, string>,
+  ): PluginConfig {
+    const values: Record<string, string> = {};
+    if (args) {
+      for (const [k, v] of Object.entries(fromStruct(args).props)) {
+        if (v === undefined || v === null || v === UNKNOWN) continue;
+        values[k] = typeof v === "string" ? v : JSON.stringify(v);
+      }
+    } else if (variables) {
+      const prefix = `${pkg}:config:`;
+      for (const [k, v] of variables) if (k.startsWith(prefix)) values[k.slice(prefix.length)] = v;
+    }
+    return new PluginConfig(pkg, values);
+  }
+}
+
+/** What a native resource's props need before the engine sees them: its fixed variant. */
+function withVariant(r: NativeResource, props: Bag): Bag {
+  const field = r.kind.variants?.field;
+  return field && r.variant !== undefined ? { ...props, [field]: r.variant } : props;
+}
+
+/** The props as the engine and the program see them: the discriminator and plugin keys left out. */
+function forEngine(r: NativeResource, props: Props): Bag {
+  const out: Bag = { ...props };
+  const field = r.kind.variants?.field;
+  if (field) delete out[field];
+  for (const k of PLUGIN_KEYS) delete out[k];
+  return out;
+}
+
+/** The engine's custom timeout for an operation, in seconds, as the hooks read it. */
+function withTimeout(props: Bag, operation: "create" | "update" | "delete", seconds: number): Bag {
+  return seconds > 0 ? { ...props, __customTimeouts: { [operation]: `${seconds}s` } } : props;
+}
+
+/** The secret properties of a resource's answer: its declared secrets and whatever came in secret. */
+function secretsOf(r: NativeResource, incoming: Iterable<string>): Set<string> {
+  return new Set([...secretFields(r.kind), ...incoming]);
+}
+
+/**
+ * A proposal for `name` when the program leaves it out: the engine's (from `pulumi:autonaming`)
+ * where it sends one, else the resource name plus 7 hex characters of the engine's random seed,
+ * which is what Pulumi's own providers do. Verbatim naming (ENFORCE) cannot take another name, so
+ * a replacement deletes first.
+ */
+function proposal(r: NativeResource, req: provproto.CheckRequest): Bag | undefined {
+  const opts = req.getAutonaming();
+  const Mode = provproto.CheckRequest.AutonamingOptions.Mode;
+  if (opts?.getMode() === Mode.DISABLE) return undefined;
+  const clean = (s: string) => [...s].map((c) => (r.kind.nameAlphabet.test(c) ? c : "-")).join("");
+  if (opts && opts.getProposedName() !== "") {
+    const fixed = opts.getMode() === Mode.ENFORCE;
+    const name = fixed ? opts.getProposedName() : clean(opts.getProposedName());
+    return { name: name.slice(0, r.kind.nameMaxLength), fixed };
+  }
+  const seed = Buffer.from(req.getRandomseed_asU8()).toString("hex");
+  const suffix = (seed || Buffer.from(req.getUrn()).toString("hex")).slice(0, 7).padEnd(7, "0");
+  const base = clean(req.getName() || req.getUrn().split("::").pop() || "connection");
+  return { name: `${base.slice(0, r.kind.nameMaxLength - 8)}-${suffix}`, fixed: false };
+}
+
+/**
+ * One plugin's service. Each engine provider (the default one, and each explicit
+ * `pulumi:providers:<pkg>`) is a process of its own, so this holds one configuration.
+ */
+export class PluginServer {
+  private readonly runtime: ProviderRuntime;
+  private readonly hooksByKind = new Map<string, ProviderHooks>();
+
+  public constructor(public readonly pkg: FamilyName) {
+    this.runtime = new ProviderRuntime(KINDS, new SettingsStore(pkg));
+  }
+
+  private resource(type: string): NativeResource {
+    const r = nativeResource(type);
+    if (!r || r.pkg !== this.pkg) {
+      throw new ConnectionValidationError(
+        "VALIDATION_FAILED",
+        `unknown resource type ${JSON.stringify(type)} for the ${this.pkg} provider: expected one of ` +
+          `${resourcesOf(this.pkg)
+            .map((x) => x.token)
+            .join(", ")}; ` +
+          `the installed ${this.pkg} plugin is older than the program's SDK, install the newer one`,
+      );
+    }
+    return r;
+  }
+
+  private hooks(r: NativeResource): ProviderHooks {
+    let h = this.hooksByKind.get(r.kind.token);
+    if (!h) {
+      h = this.runtime.hooks(r.kind.token);
+      this.hooksByKind.set(r.kind.token, h);
+    }
+    return h;
+  }
+
+  /** The gRPC service implementation; unlisted methods answer UNIMPLEMENTED. */
+  public service(): Partial<provrpc.IResourceProviderServer> {
+    return {
+      handshake: unary(async () => {
+        const res = new provproto.ProviderHandshakeResponse();
+        res.setAcceptSecrets(true);
+        res.setSupportsAutonamingConfiguration(true);
+        return res;
+      }),
+      getPluginInfo: unary(async () => new plugproto.PluginInfo().setVersion(PLUGIN_VERSION)),
+      getSchema: unary(async () =>
+        new provproto.GetSchemaResponse().setSchema(JSON.stringify(packageSchema(this.pkg))),
+      ),
+      checkConfig: unary((req: provproto.CheckRequest) => this.checkConfig(req)),
+      diffConfig: unary(async (req: provproto.DiffRequest) => this.diffConfig(req)),
+      configure: unary(async (req: provproto.ConfigureRequest) => {
+        this.runtime.settings.configure(
+          PluginConfig.of(this.pkg, req.getArgs(), new Map(req.getVariablesMap().entries())),
+        );
+        const res = new provproto.ConfigureResponse();
+        res.setAcceptsecrets(true);
+        res.setSupportspreview(true);
+        return res;
+      }),
+      check: unary((req: provproto.CheckRequest) => this.check(req)),
+      diff: unary(async (req: provproto.DiffRequest) => this.diff(req)),
+      create: unary((req: provproto.CreateRequest) => this.create(req)),
+      read: unary((req: provproto.ReadRequest) => this.read(req)),
+      update: unary((req: provproto.UpdateRequest) => this.update(req)),
+      delete: unary(async (req: provproto.DeleteRequest) => {
+        const r = this.resource(req.getType() || typeOfUrn(req.getUrn()));
+        const props = withVariant(r, fromStruct(req.getProperties()).props);
+        await this.hooks(r).delete(req.getId(), withTimeout(props, "delete", req.getTimeout()));
+        return new emptyproto.Empty();
+      }),
+      invoke: unary((req: provproto.InvokeRequest) => this.invoke(req)),
+      cancel: unary(async () => {
+        cancelOperations();
+        return new emptyproto.Empty();
+      }),
+    };
+  }
+
+  /**
+   * Validates the provider's configuration before any resource uses it: the credential's form
+   * and the base URL (from config or the environment), and every shared setting. Values unknown
+   * during preview are checked by `up`. The credential comes back secret whatever the program
+   * passed, so the state never holds it in plaintext.
+   */
+  private async checkConfig(req: provproto.CheckRequest): Promise<provproto.CheckResponse> {
+    const { props, secrets } = fromStruct(req.getNews());
+    const credential = word(FAMILIES[this.pkg].credential.key);
+    const failures: provproto.CheckFailure[] = [];
+    if (!containsUnknown(props)) {
+      const settings = new SettingsStore(this.pkg);
+      settings.configure(PluginConfig.of(this.pkg, req.getNews()));
+      for (const read of [() => settings.family(FAMILIES[this.pkg]), () => settings.provider()]) {
+        try {
+          read();
+        } catch (e) {
+          if (!ConnectionError.isInstance(e)) throw e;
+          failures.push(new provproto.CheckFailure().setProperty("").setReason(e.message));
+        }
+      }
+    }
+    const res = new provproto.CheckResponse();
+    res.setInputs(toStruct(props, [...secrets, credential]));
+    res.setFailuresList(failures);
+    return res;
+  }
+
+  /** A changed configuration updates the provider in place: its resources stay where they are. */
+  private diffConfig(req: provproto.DiffRequest): provproto.DiffResponse {
+    const olds = fromStruct(req.getOldInputs() ?? req.getOlds()).props;
+    const news = fromStruct(req.getNews()).props;
+    const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])]
+      .filter((k) => k !== "version" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]))
+      .sort();
+    const res = new provproto.DiffResponse();
+    res.setChanges(
+      keys.length > 0
+        ? provproto.DiffResponse.DiffChanges.DIFF_SOME
+        : provproto.DiffResponse.DiffChanges.DIFF_NONE,
+    );
+    res.setDiffsList(keys);
+    return res;
+  }
+
+  private async check(req: provproto.CheckRequest): Promise<provproto.CheckResponse> {
+    const r = this.resource(req.getType() || typeOfUrn(req.getUrn()));
+    const olds = fromStruct(req.getOlds()).props;
+    const news = fromStruct(req.getNews());
+    const failures: provproto.CheckFailure[] = [];
+    const field = r.kind.variants?.field;
+    if (field && news.props[field] !== undefined && news.props[field] !== r.variant) {
+      failures.push(
+        new provproto.CheckFailure()
+          .setProperty("")
+          .setReason(
+            `[${field}] is implied by the resource type ${r.token} (${JSON.stringify(r.variant)}); remove it`,
+          ),
+      );
+    }
+    const desired = withVariant(r, news.props);
+    if (desired.name === undefined && desired.__autoname === undefined) {
+      const p = proposal(r, req);
+      if (p) desired.__autoname = p;
+    }
+    const outcome = await this.hooks(r).check(
+      Object.keys(olds).length > 0 ? withVariant(r, olds) : olds,
+      desired,
+    );
+    for (const f of outcome.failures)
+      failures.push(new provproto.CheckFailure().setProperty(f.property).setReason(f.reason));
+    const res = new provproto.CheckResponse();
+    res.setInputs(toStruct(forEngine(r, outcome.inputs), secretsOf(r, news.secrets)));
+    res.setFailuresList(failures);
+    return res;
+  }
+
+  /** The engine's diff, with a detailed diff naming each field and whether it replaces. */
+  private diff(req: provproto.DiffRequest): provproto.DiffResponse {
+    const r = this.resource(req.getType() || typeOfUrn(req.getUrn()));
+    const olds = withVariant(r, fromStruct(req.getOlds()).props);
+    const news = withVariant(r, fromStruct(req.getNews()).props);
+    // ignoreChanges: the program's value of an ignored field is the state's.
+    for (const k of req.getIgnorechangesList()) {
+      if (k in olds) news[k] = olds[k];
+      else delete news[k];
+    }
+    const d = engine.diff(r.kind, olds, news);
+    const Kind = provproto.PropertyDiff.Kind;
+    const res = new provproto.DiffResponse();
+    res.setChanges(
+      d.changes
+        ? provproto.DiffResponse.DiffChanges.DIFF_SOME
+        : provproto.DiffResponse.DiffChanges.DIFF_NONE,
+    );
+    res.setReplacesList(d.replaces);
+    res.setDeletebeforereplace(d.deleteBeforeReplace);
+    res.setDiffsList(d.changed);
+    res.setHasdetaileddiff(true);
+    const detailed = res.getDetaileddiffMap();
+    for (const k of d.changed) {
+      const replaces = d.replaces.includes(k);
+      const kind =
+        olds[k] === undefined
+          ? replaces
+            ? Kind.ADD_REPLACE
+            : Kind.ADD
+          : news[k] === undefined
+            ? replaces
+              ? Kind.DELETE_REPLACE
+              : Kind.DELETE
+            : replaces
+              ? Kind.UPDATE_REPLACE
+              : Kind.UPDATE;
+      detailed.set(k, new provproto.PropertyDiff().setKind(kind).setInputdiff(true));
+    }
+    return res;
+  }
+
+  /** Outputs a preview shows: the inputs, and every computed output unknown until `up`. */
+  private previewOutputs(r: NativeResource, inputs: Bag, olds: Props = {}): Bag {
+    const out: Bag = { ...olds, ...inputs };
+    for (const [k, spec] of Object.entries(r.kind.outputs))
+      if (olds[k] === undefined || spec.volatile || k === "version") out[k] = UNKNOWN;
+    return out;
+  }
+
+  private async create(req: provproto.CreateRequest): Promise<provproto.CreateResponse> {
+    const r = this.resource(req.getType() || typeOfUrn(req.getUrn()));
+    const { props, secrets } = fromStruct(req.getProperties());
+    const res = new provproto.CreateResponse();
+    // A preview never writes: no request, and what the API computes stays unknown.
+    if (req.getPreview()) {
+      res.setId("");
+      res.setProperties(toStruct(this.previewOutputs(r, props), secretsOf(r, secrets)));
+      return res;
+    }
+    const inputs = withTimeout(withVariant(r, props), "create", req.getTimeout());
+    try {
+      const { id, outs } = await this.hooks(r).create(inputs);
+      res.setId(id);
+      res.setProperties(toStruct(forEngine(r, outs), secretsOf(r, secrets)));
+      return res;
+    } catch (e) {
+      if (e instanceof ConnectionInitError)
+        throw new ConnectionInitError(e.message, e.id, forEngine(r, e.properties));
+      throw e;
+    }
+  }
+
+  /**
+   * Refresh, and `pulumi import` (no state yet): the connection as the API holds it, with the
+   * inputs that describe it, so an import's program matches without a diff.
+   */
+  private async read(req: provproto.ReadRequest): Promise<provproto.ReadResponse> {
+    const r = this.resource(req.getType() || typeOfUrn(req.getUrn()));
+    const state = fromStruct(req.getProperties());
+    const res = new provproto.ReadResponse();
+    // An import has no state: what identifies the connection is in its ID (`project/name`).
+    const parts = req.getId().split("/");
+    const known =
+      Object.keys(state.props).length === 0 && parts.length === r.kind.lookupBy.length
+        ? Object.fromEntries(r.kind.lookupBy.map((k, i) => [k, parts[i]]))
+        : {};
+    const result = await this.hooks(r).read(
+      req.getId(),
+      withVariant(r, { ...known, ...state.props }),
+    );
+    if (result.id === "") return res;
+    const field = r.kind.variants?.field;
+    const actual = field ? result.props[field] : undefined;
+    if (field && actual !== undefined && actual !== r.variant) {
+      const other = resourcesOf(this.pkg).find((x) => x.variant === actual);
+      throw new ConnectionApiError(
+        "VALIDATION_FAILED",
+        `${r.token} ${JSON.stringify(req.getId())}: the API holds a connection of ${field} ` +
+          `${JSON.stringify(actual)}, not ${JSON.stringify(r.variant)}; ` +
+          (other
+            ? `use the resource type ${other.token} for it`
+            : "this plugin does not serve that type"),
+      );
+    }
+    const secrets = secretsOf(r, state.secrets);
+    res.setId(result.id);
+    res.setProperties(toStruct(forEngine(r, result.props), secrets));
+    res.setInputs(toStruct(forEngine(r, result.inputs), secrets));
+    return res;
+  }
+
+  private async update(req: provproto.UpdateRequest): Promise<provproto.UpdateResponse> {
+    const r = this.resource(req.getType() || typeOfUrn(req.getUrn()));
+    const olds = fromStruct(req.getOlds());
+    const news = fromStruct(req.getNews());
+    const secrets = secretsOf(r, [...olds.secrets, ...news.secrets]);
+    const res = new provproto.UpdateResponse();
+    if (req.getPreview()) {
+      res.setProperties(toStruct(this.previewOutputs(r, news.props, olds.props), secrets));
+      return res;
+    }
+    const { outs } = await this.hooks(r).update(
+      req.getId(),
+      withVariant(r, olds.props),
+      withTimeout(withVariant(r, news.props), "update", req.getTimeout()),
+    );
+    res.setProperties(toStruct(forEngine(r, outs), secrets));
+    return res;
+  }
+
+  /**
+   * A lookup: one GET of the connection by what identifies it, with this provider's credentials.
+   * An Apinizer lookup of one type fails for a connection of another: its fields would not be the
+   * ones the function's result declares.
+   */
+  private async invoke(req: provproto.InvokeRequest): Promise<provproto.InvokeResponse> {
+    const r = nativeFunction(req.getTok());
+    if (!r || r.pkg !== this.pkg) {
+      throw new ConnectionValidationError(
+        "VALIDATION_FAILED",
+        `unknown function ${JSON.stringify(req.getTok())} for the ${this.pkg} provider: expected one of ` +
+          `${resourcesOf(this.pkg)
+            .map((x) => x.function)
+            .join(", ")}`,
+      );
+    }
+    const { props } = fromStruct(req.getArgs());
+    const name = r.function.split(":").pop()!;
+    const found = await this.runtime.lookup(r.kind.token, `${this.pkg}.${name}`, props);
+    const field = r.kind.variants?.field;
+    if (field && found[field] !== r.variant) {
+      throw new ConnectionApiError(
+        "NOT_FOUND",
+        `${this.pkg}.${name}: the connection ${JSON.stringify(found.id)} is of ${field} ` +
+          `${JSON.stringify(found[field])}, not ${JSON.stringify(r.variant)}; look it up with the ` +
+          `function of its type`,
+        { status: 404 },
+      );
+    }
+    const res = new provproto.InvokeResponse();
+    res.setReturn(toStruct(forEngine(r, found), secretFields(r.kind)));
+    return res;
+  }
+}
+
+/** The type token of a URN (`urn:pulumi:stack::project::pictory:index:AwsConnection::name`). */
+function typeOfUrn(urn: string): string {
+  const parts = urn.split("::");
+  const type = parts[parts.length - 2] ?? "";
+  return type.split("$").pop() ?? type;
+}
+
+/**
+ * Serves one package's provider on a free local port, which it prints on stdout: how the engine
+ * learns where to connect. Resolves with the server and its port.
+ */
+export async function serve(
+  pkg: FamilyName,
+  host = "127.0.0.1",
+): Promise<{ server: grpc.Server; port: number }> {
+  const server = new grpc.Server({
+    "grpc.max_receive_message_length": 400 * 1024 * 1024,
+    "grpc.max_send_message_length": 400 * 1024 * 1024,
+  });
+  server.addService(
+    provrpc.ResourceProviderService,
+    new PluginServer(pkg).service() as provrpc.IResourceProviderServer,
+  );
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:0`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
+  return { server, port };
+}

@@ -1,0 +1,243 @@
+/**
+ * The native plugins through the real engine, from the YAML program in examples/yaml: both
+ * plugins installed from the archives `npm run build` writes, the three kinds, a secret from
+ * config, an explicit provider with its own key reaching a second account, and a lookup. `up`,
+ * a preview with no changes, `pulumi import` of a connection made by hand followed by a preview
+ * with no changes, and `destroy`; no credential or secret in plaintext in the state.
+ */
+import { execFile } from "node:child_process";
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { RunningEmulator, startEmulator } from "../../emulator";
+import { PLUGIN_VERSION } from "../../provider/plugin/schema";
+import { ensurePulumi, localEnv } from "../../scripts/workspace";
+import { emulatorState } from "../helpers/emulator";
+import { leaks } from "./harness";
+
+jest.setTimeout(600_000);
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const SECOND_KEY = "pictai_second_account_key";
+const SECRETS = {
+  vimeoClientSecret: "yaml-vimeo-client-secret-5e1f",
+  vimeoAccessToken: "yaml-vimeo-access-token-8c2d",
+  secondApiKey: SECOND_KEY,
+};
+const CREDENTIALS = ["pictai_emulator_key", "apinizer_emulator_token", ...Object.values(SECRETS)];
+
+/** The YAML language host: next to the CLI that ensure-pulumi.sh built, or on PATH. */
+function yamlHostDir(): string {
+  const dirs = [ensurePulumi(), ...(process.env.PATH ?? "").split(path.delimiter)];
+  for (const dir of dirs) {
+    try {
+      accessSync(path.join(dir, "pulumi-language-yaml"), constants.X_OK);
+      return dir;
+    } catch {
+      // not here
+    }
+  }
+  throw new Error(
+    "pulumi-language-yaml is not installed: run `bash scripts/ensure-pulumi.sh`, or put it on PATH",
+  );
+}
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+
+let emulator: RunningEmulator;
+let work: string;
+let env: Record<string, string>;
+
+function pulumi(args: readonly string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      "pulumi",
+      [...args, "--non-interactive", "--color", "never"],
+      { cwd: path.join(work, "project"), env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? ((error.code as number | undefined) ?? 1) : 0,
+          output: stdout + stderr,
+        }),
+    );
+  });
+}
+
+async function ok(args: readonly string[]): Promise<string> {
+  const run = await pulumi(args);
+  if (run.code !== 0)
+    throw new Error(`pulumi ${args.join(" ")} failed (${run.code}):\n${run.output}`);
+  return run.output;
+}
+
+function stateText(): string {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(readFileSync(p, "utf8"));
+    }
+  };
+  walk(path.join(work, "state", "backend"));
+  return out.join("\n");
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({ extraTenants: [{ pictoryApiKey: SECOND_KEY }] });
+  work = mkdtempSync(path.join(os.tmpdir(), "pcx-plugin-yaml-"));
+  mkdirSync(path.join(work, "project"));
+  mkdirSync(path.join(work, "state", "backend"), { recursive: true });
+  copyFileSync(
+    path.join(ROOT, "examples", "yaml", "Pulumi.yaml"),
+    path.join(work, "project", "Pulumi.yaml"),
+  );
+  const base = localEnv(path.join(work, "state"));
+  env = { ...base, PATH: [yamlHostDir(), base.PATH].join(path.delimiter) };
+  for (const k of [
+    "PICTORY_API_KEY",
+    "PICTORY_BASE_URL",
+    "APINIZER_TOKEN",
+    "APINIZER_BASE_URL",
+    "PICTORY_ACCOUNTS",
+  ])
+    env[k] = "";
+  // Installed from the archives, as a user would: nothing else of this repository is used.
+  for (const pkg of ["pictory", "apinizer"]) {
+    const archive = path.join(
+      ROOT,
+      "dist",
+      "plugins",
+      `pulumi-resource-${pkg}-v${PLUGIN_VERSION}-linux-amd64.tar.gz`,
+    );
+    await ok(["plugin", "install", "resource", pkg, PLUGIN_VERSION, "--file", archive]);
+  }
+  await ok(["stack", "init", "dev"]);
+  const set = (key: string, value: string, secret = false) =>
+    ok(["config", "set", ...(secret ? ["--secret"] : []), key, value]);
+  await set("pictory:apiKey", "pictai_emulator_key", true);
+  await set("pictory:baseUrl", `${emulator.url}/pictoryapis`);
+  await set("apinizer:token", "apinizer_emulator_token", true);
+  await set("apinizer:baseUrl", `${emulator.url}/apiops`);
+  for (const [k, v] of Object.entries(SECRETS)) await set(k, v, true);
+  await set("secondBaseUrl", `${emulator.url}/pictoryapis`);
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("native plugins from a YAML program", () => {
+  it("up, a no-change preview, import, a no-change preview, destroy", async () => {
+    const up = await ok(["up", "--yes", "--skip-preview"]);
+    const mine = await emulatorState(emulator.url);
+    const second = await emulatorState(emulator.url, SECOND_KEY);
+    expect(mine.pictory.aws.map((c) => c.name)).toEqual([
+      expect.stringMatching(/^media-[0-9a-f]{7}$/),
+    ]);
+    expect(mine.pictory.vimeo.map((c) => c.name)).toEqual(["uploads"]);
+    // The explicit provider's own key reached the second account, and only there.
+    expect(second.pictory.aws.map((c) => c.name)).toEqual(["archive"]);
+    expect(
+      Object.values(mine.apinizer)
+        .flat()
+        .map((c) => c.name),
+    ).toEqual(["mail"]);
+    // The lookup read the connection the program made.
+    const outputs = JSON.parse(await ok(["stack", "output", "--json", "--show-secrets"])) as Record<
+      string,
+      string
+    >;
+    expect(outputs.mediaName).toBe(mine.pictory.aws[0]!.name);
+    expect(outputs.mailId).toBe("demo/mail");
+
+    const state = JSON.parse(await ok(["stack", "export"])) as {
+      deployment: {
+        resources: {
+          type: string;
+          inputs?: Record<string, unknown>;
+          outputs?: Record<string, unknown>;
+        }[];
+      };
+    };
+    const byType = (t: string) => state.deployment.resources.filter((r) => r.type === t);
+    const ciphertext = expect.objectContaining({ ciphertext: expect.any(String) });
+    for (const p of byType("pulumi:providers:pictory"))
+      expect(p.inputs?.apiKey).toEqual(ciphertext);
+    for (const v of byType("pictory:index:VimeoConnection")) {
+      expect(v.outputs?.clientSecret).toEqual(ciphertext);
+      expect(v.outputs?.accessToken).toEqual(ciphertext);
+    }
+    expect(leaks({ state: stateText(), up }, CREDENTIALS)).toEqual([]);
+
+    emulator.clearRequests();
+    await ok(["preview", "--expect-no-changes"]);
+    // A refresh reads every connection with its own provider's key; nothing has drifted.
+    await ok(["refresh", "--yes", "--skip-preview"]);
+    await ok(["preview", "--expect-no-changes"]);
+    expect(emulator.requests().filter((r) => r.method !== "GET")).toEqual([]);
+
+    // A connection made by hand, imported, then declared: the program matches it exactly.
+    const res = await fetch(`${emulator.url}/pictoryapis/v1/awsconnections`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "pictai_emulator_key" },
+      body: JSON.stringify({
+        name: "handmade",
+        awsAccountId: "111122223333",
+        awsRegion: "us-west-2",
+        enabled: true,
+      }),
+    });
+    expect(res.ok).toBe(true);
+    const made = (await emulatorState(emulator.url)).pictory.aws.find(
+      (c) => c.name === "handmade",
+    )!;
+    const id = String(made.connectionId);
+    const imported = await ok([
+      "import",
+      "pictory:index:AwsConnection",
+      "handmade",
+      id,
+      "--yes",
+      "--protect=false",
+    ]);
+    expect(imported).toContain("handmade");
+    const yaml = path.join(work, "project", "Pulumi.yaml");
+    writeFileSync(
+      yaml,
+      readFileSync(yaml, "utf8").replace(
+        "\nvariables:",
+        `  handmade:
+    type: pictory:index:AwsConnection
+    properties:
+      name: handmade
+      awsAccountId: "111122223333"
+      awsRegion: us-west-2
+
+variables:`,
+      ),
+    );
+    await ok(["preview", "--expect-no-changes"]);
+
+    await ok(["destroy", "--yes", "--skip-preview"]);
+    const after = await emulatorState(emulator.url);
+    expect(after.pictory.aws).toEqual([]);
+    expect(after.pictory.vimeo).toEqual([]);
+    expect((await emulatorState(emulator.url, SECOND_KEY)).pictory.aws).toEqual([]);
+    expect(Object.values(after.apinizer).flat()).toEqual([]);
+  });
+});
