@@ -1,15 +1,12 @@
-// The three kinds of connection from a Go program, through the Go SDK generated from the package
-// schemas (sdk/go). The engine runs the pulumi-resource-pictory and pulumi-resource-apinizer plugins
-// for them; the default credentials come from stack config (pictory:apiKey, apinizer:token), a second
-// Pictory account gets an explicit provider:
+// The connections from a Go program, through the Go SDK generated from the package schemas (sdk/go)
+// and the native plugins; the same stack as examples/yaml. Install the plugins with
+// `pulumi plugin install resource pictory <version> --file <archive>` (and apinizer), then:
 //
 //	pulumi config set --secret pictory:apiKey pictai_...
-//	pulumi config set --secret apinizer:token <token>
-//	pulumi config set --secret euApiKey pictai_...
-//	pulumi config set --secret vimeoSecret <client secret>
-//	pulumi config set --secret vimeoToken <access token>
-//	pulumi config set --secret smtpPassword <password>
-//	pulumi config set existingAwsConnectionId <id of a connection made in the console>   # optional
+//	pulumi config set apinizer:baseUrl https://apinizer.example.com/apiops
+//	pulumi config set --secret apinizer:token ...
+//	pulumi config set --secret vimeoClientSecret ... ; pulumi config set --secret vimeoAccessToken ...
+//	pulumi config set --secret secondApiKey pictai_... ; pulumi config set secondBaseUrl https://...
 package main
 
 import (
@@ -23,57 +20,69 @@ func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
 		cfg := config.New(ctx, "")
 
-		// Default provider: the pictory:apiKey of the stack.
+		// A second Pictory account, reached through an explicit provider with its own key (kept
+		// secret in the state, like every secret read with RequireSecret).
+		secondBaseURL := cfg.Get("secondBaseUrl")
+		if secondBaseURL == "" {
+			secondBaseURL = "https://api.pictory.ai/pictoryapis"
+		}
+		secondAccount, err := pictory.NewProvider(ctx, "secondAccount", &pictory.ProviderArgs{
+			ApiKey:  cfg.RequireSecret("secondApiKey"),
+			BaseUrl: pulumi.String(secondBaseURL),
+		})
+		if err != nil {
+			return err
+		}
+
+		// Autonamed: the resource name plus 7 random hex characters.
 		media, err := pictory.NewAwsConnection(ctx, "media", &pictory.AwsConnectionArgs{
 			AwsAccountId: pulumi.String("123456789012"),
-			AwsRegion:    pulumi.String("us-east-1"),
+			AwsRegion:    pulumi.String("us-east-2"),
+			Description:  pulumi.String("rendered media"),
 		})
 		if err != nil {
 			return err
 		}
 
-		// A second Pictory account is a second provider; its key stays secret in the state.
-		eu, err := pictory.NewProvider(ctx, "eu", &pictory.ProviderArgs{
-			ApiKey: cfg.RequireSecret("euApiKey"),
+		uploads, err := pictory.NewVimeoConnection(ctx, "uploads", &pictory.VimeoConnectionArgs{
+			Name:             pulumi.String("uploads"),
+			ClientIdentifier: pulumi.String("marketing-app"),
+			ClientSecret:     cfg.RequireSecret("vimeoClientSecret"),
+			AccessToken:      cfg.RequireSecret("vimeoAccessToken"),
 		})
 		if err != nil {
 			return err
 		}
-		euVimeo, err := pictory.NewVimeoConnection(ctx, "eu-vimeo", &pictory.VimeoConnectionArgs{
-			ClientIdentifier: pulumi.String("eu-vimeo-app"),
-			ClientSecret:     cfg.RequireSecret("vimeoSecret"),
-			AccessToken:      cfg.RequireSecret("vimeoToken"),
-		}, pulumi.Provider(eu))
+
+		archive, err := pictory.NewAwsConnection(ctx, "archive", &pictory.AwsConnectionArgs{
+			Name:         pulumi.String("archive"),
+			AwsAccountId: pulumi.String("210987654321"),
+			AwsRegion:    pulumi.String("eu-west-1"),
+		}, pulumi.Provider(secondAccount))
 		if err != nil {
 			return err
 		}
 
-		alerts, err := apinizer.NewEmailConnection(ctx, "alerts", &apinizer.EmailConnectionArgs{
+		mail, err := apinizer.NewEmailConnection(ctx, "mail", &apinizer.EmailConnectionArgs{
 			ProjectName: pulumi.String("demo"),
+			Name:        pulumi.String("mail"),
 			Host:        pulumi.String("smtp.example.com"),
-			Auth:        pulumi.Bool(true),
-			Username:    pulumi.String("bot"),
-			Password:    cfg.RequireSecret("smtpPassword"),
+			Port:        pulumi.Int(587),
 		})
 		if err != nil {
 			return err
 		}
 
-		// A lookup reads a connection without managing it; without a configured ID it reads the one
-		// this stack manages, once it exists.
-		lookupID := media.ConnectionId
-		if id := cfg.Get("existingAwsConnectionId"); id != "" {
-			lookupID = pulumi.String(id).ToStringOutput()
-		}
-		found := pictory.LookupAwsConnectionOutput(ctx, pictory.LookupAwsConnectionOutputArgs{
-			ConnectionId: lookupID,
+		// A lookup: the connection as the API holds it.
+		mediaNow := pictory.LookupAwsConnectionOutput(ctx, pictory.LookupAwsConnectionOutputArgs{
+			ConnectionId: media.ConnectionId,
 		})
 
-		ctx.Export("mediaId", media.ID())
-		ctx.Export("euVimeoId", euVimeo.ID())
-		ctx.Export("alertsId", alerts.ID())
-		ctx.Export("lookedUpName", found.Name())
-		ctx.Export("lookedUpRegion", found.AwsRegion())
+		ctx.Export("mediaId", media.ConnectionId)
+		ctx.Export("mediaName", mediaNow.Name())
+		ctx.Export("uploadsId", uploads.ID())
+		ctx.Export("archiveId", archive.ID())
+		ctx.Export("mailId", mail.ID())
 		return nil
 	})
 }
