@@ -39,9 +39,10 @@ have_hosts() { # dir
   for h in "${hosts[@]}"; do [ -x "$1/$h" ] || return 1; done
 }
 
-# The Go and YAML hosts' versions are recorded beside them, so changing a version here rebuilds them.
+# The Go and YAML hosts' versions are recorded in .tools (not in bin, which goes on PATH), so
+# changing a version here rebuilds them.
 host_current() { # name version
-  [ -x "$bin/$1" ] && [ "$(cat "$bin/$1.version" 2>/dev/null)" = "$2" ]
+  [ -x "$bin/$1" ] && [ "$(cat "$tools/$1.version" 2>/dev/null)" = "$2" ]
 }
 
 if command -v pulumi >/dev/null 2>&1 && have_hosts "$(dirname "$(command -v pulumi)")"; then
@@ -100,7 +101,7 @@ if ! host_current pulumi-language-go "$GO_LANGUAGE_HOST_SDK_VERSION"; then
   build "$tools/language-host-go" "github.com/pulumi/pulumi/sdk/v3@v$GO_LANGUAGE_HOST_SDK_VERSION" \
     github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go "$bin/pulumi-language-go" \
     "$sdk_version_var=v$GO_LANGUAGE_HOST_SDK_VERSION"
-  echo "$GO_LANGUAGE_HOST_SDK_VERSION" >"$bin/pulumi-language-go.version"
+  echo "$GO_LANGUAGE_HOST_SDK_VERSION" >"$tools/pulumi-language-go.version"
 fi
 if ! host_current pulumi-language-yaml "$YAML_VERSION"; then
   log "building pulumi-language-yaml v$YAML_VERSION (against pkg/sdk v$PULUMI_VERSION)"
@@ -108,7 +109,7 @@ if ! host_current pulumi-language-yaml "$YAML_VERSION"; then
     "github.com/pulumi/pulumi-yaml@v$YAML_VERSION github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" \
     github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml "$bin/pulumi-language-yaml" \
     "github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION" "$pkg_replaces"
-  echo "$YAML_VERSION" >"$bin/pulumi-language-yaml.version"
+  echo "$YAML_VERSION" >"$tools/pulumi-language-yaml.version"
 fi
 install -m 0755 "$shim_source" "$bin/pulumi-resource-pulumi-nodejs"
 log "built in $(($(date +%s) - start))s: $("$bin/pulumi" version)"
