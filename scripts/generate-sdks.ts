@@ -53,7 +53,7 @@ function run(cmd: string, args: readonly string[], cwd: string): void {
   const r = spawnSync(cmd, args, { cwd, env: GO_ENV, encoding: "utf8" });
   if (r.error) {
     throw new Error(
-      `could not run ${cmd} (${r.error.message}); the SDK generator needs Go 1.24+ on PATH`,
+      `could not run ${cmd} (${r.error.message}); the SDK generators need Go 1.25 or later on PATH`,
       { cause: r.error },
     );
   }
