@@ -110,17 +110,30 @@ function unary<Req, Res>(
   };
 }
 
+/**
+ * A connection the API saved whose follow-up failed ({@link ConnectionInitError}), with its
+ * outputs as the engine stores them: the secret ones wrapped, like every other answer's.
+ */
+class InitFailure extends Error {
+  public constructor(
+    public readonly failure: ConnectionInitError,
+    public readonly properties: structproto.Struct,
+  ) {
+    super(failure.message);
+  }
+}
+
 function grpcError(e: unknown): Partial<grpc.StatusObject> {
   const message = e instanceof Error ? e.message : String(e);
   const metadata = new grpc.Metadata();
-  if (e instanceof ConnectionInitError) {
+  if (e instanceof InitFailure) {
     const status = new statusproto.Status();
     status.setCode(grpc.status.UNKNOWN);
     status.setMessage(message);
     const detail = new provproto.ErrorResourceInitFailed();
-    detail.setId(e.id);
-    detail.setProperties(toStruct(e.properties, []));
-    detail.setReasonsList([...e.reasons]);
+    detail.setId(e.failure.id);
+    detail.setProperties(e.properties);
+    detail.setReasonsList([...e.failure.reasons]);
     const any = new anyproto.Any();
     any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
     status.addDetails(any);
@@ -431,16 +444,10 @@ export class PluginServer {
       return res;
     }
     const inputs = withTimeout(withVariant(r, props), "create", req.getTimeout());
-    try {
-      const { id, outs } = await this.hooks(r).create(inputs);
-      res.setId(id);
-      res.setProperties(toStruct(forEngine(r, outs), secretsOf(r, secrets)));
-      return res;
-    } catch (e) {
-      if (e instanceof ConnectionInitError)
-        throw new ConnectionInitError(e.message, e.id, forEngine(r, e.properties));
-      throw e;
-    }
+    const { id, outs } = await this.hooks(r).create(inputs).catch(initFailure(r, secrets));
+    res.setId(id);
+    res.setProperties(toStruct(forEngine(r, outs), secretsOf(r, secrets)));
+    return res;
   }
 
   /**
@@ -492,11 +499,13 @@ export class PluginServer {
       res.setProperties(toStruct(this.previewOutputs(r, news.props, olds.props), secrets));
       return res;
     }
-    const { outs } = await this.hooks(r).update(
-      req.getId(),
-      withVariant(r, olds.props),
-      withTimeout(withVariant(r, news.props), "update", req.getTimeout()),
-    );
+    const { outs } = await this.hooks(r)
+      .update(
+        req.getId(),
+        withVariant(r, olds.props),
+        withTimeout(withVariant(r, news.props), "update", req.getTimeout()),
+      )
+      .catch(initFailure(r, secrets));
     res.setProperties(toStruct(forEngine(r, outs), secrets));
     return res;
   }
@@ -534,6 +543,14 @@ export class PluginServer {
     res.setReturn(toStruct(forEngine(r, found), secretFields(r.kind)));
     return res;
   }
+}
+
+/** Rethrows an initialization failure with its outputs as the engine stores them; anything else as is. */
+function initFailure(r: NativeResource, secrets: Iterable<string>): (e: unknown) => never {
+  return (e) => {
+    if (!(e instanceof ConnectionInitError)) throw e;
+    throw new InitFailure(e, toStruct(forEngine(r, e.properties), secretsOf(r, secrets)));
+  };
 }
 
 /** The type token of a URN (`urn:pulumi:stack::project::pictory:index:AwsConnection::name`). */

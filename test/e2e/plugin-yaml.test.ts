@@ -142,6 +142,20 @@ afterAll(async () => {
 });
 
 describe("native plugins from a YAML program", () => {
+  it("serve the committed schemas, which the CLI binds", async () => {
+    for (const pkg of ["pictory", "apinizer"]) {
+      const served = JSON.parse(await ok(["package", "get-schema", pkg])) as Record<string, object>;
+      const committed = JSON.parse(
+        readFileSync(path.join(ROOT, "schema", `${pkg}.json`), "utf8"),
+      ) as Record<string, object>;
+      for (const section of ["resources", "functions", "types"] as const)
+        expect(Object.keys(served[section]!).sort()).toEqual(
+          Object.keys(committed[section]!).sort(),
+        );
+      expect(served.version).toBe(PLUGIN_VERSION);
+    }
+  });
+
   it("up, a no-change preview, import, a no-change preview, destroy", async () => {
     const up = await ok(["up", "--yes", "--skip-preview"]);
     const mine = await emulatorState(emulator.url);

@@ -9,6 +9,7 @@ import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { UNKNOWN } from "../../provider/core/fields";
 import { packageSchema, PLUGIN_VERSION } from "../../provider/plugin/schema";
 import { fromStruct, PluginConfig, serve } from "../../provider/plugin/server";
@@ -56,6 +57,17 @@ const messageOf = (e: Error) => e.message;
 const struct = (v: Record<string, unknown>) =>
   structproto.Struct.fromJavaScript(v as Record<string, structproto.JavaScriptValue>);
 const raw = (s: structproto.Struct | undefined) => s?.toJavaScript() ?? {};
+
+/** The engine's Check of a resource's inputs. */
+function check(
+  client: Client,
+  type: string,
+  name: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<provproto.CheckResponse> {
+  return api(client).check(checkReq(type, name, olds, news));
+}
 
 interface Plugin {
   client: Client;
@@ -173,12 +185,20 @@ describe("native plugin server", () => {
     await configure(pictory, { apiKey: secret(SECOND_KEY), baseUrl: emu.pictoryBaseUrl });
     const c = pictory.client;
     // An autonamed connection with a value unknown during preview: no request.
-    const preview = await api(c).check(
-      checkReq(AWS, "media", {}, { awsAccountId: UNKNOWN, awsRegion: "us-east-2" }),
+    const preview = await check(
+      c,
+      AWS,
+      "media",
+      {},
+      { awsAccountId: UNKNOWN, awsRegion: "us-east-2" },
     );
     expect(preview.getFailuresList()).toEqual([]);
-    const checked = await api(c).check(
-      checkReq(AWS, "media", {}, { awsAccountId: "123456789012", awsRegion: "us-east-2" }),
+    const checked = await check(
+      c,
+      AWS,
+      "media",
+      {},
+      { awsAccountId: "123456789012", awsRegion: "us-east-2" },
     );
     expect(checked.getFailuresList()).toEqual([]);
     const inputs = raw(checked.getInputs());
@@ -278,18 +298,17 @@ describe("native plugin server", () => {
     await configure(pictory, { apiKey: "pictai_emulator_key", baseUrl: emu.pictoryBaseUrl });
     const c = pictory.client;
     const type = "pictory:index:VimeoConnection";
-    const checked = await api(c).check(
-      checkReq(
-        type,
-        "v",
-        {},
-        {
-          name: "uploads",
-          clientIdentifier: "app",
-          clientSecret: secret("vimeo-secret"),
-          accessToken: "vimeo-token",
-        },
-      ),
+    const checked = await check(
+      c,
+      type,
+      "v",
+      {},
+      {
+        name: "uploads",
+        clientIdentifier: "app",
+        clientSecret: secret("vimeo-secret"),
+        accessToken: "vimeo-token",
+      },
     );
     const ins = raw(checked.getInputs());
     expect(ins).toMatchObject({
@@ -337,19 +356,22 @@ describe("native plugin server", () => {
         baseUrl: `${emu.current.url}/apiops`,
       });
       const type = "apinizer:index:EmailConnection";
-      const wrong = await api(c).check(
-        checkReq(
-          type,
-          "mail",
-          {},
-          { projectName: "demo", name: "mail", host: "smtp", type: "kafka" },
-        ),
+      const wrong = await check(
+        c,
+        type,
+        "mail",
+        {},
+        { projectName: "demo", name: "mail", host: "smtp", type: "kafka" },
       );
       expect(wrong.getFailuresList().map((f) => f.getReason())).toEqual([
         expect.stringContaining("implied by the resource type apinizer:index:EmailConnection"),
       ]);
-      const checked = await api(c).check(
-        checkReq(type, "mail", {}, { projectName: "demo", name: "mail", host: "smtp.example.com" }),
+      const checked = await check(
+        c,
+        type,
+        "mail",
+        {},
+        { projectName: "demo", name: "mail", host: "smtp.example.com" },
       );
       expect(checked.getFailuresList()).toEqual([]);
       expect(raw(checked.getInputs())).toMatchObject({ port: 587, host: "smtp.example.com" });
@@ -385,41 +407,6 @@ describe("native plugin server", () => {
       apinizer.close();
     }
   });
-
-  // Last: a cancelled provider process stays cancelled, as the engine shuts it down next.
-  it("aborts the requests in flight when the engine cancels", async () => {
-    await configure(pictory, { apiKey: "pictai_emulator_key", baseUrl: emu.pictoryBaseUrl });
-    const c = pictory.client;
-    emu.current.enqueueFault({
-      method: "POST",
-      path: "*awsconnections",
-      action: "delay",
-      delayMs: 20_000,
-    });
-    const checked = await api(c).check(
-      checkReq(
-        AWS,
-        "slow",
-        {},
-        { name: "slow", awsAccountId: "123456789012", awsRegion: "us-east-2" },
-      ),
-    );
-    const started = Date.now();
-    const create = api(c)
-      .create(
-        new provproto.CreateRequest()
-          .setType(AWS)
-          .setUrn(urn(AWS, "slow"))
-          .setProperties(checked.getInputs()),
-      )
-      .then(succeeded, messageOf);
-    await new Promise((r) => setTimeout(r, 300));
-    await api(c).cancel(new emptyproto.Empty());
-    expect(await create).toMatch(
-      /stopped because the provider is shutting down .*outcome is unknown/,
-    );
-    expect(Date.now() - started).toBeLessThan(10_000);
-  });
 });
 
 describe("PluginConfig", () => {
@@ -442,5 +429,104 @@ describe("PluginConfig", () => {
     );
     expect(variables.get("apinizer:token")).toBe("t");
     expect(variables.get("pictory:apiKey")).toBeUndefined();
+  });
+});
+
+describe("native plugin server: a saved connection whose deployment failed", () => {
+  it("reports an initialization failure whose outputs keep their secrets wrapped", async () => {
+    const apinizer = await start("apinizer");
+    try {
+      const c = apinizer.client;
+      await configure(apinizer, {
+        token: secret("apinizer_emulator_token"),
+        baseUrl: `${emu.current.url}/apiops`,
+        onDeploymentFailure: "fail",
+      });
+      const type = "apinizer:index:EmailConnection";
+      const checked = await check(
+        c,
+        type,
+        "m",
+        {},
+        {
+          projectName: "demo",
+          name: "deployfail",
+          host: "smtp.example.com",
+          auth: true,
+          username: "mailer",
+          password: secret("smtp-password-77"),
+        },
+      );
+      expect(checked.getFailuresList()).toEqual([]);
+      emu.current.enqueueFault({
+        method: "POST",
+        action: "deploy-failure",
+        environment: "production",
+      });
+      const error = await api(c)
+        .create(
+          new provproto.CreateRequest()
+            .setType(type)
+            .setUrn(urn(type, "m"))
+            .setProperties(checked.getInputs()),
+        )
+        .then(
+          () => undefined,
+          (e: grpc.ServiceError) => e,
+        );
+      expect(error?.message).toContain("deploying it to the workers failed in production");
+      const [bin] = error!.metadata.get("grpc-status-details-bin") as Buffer[];
+      const status = statusproto.Status.deserializeBinary(new Uint8Array(bin!));
+      const detail = status
+        .getDetailsList()[0]!
+        .unpack(
+          provproto.ErrorResourceInitFailed.deserializeBinary,
+          "pulumirpc.ErrorResourceInitFailed",
+        )!;
+      expect(detail.getId()).toBe("demo/deployfail");
+      const props = raw(detail.getProperties());
+      expect(props).toMatchObject({ password: secret("smtp-password-77"), username: "mailer" });
+      expect(props).not.toHaveProperty("type");
+    } finally {
+      apinizer.close();
+    }
+  });
+});
+
+// Last: a cancelled provider process stays cancelled, as the engine shuts it down next.
+describe("native plugin server: Cancel", () => {
+  it("aborts the requests in flight when the engine cancels", async () => {
+    const pictory = await start("pictory");
+    await configure(pictory, { apiKey: "pictai_emulator_key", baseUrl: emu.pictoryBaseUrl });
+    const c = pictory.client;
+    emu.current.enqueueFault({
+      method: "POST",
+      path: "*awsconnections",
+      action: "delay",
+      delayMs: 20_000,
+    });
+    const checked = await check(
+      c,
+      AWS,
+      "slow",
+      {},
+      { name: "slow", awsAccountId: "123456789012", awsRegion: "us-east-2" },
+    );
+    const started = Date.now();
+    const create = api(c)
+      .create(
+        new provproto.CreateRequest()
+          .setType(AWS)
+          .setUrn(urn(AWS, "slow"))
+          .setProperties(checked.getInputs()),
+      )
+      .then(succeeded, messageOf);
+    await new Promise((r) => setTimeout(r, 300));
+    await api(c).cancel(new emptyproto.Empty());
+    expect(await create).toMatch(
+      /stopped because the provider is shutting down .*outcome is unknown/,
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    pictory.close();
   });
 });
