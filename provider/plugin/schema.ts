@@ -397,7 +397,8 @@ export function packageSchema(pkg: FamilyName): PackageSchema {
       nodejs: {
         packageName: `@pulumi-connections/${pkg}`,
         packageDescription: `Pulumi provider for ${title} connections`,
-        dependencies: { "@pulumi/pulumi": "^3.0.0" },
+        // The generated code uses invoke options of recent SDKs; the same floor as this package.
+        dependencies: { "@pulumi/pulumi": "^3.200.0" },
         respectSchemaVersion: true,
       },
       go: {
@@ -407,7 +408,7 @@ export function packageSchema(pkg: FamilyName): PackageSchema {
       },
       python: {
         packageName: `pulumi_connections_${pkg}`,
-        requires: { pulumi: ">=3.0.0,<4.0.0" },
+        // No `requires`: the generator then writes the floor its own code needs (invoke_output).
         pyproject: { enabled: true },
         respectSchemaVersion: true,
       },

@@ -1,0 +1,2 @@
+// Manage Pictory connections: AwsConnection, VimeoConnection.
+package pictory
