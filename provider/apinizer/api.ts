@@ -170,7 +170,7 @@ async function getByName(
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${req.method} ${req.path} answered with the connection ` +
         `${JSON.stringify(item.name)} instead of ${JSON.stringify(name)}; this answer was not written to the state: ` +
-        `check that ${call.family.declaration.baseUrl.key} points at the API (now ${call.family.baseUrl})`,
+        `check that ${call.family.baseUrlKey} points at the API (now ${call.family.baseUrl})`,
       { status: res.status },
     );
   }

@@ -920,6 +920,19 @@ describe("Apinizer 200 answers of the wrong shape fail with BAD_RESPONSE and rea
       }),
     ).toEqual([]);
   });
+
+  it("read answered with another connection, for an account with its own URL, names that account's key", async () => {
+    // The base URL of account `eu` is its own setting; the shared `apinizer:baseUrl` is unused.
+    const r = await rig();
+    r.config["apinizer:accounts"] = JSON.stringify({
+      eu: { token: "eu-token-0123456789", baseUrl: r.hostile.url },
+    });
+    r.config["apinizer:baseUrl"] = "https://shared.invalid/apiops";
+    const body = { ...APINIZER_GET, resultList: [{ ...APINIZER_ITEM, name: "someone-elses" }] };
+    r.hostile.setMode({ kind: "json", status: 200, body });
+    const read = r.hooks.apinizer.read(IDS.apinizer, { ...STATES.apinizer, account: "eu" });
+    await expect(read).rejects.toThrow("apinizer:accounts.eu.baseUrl");
+  });
 });
 
 // =============================================================================================
