@@ -179,7 +179,7 @@ async function getByName(
 
 /**
  * The list of one type in a project (its `type` query parameter is required, and the list is not
- * paginated: C.9). The list shows every secret as `null`, so each connection is then read on its
+ * paginated: docs/api/apinizer.md#endpoints). The list shows every secret as `null`, so each connection is then read on its
  * own, as a refresh reads it: its readable secrets are present, and are not mistaken for unset.
  */
 async function list(call: ApiCall, scope: Props): Promise<Remote[]> {

@@ -1,7 +1,7 @@
 import { FieldSet } from "../../core/fields";
 
 /**
- * Spec C.7 logback: every field is "required" but has a default, so none is required here. The
+ * The logback type (docs/api/apinizer.md#logback-paths): every field is "required" but has a default, so none is required here. The
  * server rewrites `logPath` and `logFileName` on write; `normalize` does the same so that the
  * rewrite never shows as drift.
  *
