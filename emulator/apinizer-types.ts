@@ -2,11 +2,11 @@ import { isJsonObject, type JsonObject, type JsonValue } from "./http";
 
 /**
  * The 14 Apinizer connection types (docs/api/apinizer.md#connection-types), each declared once: field kinds, required and
- * conditionally required fields, enums, defaults, secret (**S**) fields and the fields masked in
+ * conditionally required fields, enums, defaults, secret fields and the fields masked in
  * get as well, keystore references. The validator, the list- and get-time masking and the admin
  * state fingerprints are all derived from these tables. Where our notes (docs/api/apinizer.md) and a type page
- * (`../shared/reference/apinizer-docs-v2/api-reference/connections/connections/connection-*.mdx`,
- * v1 under `apinizer-management-api-docs-v1/`) disagree, the page is followed and the entry says
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-<type>, the earlier
+ * generation under https://apinizer.github.io/management-api-docs/) disagree, the page is followed and the entry says
  * so. The tables follow the v2 pages; the v1 pages differ only where noted (and the emulator does
  * not keep a second set of tables for them).
  */

@@ -6,7 +6,7 @@ export interface PictoryField {
   readonly name: string;
   readonly requiredOnCreate: boolean;
   /**
-   * A PUT must carry it, non-empty (AWS `name`, reference page 000: "Ensure both name and version
+   * A PUT must carry it, non-empty (AWS `name`, the AWS update page: "Ensure both name and version
    * fields are included"; "name must be a non-empty string (required)").
    */
   readonly requiredOnUpdate?: boolean;

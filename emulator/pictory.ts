@@ -29,7 +29,7 @@ export interface PictoryIssue {
   readonly missing?: boolean;
 }
 
-/** The two 400 causes of the AWS update page (reference page 000), as the message's lead. */
+/** The two 400 causes of the AWS update page, as the message's lead. */
 const MISSING_FIELDS = "Missing Required Fields";
 const INVALID_VALUES = "Invalid Field Values";
 
@@ -322,7 +322,7 @@ function fieldError(
   mode: "create" | "update" | "admin",
 ): string | undefined {
   if (mode === "update" && field.immutable === true) {
-    // Even unchanged, even null: "Do NOT include" them (reference page 000).
+    // Even unchanged, even null: "Do NOT include" them (the AWS update page).
     return value === undefined
       ? undefined
       : "must not be sent on update: it cannot be changed; delete and re-create the connection instead";

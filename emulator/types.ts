@@ -26,8 +26,7 @@ export interface TenantCredentials {
 }
 
 /**
- * Pictory connections a key may not touch. The AWS get and update pages (reference pages 001 and
- * 000) list "403 Forbidden: You do not have permission to access this connection ... Verify the
+ * Pictory connections a key may not touch. The AWS get-by-ID and update pages list "403 Forbidden: You do not have permission to access this connection ... Verify the
  * connection belongs to your account", and docs/api/pictory-aws.md#forbidden: get, update and delete of such a
  * connection answer 403 `{message}` instead of acting. The emulator applies it to both
  * families. Without rules, another tenant's connection ID is simply unknown (404,

@@ -195,7 +195,7 @@ function pictoryCases(): EndpointCase[] {
       label: "aws",
       segment: "awsconnections",
       create: awsTemplate,
-      // awsRegion / awsAccountId on PUT are a 400 cause (reference page 000, E.4): only mutations
+      // awsRegion / awsAccountId on PUT are a 400 cause (docs/api/pictory-aws.md#account-and-region-are-fixed): only mutations
       // add them.
       update: updateTemplate({}),
     },

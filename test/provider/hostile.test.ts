@@ -224,7 +224,7 @@ const APINIZER_ITEM = {
   additionalProperties: [],
 };
 const APINIZER_GET = { success: true, resultList: [APINIZER_ITEM], resultCount: 1 };
-/** Apinizer v1's answer for an unknown name (spec C.4). */
+/** Apinizer v1's answer for an unknown name (docs/api/apinizer.md#not-found). */
 const APINIZER_NOT_FOUND = {
   error: "not_found",
   error_description: "Connection (name: hostile-mail) was not found!",
