@@ -68,7 +68,8 @@ export function isLoopbackHost(host: string | undefined): boolean {
  *   delete of a forbidden connection answer 403 (docs/api/pictory-aws.md#forbidden).
  * - `GET|POST /_emulator/apinizer-keystores/{project}?tenant=` lists `{keystores: [{name, id}]}`
  *   or adds `{name}` (201; 200 when it already exists), `DELETE .../{project}/{name}` removes one
- *   (204): the keystores Kafka's `keyStoreName` / `trustStoreName` must name (docs/api/apinizer.md#kafka-keystores).
+ *   (204): the keystores Kafka's `keyStoreName` / `trustStoreName` must name
+ *   (docs/api/apinizer.md#kafka-keystores).
  *
  * No answer ever holds a secret value: stored connections appear with every secret replaced by its
  * fingerprint, as in `GET /_emulator/state`.

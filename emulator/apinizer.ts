@@ -29,13 +29,19 @@ import type { ApinizerEnvelope } from "./types";
 export interface ApinizerContext {
   readonly store: Store;
   readonly envelope: ApinizerEnvelope;
-  /** Worker environments every deployment goes to (all of them: there is no per-connection selector, docs/api/apinizer.md#deployment-result). */
+  /**
+   * Worker environments every deployment goes to (all of them: there is no per-connection selector,
+   * docs/api/apinizer.md#deployment-result).
+   */
   readonly environments: readonly string[];
   /** Environments whose deployment reports failure for this request (fault injection). */
   readonly deployFailures: ReadonlySet<string>;
 }
 
-/** Error classes; the envelope decides the status (v2 uses 400 where v1 uses 404, docs/api/apinizer.md#not-found). */
+/**
+ * Error classes; the envelope decides the status (v2 uses 400 where v1 uses 404,
+ * docs/api/apinizer.md#not-found).
+ */
 export type ApinizerErrorKind =
   "bad_request" | "not_found" | "unauthorized" | "forbidden" | "too_large";
 
@@ -51,7 +57,8 @@ export function isApinizerPath(path: string): boolean {
 
 export function handleApinizer(req: ApiRequest, ctx: ApinizerContext): ApiResponse {
   const { path, method } = req;
-  // Health check needs no auth; it is the documented readiness probe (docs/api/apinizer.md#projects).
+  // Health check needs no auth; it is the documented readiness probe
+  // (docs/api/apinizer.md#projects).
   if (path === "/apiops/test/healthcheck" || path === "/apiops/test/healthcheck/") {
     return method === "GET" ? { status: 200, body: "OK" } : methodNotAllowed(ctx, ["GET"]);
   }
@@ -60,7 +67,8 @@ export function handleApinizer(req: ApiRequest, ctx: ApinizerContext): ApiRespon
   }
   const route = matchRoute(path);
   if (route === undefined) {
-    // Includes the slash-less forms, which the docs call incorrect (docs/api/apinizer.md#trailing-slash).
+    // Includes the slash-less forms, which the docs call incorrect
+    // (docs/api/apinizer.md#trailing-slash).
     return {
       ...failure(ctx.envelope, "not_found", `No handler found for ${method} ${path}`),
       status: 404,
@@ -115,8 +123,9 @@ export function handleApinizer(req: ApiRequest, ctx: ApinizerContext): ApiRespon
 /**
  * `POST /apiops/auth/token` (username and password for a token) exists per both authentication
  * pages, but the provider authenticates with personal API access tokens, so the emulator has no
- * users to log in: it answers 404 (docs/api/apinizer.md#authentication), in the endpoint's OAuth-style error fields (both
- * authentication pages: `{"error", "error_description"}`), whatever the envelope generation.
+ * users to log in: it answers 404 (docs/api/apinizer.md#authentication), in the endpoint's
+ * OAuth-style error fields (both authentication pages: `{"error", "error_description"}`), whatever
+ * the envelope generation.
  */
 function tokenEndpoint(): ApiResponse {
   return respond(404, {
@@ -165,7 +174,10 @@ interface Caller {
   readonly readOnly: boolean;
 }
 
-/** `Authorization: Bearer <token>` and the documented texts of its refusals (docs/api/apinizer.md#authentication). */
+/**
+ * `Authorization: Bearer <token>` and the documented texts of its refusals
+ * (docs/api/apinizer.md#authentication).
+ */
 function authenticate(req: ApiRequest, ctx: ApinizerContext): Caller | ApiResponse {
   const header = headerValue(req.headers, "authorization");
   const token = header === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
@@ -215,7 +227,10 @@ function listConnections(
   return listEnvelope(ctx, items);
 }
 
-/** The list shows every secret field as null, key present; get some of them (docs/api/apinizer.md#secrets-in-lists). */
+/**
+ * The list shows every secret field as null, key present; get some of them
+ * (docs/api/apinizer.md#secrets-in-lists).
+ */
 function maskSecrets(dto: JsonObject, secrets: readonly string[]): JsonObject {
   const copy: JsonObject = { ...dto };
   for (const field of secrets) {
@@ -229,8 +244,8 @@ function getConnection(project: ApinizerProject, name: string, ctx: ApinizerCont
   if (dto === undefined) {
     return failure(ctx.envelope, "not_found", notFoundMessage(name));
   }
-  // A one-item list (docs/api/apinizer.md#endpoints). Secrets in plaintext (the CRUD get page) unless the type
-  // page says they are masked in get (docs/api/apinizer.md#secrets-masked-on-read).
+  // A one-item list (docs/api/apinizer.md#endpoints). Secrets in plaintext (the CRUD get page)
+  // unless the type page says they are masked in get (docs/api/apinizer.md#secrets-masked-on-read).
   const decl = connectionType(String(dto.type));
   return listEnvelope(ctx, [decl === undefined ? dto : maskSecrets(dto, maskedInGetFields(decl))]);
 }
@@ -256,8 +271,8 @@ function createConnection(
   }
   const existing = project.get(name.toLowerCase());
   if (existing !== undefined) {
-    // v1 rejects a duplicate; v2 treats POST as an upsert (docs/api/apinizer.md#create-on-an-existing-name), but the
-    // type stays fixed.
+    // v1 rejects a duplicate; v2 treats POST as an upsert
+    // (docs/api/apinizer.md#create-on-an-existing-name), but the type stays fixed.
     if (ctx.envelope === "v1") {
       return failure(
         "v1",
@@ -293,7 +308,8 @@ function updateConnection(
   }
   const { dto } = checked;
   const newKey = String(dto.name).toLowerCase();
-  // A body name that differs from the path is a rename; the new name must be free (docs/api/apinizer.md#update-keeps-the-name).
+  // A body name that differs from the path is a rename; the new name must be free
+  // (docs/api/apinizer.md#update-keeps-the-name).
   if (newKey !== name.toLowerCase() && project.has(newKey)) {
     return failure(
       ctx.envelope,
@@ -318,15 +334,17 @@ function deleteConnection(
   }
   project.delete(name.toLowerCase());
   ctx.store.commit();
-  // deploymentResult is present "when the connection was deployed" (docs/api/apinizer.md#deployment-result).
+  // deploymentResult is present "when the connection was deployed"
+  // (docs/api/apinizer.md#deployment-result).
   return deployEnvelope(ctx, existing.deployToWorker === true, "Undeployment");
 }
 
 /**
- * Parses and validates a write body. With `existing`, the type must not change (docs/api/apinizer.md#type-is-fixed),
- * and that check comes first so the message names the real problem. With `keptName` (an update),
- * a `name` that is omitted or empty keeps that name (docs/api/apinizer.md#update-keeps-the-name, the update page: "If omitted or empty,
- * the existing name from the path parameter is used", both generations).
+ * Parses and validates a write body. With `existing`, the type must not change
+ * (docs/api/apinizer.md#type-is-fixed), and that check comes first so the message names the real
+ * problem. With `keptName` (an update), a `name` that is omitted or empty keeps that name
+ * (docs/api/apinizer.md#update-keeps-the-name, the update page: "If omitted or empty, the existing
+ * name from the path parameter is used", both generations).
  */
 function checkBody(
   req: ApiRequest,
@@ -387,8 +405,9 @@ function bodyProblem(ctx: ApinizerContext, problem: BodyProblem, message: string
 
 /**
  * A field-level 400. v1 uses the error-handling page's validation shape: `"error":
- * "validation_failed"`, "Validation failed: ..." and `validation_errors` (docs/api/apinizer.md#answers; the CRUD pages'
- * `bad_request` stays for the other 400s: not found, already exists, name mismatch, type change).
+ * "validation_failed"`, "Validation failed: ..." and `validation_errors`
+ * (docs/api/apinizer.md#answers; the CRUD pages' `bad_request` stays for the other 400s: not found,
+ * already exists, name mismatch, type change).
  */
 function validationFailure(ctx: ApinizerContext, issues: readonly ValidationIssue[]): ApiResponse {
   const text = `Validation failed: ${issues.map((i) => `${i.field} ${i.message}`).join("; ")}`;
@@ -425,8 +444,9 @@ function listEnvelope(ctx: ApinizerContext, items: JsonObject[]): ApiResponse {
 }
 
 /**
- * The deploy envelope (docs/api/apinizer.md#deployment-result). v1 lists one result per environment (`[]` when nothing was deployed); v2
- * shows only `{success}` unless something failed. A failed deployment is still HTTP 200.
+ * The deploy envelope (docs/api/apinizer.md#deployment-result). v1 lists one result per environment
+ * (`[]` when nothing was deployed); v2 shows only `{success}` unless something failed. A failed
+ * deployment is still HTTP 200.
  */
 function deployEnvelope(
   ctx: ApinizerContext,
@@ -477,7 +497,8 @@ function statusOf(envelope: ApinizerEnvelope, kind: ApinizerErrorKind): number {
     case "unauthorized":
       return 401;
     case "not_found":
-      return envelope === "v1" ? 404 : 400; // v2: "generally do not return 403 or 404" (docs/api/apinizer.md#not-found)
+      // v2: "generally do not return 403 or 404" (docs/api/apinizer.md#not-found).
+      return envelope === "v1" ? 404 : 400;
     case "forbidden":
       return envelope === "v1" ? 403 : 400;
     case "too_large":
@@ -499,8 +520,8 @@ const V1_ERROR_CODES: Readonly<Record<number, string>> = {
 };
 
 /**
- * An error in the active envelope (docs/api/apinizer.md#answers): v1 `{error, error_description}`, v2
- * `{status: "FAILURE", resultMessage}`. Also used for injected faults.
+ * An error in the active envelope (docs/api/apinizer.md#answers): v1 `{error, error_description}`,
+ * v2 `{status: "FAILURE", resultMessage}`. Also used for injected faults.
  */
 export function apinizerErrorResponse(
   envelope: ApinizerEnvelope,

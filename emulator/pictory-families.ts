@@ -35,15 +35,27 @@ export interface PictoryFamily {
   readonly type: "AWS" | "VIMEO";
   readonly logFamily: RequestFamily;
   readonly fields: readonly PictoryField[];
-  /** Key order of the create response, which has no `type` and no dates (docs/api/pictory-vimeo.md#ids-and-dates). */
+  /**
+   * Key order of the create response, which has no `type` and no dates
+   * (docs/api/pictory-vimeo.md#ids-and-dates).
+   */
   readonly createShape: readonly string[];
-  /** AWS answers a PUT with the create shape, Vimeo with the full object (docs/api/pictory-aws.md#endpoints, docs/api/pictory-vimeo.md#endpoints). */
+  /**
+   * AWS answers a PUT with the create shape, Vimeo with the full object
+   * (docs/api/pictory-aws.md#endpoints, docs/api/pictory-vimeo.md#endpoints).
+   */
   readonly updateResponse: "create-shape" | "full";
-  /** AWS delete of an unknown id is 404 (docs/api/pictory-aws.md#not-found); Vimeo's is idempotent, 204 (docs/api/pictory-vimeo.md#delete-is-idempotent). */
+  /**
+   * AWS delete of an unknown id is 404 (docs/api/pictory-aws.md#not-found); Vimeo's is idempotent,
+   * 204 (docs/api/pictory-vimeo.md#delete-is-idempotent).
+   */
   readonly deleteUnknownStatus: 204 | 404;
 }
 
-/** Vimeo's name rules (docs/api/pictory-vimeo.md#name-rules), applied to AWS as well (docs/api/pictory-aws.md#where-the-pages-are-silent). */
+/**
+ * Vimeo's name rules (docs/api/pictory-vimeo.md#name-rules), applied to AWS as well
+ * (docs/api/pictory-aws.md#where-the-pages-are-silent).
+ */
 const NAME: PictoryField = {
   name: "name",
   requiredOnCreate: true,
@@ -60,7 +72,10 @@ const DESCRIPTION: PictoryField = {
   clearable: true,
 };
 
-/** Vimeo credentials are at most 500 characters (docs/api/pictory-vimeo.md#secrets-are-never-returned). */
+/**
+ * Vimeo credentials are at most 500 characters
+ * (docs/api/pictory-vimeo.md#secrets-are-never-returned).
+ */
 function credential(name: string, secret: boolean): PictoryField {
   return {
     name,
@@ -77,8 +92,8 @@ export const PICTORY_AWS: PictoryFamily = {
   type: "AWS",
   logFamily: "pictory-aws",
   fields: [
-    // An AWS PUT without `name` is 400 (docs/api/pictory-aws.md#update-needs-name-and-version). The Vimeo update page
-    // leaves `name` optional.
+    // An AWS PUT without `name` is 400 (docs/api/pictory-aws.md#update-needs-name-and-version). The
+    // Vimeo update page leaves `name` optional.
     { ...NAME, requiredOnUpdate: true },
     DESCRIPTION,
     {

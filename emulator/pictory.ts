@@ -17,11 +17,17 @@ import type { PictoryFamilyId, PictoryRecord, Store, Tenant } from "./store";
 export interface PictoryContext {
   readonly store: Store;
   readonly pageSize: number;
-  /** Families whose list answers everything at once, without `nextPageKey` (docs/api/pictory-aws.md#list-without-nextpagekey). */
+  /**
+   * Families whose list answers everything at once, without `nextPageKey`
+   * (docs/api/pictory-aws.md#list-without-nextpagekey).
+   */
   readonly unpaged: ReadonlySet<PictoryFamilyId>;
 }
 
-/** One 400 entry, in Pictory's documented validation shape (docs/api/pictory-vimeo.md#validation-errors). */
+/**
+ * One 400 entry, in Pictory's documented validation shape
+ * (docs/api/pictory-vimeo.md#validation-errors).
+ */
 export interface PictoryIssue {
   readonly name: string;
   readonly errors: string;
@@ -53,7 +59,8 @@ export function pictoryTarget(
     return { family, id: undefined };
   }
   const id = decodeSegment(rest[1] ?? "");
-  // "/awsconnections/" has an empty id: paths carry no trailing slash (docs/api/pictory-aws.md#endpoints), so it is no route.
+  // "/awsconnections/" has an empty id: paths carry no trailing slash
+  // (docs/api/pictory-aws.md#endpoints), so it is no route.
   return id === undefined || id === "" ? undefined : { family, id };
 }
 
@@ -95,9 +102,10 @@ export function handlePictory(req: ApiRequest, ctx: PictoryContext): ApiResponse
 }
 
 /**
- * Production sits behind Cloudflare, which answers 403 "error 1010" to bot-like User-Agents such
- * as Python urllib's default (docs/api/pictory-vimeo.md#authentication). Emulated so clients notice in tests that
- * they must send a normal User-Agent. The real block page is not JSON; the emulator keeps to JSON.
+ * Production sits behind Cloudflare, which answers 403 "error 1010" to bot-like User-Agents such as
+ * Python urllib's default (docs/api/pictory-vimeo.md#authentication). Emulated so clients notice in
+ * tests that they must send a normal User-Agent. The real block page is not JSON; the emulator
+ * keeps to JSON.
  */
 function isBlockedUserAgent(userAgent: string | undefined): boolean {
   return userAgent !== undefined && /^Python-urllib\//i.test(userAgent);
@@ -133,7 +141,10 @@ function forbidden(method: string, id: string): ApiResponse {
   });
 }
 
-/** `pageSize` undefined: everything in one answer and never a `nextPageKey` (docs/api/pictory-aws.md#list-without-nextpagekey). */
+/**
+ * `pageSize` undefined: everything in one answer and never a `nextPageKey`
+ * (docs/api/pictory-aws.md#list-without-nextpagekey).
+ */
 function listConnections(
   family: PictoryFamily,
   records: Map<string, PictoryRecord>,
@@ -241,8 +252,8 @@ function updateConnection(
   if (issues.length > 0) {
     return invalidBody(issues);
   }
-  // "409 Conflict - Version Mismatch" (docs/api/pictory-aws.md#version-mismatch); Vimeo's update page only says the
-  // update fails, so it answers the same.
+  // "409 Conflict - Version Mismatch" (docs/api/pictory-aws.md#version-mismatch); Vimeo's update
+  // page only says the update fails, so it answers the same.
   if (body.version !== record.version) {
     return jsonResponse(409, {
       message: `version mismatch: current version is ${record.version}, request had ${String(body.version)}`,
@@ -300,9 +311,9 @@ export function validatePictoryBody(
     issues.push({ name: "enabled", errors: "must be a boolean" });
   }
   if (mode === "update") {
-    // The AWS update page: "version must be a positive integer (required)": 0, negatives,
-    // fractions and strings are 400, not a 409 mismatch (docs/api/pictory-aws.md#version-mismatch). Vimeo's update
-    // page also marks it required.
+    // The AWS update page: "version must be a positive integer (required)": 0, negatives, fractions
+    // and strings are 400, not a 409 mismatch (docs/api/pictory-aws.md#version-mismatch). Vimeo's
+    // update page also marks it required.
     if (body.version === undefined) {
       issues.push({ name: "version", errors: REQUIRED, missing: true });
     } else if (!isPositiveInteger(body.version)) {
@@ -356,7 +367,10 @@ function renameClash(
   return other !== undefined && other !== record ? body.name : undefined;
 }
 
-/** Applies a validated PUT or dashboard edit: bumps version and updatedDate (docs/api/pictory-vimeo.md#versions). */
+/**
+ * Applies a validated PUT or dashboard edit: bumps version and updatedDate
+ * (docs/api/pictory-vimeo.md#versions).
+ */
 function commitEdit(family: PictoryFamily, record: PictoryRecord, body: JsonObject): void {
   applyFields(family, record, body);
   if (typeof body.enabled === "boolean") {
@@ -365,7 +379,9 @@ function commitEdit(family: PictoryFamily, record: PictoryRecord, body: JsonObje
   bumpVersion(record);
 }
 
-/** Omitted fields keep their stored value (docs/api/pictory-vimeo.md#partial-updates); "" clears. */
+/**
+ * Omitted fields keep their stored value (docs/api/pictory-vimeo.md#partial-updates); "" clears.
+ */
 function applyFields(family: PictoryFamily, record: PictoryRecord, body: JsonObject): void {
   for (const field of family.fields) {
     const value = body[field.name];
@@ -412,7 +428,10 @@ export function adminEditPictory(
   return jsonResponse(200, fullObject(family, record));
 }
 
-/** Get/list/Vimeo-update shape: everything but secrets, plus `type` and dates (docs/api/pictory-vimeo.md#endpoints). */
+/**
+ * Get/list/Vimeo-update shape: everything but secrets, plus `type` and dates
+ * (docs/api/pictory-vimeo.md#endpoints).
+ */
 export function fullObject(family: PictoryFamily, record: PictoryRecord): JsonObject {
   const out: JsonObject = { connectionId: record.connectionId };
   for (const field of family.fields) {
@@ -462,9 +481,9 @@ function duplicateName(name: string): ApiResponse {
 }
 
 /**
- * 400 in the one documented Pictory validation shape (docs/api/pictory-vimeo.md#validation-errors). The message leads with
- * the update page's cause (page 000: "Missing Required Fields" or "Invalid Field Values") and
- * names the first problem; the field values are never echoed.
+ * 400 in the one documented Pictory validation shape (docs/api/pictory-vimeo.md#validation-errors).
+ * The message leads with the update page's cause (page 000: "Missing Required Fields" or "Invalid
+ * Field Values") and names the first problem; the field values are never echoed.
  */
 function invalidBody(issues: readonly PictoryIssue[]): ApiResponse {
   const missing = issues.find((i) => i.missing === true);
@@ -498,8 +517,8 @@ export function newConnectionId(existing: ReadonlyMap<string, unknown>): string 
 }
 
 /**
- * ISO-8601 UTC with milliseconds (docs/api/pictory-vimeo.md#ids-and-dates). Strictly after `previous`, so that an
- * update in the same millisecond as the create still changes `updatedDate`.
+ * ISO-8601 UTC with milliseconds (docs/api/pictory-vimeo.md#ids-and-dates). Strictly after
+ * `previous`, so that an update in the same millisecond as the create still changes `updatedDate`.
  */
 export function timestamp(previous?: string): string {
   const now = Date.now();

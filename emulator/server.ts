@@ -341,7 +341,8 @@ class RequestEngine {
       );
       return { ...response, headers };
     }
-    // `{"message": ...}` for 429 and 5xx, like the documented 401 (docs/api/pictory-vimeo.md#authentication).
+    // `{"message": ...}` for 429 and 5xx, like the documented 401
+    // (docs/api/pictory-vimeo.md#authentication).
     return jsonResponse(status, { message: STATUS_CODES[status] ?? "Error" }, headers);
   }
 }

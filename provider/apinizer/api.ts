@@ -179,8 +179,9 @@ async function getByName(
 
 /**
  * The list of one type in a project (its `type` query parameter is required, and the list is not
- * paginated: docs/api/apinizer.md#endpoints). The list shows every secret as `null`, so each connection is then read on its
- * own, as a refresh reads it: its readable secrets are present, and are not mistaken for unset.
+ * paginated: docs/api/apinizer.md#endpoints). The list shows every secret as `null`, so each
+ * connection is then read on its own, as a refresh reads it: its readable secrets are present, and
+ * are not mistaken for unset.
  */
 async function list(call: ApiCall, scope: Props): Promise<Remote[]> {
   const projectName = scope.projectName;

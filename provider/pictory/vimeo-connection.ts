@@ -1,7 +1,10 @@
 import { FieldSpec } from "../core/fields";
 import { pictoryKind } from "./shared";
 
-/** A Vimeo credential: write-only, no response carries it (docs/api/pictory-vimeo.md#secrets-are-never-returned). */
+/**
+ * A Vimeo credential: write-only, no response carries it
+ * (docs/api/pictory-vimeo.md#secrets-are-never-returned).
+ */
 const credential = (doc: string): FieldSpec => ({
   kind: "string",
   required: true,

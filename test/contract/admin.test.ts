@@ -201,7 +201,8 @@ describe("out-of-band edits (as in the vendor's dashboard)", () => {
       expect(Date.parse(String(after.updatedDate))).toBeGreaterThan(
         Date.parse(String(before.updatedDate)),
       );
-      // An AWS PUT must carry name (docs/api/pictory-aws.md#update-needs-name-and-version), so the stale one does too.
+      // An AWS PUT must carry name (docs/api/pictory-aws.md#update-needs-name-and-version), so the
+      // stale one does too.
       const stale = await pictory.put(`${path}/${id}`, { name: after.name, version: 1 });
       expect(stale.status).toBe(409);
       expect(emu.current.requests().some((e) => e.path.includes("_emulator"))).toBe(false);

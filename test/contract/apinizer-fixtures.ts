@@ -1,4 +1,6 @@
-/** Per-type fixtures and envelope assertions for the Apinizer contract cases (docs/api/apinizer.md). */
+/**
+ * Per-type fixtures and envelope assertions for the Apinizer contract cases (docs/api/apinizer.md).
+ */
 import { obj, uniqueName, type ApinizerTarget, type HttpResult } from "./harness";
 
 export interface TypeFixture {
@@ -6,14 +8,15 @@ export interface TypeFixture {
   /** A valid body besides `type` and `name`, setting every secret the type has. */
   readonly valid: Readonly<Record<string, unknown>>;
   /**
-   * Secret fields: `null` in list responses (docs/api/apinizer.md#secrets-in-lists). The type pages'
-   * secrets, plus what a type page masks beyond them (graylog `tlsTrustCertChainFile`; the
+   * Secret fields: `null` in list responses (docs/api/apinizer.md#secrets-in-lists). The type
+   * pages' secrets, plus what a type page masks beyond them (graylog `tlsTrustCertChainFile`; the
    * elasticsearch files, whose get example shows null).
    */
   readonly secrets: readonly string[];
   /**
-   * The secrets that get shows as `null` too: the type page (v1 and v2) says "Password is masked
-   * in get operations" (docs/api/apinizer.md#secrets-masked-on-read). The others come back in full, as the CRUD get page says.
+   * The secrets that get shows as `null` too: the type page (v1 and v2) says "Password is masked in
+   * get operations" (docs/api/apinizer.md#secrets-masked-on-read). The others come back in full, as
+   * the CRUD get page says.
    */
   readonly maskedInGet: readonly string[];
   /** Some defaults the server fills in (the type pages' defaults). */
@@ -126,7 +129,8 @@ export const TYPES: readonly TypeFixture[] = [
         "keyStoreName",
         { enableSecure: true, protocolTypes: ["TLS_1_2"] },
       ],
-      // connection-kafka: "keyStoreName is required (KeyStore must exist)" (docs/api/apinizer.md#kafka-keystores).
+      // connection-kafka: "keyStoreName is required (KeyStore must exist)"
+      // (docs/api/apinizer.md#kafka-keystores).
       [
         "secure with a keyStoreName that names no keystore",
         "keyStoreName",
@@ -310,7 +314,8 @@ export const TYPES: readonly TypeFixture[] = [
       ["without fullUrl", "fullUrl", { fullUrl: undefined }],
       ["with method FETCH", "httpMethod", { httpMethod: "FETCH" }],
       ["with an ftp URL", "fullUrl", { fullUrl: "ftp://files/x" }],
-      // connection-webhook, Header Object: value "Required: Yes" (docs/api/apinizer.md#webhook-header-values).
+      // connection-webhook, Header Object: value "Required: Yes"
+      // (docs/api/apinizer.md#webhook-header-values).
       ["with a header without value", "headerList[0].value", { headerList: [{ name: "X-Env" }] }],
       [
         "with a header whose value is null",
@@ -435,7 +440,10 @@ export function expectSuccess(t: ApinizerTarget, response: HttpResult): Record<s
   return result;
 }
 
-/** An error in the target's envelope with the status of its generation (docs/api/apinizer.md#not-found). */
+/**
+ * An error in the target's envelope with the status of its generation
+ * (docs/api/apinizer.md#not-found).
+ */
 export function expectFailure(
   t: ApinizerTarget,
   response: HttpResult,
@@ -454,7 +462,10 @@ export function expectFailure(
   return String(result.resultMessage);
 }
 
-/** The single item of a get response (a list envelope with resultCount 1, docs/api/apinizer.md#endpoints). */
+/**
+ * The single item of a get response (a list envelope with resultCount 1,
+ * docs/api/apinizer.md#endpoints).
+ */
 export async function getOne(t: ApinizerTarget, name: string): Promise<Record<string, unknown>> {
   const result = expectSuccess(t, await t.client.get(itemPath(t, name)));
   expect(result.resultCount).toBe(1);

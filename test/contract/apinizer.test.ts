@@ -1,7 +1,7 @@
 /**
- * Apinizer project connections (docs/api/apinizer.md): endpoints, all 14 types, secrets, names, rename,
- * full replacement, both envelopes and the documented errors. Runs against the emulator
- * in v1 and v2, and live with APINIZER_TOKEN + APINIZER_BASE_URL + APINIZER_PROJECT.
+ * Apinizer project connections (docs/api/apinizer.md): endpoints, all 14 types, secrets, names,
+ * rename, full replacement, both envelopes and the documented errors. Runs against the emulator in
+ * v1 and v2, and live with APINIZER_TOKEN + APINIZER_BASE_URL + APINIZER_PROJECT.
  */
 import { createHash } from "node:crypto";
 import { emulatorState } from "../helpers/emulator";
@@ -58,7 +58,8 @@ describeApinizer(
     describe.each(TYPES.map((f) => [f.type, f] as const))("type %s", (type, fixture) => {
       // The type page (apinizer-docs-v2/api-reference/connections/connections/connection-<type>.mdx
       // and its v1 twin) decides per field: "Password is masked in get operations" means null in
-      // get as well (docs/api/apinizer.md#secrets-masked-on-read); otherwise get shows the secret in full (crud/get-connection.mdx).
+      // get as well (docs/api/apinizer.md#secrets-masked-on-read); otherwise get shows the secret
+      // in full (crud/get-connection.mdx).
       it("creates, gets secrets in full or null as the type page says, defaults filled, lists with null secrets", async () => {
         const name = uniqueName(type);
         const created = await t.client.post(itemPath(t, name), body(type, name));
@@ -341,8 +342,9 @@ describeApinizer(
       );
 
       // apinizer-docs-v2/api-reference/connections/crud/update-connection.mdx (and the earlier
-      // generation's): name "No | (path parameter value)": "If omitted or empty, the existing name from the
-      // path parameter is used" (docs/api/apinizer.md#update-keeps-the-name), in both generations.
+      // generation's): name "No | (path parameter value)": "If omitted or empty, the existing name
+      // from the path parameter is used" (docs/api/apinizer.md#update-keeps-the-name), in both
+      // generations.
       it.each([
         ["omitted", undefined],
         ["empty", ""],
@@ -484,7 +486,8 @@ describeApinizer(
 
     // connection-kafka (v1 and v2): with enableSecure, "protocolTypes must be provided",
     // "keyStoreName is required (KeyStore must exist)", "trustStoreName is optional", and both
-    // "refer to KeyStore names (not IDs) - they are converted to IDs internally" (docs/api/apinizer.md#kafka-keystores).
+    // "refer to KeyStore names (not IDs) - they are converted to IDs internally"
+    // (docs/api/apinizer.md#kafka-keystores).
     describe(`kafka keystore references (${KAFKA_PAGE})`, () => {
       const secure = (changes: Record<string, unknown> = {}): Record<string, unknown> => ({
         enableSecure: true,
@@ -574,9 +577,10 @@ describeApinizer(
     });
 
     describe("error codes and endpoints of the getting-started pages", () => {
-      // apinizer-management-api-docs-v1/01-getting-started/error-handling.md: validation errors
-      // are `"error": "validation_failed"` with `validation_errors`; the CRUD pages show
-      // `bad_request` for "already exists" / "was not found" (docs/api/apinizer.md#answers). v2 has no code field.
+      // apinizer-management-api-docs-v1/01-getting-started/error-handling.md: validation errors are
+      // `"error": "validation_failed"` with `validation_errors`; the CRUD pages show `bad_request`
+      // for "already exists" / "was not found" (docs/api/apinizer.md#answers). v2 has no code
+      // field.
       itEmulator(
         "answers a field validation failure with validation_failed in v1 and FAILURE in v2",
         async () => {
@@ -608,8 +612,8 @@ describeApinizer(
       });
 
       // Both authentication pages document POST /apiops/auth/token; the provider uses personal
-      // access tokens, so the emulator answers 404 there (docs/api/apinizer.md#authentication), in the endpoint's OAuth-style
-      // `{error, error_description}` fields.
+      // access tokens, so the emulator answers 404 there (docs/api/apinizer.md#authentication), in
+      // the endpoint's OAuth-style `{error, error_description}` fields.
       itEmulator(
         "answers POST /apiops/auth/token with 404 (getting-started/authentication)",
         async () => {

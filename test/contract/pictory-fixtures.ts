@@ -1,4 +1,7 @@
-/** Per-family fixtures for the Pictory contract cases (docs/api/pictory-aws.md, docs/api/pictory-vimeo.md). */
+/**
+ * Per-family fixtures for the Pictory contract cases (docs/api/pictory-aws.md,
+ * docs/api/pictory-vimeo.md).
+ */
 import { obj, uniqueName, type HttpResult, type PictoryTarget } from "./harness";
 
 export interface FamilyFixture {
@@ -7,21 +10,36 @@ export interface FamilyFixture {
   readonly type: "AWS" | "VIMEO";
   /** A valid create body with a unique name. */
   validBody(label: string): Record<string, unknown>;
-  /** Fields required on create besides `name` (docs/api/pictory-vimeo.md#name-rules, applied to AWS as well). */
+  /**
+   * Fields required on create besides `name` (docs/api/pictory-vimeo.md#name-rules, applied to AWS
+   * as well).
+   */
   readonly required: readonly string[];
   /**
-   * Fields a PUT must carry besides `version`: AWS `name` (the AWS update page: "Ensure both
-   * name and version fields are included", docs/api/pictory-aws.md#update-needs-name-and-version). The Vimeo update
-   * page requires only `version`.
+   * Fields a PUT must carry besides `version`: AWS `name` (the AWS update page: "Ensure both name
+   * and version fields are included", docs/api/pictory-aws.md#update-needs-name-and-version). The
+   * Vimeo update page requires only `version`.
    */
   readonly requiredOnUpdate: readonly string[];
-  /** Write-only fields, never in any response (docs/api/pictory-vimeo.md#secrets-are-never-returned). */
+  /**
+   * Write-only fields, never in any response
+   * (docs/api/pictory-vimeo.md#secrets-are-never-returned).
+   */
   readonly secrets: readonly string[];
-  /** Keys of the create response, which has no `type` and no dates (docs/api/pictory-vimeo.md#ids-and-dates). */
+  /**
+   * Keys of the create response, which has no `type` and no dates
+   * (docs/api/pictory-vimeo.md#ids-and-dates).
+   */
   readonly createKeys: readonly string[];
-  /** Vimeo answers a PUT with the full object, AWS with the create shape (docs/api/pictory-aws.md#endpoints). */
+  /**
+   * Vimeo answers a PUT with the full object, AWS with the create shape
+   * (docs/api/pictory-aws.md#endpoints).
+   */
   readonly updateIsFull: boolean;
-  /** AWS delete of an unknown id is 404 (docs/api/pictory-aws.md#not-found); Vimeo's is idempotent (docs/api/pictory-vimeo.md#delete-is-idempotent). */
+  /**
+   * AWS delete of an unknown id is 404 (docs/api/pictory-aws.md#not-found); Vimeo's is idempotent
+   * (docs/api/pictory-vimeo.md#delete-is-idempotent).
+   */
   readonly deleteUnknownStatus: 204 | 404;
 }
 

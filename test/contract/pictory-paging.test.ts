@@ -64,10 +64,10 @@ describePictory(
 );
 
 /**
- * The AWS list page documents only `Items` ("empty array when none"), not `nextPageKey` (docs/api/pictory-aws.md#list-without-nextpagekey), so
- * a client must also work with a list that never carries the key. With
- * `pictoryListsWithoutPageKey` the emulator answers every item at once and leaves the key out,
- * even past the page size (3 here).
+ * The AWS list page documents only `Items` ("empty array when none"), not `nextPageKey`
+ * (docs/api/pictory-aws.md#list-without-nextpagekey), so a client must also work with a list that
+ * never carries the key. With `pictoryListsWithoutPageKey` the emulator answers every item at once
+ * and leaves the key out, even past the page size (3 here).
  */
 describePictory(
   "Pictory lists without nextPageKey",

@@ -1,6 +1,7 @@
 /**
- * Pictory AWS S3 private connections (docs/api/pictory-aws.md) and Vimeo connections (docs/api/pictory-vimeo.md): every endpoint,
- * every error status, every field limit. Runs against the emulator, and live with PICTORY_API_KEY.
+ * Pictory AWS S3 private connections (docs/api/pictory-aws.md) and Vimeo connections
+ * (docs/api/pictory-vimeo.md): every endpoint, every error status, every field limit. Runs against
+ * the emulator, and live with PICTORY_API_KEY.
  */
 import { describePictory, obj, type HttpResult, type PictoryTarget } from "./harness";
 import {
@@ -17,7 +18,9 @@ import {
   type FamilyFixture,
 } from "./pictory-fixtures";
 
-/** The vendor pages these cases follow (docs.pictory.ai/api-reference/...-integration/update-...). */
+/**
+ * The vendor pages these cases follow (docs.pictory.ai/api-reference/...-integration/update-...).
+ */
 const AWS_UPDATE_PAGE = "Pictory's Update AWS Connection page";
 const VIMEO_UPDATE_PAGE = "Pictory's Update Vimeo Connection page";
 
@@ -279,7 +282,8 @@ function sharedCases(t: PictoryTarget, family: FamilyFixture): void {
     });
 
     // Page 000: "version must be a positive integer (required)", a 400 "Invalid Field Values"
-    // (docs/api/pictory-aws.md#version-mismatch), never a 409; the Vimeo update page marks version "integer, required" as well.
+    // (docs/api/pictory-aws.md#version-mismatch), never a 409; the Vimeo update page marks version
+    // "integer, required" as well.
     it.each([
       ["missing", undefined, "Missing Required Fields"],
       ["a string", "1", "Invalid Field Values"],
@@ -446,8 +450,9 @@ function awsCases(t: PictoryTarget): void {
       },
     );
 
-    // Page 000, "400 Bad Request - Invalid Field Values": "Do NOT include awsRegion or
-    // awsAccountId in the request - these fields cannot be changed" (docs/api/pictory-aws.md#account-and-region-are-fixed): not even unchanged.
+    // Page 000, "400 Bad Request - Invalid Field Values": "Do NOT include awsRegion or awsAccountId
+    // in the request - these fields cannot be changed"
+    // (docs/api/pictory-aws.md#account-and-region-are-fixed): not even unchanged.
     it.each([
       ["awsAccountId", "unchanged", undefined],
       ["awsRegion", "unchanged", undefined],
@@ -472,7 +477,8 @@ function awsCases(t: PictoryTarget): void {
     );
 
     // Page 000, "400 Bad Request - Missing Required Fields": "Ensure both name and version fields
-    // are included"; "name must be a non-empty string (required)" (docs/api/pictory-aws.md#update-needs-name-and-version).
+    // are included"; "name must be a non-empty string (required)"
+    // (docs/api/pictory-aws.md#update-needs-name-and-version).
     it.each([
       ["without name", undefined, "Missing Required Fields"],
       ["with an empty name", "", "Invalid Field Values"],

@@ -1,7 +1,7 @@
 /**
- * Provider hooks of `apinizer:Connection` against the emulator (docs/api/apinizer.md): the exact requests each
- * hook sends, drift detection with plaintext secrets, rename in place, deployment results, both
- * envelopes and the documented errors.
+ * Provider hooks of `apinizer:Connection` against the emulator (docs/api/apinizer.md): the exact
+ * requests each hook sends, drift detection with plaintext secrets, rename in place, deployment
+ * results, both envelopes and the documented errors.
  */
 import { fingerprint } from "../../emulator";
 import { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";

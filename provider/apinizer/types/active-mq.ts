@@ -1,6 +1,9 @@
 import { FieldSet } from "../../core/fields";
 
-/** The activeMq type (https://docs.apinizer.com/api-reference/connections/connections/connection-activemq). */
+/**
+ * The activeMq type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-activemq).
+ */
 export const activeMq: FieldSet = {
   activeMqConnectionProtocolType: {
     kind: "string",

@@ -4,7 +4,11 @@ import { login } from "./login";
 
 const count = z.number().int().min(0);
 
-/** Elasticsearch `indexLifecyclePolicy` (https://docs.apinizer.com/api-reference/connections/connections/connection-elasticsearch); sizes in GB, ages in days. */
+/**
+ * Elasticsearch `indexLifecyclePolicy`
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-elasticsearch); sizes
+ * in GB, ages in days.
+ */
 const ILM_POLICY = z
   .strictObject({
     policyName: z.string().min(1).optional(),
@@ -37,12 +41,13 @@ const ILM_POLICY = z
 
 /**
  * The current elasticsearch page's field set: the earlier one called `elasticsearchType` `type`,
- * which collides with the discriminator (docs/api/apinizer.md#examples-that-contradict-the-field-tables), and had
- * fields the current one dropped as "not in code" (docs/api/apinizer.md#fields-of-one-generation). The `ca*File`
- * fields carry file content inline (base64), not references
- * (docs/api/apinizer.md#references-and-embedded-files). The
- * connection-elasticsearch page says "Secret fields are masked in get operations" and its get
- * example shows the files as null too, so they are secret and masked on read, like the passwords.
+ * which collides with the discriminator
+ * (docs/api/apinizer.md#examples-that-contradict-the-field-tables), and had fields the current one
+ * dropped as "not in code" (docs/api/apinizer.md#fields-of-one-generation). The `ca*File` fields
+ * carry file content inline (base64), not references
+ * (docs/api/apinizer.md#references-and-embedded-files). The connection-elasticsearch page says
+ * "Secret fields are masked in get operations" and its get example shows the files as null too, so
+ * they are secret and masked on read, like the passwords.
  */
 export const elasticsearch: FieldSet = {
   administrate: {
@@ -111,7 +116,8 @@ export const elasticsearch: FieldSet = {
     kind: "string",
     secret: true,
     maskedOnRead: true,
-    // Required "with caKeystoreFile" (elasticsearch page): an empty string counts as no file, as in the emulator.
+    // Required "with caKeystoreFile" (elasticsearch page): an empty string counts as no file, as in
+    // the emulator.
     requiredWhen: { field: "caKeystoreFile", present: true },
   },
   disableHostnameVerification: { kind: "boolean", default: false },

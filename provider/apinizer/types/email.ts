@@ -2,7 +2,11 @@ import { z } from "zod";
 import { FieldSet } from "../../core/fields";
 import { login } from "./login";
 
-/** The email type (https://docs.apinizer.com/api-reference/connections/connections/connection-email): an SMTP server for mail-sending policies. */
+/**
+ * The email type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-email): an SMTP
+ * server for mail-sending policies.
+ */
 export const email: FieldSet = {
   // The console's limit (email page).
   host: { kind: "string", required: true, maxLength: 255, doc: "SMTP host" },

@@ -1,6 +1,10 @@
 import { FieldSet } from "../../core/fields";
 
-/** The graylog type (https://docs.apinizer.com/api-reference/connections/connections/connection-graylog): a GELF target. Its only secret is the embedded certificate chain. */
+/**
+ * The graylog type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-graylog): a GELF
+ * target. Its only secret is the embedded certificate chain.
+ */
 export const graylog: FieldSet = {
   hostname: { kind: "string", required: true },
   port: { kind: "integer", min: 1, max: 65535, default: 12201 },
@@ -22,8 +26,8 @@ export const graylog: FieldSet = {
   sendBufferSize: { kind: "integer", min: -1, default: -1, doc: "bytes; -1 = system default" },
   maxInflightSends: { kind: "integer", min: 1, default: 512 },
   threads: { kind: "integer", min: 0, default: 0, doc: "0 = the client's default" },
-  // Embedded file content, not a reference (docs/api/apinizer.md#references-and-embedded-files); sensitive, and "masked in get
-  // operations" (connection-graylog page, v1 and v2).
+  // Embedded file content, not a reference (docs/api/apinizer.md#references-and-embedded-files);
+  // sensitive, and "masked in get operations" (connection-graylog page, v1 and v2).
   tlsTrustCertChainFile: {
     kind: "string",
     secret: true,

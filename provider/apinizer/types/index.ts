@@ -16,8 +16,8 @@ import { webhook } from "./webhook";
 
 /**
  * Per-type fields, keyed by the case-sensitive `type` discriminator, in the order of
- * docs/api/apinizer.md#connection-types, which leaves `ops-genie` out: it is undocumented and missing from the
- * list endpoint.
+ * docs/api/apinizer.md#connection-types, which leaves `ops-genie` out: it is undocumented and
+ * missing from the list endpoint.
  */
 export const APINIZER_TYPES: Readonly<Record<string, FieldSet>> = {
   email,

@@ -2,7 +2,10 @@ import { z } from "zod";
 import { FieldSet } from "../../core/fields";
 import { login } from "./login";
 
-/** The rabbitMq type (https://docs.apinizer.com/api-reference/connections/connections/connection-rabbitmq). */
+/**
+ * The rabbitMq type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-rabbitmq).
+ */
 export const rabbitMq: FieldSet = {
   hostPortList: {
     kind: "json",
@@ -49,7 +52,8 @@ export const rabbitMq: FieldSet = {
   connectionFactoryUseSslProtocol: { kind: "boolean", default: false },
   connectionFactorySslProtocol: { kind: "string", default: "TLSv1.2" },
   channelExchange: { kind: "string", default: "", doc: "empty means the default exchange" },
-  // v1 documents the default "<queue-name>", v2 none; we declare none (docs/api/apinizer.md#fields-of-one-generation).
+  // v1 documents the default "<queue-name>", v2 none; we declare none
+  // (docs/api/apinizer.md#fields-of-one-generation).
   channelRoutingKey: { kind: "string" },
   basicPropertiesAppId: { kind: "string", default: "apinizer" },
   basicPropertiesContentType: { kind: "string", default: "application/json" },

@@ -18,7 +18,8 @@ const ENCRYPTS: Condition = { field: "securityLevel", equals: "AUTH_PRIV" };
 
 /**
  * The snmp page's field table: the earlier example's `enabledUserAuthentication`,
- * `pduUdpForMessage` and `pduUdpForTime` are misspellings (docs/api/apinizer.md#examples-that-contradict-the-field-tables).
+ * `pduUdpForMessage` and `pduUdpForTime` are misspellings
+ * (docs/api/apinizer.md#examples-that-contradict-the-field-tables).
  */
 export const snmp: FieldSet = {
   // Required, yet with a default of V1 on the snmp page: an omitted version takes the default.
@@ -73,7 +74,7 @@ export const snmp: FieldSet = {
     ],
     requiredWhen: AUTHENTICATES,
   },
-  // SNMPv3 (RFC 3414) needs passphrases of at least 8 characters .
+  // SNMPv3 (RFC 3414) needs passphrases of at least 8 characters.
   authPassphrase: {
     kind: "string",
     secret: true,

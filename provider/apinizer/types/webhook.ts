@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { FieldSet } from "../../core/fields";
 
-/** The webhook type (https://docs.apinizer.com/api-reference/connections/connections/connection-webhook). The server trusts every TLS certificate of `fullUrl`. */
+/**
+ * The webhook type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-webhook). The server
+ * trusts every TLS certificate of `fullUrl`.
+ */
 export const webhook: FieldSet = {
   httpMethod: {
     kind: "string",
