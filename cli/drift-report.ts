@@ -352,8 +352,10 @@ function driftOf(ref: ConnectionRef, meta: StepEventMetadata): DriftedConnection
   if (fields.length > 0)
     return { ...ref, fields, ...(version ? { version } : {}), possibleCredentialChange: false };
   if (version && hidden) {
-    // The API never returns write-only secrets (spec B.2) nor masked ones, so a version that moved
-    // while every readable field stayed put is the only trace of a credential changed out of band.
+    // The API never returns write-only secrets
+    // (docs/api/pictory-vimeo.md#secrets-are-never-returned) nor masked ones, so a version that
+    // moved while every readable field stayed put is the only trace of a credential changed out of
+    // band.
     return {
       ...ref,
       fields,

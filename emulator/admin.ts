@@ -65,10 +65,11 @@ export function isLoopbackHost(host: string | undefined): boolean {
  *   out-of-band edits, as if made in the vendor's dashboard; `?tenant=<key|token|label>`.
  * - `GET|PUT /_emulator/pictory-access?tenant=`: the tenant's PictoryAccessRules (types.ts),
  *   `{forbiddenIds?: string[], othersForbidden?: boolean}`; PUT replaces them. Get, update and
- *   delete of a forbidden connection answer 403 (E.5).
+ *   delete of a forbidden connection answer 403 (docs/api/pictory-aws.md#forbidden).
  * - `GET|POST /_emulator/apinizer-keystores/{project}?tenant=` lists `{keystores: [{name, id}]}`
  *   or adds `{name}` (201; 200 when it already exists), `DELETE .../{project}/{name}` removes one
- *   (204): the keystores Kafka's `keyStoreName` / `trustStoreName` must name (E.11).
+ *   (204): the keystores Kafka's `keyStoreName` / `trustStoreName` must name
+ *   (docs/api/apinizer.md#kafka-keystores).
  *
  * No answer ever holds a secret value: stored connections appear with every secret replaced by its
  * fingerprint, as in `GET /_emulator/state`.

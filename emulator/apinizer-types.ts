@@ -1,14 +1,15 @@
 import { isJsonObject, type JsonObject, type JsonValue } from "./http";
 
 /**
- * The 14 Apinizer connection types of spec C.7, each declared once: field kinds, required and
- * conditionally required fields, enums, defaults, secret (**S**) fields and the fields masked in
- * get as well, keystore references. The validator, the list- and get-time masking and the admin
- * state fingerprints are all derived from these tables. Where connections-api.md and a type page
- * (`../shared/reference/apinizer-docs-v2/api-reference/connections/connections/connection-*.mdx`,
- * v1 under `apinizer-management-api-docs-v1/`) disagree, the page is followed and the entry says
- * so. The tables follow the v2 pages; the v1 pages differ only where noted (and the emulator does
- * not keep a second set of tables for them).
+ * The 14 Apinizer connection types (docs/api/apinizer.md#connection-types), each declared once:
+ * field kinds, required and conditionally required fields, enums, defaults, secret fields and the
+ * fields masked in get as well, keystore references. The validator, the list- and get-time masking
+ * and the admin state fingerprints are all derived from these tables. Where our notes
+ * (docs/api/apinizer.md) and a type page
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-<type>, the earlier
+ * generation under https://apinizer.github.io/management-api-docs/) disagree, the page is followed
+ * and the entry says so. The tables follow the v2 pages; the v1 pages differ only where noted (and
+ * the emulator does not keep a second set of tables for them).
  */
 
 /** A field is required only when all conditions hold on the body after defaults are applied. */
@@ -23,13 +24,20 @@ export interface Condition {
 interface BaseField {
   readonly required?: boolean;
   readonly requiredWhen?: readonly Condition[];
-  /** Stored when the field is omitted or null (PUT is full replacement, spec C.5). */
+  /**
+   * Stored when the field is omitted or null (PUT is full replacement,
+   * docs/api/apinizer.md#update-replaces-the-whole-connection).
+   */
   readonly default?: JsonValue;
-  /** **S** in spec C.7: `null` in list responses, plaintext in get (C.6) unless `maskedInGet`. */
+  /**
+   * A secret: `null` in list responses, plaintext in get unless `maskedInGet`
+   * (docs/api/apinizer.md#secrets-in-lists).
+   */
   readonly secret?: boolean;
   /**
-   * `null` in get responses too (secret fields only): the type page says so ("Password is masked
-   * in get operations", E.8/E.9), overriding the CRUD get page's "returned in full".
+   * `null` in get responses too (secret fields only): the type page says so ("Password is masked in
+   * get operations", docs/api/apinizer.md#secrets-masked-on-read), overriding the CRUD get page's
+   * "returned in full".
    */
   readonly maskedInGet?: boolean;
   /**
@@ -118,13 +126,13 @@ export interface KeystoreReference {
 }
 
 export interface ConnectionTypeDecl {
-  /** Discriminator, case-sensitive (spec C.7). */
+  /** Discriminator, case-sensitive (docs/api/apinizer.md#type-is-fixed). */
   readonly type: string;
   readonly fields: FieldTable;
   readonly rules?: readonly CrossFieldRule[];
   /** Fields that name keystores (kafka). */
   readonly keystoreReferences?: readonly KeystoreReference[];
-  /** Server-side rewriting on write (spec C.7 logback). */
+  /** Server-side rewriting on write (docs/api/apinizer.md#logback-paths). */
   readonly normalise?: (dto: JsonObject) => void;
 }
 
@@ -202,7 +210,8 @@ const DATABASE: ConnectionTypeDecl = {
     jdbcUrl: str({ required: true }),
     useCredentials: bool(true),
     username: str({ requiredWhen: when("useCredentials", true) }),
-    // connection-database: "Password is masked in get operations" (E.8).
+    // connection-database: "Password is masked in get operations"
+    // (docs/api/apinizer.md#secrets-masked-on-read).
     password: masked({ requiredWhen: when("useCredentials", true) }),
     databaseName: str(),
     initialPoolSize: int({ min: 0, default: 1 }),
@@ -246,12 +255,14 @@ const LDAP: ConnectionTypeDecl = {
       default: "NOT_REQUIRED",
     }),
     username: str({ required: true }),
-    // connection-ldap: "Password is masked in get operations" (E.8).
+    // connection-ldap: "Password is masked in get operations"
+    // (docs/api/apinizer.md#secrets-masked-on-read).
     password: masked({ required: true }),
     customFilter: str(),
     searchScope: oneOf(["OBJECT", "ONE_LEVEL", "SUBTREE"], { default: "SUBTREE" }),
     baseDn: str({ required: true }),
-    // "* if useSsl and validation is on" (C.7): validation = a certificate requirement is set.
+    // "* if useSsl and validation is on" (connection-ldap): validation = a certificate requirement
+    // is set.
     certificateId: str({
       requiredWhen: [
         { field: "useSsl", oneOf: [true] },
@@ -302,8 +313,9 @@ const KAFKA: ConnectionTypeDecl = {
     trustStoreName: str(),
   },
   // connection-kafka: with enableSecure, "keyStoreName is required (KeyStore must exist)" and
-  // "trustStoreName is optional"; both "refer to KeyStore names (not IDs)" (E.11). The page's get
-  // shows the resolved `keyStoreId` / `trustStoreId`; the list page shows the names, so both stay.
+  // "trustStoreName is optional"; both "refer to KeyStore names (not IDs)"
+  // (docs/api/apinizer.md#kafka-keystores). The page's get shows the resolved `keyStoreId` /
+  // `trustStoreId`; the list page shows the names, so both stay.
   keystoreReferences: [
     { field: "keyStoreName", idField: "keyStoreId", mustExistWhen: when("enableSecure", true) },
     { field: "trustStoreName", idField: "trustStoreId", mustExistWhen: when("enableSecure", true) },
@@ -322,7 +334,8 @@ const RABBIT_MQ: ConnectionTypeDecl = {
     connectionFactoryVirtualHost: str({ default: "/" }),
     authenticationEnabled: bool(false),
     connectionFactoryUsername: str({ requiredWhen: when("authenticationEnabled", true) }),
-    // connection-rabbitmq: "Password is masked in get operations" (E.8).
+    // connection-rabbitmq: "Password is masked in get operations"
+    // (docs/api/apinizer.md#secrets-masked-on-read).
     connectionFactoryPassword: masked({ requiredWhen: when("authenticationEnabled", true) }),
     connectionFactoryConnectionTimeout: int({ min: 0, default: 60000 }),
     connectionFactoryClientProperties: { kind: "map", value: str() },
@@ -356,7 +369,8 @@ const ACTIVE_MQ: ConnectionTypeDecl = {
       patternText: "a broker URL such as tcp://host:61616 or amqp://host:5672",
     }),
     username: str(),
-    // connection-activemq: "Password is masked in get operations" (E.8).
+    // connection-activemq: "Password is masked in get operations"
+    // (docs/api/apinizer.md#secrets-masked-on-read).
     password: masked(),
     destinationType: oneOf(["QUEUE", "TOPIC"], { required: true }),
     destinationName: str({ required: true }),
@@ -391,7 +405,10 @@ const ILM_POLICY: FieldTable = {
   minAgeOfDelete: int({ min: 0 }),
 };
 
-/** Spec C.7 says to use the v2 field set for Elasticsearch (v1's `type` clashes). */
+/**
+ * The current field set for Elasticsearch: the earlier page's `type` clashes
+ * (docs/api/apinizer.md#examples-that-contradict-the-field-tables).
+ */
 const ELASTICSEARCH: ConnectionTypeDecl = {
   type: "elasticsearch",
   fields: {
@@ -407,10 +424,11 @@ const ELASTICSEARCH: ConnectionTypeDecl = {
       },
     },
     authenticate: bool(false),
-    // connection-elasticsearch: "Secret fields are masked in get operations" (E.8). Its get
-    // example shows null for the three secret fields and for every embedded file, also for
-    // caCertInPkcs12File while encryptCommunicationType is CA_CERTIFICATE_IN_PKCS_12, which
-    // requires that file: the files are masked too, like Graylog's tlsTrustCertChainFile (E.9).
+    // connection-elasticsearch: "Secret fields are masked in get operations"
+    // (docs/api/apinizer.md#secrets-masked-on-read). Its get example shows null for the three
+    // secret fields and for every embedded file, also for caCertInPkcs12File while
+    // encryptCommunicationType is CA_CERTIFICATE_IN_PKCS_12, which requires that file: the files
+    // are masked too, like Graylog's tlsTrustCertChainFile.
     elasticUsername: str({ requiredWhen: when("authenticate", true) }),
     elasticPassword: masked({ requiredWhen: when("authenticate", true) }),
     encryptCommunication: bool(false),
@@ -485,7 +503,8 @@ const FTP: ConnectionTypeDecl = {
     host: str({ required: true }),
     port: port(21),
     username: str({ required: true }),
-    // connection-ftp: "Password is masked in get operations" (E.8).
+    // connection-ftp: "Password is masked in get operations"
+    // (docs/api/apinizer.md#secrets-masked-on-read).
     password: masked({ required: true }),
     workingDir: str({ default: "/" }),
     protocol: oneOf(["FTP", "SFTP", "FTPS"], { required: true }),
@@ -533,8 +552,8 @@ const GRAYLOG: ConnectionTypeDecl = {
     sendBufferSize: int({ min: -1, default: -1 }),
     maxInflightSends: int({ min: 1, default: 512 }),
     threads: int({ min: 0, default: 0 }),
-    // connection-graylog: "`tlsTrustCertChainFile` is masked in get operations" (E.9), so it is
-    // handled as a secret (spec C.7 had "No secret fields").
+    // connection-graylog: "`tlsTrustCertChainFile` is masked in get operations", so it is
+    // handled as a secret (docs/api/apinizer.md#secrets-masked-on-read).
     tlsTrustCertChainFile: masked({ requiredWhen: when("tlsCertVerificationEnabled", true) }),
     tlsTrustCertChainFileName: str(),
     appendToAttributes: bool(true),
@@ -595,7 +614,8 @@ const WEBHOOK: ConnectionTypeDecl = {
     }),
     headerList: {
       kind: "object-list",
-      // connection-webhook "Header Object": name and value are both "Required: Yes" (E.10).
+      // connection-webhook "Header Object": name and value are both "Required: Yes"
+      // (docs/api/apinizer.md#webhook-header-values).
       item: { name: str({ required: true }), value: str({ required: true, sensitive: true }) },
       default: [],
     },
@@ -605,10 +625,16 @@ const WEBHOOK: ConnectionTypeDecl = {
   },
 };
 
-/** The pod name the emulator's "server" fills into an empty logback `logPodName` (C.7). */
+/**
+ * The pod name the emulator's "server" fills into an empty logback `logPodName`
+ * (docs/api/apinizer.md#logback-paths).
+ */
 export const EMULATOR_POD_NAME = "apinizer-emulator";
 
-/** All logback fields are "required" but defaulted (C.7), so none is required here. */
+/**
+ * All logback fields are "required" but defaulted (docs/api/apinizer.md#logback-paths), so none is
+ * required here.
+ */
 const LOGBACK: ConnectionTypeDecl = {
   type: "logback",
   fields: {
@@ -636,7 +662,7 @@ const AUTH_LEVELS = ["AUTH_NOPRIV", "AUTH_PRIV"] as const;
 const SNMP: ConnectionTypeDecl = {
   type: "snmp",
   fields: {
-    // "req: yes, default V1" (C.7): an omitted version takes the default.
+    // Required, yet "default V1" (connection-snmp): an omitted version takes the default.
     version: oneOf(["V1", "V2c", "V3"], { default: "V1" }),
     connectionString: str({
       required: true,
@@ -665,8 +691,8 @@ const SNMP: ConnectionTypeDecl = {
       ],
       { requiredWhen: when("securityLevel", ...AUTH_LEVELS) },
     ),
-    // SNMP passphrases are at least 8 characters (C.7 snmp); connection-snmp: "Passphrases are
-    // masked in get operations" (E.8).
+    // SNMP passphrases are at least 8 characters (connection-snmp), and "Passphrases are
+    // masked in get operations".
     authPassphrase: masked({ minLength: 8, requiredWhen: when("securityLevel", ...AUTH_LEVELS) }),
     usmUserPrivacyProtocol: oneOf(PRIVACY_PROTOCOLS, {
       requiredWhen: when("securityLevel", "AUTH_PRIV"),
@@ -681,12 +707,16 @@ const LINUX_SCRIPT: ConnectionTypeDecl = {
     hostName: str({ required: true }),
     sshPort: port(22),
     username: str({ required: true }),
-    // connection-linux-script: "Password is masked in get operations" (E.8).
+    // connection-linux-script: "Password is masked in get operations"
+    // (docs/api/apinizer.md#secrets-masked-on-read).
     password: masked({ required: true }),
   },
 };
 
-/** The registry of spec C.7, in the spec's order. `ops-genie` is deliberately absent (C.5). */
+/**
+ * The registry, in the order of docs/api/apinizer.md#connection-types; `ops-genie` is deliberately
+ * absent.
+ */
 export const CONNECTION_TYPES: readonly ConnectionTypeDecl[] = [
   EMAIL,
   DATABASE,
@@ -715,7 +745,10 @@ export function secretFields(decl: ConnectionTypeDecl): string[] {
     .map(([name]) => name);
 }
 
-/** Names of the secret fields a get shows as `null` as well (E.8, E.9). */
+/**
+ * Names of the secret fields a get shows as `null` as well
+ * (docs/api/apinizer.md#secrets-masked-on-read).
+ */
 export function maskedInGetFields(decl: ConnectionTypeDecl): string[] {
   return Object.entries(decl.fields)
     .filter(([, spec]) => spec.secret === true && spec.maskedInGet === true)

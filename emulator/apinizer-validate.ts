@@ -1,7 +1,10 @@
 import { isJsonObject, type JsonObject, type JsonValue } from "./http";
 import type { Condition, ConnectionTypeDecl, FieldSpec, FieldTable } from "./apinizer-types";
 
-/** One validation problem; like the vendor's `validation_errors` entries (spec C.3), no values echoed. */
+/**
+ * One validation problem; like the vendor's `validation_errors` entries
+ * (docs/api/apinizer.md#answers), no values echoed.
+ */
 export interface ValidationIssue {
   readonly field: string;
   readonly message: string;
@@ -13,14 +16,19 @@ export interface ValidationResult {
   readonly issues: readonly ValidationIssue[];
 }
 
-/** Spec C.5 / C.1: max 255, no spaces; the emulator accepts `[A-Za-z0-9._-]`. */
+/**
+ * At most 255 characters, no spaces (docs/api/apinizer.md#names); the emulator accepts
+ * `[A-Za-z0-9._-]`.
+ */
 export const APINIZER_NAME_PATTERN = /^[A-Za-z0-9._-]{1,255}$/;
 const DESCRIPTION_MAX = 1000;
 
 /**
  * Validates a create/update body against its type declaration and returns the stored form. PUT is
- * full replacement (C.5), so omitted and null fields take their defaults; unknown fields are dropped
- * (the vendor's own examples send non-fields, C.7 database/kafka, so they cannot be errors).
+ * full replacement (docs/api/apinizer.md#update-replaces-the-whole-connection), so omitted and null
+ * fields take their defaults; unknown fields are dropped (the vendor's own examples send
+ * non-fields, docs/api/apinizer.md#examples-that-contradict-the-field-tables, so they cannot be
+ * errors).
  */
 export function validateConnection(decl: ConnectionTypeDecl, body: JsonObject): ValidationResult {
   const issues: ValidationIssue[] = [];

@@ -29,17 +29,23 @@ import type { ApinizerEnvelope } from "./types";
 export interface ApinizerContext {
   readonly store: Store;
   readonly envelope: ApinizerEnvelope;
-  /** Worker environments every deployment goes to (C.3: "Deployment goes to all environments"). */
+  /**
+   * Worker environments every deployment goes to (all of them: there is no per-connection selector,
+   * docs/api/apinizer.md#deployment-result).
+   */
   readonly environments: readonly string[];
   /** Environments whose deployment reports failure for this request (fault injection). */
   readonly deployFailures: ReadonlySet<string>;
 }
 
-/** Error classes; the envelope decides the status (C.3: v2 uses 400 where v1 uses 404). */
+/**
+ * Error classes; the envelope decides the status (v2 uses 400 where v1 uses 404,
+ * docs/api/apinizer.md#not-found).
+ */
 export type ApinizerErrorKind =
   "bad_request" | "not_found" | "unauthorized" | "forbidden" | "too_large";
 
-/** Spring-style content type (C.1). */
+/** Spring-style content type (docs/api/apinizer.md#answers). */
 const CONTENT_TYPE = "application/json;charset=UTF-8";
 const ROOT = "/apiops/";
 /** The token endpoint of both authentication pages (`POST /apiops/auth/token`). */
@@ -51,7 +57,8 @@ export function isApinizerPath(path: string): boolean {
 
 export function handleApinizer(req: ApiRequest, ctx: ApinizerContext): ApiResponse {
   const { path, method } = req;
-  // Health check needs no auth (C.1); it is the documented readiness probe.
+  // Health check needs no auth; it is the documented readiness probe
+  // (docs/api/apinizer.md#projects).
   if (path === "/apiops/test/healthcheck" || path === "/apiops/test/healthcheck/") {
     return method === "GET" ? { status: 200, body: "OK" } : methodNotAllowed(ctx, ["GET"]);
   }
@@ -60,7 +67,8 @@ export function handleApinizer(req: ApiRequest, ctx: ApinizerContext): ApiRespon
   }
   const route = matchRoute(path);
   if (route === undefined) {
-    // Includes the slash-less forms, which the docs call incorrect (C.1).
+    // Includes the slash-less forms, which the docs call incorrect
+    // (docs/api/apinizer.md#trailing-slash).
     return {
       ...failure(ctx.envelope, "not_found", `No handler found for ${method} ${path}`),
       status: 404,
@@ -115,8 +123,9 @@ export function handleApinizer(req: ApiRequest, ctx: ApinizerContext): ApiRespon
 /**
  * `POST /apiops/auth/token` (username and password for a token) exists per both authentication
  * pages, but the provider authenticates with personal API access tokens, so the emulator has no
- * users to log in: it answers 404 (E.13), in the endpoint's OAuth-style error fields (both
- * authentication pages: `{"error", "error_description"}`), whatever the envelope generation.
+ * users to log in: it answers 404 (docs/api/apinizer.md#authentication), in the endpoint's
+ * OAuth-style error fields (both authentication pages: `{"error", "error_description"}`), whatever
+ * the envelope generation.
  */
 function tokenEndpoint(): ApiResponse {
   return respond(404, {
@@ -126,7 +135,7 @@ function tokenEndpoint(): ApiResponse {
   });
 }
 
-/** The project's keystores, name to ID (E.11). */
+/** The project's keystores, name to ID (docs/api/apinizer.md#kafka-keystores). */
 export function projectKeystores(tenant: Tenant, project: string): Map<string, string> {
   const names = tenant.apinizerKeystores.get(project) ?? new Set<string>();
   return new Map([...names].map((name) => [name, keystoreId(project, name)]));
@@ -165,7 +174,10 @@ interface Caller {
   readonly readOnly: boolean;
 }
 
-/** `Authorization: Bearer <token>` (C.1); the texts are the documented ones of C.4. */
+/**
+ * `Authorization: Bearer <token>` and the documented texts of its refusals
+ * (docs/api/apinizer.md#authentication).
+ */
 function authenticate(req: ApiRequest, ctx: ApinizerContext): Caller | ApiResponse {
   const header = headerValue(req.headers, "authorization");
   const token = header === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
@@ -190,7 +202,7 @@ function listProjects(tenant: Tenant): ApiResponse {
     name,
     description: name === "default" ? "Default project" : `Emulated project ${name}`,
   }));
-  // The projects list uses `status` even in the v1 docs (C.3).
+  // The projects list uses `status` even in the v1 docs (docs/api/apinizer.md#answers).
   return respond(200, { status: "SUCCESS", resultList, resultCount: resultList.length });
 }
 
@@ -215,7 +227,10 @@ function listConnections(
   return listEnvelope(ctx, items);
 }
 
-/** C.6: the list shows every secret field as null, key present; E.8: get, some of them. */
+/**
+ * The list shows every secret field as null, key present; get some of them
+ * (docs/api/apinizer.md#secrets-in-lists).
+ */
 function maskSecrets(dto: JsonObject, secrets: readonly string[]): JsonObject {
   const copy: JsonObject = { ...dto };
   for (const field of secrets) {
@@ -229,8 +244,8 @@ function getConnection(project: ApinizerProject, name: string, ctx: ApinizerCont
   if (dto === undefined) {
     return failure(ctx.envelope, "not_found", notFoundMessage(name));
   }
-  // A one-item list (C.2). Secrets in plaintext (C.6, the CRUD get page) unless the type page
-  // says they are masked in get (E.8, E.9).
+  // A one-item list (docs/api/apinizer.md#endpoints). Secrets in plaintext (the CRUD get page)
+  // unless the type page says they are masked in get (docs/api/apinizer.md#secrets-masked-on-read).
   const decl = connectionType(String(dto.type));
   return listEnvelope(ctx, [decl === undefined ? dto : maskSecrets(dto, maskedInGetFields(decl))]);
 }
@@ -256,7 +271,8 @@ function createConnection(
   }
   const existing = project.get(name.toLowerCase());
   if (existing !== undefined) {
-    // v1 rejects a duplicate (C.4); v2 treats POST as an upsert (C.3), but the type stays fixed.
+    // v1 rejects a duplicate; v2 treats POST as an upsert
+    // (docs/api/apinizer.md#create-on-an-existing-name), but the type stays fixed.
     if (ctx.envelope === "v1") {
       return failure(
         "v1",
@@ -287,12 +303,13 @@ function updateConnection(
     return checked;
   }
   if (existing === undefined) {
-    // C.4: update of an unknown name is 400 in both generations.
+    // An update of an unknown name is 400 in both generations (docs/api/apinizer.md#not-found).
     return failure(ctx.envelope, "bad_request", notFoundMessage(name));
   }
   const { dto } = checked;
   const newKey = String(dto.name).toLowerCase();
-  // A body name that differs from the path is a rename; the new name must be free (C.5).
+  // A body name that differs from the path is a rename; the new name must be free
+  // (docs/api/apinizer.md#update-keeps-the-name).
   if (newKey !== name.toLowerCase() && project.has(newKey)) {
     return failure(
       ctx.envelope,
@@ -317,15 +334,17 @@ function deleteConnection(
   }
   project.delete(name.toLowerCase());
   ctx.store.commit();
-  // deploymentResult is present "when the connection was deployed" (C.3).
+  // deploymentResult is present "when the connection was deployed"
+  // (docs/api/apinizer.md#deployment-result).
   return deployEnvelope(ctx, existing.deployToWorker === true, "Undeployment");
 }
 
 /**
- * Parses and validates a write body. With `existing`, the type must not change (C.5: immutable),
- * and that check comes first so the message names the real problem. With `keptName` (an update),
- * a `name` that is omitted or empty keeps that name (E.7, the update page: "If omitted or empty,
- * the existing name from the path parameter is used", both generations and reference page 003).
+ * Parses and validates a write body. With `existing`, the type must not change
+ * (docs/api/apinizer.md#type-is-fixed), and that check comes first so the message names the real
+ * problem. With `keptName` (an update), a `name` that is omitted or empty keeps that name
+ * (docs/api/apinizer.md#update-keeps-the-name, the update page: "If omitted or empty, the existing
+ * name from the path parameter is used", both generations).
  */
 function checkBody(
   req: ApiRequest,
@@ -386,8 +405,9 @@ function bodyProblem(ctx: ApinizerContext, problem: BodyProblem, message: string
 
 /**
  * A field-level 400. v1 uses the error-handling page's validation shape: `"error":
- * "validation_failed"`, "Validation failed: ..." and `validation_errors` (E.12; the CRUD pages'
- * `bad_request` stays for the other 400s: not found, already exists, name mismatch, type change).
+ * "validation_failed"`, "Validation failed: ..." and `validation_errors`
+ * (docs/api/apinizer.md#answers; the CRUD pages' `bad_request` stays for the other 400s: not found,
+ * already exists, name mismatch, type change).
  */
 function validationFailure(ctx: ApinizerContext, issues: readonly ValidationIssue[]): ApiResponse {
   const text = `Validation failed: ${issues.map((i) => `${i.field} ${i.message}`).join("; ")}`;
@@ -424,8 +444,9 @@ function listEnvelope(ctx: ApinizerContext, items: JsonObject[]): ApiResponse {
 }
 
 /**
- * C.3 deploy envelope. v1 lists one result per environment (`[]` when nothing was deployed); v2
- * shows only `{success}` unless something failed. A failed deployment is still HTTP 200 (C.3).
+ * The deploy envelope (docs/api/apinizer.md#deployment-result). v1 lists one result per environment
+ * (`[]` when nothing was deployed); v2 shows only `{success}` unless something failed. A failed
+ * deployment is still HTTP 200.
  */
 function deployEnvelope(
   ctx: ApinizerContext,
@@ -476,7 +497,8 @@ function statusOf(envelope: ApinizerEnvelope, kind: ApinizerErrorKind): number {
     case "unauthorized":
       return 401;
     case "not_found":
-      return envelope === "v1" ? 404 : 400; // v2: "generally do not return 403 or 404" (C.3)
+      // v2: "generally do not return 403 or 404" (docs/api/apinizer.md#not-found).
+      return envelope === "v1" ? 404 : 400;
     case "forbidden":
       return envelope === "v1" ? 403 : 400;
     case "too_large":
@@ -498,8 +520,8 @@ const V1_ERROR_CODES: Readonly<Record<number, string>> = {
 };
 
 /**
- * An error in the active envelope (C.3): v1 `{error, error_description}`, v2
- * `{status: "FAILURE", resultMessage}`. Also used for injected faults.
+ * An error in the active envelope (docs/api/apinizer.md#answers): v1 `{error, error_description}`,
+ * v2 `{status: "FAILURE", resultMessage}`. Also used for injected faults.
  */
 export function apinizerErrorResponse(
   envelope: ApinizerEnvelope,
@@ -512,7 +534,7 @@ export function apinizerErrorResponse(
     const code = V1_ERROR_CODES[status] ?? (status >= 500 ? "internal_error" : "bad_request");
     body = { error: code, error_description: message };
     if (status === 429 && retryAfterSeconds !== undefined) {
-      body.retry_after = retryAfterSeconds; // generic v1 error page (C.4 rate limit)
+      body.retry_after = retryAfterSeconds; // generic v1 error page (its rate limit)
     }
   } else {
     body = { status: "FAILURE", resultMessage: message };

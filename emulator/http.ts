@@ -80,7 +80,7 @@ export type BodyResult =
 
 /**
  * Parses a POST/PUT body as a JSON object. Both vendors require `Content-Type: application/json`
- * on writes (spec A+B "Authentication", C.1).
+ * on writes (docs/api/pictory-vimeo.md#authentication, docs/api/apinizer.md#answers).
  */
 export function parseJsonObject(req: ApiRequest): BodyResult {
   const contentType = String(req.headers["content-type"] ?? "");

@@ -6,7 +6,7 @@ export interface PictoryField {
   readonly name: string;
   readonly requiredOnCreate: boolean;
   /**
-   * A PUT must carry it, non-empty (AWS `name`, reference page 000: "Ensure both name and version
+   * A PUT must carry it, non-empty (AWS `name`, the AWS update page: "Ensure both name and version
    * fields are included"; "name must be a non-empty string (required)").
    */
   readonly requiredOnUpdate?: boolean;
@@ -14,14 +14,14 @@ export interface PictoryField {
   readonly pattern?: RegExp;
   /** What a valid value looks like, for the 400 `errors` text (never echoes the value). */
   readonly rule: string;
-  /** `""` is allowed and clears the field (spec B.2: "treat "" as clear"). */
+  /** `""` is allowed and clears the field (docs/api/pictory-vimeo.md#partial-updates). */
   readonly clearable?: boolean;
-  /** Write-only: never in any response (spec B.2). */
+  /** Write-only: never in any response (docs/api/pictory-vimeo.md#secrets-are-never-returned). */
   readonly secret?: boolean;
   /**
-   * Fixed at creation and not accepted on PUT at all, not even unchanged: reference page 000 lists
+   * Fixed at creation and not accepted on PUT at all, not even unchanged: the AWS update page lists
    * "Do NOT include awsRegion or awsAccountId in the request - these fields cannot be changed" as
-   * a 400 cause (E.4; replaces A.2's "same value is ignored").
+   * a 400 cause (docs/api/pictory-aws.md#account-and-region-are-fixed).
    */
   readonly immutable?: boolean;
 }
@@ -35,15 +35,27 @@ export interface PictoryFamily {
   readonly type: "AWS" | "VIMEO";
   readonly logFamily: RequestFamily;
   readonly fields: readonly PictoryField[];
-  /** Key order of the create response, which has no `type` and no dates (spec A.3, B.3). */
+  /**
+   * Key order of the create response, which has no `type` and no dates
+   * (docs/api/pictory-vimeo.md#ids-and-dates).
+   */
   readonly createShape: readonly string[];
-  /** AWS answers a PUT with the create shape (A.3), Vimeo with the full object (B.3). */
+  /**
+   * AWS answers a PUT with the create shape, Vimeo with the full object
+   * (docs/api/pictory-aws.md#endpoints, docs/api/pictory-vimeo.md#endpoints).
+   */
   readonly updateResponse: "create-shape" | "full";
-  /** AWS delete of an unknown id is 404 (A.4); Vimeo delete is idempotent, 204 (B.1). */
+  /**
+   * AWS delete of an unknown id is 404 (docs/api/pictory-aws.md#not-found); Vimeo's is idempotent,
+   * 204 (docs/api/pictory-vimeo.md#delete-is-idempotent).
+   */
   readonly deleteUnknownStatus: 204 | 404;
 }
 
-/** Spec B.2, applied to AWS as well (A.2 [INF]). */
+/**
+ * Vimeo's name rules (docs/api/pictory-vimeo.md#name-rules), applied to AWS as well
+ * (docs/api/pictory-aws.md#where-the-pages-are-silent).
+ */
 const NAME: PictoryField = {
   name: "name",
   requiredOnCreate: true,
@@ -60,7 +72,10 @@ const DESCRIPTION: PictoryField = {
   clearable: true,
 };
 
-/** Vimeo credentials are at most 500 characters (spec B.2). */
+/**
+ * Vimeo credentials are at most 500 characters
+ * (docs/api/pictory-vimeo.md#secrets-are-never-returned).
+ */
 function credential(name: string, secret: boolean): PictoryField {
   return {
     name,
@@ -77,8 +92,8 @@ export const PICTORY_AWS: PictoryFamily = {
   type: "AWS",
   logFamily: "pictory-aws",
   fields: [
-    // Reference page 000 / E.2: an AWS PUT without `name` is 400. The Vimeo update page (002)
-    // leaves `name` optional.
+    // An AWS PUT without `name` is 400 (docs/api/pictory-aws.md#update-needs-name-and-version). The
+    // Vimeo update page leaves `name` optional.
     { ...NAME, requiredOnUpdate: true },
     DESCRIPTION,
     {

@@ -17,11 +17,17 @@ import type { PictoryFamilyId, PictoryRecord, Store, Tenant } from "./store";
 export interface PictoryContext {
   readonly store: Store;
   readonly pageSize: number;
-  /** Families whose list answers everything at once, without `nextPageKey` (E.6). */
+  /**
+   * Families whose list answers everything at once, without `nextPageKey`
+   * (docs/api/pictory-aws.md#list-without-nextpagekey).
+   */
   readonly unpaged: ReadonlySet<PictoryFamilyId>;
 }
 
-/** One 400 entry, in Pictory's documented validation shape (spec A+B "Errors"). */
+/**
+ * One 400 entry, in Pictory's documented validation shape
+ * (docs/api/pictory-vimeo.md#validation-errors).
+ */
 export interface PictoryIssue {
   readonly name: string;
   readonly errors: string;
@@ -29,12 +35,12 @@ export interface PictoryIssue {
   readonly missing?: boolean;
 }
 
-/** The two 400 causes of the AWS update page (reference page 000), as the message's lead. */
+/** The two 400 causes of the AWS update page, as the message's lead. */
 const MISSING_FIELDS = "Missing Required Fields";
 const INVALID_VALUES = "Invalid Field Values";
 
 const PREFIX = "/pictoryapis/v1/";
-/** Spec A+B "connectionId format": 17 timestamp digits, then 15-16 of [a-z0-9]. */
+/** docs/api/pictory-vimeo.md#ids-and-dates: 17 timestamp digits, then 15-16 of [a-z0-9]. */
 export const CONNECTION_ID_PATTERN = /^\d{17}[a-z0-9]{15,16}$/;
 
 /** Which family and connection a Pictory path addresses; undefined when it is no Pictory route. */
@@ -53,7 +59,8 @@ export function pictoryTarget(
     return { family, id: undefined };
   }
   const id = decodeSegment(rest[1] ?? "");
-  // "/awsconnections/" has an empty id: paths carry no trailing slash (spec A+B), so it is no route.
+  // "/awsconnections/" has an empty id: paths carry no trailing slash
+  // (docs/api/pictory-aws.md#endpoints), so it is no route.
   return id === undefined || id === "" ? undefined : { family, id };
 }
 
@@ -69,7 +76,7 @@ export function handlePictory(req: ApiRequest, ctx: PictoryContext): ApiResponse
   if (isBlockedUserAgent(headerValue(req.headers, "user-agent"))) {
     return jsonResponse(403, { message: "error code: 1010" });
   }
-  // The key is sent raw, without "Bearer " (spec A+B "Authentication").
+  // The key is sent raw, without "Bearer " (docs/api/pictory-vimeo.md#authentication).
   const tenant = ctx.store.byPictoryKey(headerValue(req.headers, "authorization"));
   if (tenant === undefined) {
     return jsonResponse(401, { message: "Unauthorized" });
@@ -95,9 +102,10 @@ export function handlePictory(req: ApiRequest, ctx: PictoryContext): ApiResponse
 }
 
 /**
- * Production sits behind Cloudflare, which answers 403 "error 1010" to bot-like User-Agents such
- * as Python urllib's default (spec A+B "Authentication"). Emulated so clients notice in tests that
- * they must send a normal User-Agent. The real block page is not JSON; the emulator keeps to JSON.
+ * Production sits behind Cloudflare, which answers 403 "error 1010" to bot-like User-Agents such as
+ * Python urllib's default (docs/api/pictory-vimeo.md#authentication). Emulated so clients notice in
+ * tests that they must send a normal User-Agent. The real block page is not JSON; the emulator
+ * keeps to JSON.
  */
 function isBlockedUserAgent(userAgent: string | undefined): boolean {
   return userAgent !== undefined && /^Python-urllib\//i.test(userAgent);
@@ -120,9 +128,9 @@ function isForbidden(store: Store, tenant: Tenant, family: PictoryFamily, id: st
 }
 
 /**
- * 403 with the pages' text: "You do not have permission to access this connection" (get, page
- * 001), "... to update this connection" (update, page 000); delete's page is not among the
- * reference pages, so its verb is [INF].
+ * 403 with the pages' text: "You do not have permission to access this connection" (get by ID),
+ * "... to update this connection" (update); the delete page's text is not quoted in full, so
+ * its verb is our guess.
  */
 function forbidden(method: string, id: string): ApiResponse {
   const verb = method === "GET" ? "access" : method === "PUT" ? "update" : "delete";
@@ -133,7 +141,10 @@ function forbidden(method: string, id: string): ApiResponse {
   });
 }
 
-/** `pageSize` undefined: everything in one answer and never a `nextPageKey` (E.6). */
+/**
+ * `pageSize` undefined: everything in one answer and never a `nextPageKey`
+ * (docs/api/pictory-aws.md#list-without-nextpagekey).
+ */
 function listConnections(
   family: PictoryFamily,
   records: Map<string, PictoryRecord>,
@@ -157,7 +168,7 @@ function listConnections(
   return jsonResponse(200, body);
 }
 
-/** Spec A+B "List envelope": base64 of a DynamoDB-style `{"lastEvaluatedKey": {...}}`. */
+/** docs/api/pictory-vimeo.md#lists: base64 of a DynamoDB-style `{"lastEvaluatedKey": {...}}`. */
 export function encodePageKey(connectionId: string): string {
   return Buffer.from(JSON.stringify({ lastEvaluatedKey: { connectionId } })).toString("base64");
 }
@@ -241,8 +252,8 @@ function updateConnection(
   if (issues.length > 0) {
     return invalidBody(issues);
   }
-  // "409 Conflict - Version Mismatch" (reference page 000, E.1); Vimeo's page (002) only says the
-  // update fails, so it answers the same.
+  // "409 Conflict - Version Mismatch" (docs/api/pictory-aws.md#version-mismatch); Vimeo's update
+  // page only says the update fails, so it answers the same.
   if (body.version !== record.version) {
     return jsonResponse(409, {
       message: `version mismatch: current version is ${record.version}, request had ${String(body.version)}`,
@@ -300,8 +311,9 @@ export function validatePictoryBody(
     issues.push({ name: "enabled", errors: "must be a boolean" });
   }
   if (mode === "update") {
-    // Reference page 000: "version must be a positive integer (required)"; E.3: 0, negatives,
-    // fractions and strings are 400, not a 409 mismatch. Vimeo's page (002) also marks it required.
+    // The AWS update page: "version must be a positive integer (required)": 0, negatives, fractions
+    // and strings are 400, not a 409 mismatch (docs/api/pictory-aws.md#version-mismatch). Vimeo's
+    // update page also marks it required.
     if (body.version === undefined) {
       issues.push({ name: "version", errors: REQUIRED, missing: true });
     } else if (!isPositiveInteger(body.version)) {
@@ -321,7 +333,7 @@ function fieldError(
   mode: "create" | "update" | "admin",
 ): string | undefined {
   if (mode === "update" && field.immutable === true) {
-    // Even unchanged, even null: "Do NOT include" them (reference page 000).
+    // Even unchanged, even null: "Do NOT include" them (the AWS update page).
     return value === undefined
       ? undefined
       : "must not be sent on update: it cannot be changed; delete and re-create the connection instead";
@@ -355,7 +367,10 @@ function renameClash(
   return other !== undefined && other !== record ? body.name : undefined;
 }
 
-/** Applies a validated PUT or dashboard edit: bumps version and updatedDate (spec A+B). */
+/**
+ * Applies a validated PUT or dashboard edit: bumps version and updatedDate
+ * (docs/api/pictory-vimeo.md#versions).
+ */
 function commitEdit(family: PictoryFamily, record: PictoryRecord, body: JsonObject): void {
   applyFields(family, record, body);
   if (typeof body.enabled === "boolean") {
@@ -364,7 +379,9 @@ function commitEdit(family: PictoryFamily, record: PictoryRecord, body: JsonObje
   bumpVersion(record);
 }
 
-/** Omitted fields keep their stored value (spec A.2, B.2 partial update); "" clears. */
+/**
+ * Omitted fields keep their stored value (docs/api/pictory-vimeo.md#partial-updates); "" clears.
+ */
 function applyFields(family: PictoryFamily, record: PictoryRecord, body: JsonObject): void {
   for (const field of family.fields) {
     const value = body[field.name];
@@ -411,7 +428,10 @@ export function adminEditPictory(
   return jsonResponse(200, fullObject(family, record));
 }
 
-/** Get/list/Vimeo-update shape: everything but secrets, plus `type` and dates (spec A.3, B.3). */
+/**
+ * Get/list/Vimeo-update shape: everything but secrets, plus `type` and dates
+ * (docs/api/pictory-vimeo.md#endpoints).
+ */
 export function fullObject(family: PictoryFamily, record: PictoryRecord): JsonObject {
   const out: JsonObject = { connectionId: record.connectionId };
   for (const field of family.fields) {
@@ -441,7 +461,7 @@ function createShape(family: PictoryFamily, record: PictoryRecord): JsonObject {
 }
 
 function findByName(records: Map<string, PictoryRecord>, name: string): PictoryRecord | undefined {
-  // Uniqueness is exact-match (spec B.2 [INF]).
+  // Uniqueness is exact-match (docs/api/pictory-vimeo.md#name-rules).
   for (const record of records.values()) {
     if (record.fields.name === name) {
       return record;
@@ -461,9 +481,9 @@ function duplicateName(name: string): ApiResponse {
 }
 
 /**
- * 400 in the one documented Pictory validation shape (spec A+B "Errors"). The message leads with
- * the update page's cause (page 000: "Missing Required Fields" or "Invalid Field Values") and
- * names the first problem; the field values are never echoed.
+ * 400 in the one documented Pictory validation shape (docs/api/pictory-vimeo.md#validation-errors).
+ * The message leads with the update page's cause (page 000: "Missing Required Fields" or "Invalid
+ * Field Values") and names the first problem; the field values are never echoed.
  */
 function invalidBody(issues: readonly PictoryIssue[]): ApiResponse {
   const missing = issues.find((i) => i.missing === true);
@@ -483,7 +503,7 @@ function bodyProblem(problem: string, message: string): ApiResponse {
   return jsonResponse(400, { code: "INVALID_REQUEST_BODY", message, fields: [] });
 }
 
-/** Spec A+B "connectionId format": UTC `yyyyMMddHHmmssSSS` + 16 random [a-z0-9]. */
+/** docs/api/pictory-vimeo.md#ids-and-dates: UTC `yyyyMMddHHmmssSSS` + 16 random [a-z0-9]. */
 export function newConnectionId(existing: ReadonlyMap<string, unknown>): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
   for (;;) {
@@ -497,8 +517,8 @@ export function newConnectionId(existing: ReadonlyMap<string, unknown>): string 
 }
 
 /**
- * ISO-8601 UTC with milliseconds (spec A+B "Timestamps"). Strictly after `previous`, so that an
- * update in the same millisecond as the create still changes `updatedDate`.
+ * ISO-8601 UTC with milliseconds (docs/api/pictory-vimeo.md#ids-and-dates). Strictly after
+ * `previous`, so that an update in the same millisecond as the create still changes `updatedDate`.
  */
 export function timestamp(previous?: string): string {
   const now = Date.now();

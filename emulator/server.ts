@@ -64,7 +64,7 @@ function resolveOptions(options: EmulatorOptions): Config {
       throw new RangeError(`pictoryListsWithoutPageKey holds aws or vimeo, got ${String(family)}`);
     }
   }
-  // "There is always a project named `default`" (spec C.2).
+  // A project named `default` always exists (docs/api/apinizer.md#projects).
   const projects = [...new Set([...(options.projects ?? DEFAULT_PROJECTS), "default"])];
   const keystores = options.apinizerKeystores ?? {};
   for (const [project, names] of Object.entries(keystores)) {
@@ -341,7 +341,8 @@ class RequestEngine {
       );
       return { ...response, headers };
     }
-    // Spec A+B "Errors": [INF] `{"message": ...}` for 429 and 5xx.
+    // `{"message": ...}` for 429 and 5xx, like the documented 401
+    // (docs/api/pictory-vimeo.md#authentication).
     return jsonResponse(status, { message: STATUS_CODES[status] ?? "Error" }, headers);
   }
 }

@@ -9,7 +9,7 @@ export type PictoryFamilyId = PictoryFamilyName;
 /**
  * A stored Pictory connection. The string fields of the family declaration (name, description,
  * account, credentials, secrets included) live in `fields`; an unset description is absent, not ""
- * (spec A+B "Optional fields on output").
+ * (docs/api/pictory-vimeo.md#optional-fields).
  */
 export interface PictoryRecord {
   connectionId: string;
@@ -20,7 +20,10 @@ export interface PictoryRecord {
   fields: Record<string, string>;
 }
 
-/** Apinizer connections of one project, keyed by lower-cased name (names match case-insensitively, spec C.1). */
+/**
+ * Apinizer connections of one project, keyed by lower-cased name (names match case-insensitively,
+ * docs/api/apinizer.md#names).
+ */
 export type ApinizerProject = Map<string, JsonObject>;
 
 /** Keystore names of one project, matched exactly (how Apinizer compares them is undocumented). */
@@ -40,7 +43,10 @@ export interface Tenant {
   readonly apinizerReadOnlyToken?: string;
   readonly pictory: Readonly<Record<PictoryFamilyId, Map<string, PictoryRecord>>>;
   readonly apinizer: Map<string, ApinizerProject>;
-  /** Keystores per project (Kafka `keyStoreName` / `trustStoreName` must name one, E.11). */
+  /**
+   * Keystores per project (Kafka `keyStoreName` / `trustStoreName` must name one,
+   * docs/api/apinizer.md#kafka-keystores).
+   */
   readonly apinizerKeystores: Map<string, KeystoreNames>;
   readonly pictoryAccess: PictoryAccess;
 }

@@ -6,19 +6,22 @@
 /** Which API a request was addressed to, as recorded in the request log. */
 export type RequestFamily = "pictory-aws" | "pictory-vimeo" | "apinizer" | "admin" | "other";
 
-/** The two documented Apinizer response generations (connections-api.md C.3). */
+/** The two documented Apinizer response generations (docs/api/apinizer.md#answers). */
 export type ApinizerEnvelope = "v1" | "v2";
 
 /** Credentials of one tenant. A Pictory key and an Apinizer token each see only their own data. */
 export interface TenantCredentials {
-  /** Pictory API key, sent raw in `Authorization` (spec A+B "Authentication"). */
+  /** Pictory API key, sent raw in `Authorization` (docs/api/pictory-vimeo.md#authentication). */
   readonly pictoryApiKey?: string;
-  /** Apinizer personal access token, sent as `Authorization: Bearer <token>` (spec C.1). */
+  /**
+   * Apinizer personal access token, sent as `Authorization: Bearer <token>`
+   * (docs/api/apinizer.md#authentication).
+   */
   readonly apinizerToken?: string;
   /**
    * A second Apinizer token of the same tenant with view rights only (v2 docs: CONNECTIONS+VIEW
-   * without MANAGE, spec C.1): it reads the tenant's connections, and its writes fail with
-   * v1 403 / v2 400 (C.4 "permission").
+   * without MANAGE, docs/api/apinizer.md#authentication): it reads the tenant's connections, and
+   * its writes fail with v1 403 / v2 400 (docs/api/apinizer.md#permission-errors).
    */
   readonly apinizerReadOnlyToken?: string;
   /** Which Pictory connections this tenant's key may not touch (see PictoryAccessRules). */
@@ -26,14 +29,14 @@ export interface TenantCredentials {
 }
 
 /**
- * Pictory connections a key may not touch. The AWS get and update pages (reference pages 001 and
- * 000) list "403 Forbidden: You do not have permission to access this connection ... Verify the
- * connection belongs to your account", and E.5 of connections-api.md: get, update and delete of
- * such a connection answer 403 `{message}` instead of acting. The emulator applies it to both
- * families. Without rules, another tenant's connection ID is simply unknown (404, spec A+B
- * "Tenancy"), which stays the default. IDs that exist nowhere stay 404 either way. Set at start
- * with `EmulatorOptions.pictoryAccess` / `TenantCredentials.pictoryAccess`, or at run time with
- * `GET|PUT /_emulator/pictory-access?tenant=<key|label>`; `reset()` restores the configured rules.
+ * Pictory connections a key may not touch. The AWS get-by-ID and update pages list "403 Forbidden:
+ * You do not have permission to access this connection ... Verify the connection belongs to your
+ * account", and docs/api/pictory-aws.md#forbidden: get, update and delete of such a connection
+ * answer 403 `{message}` instead of acting. The emulator applies it to both families. Without
+ * rules, another tenant's connection ID is simply unknown (404, docs/api/pictory-vimeo.md#tenancy),
+ * which stays the default. IDs that exist nowhere stay 404 either way. Set at start with
+ * `EmulatorOptions.pictoryAccess` / `TenantCredentials.pictoryAccess`, or at run time with `GET|PUT
+ * /_emulator/pictory-access?tenant=<key|label>`; `reset()` restores the configured rules.
  */
 export interface PictoryAccessRules {
   /** Connection IDs that answer 403, whichever tenant holds them (this one included). */
@@ -58,7 +61,7 @@ export interface EmulatorOptions {
   readonly extraTenants?: readonly TenantCredentials[];
   /**
    * Apinizer projects that exist for every tenant. The project `default` always exists as well
-   * (spec C.2 "There is always a project named `default`"). @default ["demo"]
+   * (docs/api/apinizer.md#projects). @default ["demo"]
    */
   readonly projects?: readonly string[];
   /** Apinizer response generation. @default "v1" */
@@ -68,24 +71,28 @@ export interface EmulatorOptions {
    * names. The Kafka type page: with `enableSecure`, "keyStoreName is required (KeyStore must
    * exist)", and "`keyStoreName` and `trustStoreName` refer to KeyStore names (not IDs) - they are
    * converted to IDs internally": both name a keystore, from one namespace, and a name that does
-   * not resolve is 400 (E.11). Each keystore gets a stable ID, shown as `keyStoreId` /
-   * `trustStoreId` in the connection. Every project named must be in `projects` (or be
-   * `default`). More can be added at run time with `POST /_emulator/apinizer-keystores/{project}`;
-   * those persist in `dataFile`, and `reset()` restores this set. Names match exactly (Apinizer's
-   * rule is undocumented). CLI: `--apinizer-keystore PROJECT:NAME`. @default {} (none)
+   * not resolve is 400 (docs/api/apinizer.md#kafka-keystores). Each keystore gets a stable ID,
+   * shown as `keyStoreId` / `trustStoreId` in the connection. Every project named must be in
+   * `projects` (or be `default`). More can be added at run time with `POST
+   * /_emulator/apinizer-keystores/{project}`; those persist in `dataFile`, and `reset()` restores
+   * this set. Names match exactly (Apinizer's rule is undocumented). CLI: `--apinizer-keystore
+   * PROJECT:NAME`. @default {} (none)
    */
   readonly apinizerKeystores?: Readonly<Record<string, readonly string[]>>;
   /** Persist connections in this JSON file (loaded on start, written atomically after each change). */
   readonly dataFile?: string;
   /** Largest accepted request body. @default 1048576 (1 MiB) */
   readonly maxBodyBytes?: number;
-  /** Pictory list page size; the real one is undocumented (spec A+B "List envelope"). @default 50 */
+  /**
+   * Pictory list page size; the real one is undocumented (docs/api/pictory-vimeo.md#lists).
+   * @default 50
+   */
   readonly pictoryPageSize?: number;
   /**
    * Pictory lists that answer every item at once and never carry `nextPageKey`, however many there
-   * are. E.6 of connections-api.md: the AWS list page documents only `Items`, so a client must
-   * cope with a list without the key. CLI: `--pictory-unpaged aws|vimeo`. @default [] (both
-   * lists page by `pictoryPageSize`)
+   * are. The AWS list page documents only `Items`
+   * (docs/api/pictory-aws.md#list-without-nextpagekey), so a client must cope with a list without
+   * the key. CLI: `--pictory-unpaged aws|vimeo`. @default [] (both lists page by `pictoryPageSize`)
    */
   readonly pictoryListsWithoutPageKey?: readonly PictoryFamilyName[];
   /** Pictory access rules of the default tenant (see PictoryAccessRules). @default none */

@@ -170,7 +170,7 @@ async function getByName(
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${req.method} ${req.path} answered with the connection ` +
         `${JSON.stringify(item.name)} instead of ${JSON.stringify(name)}; this answer was not written to the state: ` +
-        `check that ${call.family.declaration.baseUrl.key} points at the API (now ${call.family.baseUrl})`,
+        `check that ${call.family.baseUrlKey} points at the API (now ${call.family.baseUrl})`,
       { status: res.status },
     );
   }
@@ -179,8 +179,9 @@ async function getByName(
 
 /**
  * The list of one type in a project (its `type` query parameter is required, and the list is not
- * paginated: C.9). The list shows every secret as `null`, so each connection is then read on its
- * own, as a refresh reads it: its readable secrets are present, and are not mistaken for unset.
+ * paginated: docs/api/apinizer.md#endpoints). The list shows every secret as `null`, so each
+ * connection is then read on its own, as a refresh reads it: its readable secrets are present, and
+ * are not mistaken for unset.
  */
 async function list(call: ApiCall, scope: Props): Promise<Remote[]> {
   const projectName = scope.projectName;

@@ -10,7 +10,10 @@ import { APINIZER_TYPE_DOCS, APINIZER_TYPES } from "./types";
  */
 const PATH_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,255}$/;
 
-/** Fields of every Apinizer connection (spec C.5); per-type fields live in `./types` (C.7). */
+/**
+ * Fields of every Apinizer connection; per-type fields live in `./types`
+ * (docs/api/apinizer.md#connection-types).
+ */
 const COMMON: FieldSet = {
   projectName: {
     kind: "string",
@@ -24,7 +27,8 @@ const COMMON: FieldSet = {
     kind: "string",
     required: true,
     autonamed: true,
-    // Spec C.1/C.5: no spaces in path names, UI max 255; letters, digits, underscore recommended.
+    // No spaces in path names (docs/api/apinizer.md#names), at most 255 characters (the console's
+    // limit).
     pattern: PATH_NAME,
     patternText: "1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..)",
     doc: "unique in the project, case-insensitively; a change renames in place",
@@ -36,7 +40,8 @@ const COMMON: FieldSet = {
     enum: Object.keys(APINIZER_TYPES),
     doc: "the connection type; an update must keep it, so a change replaces the connection",
   },
-  // Spec C.5 [CONFLICT]: the UI says 1000 in one place and 255 in another; the API takes 1000.
+  // The console says 1000 in one place and 255 in another
+  // (docs/api/apinizer.md#where-the-pages-are-silent).
   description: { kind: "string", maxLength: 1000, doc: "free text" },
   deployToWorker: {
     kind: "boolean",
@@ -46,7 +51,10 @@ const COMMON: FieldSet = {
   enabled: { kind: "boolean", default: true, doc: "whether policies may use the connection" },
 };
 
-/** Apinizer project connection: typed by `type`, which is fixed at creation (spec C.5). */
+/**
+ * Apinizer project connection: typed by `type`, which is fixed at creation
+ * (docs/api/apinizer.md#type-is-fixed).
+ */
 export const apinizerConnection: ResourceKind = {
   token: "apinizer:Connection",
   family: apinizerFamily,

@@ -269,7 +269,7 @@ function effective(spec: FieldSpec, value: unknown): unknown {
 /**
  * The request body: every declared wire field that has a value, and the API default for one the
  * program leaves unset, so that an update converges a field someone changed out of band (Pictory
- * keeps an omitted field, spec A.2). Local fields stay home.
+ * keeps an omitted field, docs/api/pictory-vimeo.md#partial-updates). Local fields stay home.
  */
 export function wireBody(kind: ResourceKind, inputs: Props): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -306,9 +306,10 @@ export function outputsOf(
 }
 
 /**
- * The inputs that describe what the API holds now, for `read`: a field the program never set
- * stays unset while the API holds its default, write-only secrets keep their state value (the API
- * cannot return them, spec B.2), and local fields are carried over.
+ * The inputs that describe what the API holds now, for `read`: a field the program never set stays
+ * unset while the API holds its default, write-only secrets keep their state value (the API cannot
+ * return them, docs/api/pictory-vimeo.md#secrets-are-never-returned), and local fields are carried
+ * over.
  */
 export function inputsFromRemote(
   kind: ResourceKind,
@@ -336,7 +337,8 @@ export function inputsFromRemote(
       continue;
     }
     if (value === null || value === undefined) {
-      // Apinizer lists show secrets as null (spec C.6): null is "not shown", not "unset".
+      // Apinizer lists show secrets as null (docs/api/apinizer.md#secrets-in-lists): null is "not
+      // shown", not "unset".
       if (spec.secret && old !== undefined) out[key] = old;
       continue;
     }
@@ -347,9 +349,9 @@ export function inputsFromRemote(
 }
 
 /**
- * A write the API saved but whose follow-up failed (spec C.3 deployment). With the "fail" policy the
- * error carries the ID and outputs, which the dynamic-provider host turns into an
- * initialization failure: the connection still lands in state, so nothing is orphaned.
+ * A write the API saved but whose follow-up failed (docs/api/apinizer.md#deployment-result). With
+ * the "fail" policy the error carries the ID and outputs, which the dynamic-provider host turns
+ * into an initialization failure: the connection still lands in state, so nothing is orphaned.
  */
 function settle(
   call: ApiCall,
@@ -423,7 +425,8 @@ export async function create(
         return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
       }
       if (!isAmbiguous(e) || attempt >= 3) throw e;
-      // The request may have been processed before the answer was lost (spec D: no idempotency key).
+      // The request may have been processed before the answer was lost (no API has an idempotency
+      // key: docs/api/apinizer.md#where-the-pages-are-silent).
       const found = await kind.api.findByName(lookup, inputs).catch((failure: unknown) => {
         throw unresolvedCreate(call, e, failure);
       });
@@ -604,15 +607,17 @@ export async function read(
   const inputs = inputsFromRemote(kind, state, remote);
   const versionMoved = remote.version !== undefined && remote.version !== state.version;
   if (versionMoved) {
-    // Someone wrote the connection outside this stack and the API never returns write-only
-    // secrets (spec B.2), so the state's values may no longer be the API's. Dropping them makes
-    // the next diff an update, which re-sends the program's values: `up --refresh` converges.
+    // Someone wrote the connection outside this stack and the API never returns write-only secrets
+    // (docs/api/pictory-vimeo.md#secrets-are-never-returned), so the state's values may no longer
+    // be the API's. Dropping them makes the next diff an update, which re-sends the program's
+    // values: `up --refresh` converges.
     const fields = fieldsFor(kind, inputs);
     for (const key of Object.keys(inputs)) if (fields[key]?.writeOnly) delete inputs[key];
   }
-  // Every output holds what the API answers now: Pictory's create answer has no dates (spec A.3),
-  // so the first read is where they appear. Outputs are never compared for drift (diff and the
-  // drift report look at inputs), so their arrival is not a change.
+  // Every output holds what the API answers now: Pictory's create answer has no dates
+  // (docs/api/pictory-vimeo.md#ids-and-dates), so the first read is where they appear. Outputs are
+  // never compared for drift (diff and the drift report look at inputs), so their arrival is not a
+  // change.
   return { id: remote.id || id, props: outputsOf(kind, inputs, remote, state), inputs };
 }
 

@@ -10,11 +10,17 @@ export interface FieldSpec {
   readonly kind: "string" | "integer" | "boolean" | "json";
   /** Required when the connection is created. */
   readonly required?: boolean;
-  /** Required only when this condition holds over the other inputs (spec C.7 "*" fields). */
+  /**
+   * Required only when this condition holds over the other inputs (Apinizer's conditional fields,
+   * docs/api/apinizer.md#connection-types).
+   */
   readonly requiredWhen?: Condition;
   /** A Pulumi secret: masked in every message, secret in state. */
   readonly secret?: boolean;
-  /** The API never returns it (spec B.2): kept from state on refresh, never drift-detected. */
+  /**
+   * The API never returns it (docs/api/pictory-vimeo.md#secrets-are-never-returned): kept from
+   * state on refresh, never drift-detected.
+   */
   readonly writeOnly?: boolean;
   /**
    * The API answers it masked (`null`) when reading the connection: the Apinizer type pages that
@@ -22,7 +28,10 @@ export interface FieldSpec {
    * state on refresh, never reported as drift, sent with every update.
    */
   readonly maskedOnRead?: boolean;
-  /** Changing it means delete and re-create (spec A.2 immutability, C.5 `type`). */
+  /**
+   * Changing it means delete and re-create (docs/api/pictory-aws.md#account-and-region-are-fixed,
+   * docs/api/apinizer.md#type-is-fixed).
+   */
   readonly replaceOnChange?: boolean;
   readonly minLength?: number;
   readonly maxLength?: number;
@@ -36,11 +45,15 @@ export interface FieldSpec {
   readonly default?: unknown;
   /** Validation for `json` fields. */
   readonly schema?: z.ZodType;
-  /** Mirrors a normalisation the server applies on write, so it never shows as drift (spec C.7 logback). */
+  /**
+   * Mirrors a normalisation the server applies on write, so it never shows as drift
+   * (docs/api/apinizer.md#logback-paths).
+   */
   readonly normalize?: (value: unknown) => unknown;
   /**
-   * Left empty, the server fills in a value the provider cannot predict (spec C.7 logback
-   * `logPodName` becomes the server's hostname): that value is the server's choice, not drift.
+   * Left empty, the server fills in a value the provider cannot predict (logback `logPodName`
+   * becomes the server's hostname, docs/api/apinizer.md#logback-paths): that value is the server's
+   * choice, not drift.
    */
   readonly serverFillsEmpty?: boolean;
   /**

@@ -17,7 +17,10 @@ export interface Remote {
   readonly computed: Props;
   /** The optimistic-locking version, for families that have one. */
   readonly version?: number;
-  /** The write was saved but a follow-up failed (Apinizer worker deployment, spec C.3). */
+  /**
+   * The write was saved but a follow-up failed (Apinizer worker deployment,
+   * docs/api/apinizer.md#deployment-result).
+   */
   readonly warning?: string;
 }
 
@@ -102,7 +105,10 @@ export interface ResourceKind {
   readonly doc: string;
   /** Fields every connection of this kind has. */
   readonly fields: FieldSet;
-  /** Per-type fields, selected by the value of `field` (Apinizer `type`, spec C.7). */
+  /**
+   * Per-type fields, selected by the value of `field` (Apinizer `type`,
+   * docs/api/apinizer.md#connection-types).
+   */
   readonly variants?: {
     readonly field: string;
     readonly sets: Readonly<Record<string, FieldSet>>;

@@ -1,6 +1,9 @@
 import { pictoryKind } from "./shared";
 
-/** Pictory AWS S3 private connection (spec A). Account and region are fixed at creation (A.2). */
+/**
+ * Pictory AWS S3 private connection. Account and region are fixed at creation
+ * (docs/api/pictory-aws.md#account-and-region-are-fixed).
+ */
 export const awsConnection = pictoryKind({
   token: "pictory:AwsConnection",
   title: "Pictory AWS connection",

@@ -4,8 +4,9 @@ import { pictoryApi } from "./api";
 import { pictoryFamily } from "./family";
 
 /**
- * Fields both Pictory families share. AWS name and description limits are undocumented (spec A.2,
- * D.2): the Vimeo rules apply to both.
+ * Fields both Pictory families share. AWS name and description limits are undocumented
+ * (docs/api/pictory-aws.md#where-the-pages-are-silent): the Vimeo rules
+ * (docs/api/pictory-vimeo.md#name-rules) apply to both.
  */
 export const PICTORY_NAME: FieldSpec = {
   kind: "string",
@@ -24,7 +25,10 @@ export const PICTORY_DESCRIPTION: FieldSpec = {
   doc: "free text",
 };
 
-/** Spec B.2 [CONFLICT] "default true" vs "required": we send it always and default to true. */
+/**
+ * Both "default true" and "required" (docs/api/pictory-vimeo.md#where-the-pages-are-silent): sent
+ * always, default true.
+ */
 export const PICTORY_ENABLED: FieldSpec = {
   kind: "boolean",
   default: true,
@@ -37,7 +41,8 @@ export const PICTORY_NAME_ALPHABET = /[A-Za-z0-9 _-]/;
 export const PICTORY_OUTPUTS: OutputSet = {
   connectionId: { kind: "string", doc: "server-assigned ID, also the resource ID" },
   version: { kind: "integer", doc: "optimistic-locking version: 1 after create, +1 per update" },
-  // The create answer has no dates (spec A.3); get and list answers have both.
+  // The create answer has no dates (docs/api/pictory-vimeo.md#ids-and-dates); get and list answers
+  // have both.
   createdDate: {
     kind: "string",
     optional: true,

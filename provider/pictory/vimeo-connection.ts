@@ -1,7 +1,10 @@
 import { FieldSpec } from "../core/fields";
 import { pictoryKind } from "./shared";
 
-/** A Vimeo credential: write-only, no response carries it (spec B.2). */
+/**
+ * A Vimeo credential: write-only, no response carries it
+ * (docs/api/pictory-vimeo.md#secrets-are-never-returned).
+ */
 const credential = (doc: string): FieldSpec => ({
   kind: "string",
   required: true,
@@ -12,7 +15,7 @@ const credential = (doc: string): FieldSpec => ({
   doc,
 });
 
-/** Pictory Vimeo connection (spec B). */
+/** Pictory Vimeo connection (docs/api/pictory-vimeo.md). */
 export const vimeoConnection = pictoryKind({
   token: "pictory:VimeoConnection",
   title: "Pictory Vimeo connection",

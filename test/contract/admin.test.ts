@@ -201,7 +201,8 @@ describe("out-of-band edits (as in the vendor's dashboard)", () => {
       expect(Date.parse(String(after.updatedDate))).toBeGreaterThan(
         Date.parse(String(before.updatedDate)),
       );
-      // An AWS PUT must carry name (reference page 000), so the stale one does too.
+      // An AWS PUT must carry name (docs/api/pictory-aws.md#update-needs-name-and-version), so the
+      // stale one does too.
       const stale = await pictory.put(`${path}/${id}`, { name: after.name, version: 1 });
       expect(stale.status).toBe(409);
       expect(emu.current.requests().some((e) => e.path.includes("_emulator"))).toBe(false);
@@ -295,7 +296,7 @@ describe("out-of-band edits (as in the vendor's dashboard)", () => {
   });
 });
 
-describe("Apinizer keystores (E.11: Kafka keyStoreName / trustStoreName must name one)", () => {
+describe("Apinizer keystores (Kafka keyStoreName / trustStoreName must name one)", () => {
   const kafka = (name: string, keyStoreName: string): Record<string, unknown> => ({
     name,
     type: "kafka",
@@ -371,7 +372,7 @@ describe("Apinizer keystores (E.11: Kafka keyStoreName / trustStoreName must nam
   });
 });
 
-describe("tenancy isolation (spec A+B Tenancy)", () => {
+describe("tenancy isolation: a key sees only its own account's connections", () => {
   it("hides another tenant's Pictory connections: get, update and list never leak", async () => {
     const mine = await createVimeo(pictory, "shared-name");
     const mineAws = await createAws(pictory, "shared-aws");

@@ -1,4 +1,6 @@
-/** Per-type fixtures and envelope assertions for the Apinizer contract cases (spec C). */
+/**
+ * Per-type fixtures and envelope assertions for the Apinizer contract cases (docs/api/apinizer.md).
+ */
 import { obj, uniqueName, type ApinizerTarget, type HttpResult } from "./harness";
 
 export interface TypeFixture {
@@ -6,17 +8,18 @@ export interface TypeFixture {
   /** A valid body besides `type` and `name`, setting every secret the type has. */
   readonly valid: Readonly<Record<string, unknown>>;
   /**
-   * Secret fields: `null` in list responses (C.6). Spec C.7's **S** fields, plus what the type page
-   * masks beyond them (graylog `tlsTrustCertChainFile`, E.9; the elasticsearch files, whose get
-   * example shows null).
+   * Secret fields: `null` in list responses (docs/api/apinizer.md#secrets-in-lists). The type
+   * pages' secrets, plus what a type page masks beyond them (graylog `tlsTrustCertChainFile`; the
+   * elasticsearch files, whose get example shows null).
    */
   readonly secrets: readonly string[];
   /**
-   * The secrets that get shows as `null` too: the type page (v1 and v2) says "Password is masked
-   * in get operations" (E.8, E.9). The others come back in full, as the CRUD get page says.
+   * The secrets that get shows as `null` too: the type page (v1 and v2) says "Password is masked in
+   * get operations" (docs/api/apinizer.md#secrets-masked-on-read). The others come back in full, as
+   * the CRUD get page says.
    */
   readonly maskedInGet: readonly string[];
-  /** Some defaults the server fills in (spec C.7 "default" column). */
+  /** Some defaults the server fills in (the type pages' defaults). */
   readonly defaults: Readonly<Record<string, unknown>>;
   /** Invalid variations: [description, field named in the error, body changes (undefined = omit)]. */
   readonly invalid: readonly (readonly [string, string, Readonly<Record<string, unknown>>])[];
@@ -34,7 +37,7 @@ const KAFKA_PROPERTIES = {
   },
 };
 
-/** All 14 types of spec C.7. */
+/** All 14 types (docs/api/apinizer.md#connection-types). */
 export const TYPES: readonly TypeFixture[] = [
   {
     type: "email",
@@ -126,7 +129,8 @@ export const TYPES: readonly TypeFixture[] = [
         "keyStoreName",
         { enableSecure: true, protocolTypes: ["TLS_1_2"] },
       ],
-      // connection-kafka: "keyStoreName is required (KeyStore must exist)" (E.11).
+      // connection-kafka: "keyStoreName is required (KeyStore must exist)"
+      // (docs/api/apinizer.md#kafka-keystores).
       [
         "secure with a keyStoreName that names no keystore",
         "keyStoreName",
@@ -261,7 +265,7 @@ export const TYPES: readonly TypeFixture[] = [
       hostname: "graylog",
       tlsTrustCertChainFile: Buffer.from("ca-chain").toString("base64"),
     },
-    // connection-graylog: "`tlsTrustCertChainFile` is masked in get operations" (E.9).
+    // connection-graylog: "`tlsTrustCertChainFile` is masked in get operations".
     secrets: ["tlsTrustCertChainFile"],
     maskedInGet: ["tlsTrustCertChainFile"],
     defaults: {
@@ -310,7 +314,8 @@ export const TYPES: readonly TypeFixture[] = [
       ["without fullUrl", "fullUrl", { fullUrl: undefined }],
       ["with method FETCH", "httpMethod", { httpMethod: "FETCH" }],
       ["with an ftp URL", "fullUrl", { fullUrl: "ftp://files/x" }],
-      // connection-webhook, Header Object: value "Required: Yes" (E.10).
+      // connection-webhook, Header Object: value "Required: Yes"
+      // (docs/api/apinizer.md#webhook-header-values).
       ["with a header without value", "headerList[0].value", { headerList: [{ name: "X-Env" }] }],
       [
         "with a header whose value is null",
@@ -421,7 +426,7 @@ export async function create(
   return name;
 }
 
-/** 200 with `success: true` (v1) or `status: "SUCCESS"` (v2), spec C.3. */
+/** 200 with `success: true` (v1) or `status: "SUCCESS"` (v2), docs/api/apinizer.md#answers. */
 export function expectSuccess(t: ApinizerTarget, response: HttpResult): Record<string, unknown> {
   if (response.status !== 200) {
     throw new Error(`expected 200, got ${response.status}: ${response.text.slice(0, 500)}`);
@@ -435,7 +440,10 @@ export function expectSuccess(t: ApinizerTarget, response: HttpResult): Record<s
   return result;
 }
 
-/** An error in the target's envelope with the status of its C.4 column. */
+/**
+ * An error in the target's envelope with the status of its generation
+ * (docs/api/apinizer.md#not-found).
+ */
 export function expectFailure(
   t: ApinizerTarget,
   response: HttpResult,
@@ -454,7 +462,10 @@ export function expectFailure(
   return String(result.resultMessage);
 }
 
-/** The single item of a get response (C.2: a list envelope with resultCount 1). */
+/**
+ * The single item of a get response (a list envelope with resultCount 1,
+ * docs/api/apinizer.md#endpoints).
+ */
 export async function getOne(t: ApinizerTarget, name: string): Promise<Record<string, unknown>> {
   const result = expectSuccess(t, await t.client.get(itemPath(t, name)));
   expect(result.resultCount).toBe(1);

@@ -1,7 +1,7 @@
 /**
- * Apinizer project connections (spec C): endpoints, all 14 types, secrets (C.6), names, rename,
- * full replacement, both envelopes (C.3) and the documented errors (C.4). Runs against the emulator
- * in v1 and v2, and live with APINIZER_TOKEN + APINIZER_BASE_URL + APINIZER_PROJECT.
+ * Apinizer project connections (docs/api/apinizer.md): endpoints, all 14 types, secrets, names,
+ * rename, full replacement, both envelopes and the documented errors. Runs against the emulator in
+ * v1 and v2, and live with APINIZER_TOKEN + APINIZER_BASE_URL + APINIZER_PROJECT.
  */
 import { createHash } from "node:crypto";
 import { emulatorState } from "../helpers/emulator";
@@ -31,7 +31,7 @@ describeApinizer(
   (t, kind) => {
     const itEmulator = emulatorOnly(kind);
 
-    describe("service endpoints (C.1, C.2)", () => {
+    describe("service endpoints", () => {
       it("answers the health check with 200 text/plain OK, without auth", async () => {
         const response = await t.client.get("/apiops/test/healthcheck", { noAuth: true });
         expect(response.status).toBe(200);
@@ -49,16 +49,17 @@ describeApinizer(
         expect(result.resultCount).toBe(names.length);
       });
 
-      itEmulator("always has a project named default (C.2)", async () => {
+      itEmulator("always has a project named default", async () => {
         const result = obj(await t.client.get("/apiops/projects/"));
         expect((result.resultList as { name: string }[]).map((p) => p.name)).toContain("default");
       });
     });
 
-    describe.each(TYPES.map((f) => [f.type, f] as const))("type %s (C.7)", (type, fixture) => {
+    describe.each(TYPES.map((f) => [f.type, f] as const))("type %s", (type, fixture) => {
       // The type page (apinizer-docs-v2/api-reference/connections/connections/connection-<type>.mdx
       // and its v1 twin) decides per field: "Password is masked in get operations" means null in
-      // get as well (E.8, E.9); otherwise get shows the secret in full (crud/get-connection.mdx).
+      // get as well (docs/api/apinizer.md#secrets-masked-on-read); otherwise get shows the secret
+      // in full (crud/get-connection.mdx).
       it("creates, gets secrets in full or null as the type page says, defaults filled, lists with null secrets", async () => {
         const name = uniqueName(type);
         const created = await t.client.post(itemPath(t, name), body(type, name));
@@ -104,7 +105,7 @@ describeApinizer(
       );
     });
 
-    describe("list and get (C.2)", () => {
+    describe("list and get", () => {
       it("lists only connections of the requested type", async () => {
         const mail = await create(t, "email");
         const hook = await create(t, "webhook");
@@ -137,7 +138,7 @@ describeApinizer(
         );
       });
 
-      it("matches names case-insensitively on get, update and delete (C.1)", async () => {
+      it("matches names case-insensitively on get, update and delete", async () => {
         const name = await create(t, "syslog");
         const upper = name.toUpperCase();
         expect((await getOne(t, upper)).name).toBe(name);
@@ -150,7 +151,7 @@ describeApinizer(
         expect((await t.client.get(itemPath(t, name))).status).not.toBe(200);
       });
 
-      it("rejects paths without the trailing slash with 404 (C.1)", async () => {
+      it("rejects paths without the trailing slash with 404", async () => {
         const name = await create(t, "graylog");
         expect(
           (await t.client.get(t.connectionsPath.replace(/\/$/, "") + "?type=graylog")).status,
@@ -164,7 +165,7 @@ describeApinizer(
       });
     });
 
-    describe("create (C.2, C.5)", () => {
+    describe("create", () => {
       it("defaults deployToWorker and enabled to true and deploys to the workers", async () => {
         const name = uniqueName("deploy");
         const result = expectSuccess(
@@ -254,7 +255,7 @@ describeApinizer(
         );
       });
 
-      it("rejects a duplicate name in v1 (400 'already exists'), upserts in v2 (C.3)", async () => {
+      it("rejects a duplicate name in v1 (400 'already exists'), upserts in v2", async () => {
         const name = await create(t, "syslog", { syslogPort: 1000 });
         const again = await t.client.post(
           itemPath(t, name),
@@ -284,7 +285,7 @@ describeApinizer(
         expect(names.filter((n) => n === name.toLowerCase())).toHaveLength(1);
       });
 
-      it("normalises logback paths: logPath gets a trailing slash, logFileName loses a leading one (C.7)", async () => {
+      it("normalises logback paths: logPath gets a trailing slash, logFileName loses a leading one", async () => {
         const name = await create(t, "logback", {
           logPath: "/var/log/apinizer",
           logFileName: "/traffic",
@@ -295,7 +296,7 @@ describeApinizer(
       });
     });
 
-    describe("update (C.5: full replacement, rename, immutable type)", () => {
+    describe("update: full replacement, rename, immutable type", () => {
       it("replaces the whole connection: omitted fields revert to their defaults", async () => {
         const name = await create(t, "email", {
           port: 25,
@@ -311,7 +312,7 @@ describeApinizer(
         expect(item.from ?? null).toBeNull();
       });
 
-      it("overwrites secrets with what is sent (C.6)", async () => {
+      it("overwrites secrets with what is sent", async () => {
         // email, whose page returns the password in full on get (connection-email.mdx).
         const name = await create(t, "email");
         expectSuccess(
@@ -340,9 +341,10 @@ describeApinizer(
         },
       );
 
-      // apinizer-docs-v2/api-reference/connections/crud/update-connection.mdx (and reference page
-      // 003): name "No | (path parameter value)": "If omitted or empty, the existing name from the
-      // path parameter is used" (E.7), in both generations.
+      // apinizer-docs-v2/api-reference/connections/crud/update-connection.mdx (and the earlier
+      // generation's): name "No | (path parameter value)": "If omitted or empty, the existing name
+      // from the path parameter is used" (docs/api/apinizer.md#update-keeps-the-name), in both
+      // generations.
       it.each([
         ["omitted", undefined],
         ["empty", ""],
@@ -395,7 +397,7 @@ describeApinizer(
         expect((await getOne(t, name)).type).toBe("syslog");
       });
 
-      it("rejects an update of an unknown name with 400 'was not found' (C.4)", async () => {
+      it("rejects an update of an unknown name with 400 'was not found'", async () => {
         const name = uniqueName("ghost");
         expect(
           expectFailure(t, await t.client.put(itemPath(t, name), body("syslog", name)), 400),
@@ -413,7 +415,7 @@ describeApinizer(
       });
     });
 
-    describe("delete (C.2)", () => {
+    describe("delete", () => {
       it("deletes with 200 and a deploy envelope", async () => {
         const name = await create(t, "graylog");
         const result = expectSuccess(t, await t.client.delete(itemPath(t, name)));
@@ -421,14 +423,14 @@ describeApinizer(
         expect((await t.client.get(itemPath(t, name))).status).not.toBe(200);
       });
 
-      it("rejects a delete of an unknown name with 400 'was not found' (C.4)", async () => {
+      it("rejects a delete of an unknown name with 400 'was not found'", async () => {
         expect(
           expectFailure(t, await t.client.delete(itemPath(t, uniqueName("ghost"))), 400),
         ).toMatch(/not found/i);
       });
     });
 
-    describe("authentication (C.1, C.4)", () => {
+    describe("authentication", () => {
       it.each([
         ["no Authorization header", undefined],
         ["a wrong token", "Bearer not-the-token"],
@@ -457,7 +459,7 @@ describeApinizer(
       });
     });
 
-    describe("permissions (C.1, C.4)", () => {
+    describe("permissions", () => {
       itEmulator(
         "rejects writes with a view-only token (v1 403, v2 400) but allows reads",
         async () => {
@@ -484,7 +486,8 @@ describeApinizer(
 
     // connection-kafka (v1 and v2): with enableSecure, "protocolTypes must be provided",
     // "keyStoreName is required (KeyStore must exist)", "trustStoreName is optional", and both
-    // "refer to KeyStore names (not IDs) - they are converted to IDs internally" (E.11).
+    // "refer to KeyStore names (not IDs) - they are converted to IDs internally"
+    // (docs/api/apinizer.md#kafka-keystores).
     describe(`kafka keystore references (${KAFKA_PAGE})`, () => {
       const secure = (changes: Record<string, unknown> = {}): Record<string, unknown> => ({
         enableSecure: true,
@@ -531,7 +534,7 @@ describeApinizer(
         expect((await getOne(t, name)).topicName).toBe("before");
       });
 
-      itEmulator("matches keystore names exactly ([INF]: the page does not say)", async () => {
+      itEmulator("matches keystore names exactly (the page does not say)", async () => {
         const name = uniqueName("kafka-case");
         const response = await t.client.post(
           itemPath(t, name),
@@ -541,7 +544,7 @@ describeApinizer(
       });
 
       itEmulator(
-        "does not resolve names while enableSecure is off ([INF]: the page states the rule for enableSecure only)",
+        "does not resolve names while enableSecure is off (the page states the rule for enableSecure only)",
         async () => {
           const name = await create(t, "kafka", { keyStoreName: "pcx-no-such-keystore" });
           expect(await getOne(t, name)).toMatchObject({
@@ -574,9 +577,10 @@ describeApinizer(
     });
 
     describe("error codes and endpoints of the getting-started pages", () => {
-      // apinizer-management-api-docs-v1/01-getting-started/error-handling.md: validation errors
-      // are `"error": "validation_failed"` with `validation_errors`; the CRUD pages show
-      // `bad_request` for "already exists" / "was not found" (E.12). v2 has no code field.
+      // apinizer-management-api-docs-v1/01-getting-started/error-handling.md: validation errors are
+      // `"error": "validation_failed"` with `validation_errors`; the CRUD pages show `bad_request`
+      // for "already exists" / "was not found" (docs/api/apinizer.md#answers). v2 has no code
+      // field.
       itEmulator(
         "answers a field validation failure with validation_failed in v1 and FAILURE in v2",
         async () => {
@@ -608,8 +612,8 @@ describeApinizer(
       });
 
       // Both authentication pages document POST /apiops/auth/token; the provider uses personal
-      // access tokens, so the emulator answers 404 there (E.13), in the endpoint's OAuth-style
-      // `{error, error_description}` fields.
+      // access tokens, so the emulator answers 404 there (docs/api/apinizer.md#authentication), in
+      // the endpoint's OAuth-style `{error, error_description}` fields.
       itEmulator(
         "answers POST /apiops/auth/token with 404 (getting-started/authentication)",
         async () => {
@@ -627,7 +631,7 @@ describeApinizer(
       );
     });
 
-    describe("deployment failures reported with HTTP 200 (C.3)", () => {
+    describe("deployment failures reported with HTTP 200", () => {
       itEmulator(
         "reports success:false for the failing environment via a one-shot rule",
         async () => {

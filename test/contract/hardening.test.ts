@@ -617,10 +617,10 @@ describe("admin API and secrets", () => {
   const run = randomBytes(4).toString("hex");
   const secretValue = (where: string): string => `SECRET-${run}-${where}`;
 
-  /** The spec's **S** fields per type, as the contract fixtures list them. */
+  /** The type pages' secret fields per type, as the contract fixtures list them. */
   const apinizerSecrets = (type: string): string[] => [...typeFixture(type).secrets];
 
-  it("the emulator treats exactly the spec's secret fields as secret", () => {
+  it("the emulator treats exactly the type pages' secret fields as secret", () => {
     for (const decl of CONNECTION_TYPES) {
       expect([decl.type, secretFields(decl).sort()]).toEqual([
         decl.type,

@@ -1,8 +1,9 @@
 /**
  * Contract-suite harness: an HTTP client and "targets". Every contract case runs against an
- * in-process emulator; with credentials in the environment the same cases also run against the
- * live service (see `describePictory` / `describeApinizer`). Cases only talk HTTP, written
- * against `connections-api.md`, never against the emulator's code.
+ * in-process emulator; with credentials in the environment the same cases also run against the live
+ * service (see `describePictory` / `describeApinizer`). Cases only talk HTTP, written against the
+ * vendors' pages and our notes on them (docs/api/apinizer.md, docs/api/pictory-vimeo.md), never
+ * against the emulator's code.
  */
 import { randomBytes } from "node:crypto";
 import { Agent, request } from "undici";
@@ -101,7 +102,10 @@ export function obj(result: HttpResult): Record<string, unknown> {
 const RUN_ID = randomBytes(3).toString("hex");
 let nameCounter = 0;
 
-/** Unique, clearly labelled names (live runs create real connections; spec B.2 charset). */
+/**
+ * Unique, clearly labelled names (live runs create real connections;
+ * docs/api/pictory-vimeo.md#name-rules).
+ */
 export function uniqueName(label: string): string {
   nameCounter += 1;
   return `pcx-contract-${RUN_ID}-${label}-${nameCounter}`.slice(0, 100);
@@ -249,9 +253,9 @@ export function describePictory(
 }
 
 /**
- * Runs `body` against the emulator in both envelope generations (spec C.3) and, when
- * `APINIZER_TOKEN`, `APINIZER_BASE_URL` and `APINIZER_PROJECT` are set, against the live API (its
- * envelope is detected from a list call).
+ * Runs `body` against the emulator in both envelope generations (docs/api/apinizer.md#answers) and,
+ * when `APINIZER_TOKEN`, `APINIZER_BASE_URL` and `APINIZER_PROJECT` are set, against the live API
+ * (its envelope is detected from a list call).
  */
 export function describeApinizer(
   title: string,

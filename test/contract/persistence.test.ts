@@ -70,7 +70,7 @@ describe("dataFile", () => {
       });
       expect((await pictory.get(`/v1/awsconnections/${awsId}`)).status).toBe(200);
       const got = obj(await apinizer.get("/apiops/projects/demo/connections/KEPT/"));
-      // connection-linux-script: "Password is masked in get operations" (E.8); the state dump
+      // connection-linux-script: "Password is masked in get operations"; the state dump
       // shows that the stored one survived.
       expect((got.resultList as Record<string, unknown>[])[0]).toMatchObject({
         name: "kept",
@@ -158,7 +158,7 @@ describe("dataFile", () => {
   });
 });
 
-describe("dataFile and Apinizer keystores (E.11)", () => {
+describe("dataFile and Apinizer keystores", () => {
   it("keeps keystores added at run time across a restart; reset goes back to the configured ones", async () => {
     const dataFile = join(dir, "state.json");
     const options: EmulatorOptions = { dataFile, apinizerKeystores: { demo: ["seeded-ks"] } };

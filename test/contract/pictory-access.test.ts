@@ -1,10 +1,10 @@
 /**
- * 403 for a Pictory connection the caller's key may not touch (emulator only: the emulator needs
- * to be told which ones, see PictoryAccessRules in emulator/types.ts). Written from the vendor
- * pages under /work/shared/reference/: 001 (Get AWS Connection by ID) and 000 (Update AWS Private
- * Connection) both list "403 Forbidden - Cause: You do not have permission to access [update]
- * this connection ... Verify the connection belongs to your account"; connections-api.md E.5
- * extends it to delete. Without rules another tenant's ID stays unknown (404, spec A+B Tenancy).
+ * 403 for a Pictory connection the caller's key may not touch (emulator only: the emulator needs to
+ * be told which ones, see PictoryAccessRules in emulator/types.ts). The AWS get-by-ID and update
+ * pages both list "403 Forbidden - Cause: You do not have permission to access [update] this
+ * connection ... Verify the connection belongs to your account", and the delete page lists 403 too
+ * (docs/api/pictory-aws.md#forbidden). Without rules another tenant's ID stays unknown (404,
+ * docs/api/pictory-vimeo.md#tenancy).
  */
 import { useEmulator } from "../helpers/emulator";
 import { Client, EMULATOR_PICTORY_KEY, obj, type HttpResult } from "./harness";
@@ -83,7 +83,8 @@ describe.each(FAMILIES.map((f) => [f.label, f] as const))("%s", (_label, family)
     const [get, put, del] = await touch(other, family.path, id, created.name);
     expect(get?.status).toBe(404);
     expect(put?.status).toBe(404);
-    // AWS delete of an unknown id is 404 (A.4), Vimeo delete is idempotent (B.1).
+    // AWS delete of an unknown id is 404 (docs/api/pictory-aws.md#not-found), Vimeo delete is
+    // idempotent (docs/api/pictory-vimeo.md#delete-is-idempotent).
     expect(del?.status).toBe(family.label === "aws" ? 404 : 204);
     expect(obj(await mine.get(`${family.path}/${id}`)).version).toBe(1);
   });

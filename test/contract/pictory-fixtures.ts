@@ -1,4 +1,7 @@
-/** Per-family fixtures for the Pictory contract cases (spec A and B). */
+/**
+ * Per-family fixtures for the Pictory contract cases (docs/api/pictory-aws.md,
+ * docs/api/pictory-vimeo.md).
+ */
 import { obj, uniqueName, type HttpResult, type PictoryTarget } from "./harness";
 
 export interface FamilyFixture {
@@ -7,20 +10,36 @@ export interface FamilyFixture {
   readonly type: "AWS" | "VIMEO";
   /** A valid create body with a unique name. */
   validBody(label: string): Record<string, unknown>;
-  /** Fields required on create besides `name` (A.2 [INF], B.2). */
+  /**
+   * Fields required on create besides `name` (docs/api/pictory-vimeo.md#name-rules, applied to AWS
+   * as well).
+   */
   readonly required: readonly string[];
   /**
-   * Fields a PUT must carry besides `version`: AWS `name` (reference page 000, "Ensure both name
-   * and version fields are included"; E.2). The Vimeo update page (002) requires only `version`.
+   * Fields a PUT must carry besides `version`: AWS `name` (the AWS update page: "Ensure both name
+   * and version fields are included", docs/api/pictory-aws.md#update-needs-name-and-version). The
+   * Vimeo update page requires only `version`.
    */
   readonly requiredOnUpdate: readonly string[];
-  /** Write-only fields, never in any response (B.2). */
+  /**
+   * Write-only fields, never in any response
+   * (docs/api/pictory-vimeo.md#secrets-are-never-returned).
+   */
   readonly secrets: readonly string[];
-  /** Keys of the create response, which has no `type` and no dates (A.3, B.3). */
+  /**
+   * Keys of the create response, which has no `type` and no dates
+   * (docs/api/pictory-vimeo.md#ids-and-dates).
+   */
   readonly createKeys: readonly string[];
-  /** Vimeo answers a PUT with the full object (B.3); AWS with the create shape (A.3). */
+  /**
+   * Vimeo answers a PUT with the full object, AWS with the create shape
+   * (docs/api/pictory-aws.md#endpoints).
+   */
   readonly updateIsFull: boolean;
-  /** AWS delete of an unknown id is 404 (A.4); Vimeo is idempotent, 204 (B.1). */
+  /**
+   * AWS delete of an unknown id is 404 (docs/api/pictory-aws.md#not-found); Vimeo's is idempotent
+   * (docs/api/pictory-vimeo.md#delete-is-idempotent).
+   */
   readonly deleteUnknownStatus: 204 | 404;
 }
 
@@ -76,9 +95,9 @@ export const VIMEO: FamilyFixture = {
 
 export const FAMILIES: readonly FamilyFixture[] = [AWS, VIMEO];
 
-/** Spec A+B "connectionId format". */
+/** docs/api/pictory-vimeo.md#ids-and-dates. */
 export const ID_PATTERN = /^\d{17}[a-z0-9]{15,16}$/;
-/** Spec A+B "Timestamps": ISO-8601 UTC with milliseconds and Z. */
+/** docs/api/pictory-vimeo.md#ids-and-dates: ISO-8601 UTC with milliseconds and Z. */
 export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
@@ -116,7 +135,7 @@ export async function createConnection(
   return body;
 }
 
-/** Every item of a list, following `nextPageKey` (spec A+B "List envelope"). */
+/** Every item of a list, following `nextPageKey` (docs/api/pictory-vimeo.md#lists). */
 export async function listAll(
   t: PictoryTarget,
   family: FamilyFixture,
@@ -135,7 +154,7 @@ export async function listAll(
   throw new Error("list did not end after 1000 pages");
 }
 
-/** The Pictory validation body names the field (spec A+B "Errors", 400 row). */
+/** The Pictory validation body names the field (docs/api/pictory-vimeo.md#validation-errors). */
 export function expectFieldError(response: HttpResult, field: string): void {
   expect(response.status).toBe(400);
   const body = obj(response);

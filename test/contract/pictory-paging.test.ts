@@ -1,5 +1,5 @@
 /**
- * Pictory list paging (spec A+B "List envelope"): `nextPageKey` tokens on both families. The
+ * Pictory list paging (docs/api/pictory-vimeo.md#lists): `nextPageKey` tokens on both families. The
  * emulator runs with a page size of 3 so that a handful of connections spans several pages.
  */
 import { describePictory, emulatorOnly, obj } from "./harness";
@@ -64,10 +64,10 @@ describePictory(
 );
 
 /**
- * E.6: the AWS list page documents only `Items` ("empty array when none"), not `nextPageKey`, so
- * a client must also work with a list that never carries the key. With
- * `pictoryListsWithoutPageKey` the emulator answers every item at once and leaves the key out,
- * even past the page size (3 here).
+ * The AWS list page documents only `Items` ("empty array when none"), not `nextPageKey`
+ * (docs/api/pictory-aws.md#list-without-nextpagekey), so a client must also work with a list that
+ * never carries the key. With `pictoryListsWithoutPageKey` the emulator answers every item at once
+ * and leaves the key out, even past the page size (3 here).
  */
 describePictory(
   "Pictory lists without nextPageKey",

@@ -1,6 +1,7 @@
 /**
- * Pictory AWS S3 private connections (spec A) and Vimeo connections (spec B): every endpoint,
- * every error status, every field limit. Runs against the emulator, and live with PICTORY_API_KEY.
+ * Pictory AWS S3 private connections (docs/api/pictory-aws.md) and Vimeo connections
+ * (docs/api/pictory-vimeo.md): every endpoint, every error status, every field limit. Runs against
+ * the emulator, and live with PICTORY_API_KEY.
  */
 import { describePictory, obj, type HttpResult, type PictoryTarget } from "./harness";
 import {
@@ -17,9 +18,11 @@ import {
   type FamilyFixture,
 } from "./pictory-fixtures";
 
-/** The vendor pages these cases follow, under /work/shared/reference/. */
-const AWS_UPDATE_PAGE = "000 (Pictory, Update AWS Private Connection)";
-const VIMEO_UPDATE_PAGE = "002 (Pictory, Update Vimeo Connection)";
+/**
+ * The vendor pages these cases follow (docs.pictory.ai/api-reference/...-integration/update-...).
+ */
+const AWS_UPDATE_PAGE = "Pictory's Update AWS Connection page";
+const VIMEO_UPDATE_PAGE = "Pictory's Update Vimeo Connection page";
 
 describePictory("Pictory connections", (t) => {
   describe.each(FAMILIES.map((f) => [f.label, f] as const))("%s", (_label, family) => {
@@ -108,7 +111,7 @@ function sharedCases(t: PictoryTarget, family: FamilyFixture): void {
     });
   });
 
-  describe("field limits (spec A.2, B.2)", () => {
+  describe("field limits", () => {
     it("accepts a 100-character name of every allowed character class", async () => {
       const name = `Ab 0_-${"x".repeat(94)}`;
       expect(name).toHaveLength(100);
@@ -279,7 +282,8 @@ function sharedCases(t: PictoryTarget, family: FamilyFixture): void {
     });
 
     // Page 000: "version must be a positive integer (required)", a 400 "Invalid Field Values"
-    // (E.3), never a 409; the Vimeo page (002) marks version "integer, required" as well.
+    // (docs/api/pictory-aws.md#version-mismatch), never a 409; the Vimeo update page marks version
+    // "integer, required" as well.
     it.each([
       ["missing", undefined, "Missing Required Fields"],
       ["a string", "1", "Invalid Field Values"],
@@ -375,7 +379,7 @@ function sharedCases(t: PictoryTarget, family: FamilyFixture): void {
     });
   });
 
-  describe("authentication (spec A+B)", () => {
+  describe("authentication", () => {
     it("rejects a bot-like User-Agent (Python urllib) with 403, as Cloudflare does", async () => {
       const response = await t.client.get(path(family), {
         headers: { "user-agent": "Python-urllib/3.12" },
@@ -415,7 +419,7 @@ function sharedCases(t: PictoryTarget, family: FamilyFixture): void {
 }
 
 function awsCases(t: PictoryTarget): void {
-  describe("aws specifics (spec A.2)", () => {
+  describe("aws specifics", () => {
     it.each([
       ["11 digits", "12345678901"],
       ["13 digits", "1234567890123"],
@@ -446,8 +450,9 @@ function awsCases(t: PictoryTarget): void {
       },
     );
 
-    // Page 000, "400 Bad Request - Invalid Field Values": "Do NOT include awsRegion or
-    // awsAccountId in the request - these fields cannot be changed" (E.4): not even unchanged.
+    // Page 000, "400 Bad Request - Invalid Field Values": "Do NOT include awsRegion or awsAccountId
+    // in the request - these fields cannot be changed"
+    // (docs/api/pictory-aws.md#account-and-region-are-fixed): not even unchanged.
     it.each([
       ["awsAccountId", "unchanged", undefined],
       ["awsRegion", "unchanged", undefined],
@@ -472,7 +477,8 @@ function awsCases(t: PictoryTarget): void {
     );
 
     // Page 000, "400 Bad Request - Missing Required Fields": "Ensure both name and version fields
-    // are included"; "name must be a non-empty string (required)" (E.2).
+    // are included"; "name must be a non-empty string (required)"
+    // (docs/api/pictory-aws.md#update-needs-name-and-version).
     it.each([
       ["without name", undefined, "Missing Required Fields"],
       ["with an empty name", "", "Invalid Field Values"],
@@ -518,7 +524,7 @@ function awsCases(t: PictoryTarget): void {
 }
 
 function vimeoCases(t: PictoryTarget): void {
-  describe("vimeo specifics (spec B.2)", () => {
+  describe("vimeo specifics", () => {
     it(`accepts a PUT without name and keeps the name (page ${VIMEO_UPDATE_PAGE}: only version is required; "Partial Updates")`, async () => {
       const created = await createConnection(t, VIMEO, {}, "vnoname");
       const id = String(created.connectionId);

@@ -195,8 +195,8 @@ function pictoryCases(): EndpointCase[] {
       label: "aws",
       segment: "awsconnections",
       create: awsTemplate,
-      // awsRegion / awsAccountId on PUT are a 400 cause (reference page 000, E.4): only mutations
-      // add them.
+      // awsRegion / awsAccountId on PUT are a 400 cause
+      // (docs/api/pictory-aws.md#account-and-region-are-fixed): only mutations add them.
       update: updateTemplate({}),
     },
     {

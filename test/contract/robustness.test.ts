@@ -76,7 +76,8 @@ const endpoints: Endpoint[] = [
     method: "PUT",
     client: pictoryClient,
     path: "",
-    // An AWS PUT must carry name and version (reference page 000, E.2).
+    // An AWS PUT must carry name and version
+    // (docs/api/pictory-aws.md#update-needs-name-and-version).
     valid: { name: "robust-aws", version: 1 },
     tooLarge: 413,
   },

@@ -3,12 +3,13 @@ import type { ApinizerEnvelope } from "../../emulator";
 import { emulatorConfig } from "../../scripts/workspace";
 import { emulatorState, engineProject, EngineProject, PulumiResult, ResourceSpec } from "./harness";
 
-// A stack never takes over a connection another stack manages. Two stacks (two projects, each
-// with its own file backend) point at one emulator and declare connections with the same names
-// but different values; the second must fail on the name and change nothing, on both Apinizer
-// response generations: v1 rejects a duplicate POST, but on v2 a POST is an upsert (spec C.3),
-// so the provider cannot rely on the server to refuse it. Taking over is possible only explicitly,
-// with connections:onNameConflict adopt or the resource's `adopt: true`.
+// A stack never takes over a connection another stack manages. Two stacks (two projects, each with
+// its own file backend) point at one emulator and declare connections with the same names but
+// different values; the second must fail on the name and change nothing, on both Apinizer response
+// generations: v1 rejects a duplicate POST, but on v2 a POST is an upsert
+// (docs/api/apinizer.md#create-on-an-existing-name), so the provider cannot rely on the server to
+// refuse it. Taking over is possible only explicitly, with connections:onNameConflict adopt or the
+// resource's `adopt: true`.
 jest.setTimeout(300_000);
 
 const STEP_TIMEOUT = 120_000;

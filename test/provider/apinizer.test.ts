@@ -1,7 +1,7 @@
 /**
- * Provider hooks of `apinizer:Connection` against the emulator (connections-api.md C): the exact
- * requests each hook sends, drift detection with plaintext secrets (C.6), rename in place (C.5),
- * deployment results (C.3), both envelopes and the documented errors (C.4).
+ * Provider hooks of `apinizer:Connection` against the emulator (docs/api/apinizer.md): the exact
+ * requests each hook sends, drift detection with plaintext secrets, rename in place, deployment
+ * results, both envelopes and the documented errors.
  */
 import { fingerprint } from "../../emulator";
 import { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
@@ -450,7 +450,7 @@ describe("Apinizer connections against the emulator (v1 envelope)", () => {
   it("does not report the pod name the server fills into an empty logPodName as drift", async () => {
     const logback = { projectName: "demo", name: "pod-logs", type: "logback" };
     const created = await checkAndCreate(fx.apinizer, logback);
-    // The server stores its own hostname (spec C.7 logback).
+    // The server stores its own hostname (docs/api/apinizer.md#logback-paths).
     expect((await fx.state()).apinizer.demo![0]!.logPodName).not.toBe("");
 
     const read = await fx.apinizer.read(created.id, created.outs);

@@ -224,7 +224,7 @@ const APINIZER_ITEM = {
   additionalProperties: [],
 };
 const APINIZER_GET = { success: true, resultList: [APINIZER_ITEM], resultCount: 1 };
-/** Apinizer v1's answer for an unknown name (spec C.4). */
+/** Apinizer v1's answer for an unknown name (docs/api/apinizer.md#not-found). */
 const APINIZER_NOT_FOUND = {
   error: "not_found",
   error_description: "Connection (name: hostile-mail) was not found!",
@@ -919,6 +919,19 @@ describe("Apinizer 200 answers of the wrong shape fail with BAD_RESPONSE and rea
         neverSays: [/unavailable or rate limiting/i, /unexpected error/i],
       }),
     ).toEqual([]);
+  });
+
+  it("read answered with another connection, for an account with its own URL, names that account's key", async () => {
+    // The base URL of account `eu` is its own setting; the shared `apinizer:baseUrl` is unused.
+    const r = await rig();
+    r.config["apinizer:accounts"] = JSON.stringify({
+      eu: { token: "eu-token-0123456789", baseUrl: r.hostile.url },
+    });
+    r.config["apinizer:baseUrl"] = "https://shared.invalid/apiops";
+    const body = { ...APINIZER_GET, resultList: [{ ...APINIZER_ITEM, name: "someone-elses" }] };
+    r.hostile.setMode({ kind: "json", status: 200, body });
+    const read = r.hooks.apinizer.read(IDS.apinizer, { ...STATES.apinizer, account: "eu" });
+    await expect(read).rejects.toThrow("apinizer:accounts.eu.baseUrl");
   });
 });
 

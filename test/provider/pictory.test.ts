@@ -37,7 +37,8 @@ describe("Pictory connections against the emulator", () => {
 
     const read = await fx.aws.read(created.id, created.outs);
     expect(fx.takeRequests()).toEqual(["GET 200"]);
-    // The create answer has no dates (spec A.3): the first read brings them, as outputs only.
+    // The create answer has no dates (docs/api/pictory-vimeo.md#ids-and-dates): the first read
+    // brings them, as outputs only.
     expect(read.props).toEqual({
       ...created.outs,
       createdDate: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),

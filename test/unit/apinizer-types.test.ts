@@ -6,7 +6,7 @@ import { FieldSet, fieldSchema, holds } from "../../provider/core/fields";
 import { APINIZER_TYPES } from "../../provider/apinizer/types";
 import { APINIZER_CONNECTION_TYPES } from "../../sdk/apinizer/types";
 
-/** Common fields (spec C.5) are declared by the connection kind, never per type. */
+/** Common fields are declared by the connection kind, never per type. */
 const COMMON = ["type", "name", "description", "deployToWorker", "enabled"];
 
 interface SdkField {
@@ -115,7 +115,7 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
   database: {
     dbType: "POSTGRES",
     jdbcUrl: "jdbc:postgresql://db:5432/app",
-    // useCredentials defaults to true (spec C.7), which makes both of these required.
+    // useCredentials defaults to true (database page), which makes both of these required.
     username: "app",
     password: "s3cret",
   },
@@ -234,7 +234,7 @@ const REJECTS: Record<string, { what: string; inputs: Record<string, unknown>; e
   };
 
 describe("APINIZER_TYPES", () => {
-  it("has exactly the discriminators of spec C.7, in the SDK's order", () => {
+  it("has exactly the documented discriminators, in the SDK's order", () => {
     expect(TYPES).toEqual([...APINIZER_CONNECTION_TYPES]);
     expect([...SDK.keys()].sort()).toEqual([...APINIZER_CONNECTION_TYPES].sort());
   });
@@ -350,7 +350,7 @@ describe("per-type rules", () => {
     ]);
   });
 
-  it("rejects SNMP version V2C: the spec's value has a lowercase c", () => {
+  it("rejects SNMP version V2C: the snmp page's value has a lowercase c", () => {
     expect(problems("snmp", { ...MINIMAL.snmp, version: "V2C" })).toEqual([
       "version: must be one of V1, V2c, V3",
     ]);

@@ -1,6 +1,9 @@
 import { FieldSet } from "../../core/fields";
 
-/** Spec C.7 activeMq. */
+/**
+ * The activeMq type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-activemq).
+ */
 export const activeMq: FieldSet = {
   activeMqConnectionProtocolType: {
     kind: "string",

@@ -2,7 +2,10 @@ import { z } from "zod";
 import { FieldSet } from "../../core/fields";
 import { login } from "./login";
 
-/** Log tables whose schema or name a v2 server lets a database log target override (spec C.7). */
+/**
+ * Log tables whose schema or name a v2 server lets a database log target override
+ * (docs/api/apinizer.md#fields-of-one-generation).
+ */
 const LOG_TABLES = [
   "ApiProxyTraffic",
   "PolicyCapture",
@@ -15,8 +18,10 @@ const LOG_TABLES = [
 const logTableOverrides = z.partialRecord(z.enum(LOG_TABLES), z.string().min(1));
 
 /**
- * Spec C.7 database. The create page's example also shows `host`, `port` and `driverClassName`;
- * they are not in the type's table and are deliberately not fields (spec C.7 [CONFLICT], D.12).
+ * The database type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-database). The create
+ * page's example also shows `host`, `port` and `driverClassName`; they are not in the type's table
+ * and are deliberately not fields (docs/api/apinizer.md#examples-that-contradict-the-field-tables).
  */
 export const database: FieldSet = {
   dbType: {
@@ -37,7 +42,7 @@ export const database: FieldSet = {
   },
   jdbcUrl: { kind: "string", required: true, doc: "for example jdbc:postgresql://host:5432/db" },
   useCredentials: { kind: "boolean", default: true },
-  // `useCredentials` defaults to true (spec C.7 database), so only an explicit false turns it off.
+  // `useCredentials` defaults to true (database page), so only an explicit false turns it off.
   // "Password is masked in get operations" (connection-database page, v1 and v2).
   ...login({ field: "useCredentials", notEquals: false }, "username", "password", {
     maskedOnRead: true,
@@ -54,9 +59,10 @@ export const database: FieldSet = {
   testConnectionOnCheckin: { kind: "boolean", default: false },
   maxConnectionAge: { kind: "integer", min: 0, default: 180000, doc: "milliseconds" },
   maxIdleTime: { kind: "integer", min: 0, default: 120000, doc: "milliseconds" },
-  // Its meaning is undocumented (spec C.7, D.11); passed through as is.
+  // Its meaning is undocumented (docs/api/apinizer.md#where-the-pages-are-silent); passed through
+  // as is.
   selectedEnvironmentId: { kind: "string" },
-  // The next three exist on v2 servers only (spec C.7 database).
+  // The next three exist on v2 servers only (docs/api/apinizer.md#fields-of-one-generation).
   defaultLogSchema: { kind: "string", doc: "schema of the log tables when used as a log target" },
   logTableSchemaOverrides: {
     kind: "json",

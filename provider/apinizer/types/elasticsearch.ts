@@ -4,7 +4,11 @@ import { login } from "./login";
 
 const count = z.number().int().min(0);
 
-/** Spec C.7 elasticsearch `indexLifecyclePolicy`; sizes in GB, ages in days. */
+/**
+ * Elasticsearch `indexLifecyclePolicy`
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-elasticsearch); sizes
+ * in GB, ages in days.
+ */
 const ILM_POLICY = z
   .strictObject({
     policyName: z.string().min(1).optional(),
@@ -36,11 +40,14 @@ const ILM_POLICY = z
   );
 
 /**
- * Spec C.7 elasticsearch, v2 field set: v1 called `elasticsearchType` `type`, which collides with
- * the discriminator (spec C.7 [CONFLICT], D.12), and had fields v2 dropped as "not in code". The
- * `ca*File` fields carry file content inline (base64), not references (spec C.8). The
- * connection-elasticsearch page says "Secret fields are masked in get operations" and its get
- * example shows the files as null too, so they are secret and masked on read, like the passwords.
+ * The current elasticsearch page's field set: the earlier one called `elasticsearchType` `type`,
+ * which collides with the discriminator
+ * (docs/api/apinizer.md#examples-that-contradict-the-field-tables), and had fields the current one
+ * dropped as "not in code" (docs/api/apinizer.md#fields-of-one-generation). The `ca*File` fields
+ * carry file content inline (base64), not references
+ * (docs/api/apinizer.md#references-and-embedded-files). The connection-elasticsearch page says
+ * "Secret fields are masked in get operations" and its get example shows the files as null too, so
+ * they are secret and masked on read, like the passwords.
  */
 export const elasticsearch: FieldSet = {
   administrate: {
@@ -109,7 +116,8 @@ export const elasticsearch: FieldSet = {
     kind: "string",
     secret: true,
     maskedOnRead: true,
-    // "* with caKeystoreFile" (spec C.7): an empty string counts as no file, as in the emulator.
+    // Required "with caKeystoreFile" (elasticsearch page): an empty string counts as no file, as in
+    // the emulator.
     requiredWhen: { field: "caKeystoreFile", present: true },
   },
   disableHostnameVerification: { kind: "boolean", default: false },
@@ -133,7 +141,7 @@ export const elasticsearch: FieldSet = {
     pattern: /^-?\d+(ms|s|m|h|d)$/,
     patternText: "an Elasticsearch duration such as 1s or 500ms",
   },
-  // v1 had no default; v2 documents 5000 (spec C.7 elasticsearch).
+  // v1 had no default; v2 documents 5000 (docs/api/apinizer.md#fields-of-one-generation).
   connectionTimeoutInMs: { kind: "integer", min: 0, default: 5000, doc: "milliseconds" },
   bulkBufferCapacity: { kind: "integer", min: 1, default: 50000 },
   bulkFlushIntervalMs: { kind: "integer", min: 1, default: 100, doc: "milliseconds" },

@@ -2,9 +2,13 @@ import { z } from "zod";
 import { FieldSet } from "../../core/fields";
 import { login } from "./login";
 
-/** Spec C.7 email: an SMTP server for mail-sending policies. */
+/**
+ * The email type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-email): an SMTP
+ * server for mail-sending policies.
+ */
 export const email: FieldSet = {
-  // UI limit, spec C.7 email.
+  // The console's limit (email page).
   host: { kind: "string", required: true, maxLength: 255, doc: "SMTP host" },
   port: {
     kind: "integer",
@@ -21,7 +25,7 @@ export const email: FieldSet = {
   from: { kind: "string", doc: "default sender address" },
   additionalProperties: {
     kind: "json",
-    // The element shape is not documented (spec C.7 email [NF]); {name, value} is inferred [INF].
+    // The element shape is not documented (email page); {name, value} is our guess.
     schema: z.array(z.strictObject({ name: z.string().min(1), value: z.string() })),
     default: [],
     doc: "extra SMTP properties as {name, value} pairs",

@@ -1,10 +1,11 @@
 import { FieldSet } from "../../core/fields";
 
 /**
- * Spec C.7 ftp: one type for FTP, SFTP and FTPS. For FTPS exactly one of `useImplicit` and
- * `useExplicit` must be true. That rule spans two fields and a third one's value, which
- * `requiredWhen` cannot say (it only checks presence, and false is present), so both stay optional
- * here and the API rejects a bad pair on create.
+ * The ftp type (https://docs.apinizer.com/api-reference/connections/connections/connection-ftp):
+ * one type for FTP, SFTP and FTPS. For FTPS exactly one of `useImplicit` and `useExplicit` must be
+ * true. That rule spans two fields and a third one's value, which `requiredWhen` cannot say (it
+ * only checks presence, and false is present), so both stay optional here and the API rejects a bad
+ * pair on create.
  */
 export const ftp: FieldSet = {
   host: { kind: "string", required: true },

@@ -1,6 +1,10 @@
 import { FieldSet } from "../../core/fields";
 
-/** Spec C.7 graylog: a GELF target. Its only secret is the embedded certificate chain. */
+/**
+ * The graylog type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-graylog): a GELF
+ * target. Its only secret is the embedded certificate chain.
+ */
 export const graylog: FieldSet = {
   hostname: { kind: "string", required: true },
   port: { kind: "integer", min: 1, max: 65535, default: 12201 },
@@ -18,12 +22,12 @@ export const graylog: FieldSet = {
   connectTimeout: { kind: "integer", min: 0, default: 10000, doc: "milliseconds" },
   tcpNoDelay: { kind: "boolean", default: true },
   tcpKeepAlive: { kind: "boolean", default: false },
-  // -1 leaves the socket buffer at the system default (spec C.7 graylog).
+  // -1 leaves the socket buffer at the system default (graylog page).
   sendBufferSize: { kind: "integer", min: -1, default: -1, doc: "bytes; -1 = system default" },
   maxInflightSends: { kind: "integer", min: 1, default: 512 },
   threads: { kind: "integer", min: 0, default: 0, doc: "0 = the client's default" },
-  // Embedded file content, not a reference (spec C.8); sensitive, and "masked in get
-  // operations" (connection-graylog page, v1 and v2).
+  // Embedded file content, not a reference (docs/api/apinizer.md#references-and-embedded-files);
+  // sensitive, and "masked in get operations" (connection-graylog page, v1 and v2).
   tlsTrustCertChainFile: {
     kind: "string",
     secret: true,

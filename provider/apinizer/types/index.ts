@@ -15,8 +15,9 @@ import { syslog } from "./syslog";
 import { webhook } from "./webhook";
 
 /**
- * Per-type fields, keyed by the case-sensitive `type` discriminator (spec C.7), in the spec's
- * order. `ops-genie` is left out: it is undocumented and missing from the list endpoint (C.5).
+ * Per-type fields, keyed by the case-sensitive `type` discriminator, in the order of
+ * docs/api/apinizer.md#connection-types, which leaves `ops-genie` out: it is undocumented and
+ * missing from the list endpoint.
  */
 export const APINIZER_TYPES: Readonly<Record<string, FieldSet>> = {
   email,

@@ -12,20 +12,23 @@ const VALUE_TYPES = [
   "URI",
 ] as const;
 
-/** Producer properties the server cannot do without (spec C.7 kafka). */
+/** Producer properties the server cannot do without (kafka page). */
 const REQUIRED_PROPERTIES = ["bootstrap.servers", "key.serializer", "value.serializer"] as const;
 
 /**
- * Spec C.7 kafka. The create page's flat `bootstrapServers` is not a field: the type page's
- * `propertiesMap` wins (spec C.7 [CONFLICT], D.12).
+ * The kafka type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-kafka). The create
+ * page's flat `bootstrapServers` is not a field: the type page's `propertiesMap` wins
+ * (docs/api/apinizer.md#examples-that-contradict-the-field-tables).
  */
 export const kafka: FieldSet = {
   topicName: { kind: "string", required: true },
   propertiesMap: {
     kind: "json",
     required: true,
-    // Not secret: the spec does not flag it, although SASL settings such as sasl.jaas.config can
-    // hold credentials (spec C.7 kafka [INF]); users who put them here should wrap it in a secret.
+    // Not secret: the kafka page does not flag it, although SASL settings such as sasl.jaas.config
+    // can hold credentials (docs/api/apinizer.md#fields-that-may-carry-secrets); users who put them
+    // here should wrap it in a secret.
     schema: z
       .record(
         z.string().min(1),
@@ -51,7 +54,8 @@ export const kafka: FieldSet = {
     requiredWhen: { field: "enableSecure", equals: true },
     default: [],
   },
-  // Keystores are referenced by name and must exist; the server resolves them to IDs (spec C.8).
+  // Keystores are referenced by name and must exist; the server resolves them to IDs
+  // (docs/api/apinizer.md#kafka-keystores).
   keyStoreName: {
     kind: "string",
     requiredWhen: { field: "enableSecure", equals: true },

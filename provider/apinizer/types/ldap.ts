@@ -1,8 +1,9 @@
 import { Condition, FieldSet } from "../../core/fields";
 
 /**
- * Spec C.7 ldap says `certificateId` is needed "if useSsl and validation is on"; validation is on
- * when a certificate requirement is chosen (the emulator reads it the same way).
+ * The ldap page (https://docs.apinizer.com/api-reference/connections/connections/connection-ldap)
+ * says `certificateId` is needed "if useSsl and validation is on"; validation is on when a
+ * certificate requirement is chosen (the emulator reads it the same way).
  */
 const CERTIFICATE_VALIDATED: Condition = {
   all: [
@@ -11,7 +12,9 @@ const CERTIFICATE_VALIDATED: Condition = {
   ],
 };
 
-/** Spec C.7 ldap. */
+/**
+ * The ldap type (https://docs.apinizer.com/api-reference/connections/connections/connection-ldap).
+ */
 export const ldap: FieldSet = {
   serverAddress: {
     kind: "string",
@@ -30,7 +33,8 @@ export const ldap: FieldSet = {
   customFilter: { kind: "string", doc: "{0} stands for the user, for example (uid={0})" },
   searchScope: { kind: "string", enum: ["OBJECT", "ONE_LEVEL", "SUBTREE"], default: "SUBTREE" },
   baseDn: { kind: "string", required: true },
-  // A reference by ID although the certificate API is keyed by name (spec C.8 [NF]).
+  // A reference by ID although the certificate API is keyed by name
+  // (docs/api/apinizer.md#references-and-embedded-files).
   certificateId: {
     kind: "string",
     requiredWhen: CERTIFICATE_VALIDATED,
@@ -41,6 +45,7 @@ export const ldap: FieldSet = {
     doc: "informational only: the server resolves the certificate by certificateId",
   },
   useSsl: { kind: "boolean", default: false },
-  // Its meaning is undocumented (spec C.7, D.11); passed through as is.
+  // Its meaning is undocumented (docs/api/apinizer.md#where-the-pages-are-silent); passed through
+  // as is.
   selectedEnvironmentId: { kind: "string" },
 };

@@ -1,6 +1,10 @@
 import { FieldSet } from "../../core/fields";
 
-/** Spec C.7 linux-script: an SSH login on which script policies run. */
+/**
+ * The linux-script type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-linux-script): an SSH
+ * login on which script policies run.
+ */
 export const linuxScript: FieldSet = {
   hostName: { kind: "string", required: true },
   sshPort: { kind: "integer", min: 1, max: 65535, default: 22 },

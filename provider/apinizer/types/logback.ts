@@ -1,9 +1,9 @@
 import { FieldSet } from "../../core/fields";
 
 /**
- * Spec C.7 logback: every field is "required" but has a default, so none is required here. The
- * server rewrites `logPath` and `logFileName` on write; `normalize` does the same so that the
- * rewrite never shows as drift.
+ * The logback type (docs/api/apinizer.md#logback-paths): every field is "required" but has a
+ * default, so none is required here. The server rewrites `logPath` and `logFileName` on write;
+ * `normalize` does the same so that the rewrite never shows as drift.
  *
  * `logPodName` cannot be mirrored: the server fills an empty one with its own hostname, which the
  * provider cannot know, so that value is never counted as drift.

@@ -2,7 +2,10 @@ import { z } from "zod";
 import { FieldSet } from "../../core/fields";
 import { login } from "./login";
 
-/** Spec C.7 rabbitMq. */
+/**
+ * The rabbitMq type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-rabbitmq).
+ */
 export const rabbitMq: FieldSet = {
   hostPortList: {
     kind: "json",
@@ -11,7 +14,7 @@ export const rabbitMq: FieldSet = {
       .array(
         z.strictObject({
           host: z.string().min(1),
-          // Defaults to 5672 per element (spec C.7 rabbitMq).
+          // Defaults to 5672 per element (rabbitMq page).
           port: z.number().int().min(1).max(65535).optional(),
         }),
       )
@@ -49,7 +52,8 @@ export const rabbitMq: FieldSet = {
   connectionFactoryUseSslProtocol: { kind: "boolean", default: false },
   connectionFactorySslProtocol: { kind: "string", default: "TLSv1.2" },
   channelExchange: { kind: "string", default: "", doc: "empty means the default exchange" },
-  // v1 documents the default "<queue-name>", v2 none; we declare none (spec C.7 rabbitMq).
+  // v1 documents the default "<queue-name>", v2 none; we declare none
+  // (docs/api/apinizer.md#fields-of-one-generation).
   channelRoutingKey: { kind: "string" },
   basicPropertiesAppId: { kind: "string", default: "apinizer" },
   basicPropertiesContentType: { kind: "string", default: "application/json" },
@@ -57,7 +61,7 @@ export const rabbitMq: FieldSet = {
   basicPropertiesReplyTo: { kind: "string" },
   basicPropertiesExpiration: {
     kind: "string",
-    // AMQP carries the expiration as a string of milliseconds (spec C.7 rabbitMq).
+    // AMQP carries the expiration as a string of milliseconds (rabbitMq page).
     pattern: /^\d+$/,
     patternText: 'milliseconds written as a string of digits, for example "60000"',
   },

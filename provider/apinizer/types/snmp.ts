@@ -17,11 +17,12 @@ const AUTHENTICATES: Condition = { field: "securityLevel", oneOf: ["AUTH_NOPRIV"
 const ENCRYPTS: Condition = { field: "securityLevel", equals: "AUTH_PRIV" };
 
 /**
- * Spec C.7 snmp, with the table's field names: the v1 example's `enabledUserAuthentication`,
- * `pduUdpForMessage` and `pduUdpForTime` are misspellings (spec C.7 [CONFLICT], D.12).
+ * The snmp page's field table: the earlier example's `enabledUserAuthentication`,
+ * `pduUdpForMessage` and `pduUdpForTime` are misspellings
+ * (docs/api/apinizer.md#examples-that-contradict-the-field-tables).
  */
 export const snmp: FieldSet = {
-  // "req: yes" with a default of V1 (spec C.7 snmp): an omitted version takes the default.
+  // Required, yet with a default of V1 on the snmp page: an omitted version takes the default.
   version: { kind: "string", enum: ["V1", "V2c", "V3"], default: "V1" },
   connectionString: {
     kind: "string",
@@ -73,7 +74,7 @@ export const snmp: FieldSet = {
     ],
     requiredWhen: AUTHENTICATES,
   },
-  // SNMPv3 (RFC 3414) needs passphrases of at least 8 characters (spec C.7 snmp).
+  // SNMPv3 (RFC 3414) needs passphrases of at least 8 characters.
   authPassphrase: {
     kind: "string",
     secret: true,

@@ -11,11 +11,15 @@ const LOCAL_FACILITIES = [
   "LOCAL7",
 ];
 
-/** Spec C.7 syslog. */
+/**
+ * The syslog type
+ * (https://docs.apinizer.com/api-reference/connections/connections/connection-syslog).
+ */
 export const syslog: FieldSet = {
   syslogProtocolType: { kind: "string", enum: ["TCP", "UDP"], default: "TCP" },
-  // Not secret: the spec does not flag it, although some cloud syslog services carry a key here
-  // (spec C.7 syslog [INF]); users of such services should pass it as a secret themselves.
+  // Not secret: the syslog page does not flag it, although some cloud syslog services carry a key
+  // here (docs/api/apinizer.md#fields-that-may-carry-secrets); users of such services should pass
+  // it as a secret themselves.
   syslogMessageHostname: { kind: "string", doc: "hostname written into each message" },
   syslogServerHostname: { kind: "string", required: true },
   syslogPort: {
