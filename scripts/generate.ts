@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";
-import { CLI_COMMANDS, CLI_TOP_LEVEL, optionSignature } from "../cli/options";
+import { CLI_COMMANDS, CLI_TOP_LEVEL, optionSignature } from "../cli/shared/options";
 import { accountCredentialProperty } from "../provider/core/family";
 import {
   describeCondition,
@@ -952,7 +952,7 @@ function withMarkers(text: string, begin: string, end: string, body: string, fil
 function cliDocs(): string {
   const top = CLI_TOP_LEVEL;
   const out: string[] = [
-    DOC_HEADER("the option tables in cli/options.ts") +
+    DOC_HEADER("the option tables in cli/shared/options.ts") +
       "# `pulumi-connections` command line\n\n" +
       "Installed with the package (`npx pulumi-connections`); in a checkout, `node dist/cli/main.js` after `npm run build`.\n\n" +
       `\`\`\`\n${top.synopsis.join("\n")}\n\`\`\`\n\n${top.description.join("\n\n")}\n\n` +
