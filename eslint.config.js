@@ -1,6 +1,8 @@
 // @ts-check
 const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
+const importX = require("eslint-plugin-import-x");
+const { createTypeScriptImportResolver } = require("eslint-import-resolver-typescript");
 
 module.exports = tseslint.config(
   { ignores: ["node_modules/", "dist/", ".tools/", ".e2e-work/", ".pulumi-state/", "coverage/"] },
@@ -26,6 +28,48 @@ module.exports = tseslint.config(
       "no-restricted-syntax": [
         "error",
         { selector: "ExportDefaultDeclaration", message: "use named exports" },
+      ],
+    },
+  },
+  {
+    // Layers: a cycle makes a module's meaning depend on load order, and a newcomer cannot read
+    // the code bottom-up. Type-only imports are erased at run time and do not count.
+    files: ["cli/**/*.ts", "provider/**/*.ts", "sdk/**/*.ts", "emulator/**/*.ts"],
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/extensions": [".ts", ".js"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: "tsconfig.json" })],
+    },
+    rules: {
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      "import-x/no-restricted-paths": [
+        "error",
+        {
+          basePath: __dirname,
+          zones: [
+            {
+              target: "./cli/drift",
+              from: "./cli/import",
+              message: "drift and import share code through cli/shared only",
+            },
+            {
+              target: "./cli/import",
+              from: "./cli/drift",
+              message: "drift and import share code through cli/shared only",
+            },
+            {
+              target: "./cli/shared",
+              from: ["./cli/drift", "./cli/import", "./cli/index.ts", "./cli/main.ts"],
+              message: "cli/shared is used by the commands and never uses them",
+            },
+            {
+              target: "./emulator",
+              from: ["./provider", "./cli", "./sdk"],
+              message: "the emulator stays independent of the code it is a test double for",
+            },
+          ],
+        },
       ],
     },
   },

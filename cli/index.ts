@@ -4,31 +4,52 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { closest } from "./args";
-import { drift, DriftIo } from "./drift";
-import { EXIT } from "./drift-report";
-import { importCommandMain } from "./import";
+import { drift } from "./drift/command";
+import { importCommandMain } from "./import/command";
+import { closest } from "./shared/args";
+import { EXIT } from "./shared/exit-codes";
+import type { CliIo } from "./shared/io";
 
-export { drift, checkDrift, parseDriftArgs, DRIFT_USAGE } from "./drift";
-export * from "./drift-report";
-export * from "./drift-render";
+export { drift, checkDrift, parseDriftArgs, DRIFT_USAGE } from "./drift/command";
+export * from "./drift/report";
+export * from "./drift/render";
 export {
   driftAll,
   runAllStacks,
   checkAllStacks,
   DEFAULT_PARALLEL,
   MAX_PARALLEL,
-} from "./drift-all";
-export type { DriftAllOptions, ListedStack, StackOps } from "./drift-all";
-export * from "./drift-all-report";
-export * from "./drift-all-render";
-export { importCommandMain, parseImportArgs, importCommand, IMPORT_USAGE } from "./import";
-export type { ImportOptions } from "./import";
-export * from "./import-program";
-export { listConnections, settingsFrom, stackConfig, apinizerTypes } from "./import-source";
-export type { ListScope } from "./import-source";
-export { lockReaderFor, describeBackend } from "./backend-locks";
-export type { StackLock, LockCheck, LockReader } from "./backend-locks";
+} from "./drift/all-stacks";
+export type { DriftAllOptions, ListedStack, StackOps } from "./drift/all-stacks";
+export * from "./drift/all-report";
+export * from "./drift/all-render";
+export { importCommandMain, parseImportArgs, importCommand, IMPORT_USAGE } from "./import/command";
+export type { ImportOptions } from "./import/command";
+export * from "./import/program";
+export { listConnections, settingsFrom, stackConfig, apinizerTypes } from "./shared/listing";
+export type { ListScope } from "./shared/listing";
+export { lockReaderFor, describeBackend } from "./shared/backend-locks";
+export type { StackLock, LockCheck, LockReader } from "./shared/backend-locks";
+export {
+  connectionKind,
+  connectionRef,
+  elsewhereLine,
+  managedConnections,
+  partitionByOwner,
+  sameConnection,
+  shellWord,
+} from "./shared/connections";
+export type {
+  ListedConnection,
+  ListedRef,
+  ManagedConnection,
+  ManagedElsewhere,
+  StackConnections,
+} from "./shared/connections";
+export { summarizeFailure } from "./shared/failure";
+export { escapeMarkdown } from "./shared/markdown";
+export { redactReport, secretsOf } from "./shared/redaction";
+export type { CliIo } from "./shared/io";
 
 export const USAGE = `usage: pulumi-connections <command> [options]
        pulumi-connections --version
@@ -59,12 +80,11 @@ export function packageVersion(from: string = __dirname): string {
   }
 }
 
-const COMMANDS: Readonly<
-  Record<string, (argv: readonly string[], io: DriftIo) => Promise<number>>
-> = { drift, import: importCommandMain };
+const COMMANDS: Readonly<Record<string, (argv: readonly string[], io: CliIo) => Promise<number>>> =
+  { drift, import: importCommandMain };
 
 /** Runs one command line; resolves to the process exit code. */
-export async function run(argv: readonly string[], io: DriftIo): Promise<number> {
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined) {
     io.stderr(USAGE);

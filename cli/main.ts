@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `pulumi-connections` bin (package.json "bin"). Exit codes: cli/exit-codes.ts (and each --help).
+// The `pulumi-connections` bin (package.json "bin"). Exit codes: cli/shared/exit-codes.ts (and each --help).
 import { run } from "./index";
 
 run(process.argv.slice(2), {

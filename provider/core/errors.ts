@@ -8,24 +8,150 @@
 
 const BRAND = Symbol.for("pulumi-connections:ConnectionError");
 
+/** The classes that raise codes: what a program can test with `instanceof`. */
+export type ConnectionErrorClass =
+  | "ConnectionConflictError"
+  | "ConnectionNameConflictError"
+  | "ConnectionConfigError"
+  | "ConnectionValidationError"
+  | "ConnectionApiError"
+  | "ConnectionResponseError"
+  | "ConnectionTransportError"
+  | "ConnectionInitError";
+
+/** One stable error code, as users read it in the error table of the docs. */
+export interface ErrorCodeDoc {
+  readonly code: string;
+  /** The classes that raise it; each class's constructor accepts exactly its codes. */
+  readonly raisedBy: readonly ConnectionErrorClass[];
+  /** What happened, for the docs (Markdown; links relative to docs/installation-configuration.md). */
+  readonly happened: string;
+  /** What the user does about it, for the docs (Markdown; links relative to docs/installation-configuration.md). */
+  readonly toDo: string;
+}
+
+/**
+ * Stable, documented error codes, in the order the docs list them. Never rename one: users match
+ * on them. The error table of docs/installation-configuration.md is generated from this list.
+ */
+export const ERROR_CODES = [
+  {
+    code: "VALIDATION_FAILED",
+    raisedBy: ["ConnectionValidationError", "ConnectionApiError"],
+    happened:
+      "an argument breaks a documented limit (before any request), or the API refused the body as invalid",
+    toDo: "fix the named property",
+  },
+  {
+    code: "CONFIG_MISSING",
+    raisedBy: ["ConnectionConfigError"],
+    happened: "a credential, base URL or account is not configured",
+    toDo: "set the key the message names ([settings](#settings))",
+  },
+  {
+    code: "CONFIG_INVALID",
+    raisedBy: ["ConnectionConfigError"],
+    happened:
+      "a setting is malformed: a credential of the wrong form, a plain `http://` URL that is not loopback, a bad number or choice, an unreadable `caFile`",
+    toDo: "fix the key the message names",
+  },
+  {
+    code: "VERSION_CONFLICT",
+    raisedBy: ["ConnectionConflictError"],
+    happened: "a Pictory update carried an old `version`: someone changed the connection",
+    toDo: '`pulumi up --refresh`, or `onConflict: "overwrite"`',
+  },
+  {
+    code: "NAME_CONFLICT",
+    raisedBy: ["ConnectionNameConflictError"],
+    happened: "a create met an existing connection of that name",
+    toDo: "pick another name, `adopt` it, or after an interrupted run follow [the recovery](guides/recovery.md#recovering-from-an-interrupted-pulumi-up)",
+  },
+  {
+    code: "NOT_FOUND",
+    raisedBy: ["ConnectionApiError"],
+    happened:
+      "the connection, or the Apinizer project, does not exist (a lookup, `.get`, an update)",
+    toDo: "check the ID, the project and the account",
+  },
+  {
+    code: "UNAUTHORIZED",
+    raisedBy: ["ConnectionApiError"],
+    happened: "the API refused the credential (401)",
+    toDo: "set a valid credential",
+  },
+  {
+    code: "FORBIDDEN",
+    raisedBy: ["ConnectionApiError"],
+    happened:
+      'the API refused access to the connection (403): another account\'s, or missing permission; never taken as "gone"',
+    toDo: "use the account that owns it, or get the permission",
+  },
+  {
+    code: "API_ERROR",
+    raisedBy: ["ConnectionApiError"],
+    happened: "another error answer from the API",
+    toDo: "read the API's message in the error",
+  },
+  {
+    code: "BAD_RESPONSE",
+    raisedBy: ["ConnectionResponseError"],
+    happened:
+      "an answer that is not what the vendor documents (not JSON, wrong types, no envelope, a redirect)",
+    toDo: "check the base URL and any proxy in between",
+  },
+  {
+    code: "NETWORK_ERROR",
+    raisedBy: ["ConnectionTransportError"],
+    happened: "the API could not be reached, after the retries",
+    toDo: "check the network, proxy and CA settings ([corporate networks](#corporate-networks-proxy-and-certificate-authorities))",
+  },
+  {
+    code: "TIMEOUT",
+    raisedBy: ["ConnectionTransportError"],
+    happened: "a request or an operation ran out of time",
+    toDo: "raise `connections:requestTimeoutMs` or `connections:operationTimeoutMs`, or the resource's `customTimeouts`",
+  },
+  {
+    code: "RESPONSE_TOO_LARGE",
+    raisedBy: ["ConnectionTransportError"],
+    happened: "an answer larger than `connections:maxResponseBytes`",
+    toDo: "check the base URL; raise the limit if the answer is expected",
+  },
+  {
+    code: "CANCELLED",
+    raisedBy: ["ConnectionTransportError"],
+    happened:
+      "the run was cancelled (Ctrl-C, a CI cancel, `SIGINT`/`SIGTERM`) while a request was in flight, or a request was refused after the cancel",
+    toDo: "follow the message: `pulumi refresh`, then `pulumi up` ([cancelling a run](guides/recovery.md#cancelling-a-run-ctrl-c-or-a-ci-jobs-cancel))",
+  },
+  {
+    code: "DEPLOYMENT_FAILED",
+    raisedBy: ["ConnectionInitError"],
+    happened:
+      "Apinizer reported a failed deployment to its workers, with `connections:onDeploymentFailure: fail`",
+    toDo: "the connection was saved and stays in the state (an initialization failure); check the workers, then run `pulumi up` again",
+  },
+  {
+    code: "ADOPT_NOT_FOUND",
+    raisedBy: ["ConnectionValidationError"],
+    happened: "`adopt` found no connection to take over",
+    toDo: "check the name or ID given to `adopt`",
+  },
+] as const satisfies readonly ErrorCodeDoc[];
+
 /** Stable, documented error codes. Never rename one: users match on them. */
-export type ConnectionErrorCode =
-  | "VALIDATION_FAILED"
-  | "CONFIG_MISSING"
-  | "CONFIG_INVALID"
-  | "VERSION_CONFLICT"
-  | "NAME_CONFLICT"
-  | "NOT_FOUND"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN"
-  | "API_ERROR"
-  | "BAD_RESPONSE"
-  | "NETWORK_ERROR"
-  | "TIMEOUT"
-  | "RESPONSE_TOO_LARGE"
-  | "CANCELLED"
-  | "DEPLOYMENT_FAILED"
-  | "ADOPT_NOT_FOUND";
+export type ConnectionErrorCode = (typeof ERROR_CODES)[number]["code"];
+
+/** The codes a class raises, from {@link ERROR_CODES}. */
+type CodesOf<C extends ConnectionErrorClass, E = (typeof ERROR_CODES)[number]> = E extends {
+  readonly code: infer Code;
+  readonly raisedBy: readonly (infer By)[];
+}
+  ? C extends By
+    ? Code
+    : never
+  : never;
 
 /** Base class of every error the provider raises on purpose. */
 export class ConnectionError extends Error {
@@ -67,7 +193,7 @@ export class ConnectionNameConflictError extends ConnectionError {
 
 /** Provider configuration (credentials, base URLs, settings) is missing or malformed. */
 export class ConnectionConfigError extends ConnectionError {
-  public constructor(code: "CONFIG_MISSING" | "CONFIG_INVALID", message: string, cause?: unknown) {
+  public constructor(code: CodesOf<"ConnectionConfigError">, message: string, cause?: unknown) {
     super(code, message, { cause });
   }
 }
@@ -75,7 +201,7 @@ export class ConnectionConfigError extends ConnectionError {
 /** The program asked for something the API cannot do with this connection. */
 export class ConnectionValidationError extends ConnectionError {
   public constructor(
-    code: "VALIDATION_FAILED" | "ADOPT_NOT_FOUND",
+    code: CodesOf<"ConnectionValidationError">,
     message: string,
     options: { status?: number; cause?: unknown } = {},
   ) {
@@ -86,7 +212,7 @@ export class ConnectionValidationError extends ConnectionError {
 /** The API answered with an error status. */
 export class ConnectionApiError extends ConnectionError {
   public constructor(
-    code: "NOT_FOUND" | "UNAUTHORIZED" | "FORBIDDEN" | "API_ERROR" | "VALIDATION_FAILED",
+    code: CodesOf<"ConnectionApiError">,
     message: string,
     options: { status?: number; cause?: unknown } = {},
   ) {
@@ -101,7 +227,7 @@ export class ConnectionResponseError extends ConnectionError {
   }
 }
 
-export type TransportCode = "NETWORK_ERROR" | "TIMEOUT" | "RESPONSE_TOO_LARGE" | "CANCELLED";
+export type TransportCode = CodesOf<"ConnectionTransportError">;
 
 /** The request did not get a complete answer: network, TLS, deadline, size cap or cancellation. */
 export class ConnectionTransportError extends ConnectionError {

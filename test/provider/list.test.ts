@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { RunningEmulator, startEmulator } from "../../emulator";
 import { ConnectionError } from "../../provider/core/errors";
-import { listConnections, settingsFrom } from "../../cli/import-source";
-import { importCommandMain } from "../../cli/import";
+import { listConnections, settingsFrom } from "../../cli/shared/listing";
+import { importCommandMain } from "../../cli/import/command";
 import { emulatorConfigValues } from "../../scripts/workspace";
 
 // What `pulumi-connections import` and `drift --unmanaged` list, through the provider's client and

@@ -1,12 +1,12 @@
 /**
- * The CLI's options are one table per command (cli/options.ts): the parser accepts exactly the
+ * The CLI's options are one table per command (cli/shared/options.ts): the parser accepts exactly the
  * options of the table, and `--help` and docs/cli.md show every one of them with the exit codes.
  */
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { DRIFT_USAGE, parseDriftArgs } from "../../cli/drift";
-import { IMPORT_USAGE, parseImportArgs } from "../../cli/import";
+import { DRIFT_USAGE, parseDriftArgs } from "../../cli/drift/command";
+import { IMPORT_USAGE, parseImportArgs } from "../../cli/import/command";
 import { run } from "../../cli";
 import {
   CLI_COMMANDS,
@@ -15,7 +15,7 @@ import {
   DRIFT_COMMAND,
   IMPORT_COMMAND,
   optionSignature,
-} from "../../cli/options";
+} from "../../cli/shared/options";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
-import { closest } from "../../cli/args";
-import { EXIT, EXIT_CODES, exitCodesOf } from "../../cli/exit-codes";
+import { closest } from "../../cli/shared/args";
+import { EXIT, EXIT_CODES, exitCodesOf } from "../../cli/shared/exit-codes";
 import { DRIFT_USAGE, IMPORT_USAGE, run } from "../../cli/index";
 
 // The command line as people expect it: --version, one line per usage error with a hint, --help per

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { lockReaderFor, pgBackend } from "../../cli/backend-locks";
+import { lockReaderFor, pgBackend } from "../../cli/shared/backend-locks";
 import { RunningPostgres, startPostgres } from "../helpers/postgres";
 
 // `drift --all-stacks` reads the stack locks of a `postgres://` backend with the `pg` driver: the

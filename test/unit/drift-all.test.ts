@@ -9,11 +9,10 @@ import {
   lockDirOf,
   lockReaderFor,
   parseLock,
-} from "../../cli/backend-locks";
-import { parseDriftArgs } from "../../cli/drift";
+} from "../../cli/shared/backend-locks";
+import { parseDriftArgs } from "../../cli/drift/command";
+import { checkAllStacks, CheckAllInput } from "../../cli/drift/all-stacks";
 import {
-  checkAllStacks,
-  CheckAllInput,
   childEnv,
   ListedStack,
   mapLimit,
@@ -23,7 +22,7 @@ import {
   readEvents,
   splitStackName,
   StackOps,
-} from "../../cli/drift-all";
+} from "../../cli/shared/stacks";
 import {
   AllStacksReport,
   buildAllStacksReport,
@@ -32,13 +31,12 @@ import {
   failedStack,
   lockedStack,
   pendingStack,
-  redactReport,
-  secretsOf,
   StackCheck,
-} from "../../cli/drift-all-report";
+} from "../../cli/drift/all-report";
+import { redactReport, secretsOf } from "../../cli/shared/redaction";
 import { redact } from "../../provider/core/secrets";
-import { renderAll, renderAllMarkdown, renderAllText } from "../../cli/drift-all-render";
-import { DriftReport } from "../../cli/drift-report";
+import { renderAll, renderAllMarkdown, renderAllText } from "../../cli/drift/all-render";
+import { DriftReport } from "../../cli/drift/report";
 import { run } from "../../cli/index";
 
 // `drift --all-stacks` without the CLI: the aggregation, the exit codes, the rendering, and the

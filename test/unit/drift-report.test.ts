@@ -6,16 +6,11 @@ import {
   exitCodeOf,
   StackResources,
   stackResourcesOf,
-  summarizeFailure,
-} from "../../cli/drift-report";
-import {
-  escapeMarkdown,
-  render,
-  renderJson,
-  renderMarkdown,
-  renderText,
-} from "../../cli/drift-render";
-import { parseDriftArgs } from "../../cli/drift";
+} from "../../cli/drift/report";
+import { summarizeFailure } from "../../cli/shared/failure";
+import { escapeMarkdown } from "../../cli/shared/markdown";
+import { render, renderJson, renderMarkdown, renderText } from "../../cli/drift/render";
+import { parseDriftArgs } from "../../cli/drift/command";
 
 // Synthetic engine events shaped like those `pulumi refresh --preview-only` emits (captured from
 // the real CLI 3.259): refresh steps carry no `diffs`, so the report compares old and new inputs.

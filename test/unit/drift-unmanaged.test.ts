@@ -1,27 +1,25 @@
 import fc from "fast-check";
 import {
   importAllCommand,
-  managedConnections,
   notManagedHere,
   scopesFor,
   unmanagedOf,
-} from "../../cli/drift-unmanaged";
-import { isStackNamed } from "../../cli/import-source";
-import { renderMarkdown, renderText } from "../../cli/drift-render";
-import { DriftReport } from "../../cli/drift-report";
-import { withUnmanaged } from "../../cli/drift";
+} from "../../cli/drift/unmanaged";
+import { isStackNamed } from "../../cli/shared/listing";
+import { renderMarkdown, renderText } from "../../cli/drift/render";
+import { DriftReport } from "../../cli/drift/report";
+import { withUnmanaged } from "../../cli/drift/command";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { importCommandMain, parseImportArgs, writeOut } from "../../cli/import";
+import { importCommandMain, parseImportArgs, writeOut } from "../../cli/import/command";
+import { importResult, renderImportJson, renderProgram } from "../../cli/import/program";
 import {
-  importResult,
   ListedConnection,
   ManagedConnection,
-  renderImportJson,
-  renderProgram,
+  managedConnections,
   StackConnections,
-} from "../../cli/import-program";
+} from "../../cli/shared/connections";
 import { KINDS } from "../../provider/registry";
 
 const AWS = KINDS.get("pictory:AwsConnection")!;

@@ -1,7 +1,7 @@
 /**
  * The SDK's types, its metadata and the reference docs (docs/resources, docs/cli.md, the settings
- * table of docs/installation-configuration.md) are generated from the declarations of the
- * resource kinds, the settings and the CLI's options (`npm run generate`). This fails while the
+ * and error-code tables of docs/installation-configuration.md) are generated from the declarations
+ * of the resource kinds, the settings, the error codes and the CLI's options (`npm run generate`). This fails while the
  * committed output is stale, so a declaration change cannot reach users' programs or the docs
  * without them following it.
  *

@@ -1,11 +1,11 @@
 import {
   importResult,
-  ListedConnection,
   renderImportJson,
   renderProgram,
   resourceNames,
   slug,
-} from "../../cli/import-program";
+} from "../../cli/import/program";
+import { ListedConnection } from "../../cli/shared/connections";
 import { KINDS } from "../../provider/registry";
 import { Remote } from "../../provider/core/kind";
 

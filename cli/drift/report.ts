@@ -3,14 +3,16 @@
  * unit tested with synthetic events (test/unit/drift-report.test.ts).
  */
 import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
-import { isUnreadable, jsonEqual } from "../provider/core/fields";
-import { fieldsFor, ResourceKind, unreadableFields } from "../provider/core/kind";
-import type { FieldSpec } from "../provider/core/fields";
-import { KINDS } from "../provider/registry";
+import { isUnreadable, jsonEqual } from "../../provider/core/fields";
+import { fieldsFor, ResourceKind, unreadableFields } from "../../provider/core/kind";
+import type { FieldSpec } from "../../provider/core/fields";
+import { KINDS } from "../../provider/registry";
 
-import { MASK } from "../provider/core/secrets";
-import type { UnmanagedReport } from "./drift-unmanaged";
-import { EXIT, ExitCode } from "./exit-codes";
+import { MASK } from "../../provider/core/secrets";
+import type { UnmanagedReport } from "./unmanaged";
+import { connectionKind } from "../shared/connections";
+import { cleanDiagnostic, GENERIC_FAILURES } from "../shared/failure";
+import { EXIT, ExitCode } from "../shared/exit-codes";
 
 /** How every secret value appears in a report, whatever the output format: the provider's one mask. */
 export const SECRET_MASK = MASK;
@@ -102,8 +104,8 @@ export interface DriftReport {
 /** Field names per kind or `kind/type`; see {@link DriftReport.notCompared}. */
 export type NotCompared = Readonly<Record<string, readonly string[]>>;
 
-export { EXIT, EXIT_CODES } from "./exit-codes";
-export type { ExitCode } from "./exit-codes";
+export { EXIT, EXIT_CODES } from "../shared/exit-codes";
+export type { ExitCode } from "../shared/exit-codes";
 
 /** Failure dominates: a partial result cannot promise that the unread connections are fine. */
 export function exitCodeOf(report: DriftReport): ExitCode {
@@ -114,10 +116,6 @@ export function exitCodeOf(report: DriftReport): ExitCode {
 export function remediationFor(stack: string): string {
   return `pulumi up --refresh --stack ${stack}`;
 }
-
-/** The prefix of the resources this package registers: dynamic resources of the two families. */
-const DYNAMIC_PREFIX = "pulumi-nodejs:dynamic/";
-const FAMILIES = ["pictory:", "apinizer:"];
 
 /**
  * Pulumi's marker of a secret value in state and in engine events, loaded on first use: a report
@@ -130,13 +128,6 @@ function secretSig(): string {
 
 /** Keys that belong to the dynamic-provider host, not to the connection. */
 const HOST_KEYS = new Set(["__provider"]);
-
-/** `pulumi-nodejs:dynamic/pictory:AwsConnection` → `pictory:AwsConnection`; other types → undefined. */
-export function connectionKind(type: string): string | undefined {
-  if (!type.startsWith(DYNAMIC_PREFIX)) return undefined;
-  const token = type.slice(DYNAMIC_PREFIX.length);
-  return FAMILIES.some((f) => token.startsWith(f)) ? token : undefined;
-}
 
 /**
  * The stack's resources as its checkpoint (`pulumi stack export`) records them. Only a resource
@@ -301,17 +292,6 @@ export function sortedRecord<T>(map: ReadonlyMap<string, T>): Readonly<Record<st
   return Object.fromEntries([...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** The engine's own summary lines, which add nothing to the provider's messages. */
-const GENERIC_FAILURES = new Set(["preview failed", "refresh failed", "update failed"]);
-
-function cleanDiagnostic(message: string): string {
-  return message
-    .trim()
-    .replace(/^(error: )?/, "")
-    .replace(/^Preview failed: /, "")
-    .replace(/\s*\n\s*/g, " ");
-}
-
 /** `urn:pulumi:stack::project::parent$type::name` → `type`. */
 function typeOfUrn(urn: string): string | undefined {
   const parts = urn.split("::");
@@ -419,25 +399,4 @@ export function isSecret(value: unknown): boolean {
 function shown(value: unknown, secret: boolean): ReportValue {
   if (value === undefined || value === null) return null;
   return secret ? SECRET_MASK : value;
-}
-
-/**
- * The message of a failed Automation API call, reduced to its `error:` lines: the CLI's full
- * output repeats every diagnostic and stack trace.
- */
-export function summarizeFailure(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const lines = text
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith("error: "))
-    .map((l) => cleanDiagnostic(l))
-    .filter((l) => !GENERIC_FAILURES.has(l));
-  const unique = [...new Set(lines)];
-  if (unique.length > 0) return unique.join("; ");
-  const first = text
-    .split("\n")
-    .map((l) => l.trim())
-    .find((l) => l.length > 0);
-  return first ?? "unknown error";
 }

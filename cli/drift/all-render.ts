@@ -1,17 +1,17 @@
 /**
  * The `--all-stacks` report → text, Markdown or JSON. Pure; every stack that was checked keeps the
- * single-stack report's own rendering (drift-render.ts) for its per-connection detail.
+ * single-stack report's own rendering (render.ts) for its per-connection detail.
  */
-import type { AllStacksReport, StackCheck } from "./drift-all-report";
+import type { AllStacksReport, StackCheck } from "./all-report";
 import {
-  escapeMarkdown,
   notComparedMarkdown,
   notComparedText,
   renderMarkdown,
   renderText,
   ReportFormat,
   summaryOf,
-} from "./drift-render";
+} from "./render";
+import { escapeMarkdown } from "../shared/markdown";
 
 /** One line per stack: what the check found, or why it could not. */
 export function stackDetail(s: StackCheck): string {

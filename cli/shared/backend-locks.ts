@@ -21,7 +21,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import * as path from "node:path";
 import type { ClientConfig } from "pg";
-import { redactUrl } from "../provider/core/secrets";
+import { redactUrl } from "../../provider/core/secrets";
 
 /** One lock blob: which process holds the stack. No secret in it. */
 export interface StackLock {

@@ -11,10 +11,10 @@ import * as path from "node:path";
 export async function pulumiCommand() {
   const { PulumiCommand } =
     require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
-  let workspace: typeof import("../scripts/workspace") | undefined;
+  let workspace: typeof import("../../scripts/workspace") | undefined;
   try {
-    require.resolve("../scripts/workspace");
-    workspace = require("../scripts/workspace") as typeof import("../scripts/workspace");
+    require.resolve("../../scripts/workspace");
+    workspace = require("../../scripts/workspace") as typeof import("../../scripts/workspace");
   } catch {
     workspace = undefined;
   }

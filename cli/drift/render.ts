@@ -1,10 +1,11 @@
 /**
  * A drift report → text for people, Markdown for a job summary or PR comment, JSON for machines.
- * Pure functions; values arrive already masked (see drift-report.ts), and nothing here unmasks.
+ * Pure functions; values arrive already masked (see report.ts), and nothing here unmasks.
  */
-import { ConnectionRef, DriftReport, NotCompared, SECRET_MASK } from "./drift-report";
-import type { UnmanagedConnection, UnmanagedReport } from "./drift-unmanaged";
-import { elsewhereLine } from "./import-program";
+import { ConnectionRef, DriftReport, NotCompared, SECRET_MASK } from "./report";
+import type { UnmanagedConnection, UnmanagedReport } from "./unmanaged";
+import { elsewhereLine } from "../shared/connections";
+import { escapeMarkdown } from "../shared/markdown";
 
 export type ReportFormat = "text" | "markdown" | "json";
 
@@ -291,17 +292,6 @@ export function renderMarkdown(report: DriftReport, options: RenderOptions = {})
   const notCompared = options.notCompared === false ? [] : notComparedMarkdown(report.notCompared);
   if (notCompared.length > 0) lines.push("", ...notCompared);
   return `${lines.join("\n")}\n`;
-}
-
-/**
- * Escapes what would break a table cell or turn text into markup. Brackets stay as they are (so
- * `[secret]` reads as itself) except where they would close a link: `](`.
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_<>|#~]/g, "\\$&")
-    .replace(/\]\(/g, "\\](")
-    .replace(/\r?\n/g, " ");
 }
 
 /** Inline code in a table cell: backticks cannot occur in our commands, pipes are escaped. */

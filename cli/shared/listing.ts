@@ -3,25 +3,25 @@
  * environment, resolved by the provider's own settings, and every connection listed through the
  * provider's HTTP client and answer validation. Shared by `import` and `drift --unmanaged`.
  */
-import { ConnectionError } from "../provider/core/errors";
-import { FamilyName } from "../provider/core/family";
-import { HttpClient } from "../provider/core/http";
-import { ApiCall, ownWords, ResourceKind } from "../provider/core/kind";
-import { redact } from "../provider/core/secrets";
-import { ConfigSource, SettingsStore } from "../provider/core/settings";
-import { KINDS } from "../provider/registry";
+import { ConnectionError } from "../../provider/core/errors";
+import { FamilyName } from "../../provider/core/family";
+import { HttpClient } from "../../provider/core/http";
+import { ApiCall, ownWords, ResourceKind } from "../../provider/core/kind";
+import { redact } from "../../provider/core/secrets";
+import { ConfigSource, SettingsStore } from "../../provider/core/settings";
+import { KINDS } from "../../provider/registry";
 import {
   childEnv,
   cliAt,
   cliStackOps,
-  DEFAULT_PARALLEL,
   mapLimit,
   pendingOperationsOf,
   projectNameOf,
   splitStackName,
-} from "./drift-all";
-import { summarizeFailure } from "./drift-report";
-import { ListedConnection, managedConnections, StackConnections } from "./import-program";
+} from "./stacks";
+import { ListedConnection, managedConnections, StackConnections } from "./connections";
+import { summarizeFailure } from "./failure";
+import { DEFAULT_PARALLEL } from "./options";
 import { pulumiCommand } from "./pulumi-cli";
 
 /** What to list. */

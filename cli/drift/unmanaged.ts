@@ -3,9 +3,9 @@
  * `import` command that brings it in. The comparison is pure (unit tested); listing goes through
  * the same code as `pulumi-connections import`, with the stack's config.
  */
-import { FamilyName } from "../provider/core/family";
-import { KINDS } from "../provider/registry";
-import { importCommand } from "./import";
+import { FamilyName } from "../../provider/core/family";
+import { KINDS } from "../../provider/registry";
+import { importCommand } from "../shared/import-command";
 import {
   connectionRef,
   ListedConnection,
@@ -15,12 +15,8 @@ import {
   partitionByOwner,
   sameConnection,
   StackConnections,
-} from "./import-program";
-import { ListScope } from "./import-source";
-
-// Read from a stack's state by import too, which this module's `importCommand` needs: kept there.
-export { managedConnections } from "./import-program";
-export type { ManagedConnection } from "./import-program";
+} from "../shared/connections";
+import { ListScope } from "../shared/listing";
 
 /** A connection in the API that no resource of the stack manages. */
 export interface UnmanagedConnection extends ListedRef {

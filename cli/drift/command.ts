@@ -3,7 +3,7 @@
  * connection. It never changes state: `previewRefresh` is `pulumi refresh --preview-only`.
  */
 import * as path from "node:path";
-import { apinizerProjectError, parseFlags, projectDirError, usageLine } from "./args";
+import { apinizerProjectError, parseFlags, projectDirError, usageLine } from "../shared/args";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import {
   buildReport,
@@ -13,32 +13,33 @@ import {
   ExitCode,
   StackResources,
   stackResourcesOf,
-  summarizeFailure,
-} from "./drift-report";
-import { redactReport, secretsOf } from "./drift-all-report";
-import { render, ReportFormat } from "./drift-render";
-import { driftAll, DriftAllOptions, projectNameOf } from "./drift-all";
-import { DEFAULT_PARALLEL, DRIFT_COMMAND, DRIFT_OPTIONS, MAX_PARALLEL, usageOf } from "./options";
-import { pulumiCommand } from "./pulumi-cli";
+} from "./report";
+import { redactReport, secretsOf } from "../shared/redaction";
+import { summarizeFailure } from "../shared/failure";
+import type { CliIo } from "../shared/io";
+import { render, ReportFormat } from "./render";
+import { driftAll, DriftAllOptions } from "./all-stacks";
+import { projectNameOf } from "../shared/stacks";
+import {
+  DEFAULT_PARALLEL,
+  DRIFT_COMMAND,
+  DRIFT_OPTIONS,
+  MAX_PARALLEL,
+  usageOf,
+} from "../shared/options";
+import { pulumiCommand } from "../shared/pulumi-cli";
 import {
   importAllCommand,
-  managedConnections,
   notManagedHere,
   scopesFor,
   UnmanagedConnection,
   unmanagedOf,
   UnmanagedReport,
-} from "./drift-unmanaged";
-import type { ManagedElsewhere } from "./import-program";
-import { listConnections, ListScope, otherStacks, settingsFrom } from "./import-source";
+} from "./unmanaged";
+import { managedConnections, ManagedElsewhere } from "../shared/connections";
+import { listConnections, ListScope, otherStacks, settingsFrom } from "../shared/listing";
 
 export const DRIFT_USAGE = usageOf(DRIFT_COMMAND);
-
-/** Where the command writes; injectable for tests. */
-export interface DriftIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
 
 export interface DriftOptions {
   readonly stack: string;
@@ -116,7 +117,7 @@ export function parseDriftArgs(
 }
 
 /** Runs the command; resolves to its exit code. */
-export async function drift(argv: readonly string[], io: DriftIo): Promise<ExitCode> {
+export async function drift(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const parsed = parseDriftArgs(argv, process.cwd());
   if ("help" in parsed) {
     io.stdout(DRIFT_USAGE);

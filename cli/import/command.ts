@@ -7,21 +7,16 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, linkSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { ConnectionError } from "../provider/core/errors";
-import { FamilyName } from "../provider/core/family";
-import { apinizerProjectError, parseFlags, projectDirError, usageLine } from "./args";
-import type { DriftIo } from "./drift";
-import { EXIT, ExitCode, summarizeFailure } from "./drift-report";
-import { IMPORT_COMMAND, IMPORT_OPTIONS, usageOf } from "./options";
-import {
-  connectionRef,
-  elsewhereLine,
-  importResult,
-  ManagedElsewhere,
-  renderImportJson,
-  renderProgram,
-  shellWord,
-} from "./import-program";
+import { ConnectionError } from "../../provider/core/errors";
+import { FamilyName } from "../../provider/core/family";
+import { apinizerProjectError, parseFlags, projectDirError, usageLine } from "../shared/args";
+import { connectionRef, elsewhereLine, ManagedElsewhere } from "../shared/connections";
+import { EXIT, ExitCode } from "../shared/exit-codes";
+import { summarizeFailure } from "../shared/failure";
+import { importCommand } from "../shared/import-command";
+import type { CliIo } from "../shared/io";
+import { IMPORT_COMMAND, IMPORT_OPTIONS, usageOf } from "../shared/options";
+import { importResult, renderImportJson, renderProgram } from "./program";
 import {
   apinizerTypes,
   kindOrder,
@@ -30,7 +25,9 @@ import {
   otherStacks,
   settingsFrom,
   stackConfig,
-} from "./import-source";
+} from "../shared/listing";
+
+export { importCommand } from "../shared/import-command";
 
 export const IMPORT_USAGE = usageOf(IMPORT_COMMAND, { type: apinizerTypes().join(", ") });
 
@@ -103,24 +100,6 @@ export function parseImportArgs(
   };
 }
 
-/** The command line that lists the same scope again, for messages and the drift report. */
-export function importCommand(
-  options: Pick<ImportOptions, "stack" | "scope" | "only"> & { readonly cwd?: string },
-): string {
-  const words = ["pulumi-connections", "import"];
-  if (options.stack !== undefined) words.push("--stack", shellWord(options.stack));
-  if (options.cwd !== undefined) words.push("--cwd", shellWord(options.cwd));
-  if (options.scope.account !== undefined)
-    words.push("--account", shellWord(options.scope.account));
-  for (const p of options.scope.apinizerProjects) words.push("--apinizer-project", shellWord(p));
-  for (const t of options.scope.apinizerTypes ?? []) words.push("--type", shellWord(t));
-  const defaults = ["pictory", ...(options.scope.apinizerProjects.length > 0 ? ["apinizer"] : [])];
-  if (options.scope.families.join() !== defaults.join())
-    for (const f of options.scope.families) words.push("--family", f);
-  for (const o of options.only ?? []) words.push("--only", shellWord(o));
-  return words.join(" ");
-}
-
 /**
  * Writes `text` to `file` whole or not at all: a temporary file in the same folder, renamed over
  * `file` (one filesystem, so the rename is atomic). Without `force` an existing `file` is kept
@@ -163,7 +142,7 @@ function noClobberRename(temp: string, file: string): void {
 }
 
 /** Runs the command; resolves to its exit code. */
-export async function importCommandMain(argv: readonly string[], io: DriftIo): Promise<ExitCode> {
+export async function importCommandMain(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const parsed = parseImportArgs(argv, process.cwd());
   if ("help" in parsed) {
     io.stdout(IMPORT_USAGE);
