@@ -23,7 +23,7 @@ import { RunningEmulator, startEmulator } from "../../emulator";
 import { PLUGIN_VERSION } from "../../provider/plugin/schema";
 import { ensurePulumi, localEnv } from "../../scripts/workspace";
 import { emulatorState } from "../helpers/emulator";
-import { leaks } from "./harness";
+import { installPlugins, leaks } from "./harness";
 
 jest.setTimeout(600_000);
 
@@ -115,16 +115,7 @@ beforeAll(async () => {
     "PICTORY_ACCOUNTS",
   ])
     env[k] = "";
-  // Installed from the archives, as a user would: nothing else of this repository is used.
-  for (const pkg of ["pictory", "apinizer"]) {
-    const archive = path.join(
-      ROOT,
-      "dist",
-      "plugins",
-      `pulumi-resource-${pkg}-v${PLUGIN_VERSION}-linux-amd64.tar.gz`,
-    );
-    await ok(["plugin", "install", "resource", pkg, PLUGIN_VERSION, "--file", archive]);
-  }
+  installPlugins(env);
   await ok(["stack", "init", "dev"]);
   const set = (key: string, value: string, secret = false) =>
     ok(["config", "set", ...(secret ? ["--secret"] : []), key, value]);
