@@ -10,7 +10,6 @@ import {
 import * as path from "node:path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { fingerprint, RunningEmulator, startEmulator, EmulatorOptions } from "../../emulator";
-import { PLUGIN_VERSION } from "../../provider/plugin/schema";
 import { emulatorConfig, ensurePulumi, localEnv, localStack } from "../../scripts/workspace";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -119,26 +118,6 @@ export function leaks(
 
 /** The credentials every engine test configures (scripts/workspace.ts emulatorConfig). */
 export const CREDENTIALS: readonly string[] = ["pictai_emulator_key", "apinizer_emulator_token"];
-
-/**
- * Installs both native plugins from the archives `npm run build` writes, as a user would, into the
- * PULUMI_HOME `env` names: nothing else of this repository is used by a program that needs them.
- */
-export function installPlugins(env: Readonly<Record<string, string>>): void {
-  for (const pkg of ["pictory", "apinizer"]) {
-    const archive = path.join(
-      ROOT,
-      "dist",
-      "plugins",
-      `pulumi-resource-${pkg}-v${PLUGIN_VERSION}-linux-amd64.tar.gz`,
-    );
-    execFileSync(
-      path.join(ensurePulumi(), "pulumi"),
-      ["plugin", "install", "resource", pkg, PLUGIN_VERSION, "--file", archive],
-      { env: { ...process.env, ...env }, stdio: "pipe" },
-    );
-  }
-}
 
 /** A Pulumi project in a fresh folder with the packed package extracted into its node_modules. */
 export async function engineProject(

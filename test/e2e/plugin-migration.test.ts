@@ -5,13 +5,13 @@
  * and deletes nothing in the engine's summary, and leaves a stack a following preview finds clean.
  * An autonamed connection keeps its name; the secrets stay secret in the state.
  */
+import { installPlugins } from "../../scripts/build-plugins";
 import { localEnv } from "../../scripts/workspace";
 import {
   CREDENTIALS,
   emulatorState,
   EngineProject,
   engineProject,
-  installPlugins,
   leaks,
   ResourceSpec,
   writeProgram,

@@ -23,9 +23,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { RunningEmulator, startEmulator } from "../../emulator";
 import { PLUGIN_VERSION } from "../../provider/plugin/schema";
+import { installPlugins } from "../../scripts/build-plugins";
 import { ensurePulumi, localEnv } from "../../scripts/workspace";
 import { emulatorState } from "../helpers/emulator";
-import { installPlugins, leaks } from "./harness";
+import { leaks } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const SECOND_KEY = "pictai_second_account_key";
@@ -138,7 +139,7 @@ export function pluginProgramSuite(program: PluginProgram): void {
 
   beforeAll(async () => {
     emulator = await startEmulator({ extraTenants: [{ pictoryApiKey: SECOND_KEY }] });
-    work = mkdtempSync(path.join(os.tmpdir(), "pcx-plugin-yaml-"));
+    work = mkdtempSync(path.join(os.tmpdir(), `pcx-plugin-${program.runtime}-`));
     mkdirSync(path.join(work, "project"));
     mkdirSync(path.join(work, "state", "backend"), { recursive: true });
     for (const file of program.files)
