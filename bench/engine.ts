@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Stack } from "@pulumi/pulumi/automation";
 import { RunningEmulator, startEmulator } from "../emulator";
-import { ensurePulumi, localStack, REPO_ROOT } from "../scripts/workspace";
+import { installPlugins } from "../scripts/build-plugins";
+import { ensurePulumi, localEnv, localStack, REPO_ROOT } from "../scripts/workspace";
 import { declaredProperties } from "../sdk/resource";
 import { emit, progress, round } from "./report";
 import { PeakRssSampler } from "./rss";
@@ -15,9 +16,14 @@ import { PeakRssSampler } from "./rss";
  * kind); the `aws` ones declare only Pictory AWS connections: `aws` with this package,
  * `aws-fast` the same with PULUMI_SKIP_CHECKPOINTS=true (the engine writes the checkpoint once,
  * at the end, instead of after every step), `aws-handwritten` with a dynamic provider written as a
- * user would without this package (see PROGRAM).
+ * user would without this package (see PROGRAM). `dynamic` and `plugin` declare the mixed fleet
+ * and run the AWS stacks' cycle (with an update of every connection): `dynamic` through this
+ * package's dynamic resources, `plugin` through the native plugins `pictory` and `apinizer`
+ * installed from the archives `npm run build` writes, as `pulumi.CustomResource`s of the native
+ * type tokens.
  */
-export type ProviderChoice = "connections" | "noop" | "aws" | "aws-fast" | "aws-handwritten";
+export type ProviderChoice =
+  "connections" | "noop" | "aws" | "aws-fast" | "aws-handwritten" | "dynamic" | "plugin";
 /** `update` changes every resource's description and runs `up` (N in-place updates). */
 export type EngineOp = "up" | "update" | "preview" | "refresh" | "destroy";
 
@@ -27,12 +33,19 @@ export const ENGINE_OPS: readonly EngineOp[] = ["up", "preview", "refresh", "des
 export const AWS_OPS: readonly EngineOp[] = ["up", "update", "preview", "refresh", "destroy"];
 export const PROVIDERS: readonly ProviderChoice[] = ["connections", "noop"];
 export const AWS_PROVIDERS: readonly ProviderChoice[] = ["aws", "aws-fast", "aws-handwritten"];
+/** The dynamic resources and the native plugins, over the same mixed fleet. */
+export const PLUGIN_PROVIDERS: readonly ProviderChoice[] = ["dynamic", "plugin"];
 
 /** What each stack runs: the program's `provider` config, the CLI's extra environment, the ops. */
 interface StackKind {
-  readonly program: "connections" | "noop" | "aws" | "handwritten";
+  readonly program: "connections" | "noop" | "aws" | "handwritten" | "plugin";
   readonly env: Readonly<Record<string, string>>;
   readonly ops: readonly EngineOp[];
+  /**
+   * Stack config besides the bench's own.
+   * @default none
+   */
+  readonly config?: Readonly<Record<string, string>>;
 }
 
 /** The hand-written provider reads its API key from the environment, as such providers do. */
@@ -44,6 +57,14 @@ const KINDS: Readonly<Record<ProviderChoice, StackKind>> = {
   aws: { program: "aws", env: {}, ops: AWS_OPS },
   "aws-fast": { program: "aws", env: { PULUMI_SKIP_CHECKPOINTS: "true" }, ops: AWS_OPS },
   "aws-handwritten": { program: "handwritten", env: HANDWRITTEN_ENV, ops: AWS_OPS },
+  dynamic: { program: "connections", env: {}, ops: AWS_OPS },
+  // The plugins read provider-wide settings under their own namespace, not `connections:`.
+  plugin: {
+    program: "plugin",
+    env: {},
+    ops: AWS_OPS,
+    config: { "pictory:maxInFlight": "16", "apinizer:maxInFlight": "16" },
+  },
 };
 
 /** Stacks measured side by side, interleaved operation by operation, at each of `sizes`. */
@@ -75,7 +96,10 @@ export interface EngineOpResult {
   readonly failedRequests: number;
   /** Resource changes the engine reported besides "same" (a no-change preview must be 0). */
   readonly changes: number;
-  /** Peak RSS of the dynamic-provider process during the operation, KiB (0 if none ran). */
+  /**
+   * Peak RSS of the provider processes during the operation, KiB (0 if none ran): the dynamic
+   * provider's, or the two native plugins' together.
+   */
   readonly peakRssKiB: number;
 }
 
@@ -164,7 +188,7 @@ function spec(i) {
   const name = prefix + "-" + i;
   switch (i % 3) {
     case 0:
-      return { kind: "aws", secrets: [], args: { name, awsAccountId: "123456789012", awsRegion: "us-east-2", description: "bench " + i } };
+      return { kind: "aws", secrets: [], args: { name, awsAccountId: "123456789012", awsRegion: "us-east-2", description: "bench " + i + rev } };
     case 1:
       return {
         kind: "vimeo",
@@ -174,7 +198,7 @@ function spec(i) {
           clientIdentifier: "cid-" + i,
           clientSecret: pulumi.secret("bench-vimeo-secret-" + i),
           accessToken: pulumi.secret("bench-vimeo-token-" + i),
-          description: "bench " + i,
+          description: "bench " + i + rev,
         },
       };
     default:
@@ -190,7 +214,7 @@ function spec(i) {
           auth: true,
           username: "bot",
           password: pulumi.secret("bench-smtp-password-" + i),
-          description: "bench " + i,
+          description: "bench " + i + rev,
         },
       };
   }
@@ -265,6 +289,14 @@ if (which === "handwritten") {
 } else if (which === "aws") {
   const { pictory } = require("pulumi-connections");
   for (let i = 0; i < n; i++) new pictory.AwsConnection("r" + i, awsArgs(i));
+} else if (which === "plugin") {
+  // The native resources, as any language declares them: the Apinizer type is in the token.
+  const tokens = { aws: "pictory:index:AwsConnection", vimeo: "pictory:index:VimeoConnection", apinizer: "apinizer:index:EmailConnection" };
+  for (let i = 0; i < n; i++) {
+    const s = spec(i);
+    const { type, ...args } = s.args;
+    new pulumi.CustomResource(tokens[s.kind], "r" + i, args);
+  }
 } else if (which === "noop") {
   for (let i = 0; i < n; i++) {
     const s = spec(i);
@@ -311,7 +343,9 @@ export async function measureEngine(
 ): Promise<EngineResult> {
   progress("engine: making sure the Pulumi CLI is built");
   ensurePulumi();
-  const project = await createProject();
+  const project = await createProject(
+    groups.some((g) => g.sizes.length > 0 && g.providers.includes("plugin")),
+  );
   // An interrupted run still removes its temporary project (the CLI children get the signal too).
   const interrupted = (signal: NodeJS.Signals): void => {
     rmSync(project.root, { recursive: true, force: true });
@@ -459,14 +493,17 @@ function median(sorted: readonly number[]): number {
 }
 
 /** Packs the built package and installs the tarball into a fresh project, as a user would. */
-async function createProject(): Promise<BenchProject> {
+async function createProject(plugins: boolean): Promise<BenchProject> {
   // Under the repository, so that @pulumi/pulumi, undici and zod resolve from its node_modules
   // and the program and the package share one @pulumi/pulumi (as in test/e2e/harness.ts).
   const base = path.join(REPO_ROOT, ".e2e-work");
   mkdirSync(base, { recursive: true });
   const root = mkdtempSync(path.join(base, "bench-"));
   try {
-    return await populateProject(root);
+    const project = await populateProject(root);
+    // Into the bench's PULUMI_HOME, from the archives `npm run build` writes.
+    if (plugins) installPlugins(localEnv(project.stateDir));
+    return project;
   } catch (e) {
     rmSync(root, { recursive: true, force: true });
     throw e;
@@ -528,6 +565,9 @@ async function benchStack(
       shape: { value: JSON.stringify(SHAPE) },
       // Connection names are unique per API; the stack name keeps runs apart.
       prefix: { value: `b-${name}` },
+      ...Object.fromEntries(
+        Object.entries(KINDS[provider].config ?? {}).map(([k, v]) => [k, { value: v }]),
+      ),
     },
   });
 }

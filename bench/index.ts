@@ -10,6 +10,7 @@ import {
   EngineResult,
   EngineStateResult,
   measureEngine,
+  PLUGIN_PROVIDERS,
   PROVIDERS,
   ProviderChoice,
 } from "./engine";
@@ -38,6 +39,13 @@ import { emit, printTable, progress, round } from "./report";
  * that it takes no repetition from the comparison with the no-op provider; none with `--full` or
  * `--aws-only`, which has the run to itself). The goals at 100 and 300 with three repetitions:
  * `npm run bench -- --aws-only`.
+ *
+ * The plugin comparison (the mixed fleet through this package's dynamic resources and through
+ * the native plugins; up, an update of every connection, preview, refresh, destroy; state bytes
+ * per resource; provider RSS) runs at `--plugin-sizes` (default 100,300). `--no-plugin` skips it,
+ * `--plugin-only` runs only it (with `--plugin-sizes=5`, a check that it works in a minute or
+ * two); `--plugin-budget-s=S` is its time budget (default 300; none with `--full` or
+ * `--plugin-only`).
  */
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -51,9 +59,23 @@ async function main(): Promise<void> {
       .filter((n) => Number.isInteger(n) && n > 0)
       .sort((a, b) => a - b);
   const awsOnly = argv.includes("--aws-only");
+  const pluginOnly = argv.includes("--plugin-only");
   const sizesArg = flag("sizes");
-  const sizes = awsOnly ? [] : sizesArg ? parseSizes(sizesArg) : full ? [10, 100, 500] : [10, 100];
-  const awsSizes = argv.includes("--no-aws") ? [] : parseSizes(flag("aws-sizes") ?? "10,100,300");
+  const sizes =
+    awsOnly || pluginOnly
+      ? []
+      : sizesArg
+        ? parseSizes(sizesArg)
+        : full
+          ? [10, 100, 500]
+          : [10, 100];
+  const awsSizes =
+    argv.includes("--no-aws") || pluginOnly ? [] : parseSizes(flag("aws-sizes") ?? "10,100,300");
+  const pluginSizes =
+    argv.includes("--no-plugin") || awsOnly ? [] : parseSizes(flag("plugin-sizes") ?? "100,300");
+  const pluginBudgetSeconds = Number(
+    flag("plugin-budget-s") ?? (full || pluginOnly ? Infinity : 300),
+  );
   const reps = Number(flag("reps") ?? (full ? 1 : 3));
   const budgetSeconds = Number(flag("budget-s") ?? (full ? Infinity : 420));
   // Alone, the AWS comparison has the run to itself: no budget unless one is given.
@@ -68,6 +90,7 @@ async function main(): Promise<void> {
     description: machine,
     sizes: sizes.join(","),
     awsSizes: awsSizes.join(","),
+    pluginSizes: pluginSizes.join(","),
     loadAvg1m: loadAvg(),
   });
   process.stdout.write(`machine: ${machine}; load average at start ${loadAvg()}\n`);
@@ -82,6 +105,7 @@ async function main(): Promise<void> {
       [
         { providers: PROVIDERS, sizes },
         { providers: AWS_PROVIDERS, sizes: awsSizes, budgetSeconds: awsBudgetSeconds },
+        { providers: PLUGIN_PROVIDERS, sizes: pluginSizes, budgetSeconds: pluginBudgetSeconds },
       ],
       { reps, budgetSeconds, keep: argv.includes("--keep") },
     );
@@ -90,6 +114,7 @@ async function main(): Promise<void> {
     emit({ bench: "engine-run-time", seconds, reps: engine.reps, loadAvg1m: loadAvg() });
     if (sizes.length > 0) reportEngine(engine, sizes);
     if (awsSizes.length > 0) reportAws(engine, awsSizes);
+    if (pluginSizes.length > 0) reportPlugin(engine, pluginSizes);
     process.stdout.write(
       `engine: ${engine.reps} repetition(s) in ${seconds} s; load average at end ${loadAvg()}\n`,
     );
@@ -184,11 +209,25 @@ function state(engine: EngineResult, provider: string, n: number): EngineStateRe
   return engine.states.find((s) => s.provider === provider && s.n === n);
 }
 
+/**
+ * The Apinizer connections among a stack's n (every third of a mixed fleet, none in an AWS
+ * stack): each create first GETs the name, which the API answers 404, then POSTs.
+ */
+function apinizerCreates(provider: ProviderChoice, n: number): number {
+  return AWS_PROVIDERS.includes(provider) ? 0 : Math.floor(n / 3);
+}
+
 /** Requests each operation must send with this provider, from issue 6. */
-function expectedRequests(op: EngineOp, n: number): Readonly<Record<string, number>> {
+function expectedRequests(
+  op: EngineOp,
+  n: number,
+  provider: ProviderChoice,
+): Readonly<Record<string, number>> {
   switch (op) {
-    case "up":
-      return { POST: n };
+    case "up": {
+      const gets = apinizerCreates(provider, n);
+      return gets > 0 ? { POST: n, GET: gets } : { POST: n };
+    }
     case "update":
       return { PUT: n };
     case "preview":
@@ -200,8 +239,10 @@ function expectedRequests(op: EngineOp, n: number): Readonly<Record<string, numb
   }
 }
 
+/** The requests as expected, and no answer but 2xx save the 404s of the GETs before a create. */
 function asExpected(run: EngineOpResult, want: Readonly<Record<string, number>>): boolean {
-  return sameCounts(run.byMethod, want) && run.failedRequests === 0;
+  const notFound = run.op === "up" ? apinizerCreates(run.provider, run.n) : 0;
+  return sameCounts(run.byMethod, want) && run.failedRequests === notFound;
 }
 
 function sameCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>) {
@@ -260,7 +301,7 @@ function reportRequests(scope: TableScope, title: string): void {
       for (const op of ops) {
         const c = find(engine, provider, n, op);
         if (!c) continue;
-        const want = expectedRequests(op, n);
+        const want = expectedRequests(op, n, provider);
         // The row shows the first repetition that did not send what is expected.
         const off = c.runs.find((r) => !asExpected(r, want)) ?? c.runs[0]!;
         rows.push([
@@ -492,6 +533,44 @@ function notFlat(g: Growth, sizes: readonly number[]): string[] {
   return off;
 }
 
+/**
+ * The native plugins next to the dynamic resources, over the same mixed fleet: wall time per
+ * operation and their ratio, requests, state bytes and provider RSS. No goal: figures only.
+ */
+function reportPlugin(engine: EngineResult, sizes: readonly number[]): void {
+  const rows: (string | number)[][] = [];
+  const range = (x: EngineOpSummary | undefined): string =>
+    x ? `${round(x.msMin, 0)}-${round(x.msMax, 0)}` : "-";
+  for (const n of sizes) {
+    for (const op of AWS_OPS) {
+      const d = find(engine, "dynamic", n, op);
+      const p = find(engine, "plugin", n, op);
+      const r = ratio(engine, n, op, "plugin", "dynamic");
+      if (r !== undefined) emit({ bench: "engine-plugin-ratio", n, op, value: round(r, 3) });
+      rows.push([
+        n,
+        op,
+        d ? round(d.ms, 0) : "-",
+        range(d),
+        p ? round(p.ms, 0) : "-",
+        range(p),
+        r === undefined ? "-" : round(r, 2),
+      ]);
+    }
+  }
+  printTable(
+    `Native plugins vs dynamic resources (mixed fleet), median of ${repsOf(engine, PLUGIN_PROVIDERS)} run(s)`,
+    ["n", "op", "dynamic ms", "range", "plugin ms", "range", "plugin/dynamic"],
+    rows,
+  );
+  const scope = { engine, sizes, providers: PLUGIN_PROVIDERS, ops: AWS_OPS };
+  reportRequests(scope, "API requests per engine operation, dynamic resources and native plugins");
+  reportMemory(
+    scope,
+    "State after up and provider peak RSS (MiB; the two plugin processes summed) per operation",
+  );
+}
+
 function reportAws(engine: EngineResult, sizes: readonly number[]): void {
   const rows: (string | number)[][] = [];
   const ms = (x: EngineOpSummary | undefined): string | number => (x ? round(x.ms, 0) : "-");
@@ -695,7 +774,7 @@ function summarize(
     goal(
       "engine ratio at most 1.15 (n=100, 500)",
       undefined,
-      engine ? "skipped (--aws-only)" : "engine run skipped",
+      engine ? "skipped (--aws-only or --plugin-only)" : "engine run skipped",
     );
   } else {
     for (const n of sizes.filter((s) => s >= 100)) {
@@ -717,13 +796,15 @@ function summarize(
           wrong.push(`n=${n} ${op}: not run`);
           continue;
         }
-        for (const r of c.runs.filter((r) => !asExpected(r, expectedRequests(op, n)))) {
+        for (const r of c.runs.filter(
+          (r) => !asExpected(r, expectedRequests(op, n, "connections")),
+        )) {
           wrong.push(`n=${n} ${op} run ${r.rep}: ${fmtMethods(r.byMethod)}`);
         }
       }
     }
     goal(
-      "engine requests: up N POST, preview 0, refresh N GET, destroy N DELETE",
+      "engine requests: up N POST (and a GET before each Apinizer create), preview 0, refresh N GET, destroy N DELETE",
       wrong.length === 0,
       wrong.length === 0 ? `exact at n=${sizes.join(", ")}` : wrong.join("; "),
     );

@@ -12,8 +12,10 @@ interface ProcessRow {
 }
 
 /**
- * Tracks the peak resident set size of the dynamic-provider processes that belong to one bench
- * (the Pulumi CLI starts a fresh one per operation) by polling every `intervalMs`.
+ * Tracks the peak resident set size of the provider processes that belong to one bench (the
+ * Pulumi CLI starts fresh ones per operation) by polling every `intervalMs`: the dynamic
+ * provider's, or the native plugins' (one process per package) summed, so both paths are
+ * compared by what they hold at once.
  */
 export class PeakRssSampler {
   private timer: NodeJS.Timeout | undefined;
@@ -47,11 +49,13 @@ export class PeakRssSampler {
 
   private async sample(): Promise<void> {
     try {
+      let total = 0;
       for (const row of await listProcesses()) {
-        if (!isDynamicProvider(row.args)) continue;
+        if (!isProvider(row.args)) continue;
         if (!this.isOurs(row.pid)) continue;
-        this.peak = Math.max(this.peak, row.rssKiB);
+        total += row.rssKiB;
       }
+      this.peak = Math.max(this.peak, total);
     } catch {
       // A process can exit between listing and reading; the next sample sees the rest.
     }
@@ -72,10 +76,14 @@ export class PeakRssSampler {
   }
 }
 
-/** The node process running `@pulumi/pulumi/cmd/dynamic-provider`, not the shell wrapper. */
-function isDynamicProvider(args: string): boolean {
+/**
+ * The node process running `@pulumi/pulumi/cmd/dynamic-provider`, not the shell wrapper, or a
+ * native plugin's bundle (its launcher `exec`s node, so there is no wrapper left).
+ */
+function isProvider(args: string): boolean {
   // The wrapper script first runs `node -e "...require.resolve('.../dynamic-provider')"`.
-  return args.includes("dynamic-provider") && !args.includes("require.resolve");
+  if (args.includes("dynamic-provider")) return !args.includes("require.resolve");
+  return /pulumi-resource-(pictory|apinizer)\.js/.test(args);
 }
 
 /**
@@ -90,7 +98,7 @@ async function listProcesses(): Promise<ProcessRow[]> {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const args = readFileSync(`/proc/${entry}/cmdline`, "latin1").split("\0").join(" ");
-      if (!isDynamicProvider(args)) continue;
+      if (!isProvider(args)) continue;
       const status = readFileSync(`/proc/${entry}/status`, "latin1");
       const rss = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
       rows.push({ pid: Number(entry), rssKiB: rss ? Number(rss[1]) : 0, args });

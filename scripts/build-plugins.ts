@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { build } from "esbuild";
 import { PLUGIN_VERSION } from "../provider/plugin/schema";
 import { PACKAGES } from "../provider/plugin/tokens";
-import { REPO_ROOT } from "./workspace";
+import { ensurePulumi, REPO_ROOT } from "./workspace";
 
 /** The launcher: `exec`, so the engine's plugin process is Node itself and signals reach it. */
 function launcher(pkg: string): string {
@@ -27,6 +27,25 @@ function launcher(pkg: string): string {
 # provider with Node.js 22 or later from PATH, or from PULUMI_CONNECTIONS_NODE when set.
 exec "\${PULUMI_CONNECTIONS_NODE:-node}" "$(dirname "$0")/pulumi-resource-${pkg}.js" ${pkg} "$@"
 `;
+}
+
+/** The archive `npm run build` writes for a package, in `out`. */
+export function pluginArchive(pkg: string, out = path.join(REPO_ROOT, "dist", "plugins")): string {
+  return path.join(out, `pulumi-resource-${pkg}-v${PLUGIN_VERSION}-linux-amd64.tar.gz`);
+}
+
+/**
+ * Installs both plugins from the archives `npm run build` wrote, as a user would, into the
+ * PULUMI_HOME `env` names (with the CLI ensure-pulumi.sh built).
+ */
+export function installPlugins(env: Readonly<Record<string, string>>): void {
+  for (const pkg of PACKAGES) {
+    execFileSync(
+      path.join(ensurePulumi(), "pulumi"),
+      ["plugin", "install", "resource", pkg, PLUGIN_VERSION, "--file", pluginArchive(pkg)],
+      { env: { ...process.env, ...env }, stdio: "pipe" },
+    );
+  }
 }
 
 export async function buildPlugins(
@@ -50,7 +69,7 @@ export async function buildPlugins(
     const bin = path.join(dir, `pulumi-resource-${pkg}`);
     writeFileSync(bin, launcher(pkg));
     chmodSync(bin, 0o755);
-    const archive = path.join(out, `pulumi-resource-${pkg}-v${PLUGIN_VERSION}-linux-amd64.tar.gz`);
+    const archive = pluginArchive(pkg, out);
     execFileSync("tar", ["-czf", archive, "-C", dir, "."]);
     archives.push(archive);
   }
