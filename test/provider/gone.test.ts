@@ -490,3 +490,126 @@ describe("an answer that is not JSON is described, never quoted", () => {
     expect(message).not.toMatch(/Sign in|DOCTYPE|<html/);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// A create whose POST got no usable answer recovers by looking its name up; a connection found
+// that way is its own only on positive evidence, never merely because the name matches.
+
+const GATEWAY_502: HostileMode = {
+  kind: "raw",
+  status: 502,
+  contentType: "text/html",
+  body: "<html><body><h1>502 Bad Gateway</h1></body></html>",
+};
+
+/** Values that make a connection of the same name someone else's. */
+const OTHER: Record<KindName, Props> = {
+  aws: { description: "the data team's bucket" },
+  vimeo: { clientIdentifier: "someone-elses-client" },
+  apinizer: { host: "smtp.other.example.com" },
+};
+
+describe.each(KIND_NAMES)("%s: a create whose POST got a gateway's 502", (kind) => {
+  it("does not take over a connection of its name that holds other values", async () => {
+    const r = await rig();
+    const theirs = await created(r, kind, { ...INPUTS[kind], ...OTHER[kind] });
+    r.hostile.setMode(GATEWAY_502, { method: "POST" });
+    r.hostile.clearRequests();
+    const checked = await r.hooks[kind].check({}, INPUTS[kind]);
+    const o = await outcome(r.hooks[kind].create(checked.inputs));
+    expect(code(o.error)).toBe("NAME_CONFLICT");
+    expect(text(o.error)).toContain("may not have made");
+    expect(text(o.error)).toContain(Object.keys(OTHER[kind])[0]!);
+    expect(text(o.error)).toContain("connections:onNameConflict");
+    expect(r.hostile.requests().filter((q) => !["GET", "POST"].includes(q.method))).toEqual([]);
+    r.forward();
+    const read = await r.hooks[kind].read(theirs.id, theirs.state);
+    expect(read.id).toBe(theirs.id);
+    expect(read.inputs).toMatchObject(OTHER[kind]);
+  });
+
+  it("adopts it with connections:onNameConflict adopt", async () => {
+    const r = await rig({ config: () => ({ "connections:onNameConflict": "adopt" }) });
+    const theirs = await created(r, kind, { ...INPUTS[kind], ...OTHER[kind] });
+    r.hostile.setMode(GATEWAY_502, { method: "POST" });
+    const checked = await r.hooks[kind].check({}, INPUTS[kind]);
+    const ours = await r.hooks[kind].create(checked.inputs);
+    expect(ours.id).toBe(theirs.id);
+    r.forward();
+    const read = await r.hooks[kind].read(ours.id, ours.outs);
+    for (const key of Object.keys(OTHER[kind])) expect(read.inputs[key]).toBe(INPUTS[kind][key]);
+  });
+});
+
+describe("aws: a connection found after an ambiguous create", () => {
+  const ID = "20230101000000000foreignconnect";
+  const MINUTE = 60_000;
+  const CHANGES: Record<string, unknown> = {
+    description: "the data team's bucket",
+    enabled: false,
+    awsAccountId: "999999999999",
+    awsRegion: "eu-west-1",
+  };
+
+  it("is taken as its own only at version 1, created since it started, holding what it sent", async () => {
+    const r = await rig();
+    const checked = await r.hooks.aws.check({}, INPUTS.aws);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.constant(1), fc.integer({ min: 2, max: 9 })),
+        fc.option(
+          fc.oneof(
+            // Clearly before the create: minutes to years.
+            fc.integer({ min: 10 * MINUTE, max: 3 * 365 * 24 * 60 * MINUTE }).map((ms) => -ms),
+            // Within the last minute, or ahead by a fast API clock.
+            fc.integer({ min: -MINUTE, max: 60 * MINUTE }),
+          ),
+          { nil: undefined },
+        ),
+        fc.subarray(Object.keys(CHANGES)),
+        fc.constantFrom<HostileMode>(GATEWAY_502, {
+          kind: "json",
+          status: 200,
+          body: { connectionId: "not-an-id", version: 1 },
+        }),
+        async (version, offset, changed, postAnswer) => {
+          const createdDate =
+            offset === undefined ? undefined : new Date(Date.now() + offset).toISOString();
+          const found = {
+            ...INPUTS.aws,
+            ...Object.fromEntries(changed.map((k) => [k, CHANGES[k]])),
+            connectionId: ID,
+            type: "AWS",
+            version,
+            ...(createdDate ? { createdDate, updatedDate: createdDate } : {}),
+          };
+          r.hostile.reset();
+          // The listing, and (a later rule wins) the connection by its ID.
+          r.hostile.setMode(
+            { kind: "json", status: 200, body: { Items: [found] } },
+            { method: "GET" },
+          );
+          r.hostile.setMode(
+            { kind: "json", status: 200, body: found },
+            { method: "GET", pathIncludes: "/v1/awsconnections/" },
+          );
+          r.hostile.setMode(
+            { kind: "json", status: 200, body: { ...found, version: version + 1 } },
+            { method: "PUT" },
+          );
+          r.hostile.setMode(postAnswer, { method: "POST" });
+          const o = await outcome(r.hooks.aws.create(checked.inputs));
+          const ours =
+            version === 1 && (offset === undefined || offset >= -MINUTE) && !changed.length;
+          expect(r.hostile.requests().filter((q) => q.method === "PUT")).toEqual([]);
+          if (ours) expect((o.value as { id?: string } | undefined)?.id).toBe(ID);
+          else {
+            expect(o.value).toBeUndefined();
+            expect(code(o.error)).toBe("NAME_CONFLICT");
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
