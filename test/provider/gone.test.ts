@@ -613,3 +613,60 @@ describe("aws: a connection found after an ambiguous create", () => {
     );
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// A delete is done only on the API's documented answer: Pictory's 204 with an empty body,
+// Apinizer's success envelope. Any other 2xx leaves the connection in the state.
+
+/** 2xx answers that are not the documented one: empty objects, gateways' messages, jobs, pages. */
+function hostileSuccess(): fc.Arbitrary<HostileMode & { kind: "raw" }> {
+  const body = fc.oneof(
+    fc.constantFrom(
+      "{}",
+      "null",
+      "",
+      "[]",
+      JSON.stringify({ message: "no Route matched with those values" }),
+      JSON.stringify({ jobId: "x" }),
+      "<html><form action=/login></form></html>",
+    ),
+    fc
+      .jsonValue({ maxDepth: 2 })
+      .filter((v) => !JSON.stringify(v).includes("SUCCESS") && !JSON.stringify(v).includes("true"))
+      .map((v) => JSON.stringify(v)),
+  );
+  return fc.record({
+    kind: fc.constant("raw" as const),
+    status: fc.constantFrom(200, 201, 202, 203),
+    body,
+    contentType: fc.constantFrom(...CONTENT_TYPES),
+  });
+}
+
+describe.each(KIND_NAMES)("%s: a delete answered with an undocumented 2xx", (kind) => {
+  it("fails, keeps the connection, and says what answered", async () => {
+    const r = await rig();
+    const c = await created(r, kind);
+    await fc.assert(
+      fc.asyncProperty(hostileSuccess(), async (answer) => {
+        r.hostile.reset({ kind: "proxy", target: r.emulator.url });
+        r.hostile.setMode(answer, { method: "DELETE" });
+        const o = await outcome(r.hooks[kind].delete(c.id, c.state));
+        expect(o.error).toBeDefined();
+        if (kind !== "apinizer") {
+          const message = text(o.error);
+          expect(message).toContain(`${r.hostile.url}/pictoryapis`);
+          expect(message).toContain(`${answer.status} with`);
+          if (answer.contentType !== "") expect(message).toContain(answer.contentType);
+          expect(message).toContain(`${Buffer.byteLength(answer.body)} bytes`);
+        }
+        expect(await held(r.emulator, kind)).toEqual([INPUTS[kind].name]);
+      }),
+      { numRuns: 20 },
+    );
+    // The documented answer still deletes.
+    r.forward();
+    await r.hooks[kind].delete(c.id, c.state);
+    expect(await held(r.emulator, kind)).toEqual([]);
+  });
+});
