@@ -388,6 +388,7 @@ export async function create(
 ): Promise<{ id: string; outs: Record<string, unknown> }> {
   const { kind } = ops;
   const call = ops.call(inputs);
+  const started = Date.now();
   if (inputs.adopt !== undefined && inputs.adopt !== false) {
     const remote = await adoptExisting(ops, call, inputs);
     return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
@@ -431,14 +432,66 @@ export async function create(
         throw unresolvedCreate(call, e, failure);
       });
       if (found) {
-        // Our own POST made it, with these values: only readable differences need a PUT.
-        const remote = await converge(ops, call, inputs, found, false);
+        const doubt = notMadeBy(kind, inputs, found, started);
+        // Every piece of evidence says our own POST made it, with these values: nothing to write.
+        if (doubt === undefined)
+          return settle(call, found, found.id, outputsOf(kind, inputs, found));
+        const conflict = withNameConflictRecovery(
+          call,
+          new ConnectionNameConflictError(
+            `${call.label}: could not create the connection: its POST got no usable answer ` +
+              `(${e.message}), and a connection named ${JSON.stringify(inputs.name)} (ID ` +
+              `${JSON.stringify(found.id)}) exists that this create may not have made: ${doubt}; ` +
+              `choose another name, or set adopt: true to manage the existing connection`,
+            { cause: e },
+          ),
+        );
+        if (call.settings.onNameConflict !== "adopt") throw conflict;
+        // Stack-wide adoption, as for the API's own name conflict: someone else's connection may
+        // hold other write-only secrets, so they are always sent.
+        const remote = await converge(ops, call, inputs, found, true);
         return settle(call, remote, remote.id, outputsOf(kind, inputs, remote));
       }
       // A success status the lookup contradicts: posting again would not make the answer sound.
       if (ConnectionError.isInstance(e) && e.code === "BAD_RESPONSE") throw e;
     }
   }
+}
+
+/**
+ * How far the API's clock may run behind ours while a connection it dates still counts as made by
+ * this create. Hosts and the API's servers keep time independently (a CI runner without NTP drifts
+ * by minutes); a connection that was there before is typically days or years old, far beyond it.
+ */
+export const CREATE_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Why a connection found by name after an ambiguous create may not be the one this create made,
+ * or undefined when every piece of positive evidence says it is: a versioned API holds a new
+ * connection at version 1 (docs/api/pictory-vimeo.md#versions), a dated one was created
+ * after this create started (less {@link CREATE_CLOCK_SKEW_MS}), and every readable field holds
+ * what we sent (secrets the API masks or never returns cannot be compared). Field names only: a
+ * value could be a secret.
+ */
+export function notMadeBy(
+  kind: ResourceKind,
+  inputs: Props,
+  found: Remote,
+  started: number,
+): string | undefined {
+  if (found.version !== undefined && found.version !== 1)
+    return `it is at version ${String(found.version)}, and a new connection is at version 1`;
+  const created = found.computed.createdDate;
+  if (created !== undefined && created !== null) {
+    const at = typeof created === "string" ? Date.parse(created) : NaN;
+    if (!Number.isFinite(at)) return "its creation date is not a date";
+    if (at < started - CREATE_CLOCK_SKEW_MS)
+      return `it was created at ${new Date(at).toISOString()}, before this create started`;
+  }
+  const differ = changedFields(kind, inputsFromRemote(kind, inputs, found), inputs);
+  if (differ.length > 0)
+    return `it holds other values of ${differ.join(", ")} than this create sent`;
+  return undefined;
 }
 
 function isNameConflict(e: unknown): e is ConnectionError {
@@ -489,7 +542,7 @@ function unresolvedCreate(call: ApiCall, post: unknown, lookup: unknown): unknow
  * error, or a success status whose answer failed validation (an ID in an unexpected form): the
  * API applied that create, and only a lookup by name can tell what it holds.
  */
-function isAmbiguous(e: unknown): boolean {
+function isAmbiguous(e: unknown): e is ConnectionError {
   if (!ConnectionError.isInstance(e)) return false;
   if (e.code === "NETWORK_ERROR" || e.code === "TIMEOUT") return true;
   if (e.code === "BAD_RESPONSE") return (e.status ?? 0) >= 200 && (e.status ?? 0) < 300;

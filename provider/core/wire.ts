@@ -140,7 +140,8 @@ export function urlOf(call: ApiCall, req: Pick<HttpRequest, "path">): string {
  * status, content type and length.
  */
 export function answerFacts(res: HttpResponse): string {
-  return `${res.status} with ${res.contentType}, ${Buffer.byteLength(res.text, "utf8")} bytes`;
+  const type = res.contentType.trim() === "" ? "no content type" : res.contentType;
+  return `${res.status} with ${type}, ${Buffer.byteLength(res.text, "utf8")} bytes`;
 }
 
 /** A JSON body sent as JSON: a framework's error page parsed as JSON by chance is not one. */

@@ -19,14 +19,17 @@ import {
 import { describeReceived } from "../core/secrets";
 import {
   AbsenceEvidence,
+  answerFacts,
   answerFieldSchema,
   apiSaid,
   couldNot,
   ISO_DATE,
+  lacksApiPath,
   notTheApi,
   parseAnswer,
   provesGone,
   send,
+  urlOf,
   VERSION,
   WireRequest,
 } from "../core/wire";
@@ -268,8 +271,19 @@ async function remove(call: ApiCall, endpoint: PictoryEndpoint, ref: Ref): Promi
   // AWS answers 404 for an already deleted ID (confirmed by the listing); Vimeo answers 204.
   if (await provesGone(call, what, req, res, absence(endpoint, ref.id))) return;
   expectOk(call, req, res, what, ref.id);
-  // A 2xx page that is not JSON (a proxy's login page) did not delete anything.
-  if (res.text.trim() !== "") parseAnswer(call, what, req, res, z.unknown());
+  if (res.status === 204 && res.text === "") return;
+  // Both delete pages answer 204 with an empty body (docs/api/pictory-aws.md#endpoints,
+  // docs/api/pictory-vimeo.md#delete-is-idempotent). `200 {}`, a gateway's JSON message, a job
+  // ID or a page are not the API's word that it deleted anything: the state keeps the connection.
+  if (lacksApiPath(call.family)) throw notTheApi(call, what, req, res, "a 204 with an empty body");
+  throw new ConnectionResponseError(
+    `${couldNot(call, what)}: ${req.method} ${urlOf(call, req)} answered ${answerFacts(res)}, not ` +
+      `the 204 with an empty body the API documents for a delete, so whether the connection was ` +
+      `deleted is unknown and the state keeps it: check that ${call.family.baseUrlKey} (now ` +
+      `${call.family.baseUrl}) reaches the API and no proxy answers in its place, then run the ` +
+      `command again (\`pulumi refresh\` drops the connection from the state if the API no longer holds it)`,
+    { status: res.status },
+  );
 }
 
 /** An answer about another connection than the one addressed is no answer about this one. */

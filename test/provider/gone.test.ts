@@ -490,3 +490,183 @@ describe("an answer that is not JSON is described, never quoted", () => {
     expect(message).not.toMatch(/Sign in|DOCTYPE|<html/);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// A create whose POST got no usable answer recovers by looking its name up; a connection found
+// that way is its own only on positive evidence, never merely because the name matches.
+
+const GATEWAY_502: HostileMode = {
+  kind: "raw",
+  status: 502,
+  contentType: "text/html",
+  body: "<html><body><h1>502 Bad Gateway</h1></body></html>",
+};
+
+/** Values that make a connection of the same name someone else's. */
+const OTHER: Record<KindName, Props> = {
+  aws: { description: "the data team's bucket" },
+  vimeo: { clientIdentifier: "someone-elses-client" },
+  apinizer: { host: "smtp.other.example.com" },
+};
+
+describe.each(KIND_NAMES)("%s: a create whose POST got a gateway's 502", (kind) => {
+  it("does not take over a connection of its name that holds other values", async () => {
+    const r = await rig();
+    const theirs = await created(r, kind, { ...INPUTS[kind], ...OTHER[kind] });
+    r.hostile.setMode(GATEWAY_502, { method: "POST" });
+    r.hostile.clearRequests();
+    const checked = await r.hooks[kind].check({}, INPUTS[kind]);
+    const o = await outcome(r.hooks[kind].create(checked.inputs));
+    expect(code(o.error)).toBe("NAME_CONFLICT");
+    expect(text(o.error)).toContain("may not have made");
+    expect(text(o.error)).toContain(Object.keys(OTHER[kind])[0]!);
+    expect(text(o.error)).toContain("connections:onNameConflict");
+    expect(r.hostile.requests().filter((q) => !["GET", "POST"].includes(q.method))).toEqual([]);
+    r.forward();
+    const read = await r.hooks[kind].read(theirs.id, theirs.state);
+    expect(read.id).toBe(theirs.id);
+    expect(read.inputs).toMatchObject(OTHER[kind]);
+  });
+
+  it("adopts it with connections:onNameConflict adopt", async () => {
+    const r = await rig({ config: () => ({ "connections:onNameConflict": "adopt" }) });
+    const theirs = await created(r, kind, { ...INPUTS[kind], ...OTHER[kind] });
+    r.hostile.setMode(GATEWAY_502, { method: "POST" });
+    const checked = await r.hooks[kind].check({}, INPUTS[kind]);
+    const ours = await r.hooks[kind].create(checked.inputs);
+    expect(ours.id).toBe(theirs.id);
+    r.forward();
+    const read = await r.hooks[kind].read(ours.id, ours.outs);
+    for (const key of Object.keys(OTHER[kind])) expect(read.inputs[key]).toBe(INPUTS[kind][key]);
+  });
+});
+
+describe("aws: a connection found after an ambiguous create", () => {
+  const ID = "20230101000000000foreignconnect";
+  const MINUTE = 60_000;
+  const CHANGES: Record<string, unknown> = {
+    description: "the data team's bucket",
+    enabled: false,
+    awsAccountId: "999999999999",
+    awsRegion: "eu-west-1",
+  };
+
+  it("is taken as its own only at version 1, created since it started, holding what it sent", async () => {
+    const r = await rig();
+    const checked = await r.hooks.aws.check({}, INPUTS.aws);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.constant(1), fc.integer({ min: 2, max: 9 })),
+        fc.option(
+          fc.oneof(
+            // Clearly before the create: minutes to years.
+            fc.integer({ min: 10 * MINUTE, max: 3 * 365 * 24 * 60 * MINUTE }).map((ms) => -ms),
+            // Within the last minute, or ahead by a fast API clock.
+            fc.integer({ min: -MINUTE, max: 60 * MINUTE }),
+          ),
+          { nil: undefined },
+        ),
+        fc.subarray(Object.keys(CHANGES)),
+        fc.constantFrom<HostileMode>(GATEWAY_502, {
+          kind: "json",
+          status: 200,
+          body: { connectionId: "not-an-id", version: 1 },
+        }),
+        async (version, offset, changed, postAnswer) => {
+          const createdDate =
+            offset === undefined ? undefined : new Date(Date.now() + offset).toISOString();
+          const found = {
+            ...INPUTS.aws,
+            ...Object.fromEntries(changed.map((k) => [k, CHANGES[k]])),
+            connectionId: ID,
+            type: "AWS",
+            version,
+            ...(createdDate ? { createdDate, updatedDate: createdDate } : {}),
+          };
+          r.hostile.reset();
+          // The listing, and (a later rule wins) the connection by its ID.
+          r.hostile.setMode(
+            { kind: "json", status: 200, body: { Items: [found] } },
+            { method: "GET" },
+          );
+          r.hostile.setMode(
+            { kind: "json", status: 200, body: found },
+            { method: "GET", pathIncludes: "/v1/awsconnections/" },
+          );
+          r.hostile.setMode(
+            { kind: "json", status: 200, body: { ...found, version: version + 1 } },
+            { method: "PUT" },
+          );
+          r.hostile.setMode(postAnswer, { method: "POST" });
+          const o = await outcome(r.hooks.aws.create(checked.inputs));
+          const ours =
+            version === 1 && (offset === undefined || offset >= -MINUTE) && !changed.length;
+          expect(r.hostile.requests().filter((q) => q.method === "PUT")).toEqual([]);
+          if (ours) expect((o.value as { id?: string } | undefined)?.id).toBe(ID);
+          else {
+            expect(o.value).toBeUndefined();
+            expect(code(o.error)).toBe("NAME_CONFLICT");
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A delete is done only on the API's documented answer: Pictory's 204 with an empty body,
+// Apinizer's success envelope. Any other 2xx leaves the connection in the state.
+
+/** 2xx answers that are not the documented one: empty objects, gateways' messages, jobs, pages. */
+function hostileSuccess(): fc.Arbitrary<HostileMode & { kind: "raw" }> {
+  const body = fc.oneof(
+    fc.constantFrom(
+      "{}",
+      "null",
+      "",
+      "[]",
+      JSON.stringify({ message: "no Route matched with those values" }),
+      JSON.stringify({ jobId: "x" }),
+      "<html><form action=/login></form></html>",
+    ),
+    fc
+      .jsonValue({ maxDepth: 2 })
+      .filter((v) => !JSON.stringify(v).includes("SUCCESS") && !JSON.stringify(v).includes("true"))
+      .map((v) => JSON.stringify(v)),
+  );
+  return fc.record({
+    kind: fc.constant("raw" as const),
+    status: fc.constantFrom(200, 201, 202, 203),
+    body,
+    contentType: fc.constantFrom(...CONTENT_TYPES),
+  });
+}
+
+describe.each(KIND_NAMES)("%s: a delete answered with an undocumented 2xx", (kind) => {
+  it("fails, keeps the connection, and says what answered", async () => {
+    const r = await rig();
+    const c = await created(r, kind);
+    await fc.assert(
+      fc.asyncProperty(hostileSuccess(), async (answer) => {
+        r.hostile.reset({ kind: "proxy", target: r.emulator.url });
+        r.hostile.setMode(answer, { method: "DELETE" });
+        const o = await outcome(r.hooks[kind].delete(c.id, c.state));
+        expect(o.error).toBeDefined();
+        if (kind !== "apinizer") {
+          const message = text(o.error);
+          expect(message).toContain(`${r.hostile.url}/pictoryapis`);
+          expect(message).toContain(`${answer.status} with`);
+          if (answer.contentType !== "") expect(message).toContain(answer.contentType);
+          expect(message).toContain(`${Buffer.byteLength(answer.body)} bytes`);
+        }
+        expect(await held(r.emulator, kind)).toEqual([INPUTS[kind].name]);
+      }),
+      { numRuns: 20 },
+    );
+    // The documented answer still deletes.
+    r.forward();
+    await r.hooks[kind].delete(c.id, c.state);
+    expect(await held(r.emulator, kind)).toEqual([]);
+  });
+});
