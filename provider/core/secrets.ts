@@ -286,7 +286,7 @@ function buildMatcher(secrets: readonly string[], wholeOnly: boolean): Matcher |
   for (const secret of new Set(secrets)) {
     const m = matcherOfOne(secret);
     if (!wholeOnly) for (const r of m.runs) runs.add(r);
-    for (const w of wholeOnly ? m.forms : m.whole) whole.add(w);
+    for (const w of wholeOnly ? [...m.whole, ...m.forms] : m.whole) whole.add(w);
   }
   if (runs.size === 0 && whole.size === 0) return undefined;
   return { runs, whole: [...whole] };
@@ -312,7 +312,9 @@ function matcherOfOne(secret: string): OneSecret {
     if (short !== "" && short.length < SECRET_RUN) whole.add(short);
   for (const form of secretForms(secret)) {
     const n = normalize(form).text;
-    if (n !== "") forms.add(n);
+    // A short form (a base64 core of a short secret is a letter or two) is masked only as the
+    // short secret itself is, through `whole`: otherwise it would mask letters of every word.
+    if (n.length >= SECRET_RUN) forms.add(n);
     for (let at = 0; at + SECRET_RUN <= n.length; at++) runs.add(n.slice(at, at + SECRET_RUN));
   }
   const out = { runs: [...runs], whole: [...whole], forms: [...forms] };

@@ -202,6 +202,13 @@ describe("the last line of defence", () => {
     expect(encoded).not.toContain("vendor-media");
   });
 
+  test("masks a short secret where it stands whole, not the letters its encodings share", () => {
+    const shown = redact(`pictory:VimeoConnection "c": value 'Q' is too short`, ["Q"], {
+      whole: true,
+    });
+    expect(shown).toBe(`pictory:VimeoConnection "c": value '${MASK}' is too short`);
+  });
+
   test("leaves the code's own words that share a run with a secret as they are", () => {
     const shown = redact(`pictory:AwsConnection "e2e-vendor-media": refresh failed`, [secret], {
       whole: true,
