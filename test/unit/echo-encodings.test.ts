@@ -178,6 +178,21 @@ describe("an API message echoing a secret in another encoding", () => {
   });
 });
 
+describe("a 401 message echoing the API key", () => {
+  const key = "pictai_attackkey000000";
+  test.each([
+    ["with zero-width joiners", [...key].join("\u200d"), (m: string) => m.replace(/\u200d/g, "")],
+    [
+      "as \\x escapes",
+      [...key].map((c) => `\\x${c.charCodeAt(0).toString(16)}`).join(""),
+      decodeAll,
+    ],
+  ])("%s does not show it", (_name, echoed, read) => {
+    const shown = excerpt(`Invalid API key ${echoed}`, [key]);
+    expect({ shown, leaked: leaked(read(shown), key) }).toEqual({ shown, leaked: [] });
+  });
+});
+
 describe("a secret split or disguised across an answer's fields", () => {
   test("a secret split over two documented fields is masked where they are joined", () => {
     const secret = "Kq7#zW9!pL";
