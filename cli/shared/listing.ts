@@ -6,7 +6,7 @@
 import { ConnectionError } from "../../provider/core/errors";
 import { FamilyName } from "../../provider/core/family";
 import { HttpClient } from "../../provider/core/http";
-import { ApiCall, ownWords, ResourceKind } from "../../provider/core/kind";
+import { ApiCall, ResourceKind } from "../../provider/core/kind";
 import { redact } from "../../provider/core/secrets";
 import { ConfigSource, SettingsStore } from "../../provider/core/settings";
 import { KINDS } from "../../provider/registry";
@@ -104,7 +104,8 @@ export async function listConnections(
     }
   } catch (e) {
     if (ConnectionError.isInstance(e))
-      e.message = redact(e.message, secrets, [...KINDS.values()].flatMap(ownWords));
+      // The message is the code's own; what it quotes of an API was masked where it entered.
+      e.message = redact(e.message, secrets, { whole: true });
     throw e;
   } finally {
     await Promise.all([...clients.values()].map((c) => c.close()));

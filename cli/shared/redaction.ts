@@ -46,7 +46,7 @@ export function redactReport<T>(value: T, secrets: readonly string[]): T {
   // readable where a word-like passphrase shares characters with them.
   const words = [...KINDS.values()].flatMap(ownWords).concat(COMMAND_WORDS);
   const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return redact(v, secrets, words);
+    if (typeof v === "string") return redact(v, secrets, { keep: words });
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === "object")
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));

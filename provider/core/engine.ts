@@ -370,7 +370,7 @@ function settle(
   }
   // The dynamic-provider host shows the provider's stderr; there is no engine log channel here.
   process.stderr.write(
-    `warning: ${redact(remote.warning, call.secrets, ownWords(call.kind))}; it is redeployed with the next update\n`,
+    `warning: ${redact(remote.warning, call.secrets, { keep: ownWords(call.kind) })}; it is redeployed with the next update\n`,
   );
   return { id, outs };
 }

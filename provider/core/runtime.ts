@@ -377,8 +377,10 @@ export class ProviderRuntime {
 
   private scrub(e: unknown, kind: ResourceKind, props: readonly Props[]): ConnectionError {
     const secrets = this.masked(kind, props);
-    const keep = [...this.kinds.values()].flatMap(ownWords);
-    const mask = (text: string) => redact(text, secrets, keep);
+    // A ConnectionError's message is the code's own: what it quotes of an API was masked run by
+    // run where it entered (apiSaid, excerpt), so here each secret is masked only whole, in every
+    // form, which never hides (and so never points at) a name a reader already knows.
+    const mask = (text: string) => redact(text, secrets, { whole: true });
     if (ConnectionError.isInstance(e)) {
       e.message = mask(e.message);
       if (e.stack) e.stack = mask(e.stack);
@@ -389,10 +391,14 @@ export class ProviderRuntime {
       return e;
     }
     const text = e instanceof Error ? e.message : String(e);
+    // An error we did not raise may quote anything: every run of a secret is masked.
+    const keep = [...this.kinds.values()].flatMap(ownWords);
     return new ConnectionError(
       "API_ERROR",
-      mask(
+      redact(
         `${kind.token}: unexpected error: ${text}; please report it with the command that failed`,
+        secrets,
+        { keep },
       ),
       { cause: e },
     );

@@ -60,30 +60,65 @@ function fromCodePoint(cp: number): string | undefined {
   return Number.isInteger(cp) && cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : undefined;
 }
 
-/** One layer of JSON string escapes (Gson's `\u003d` included, and upper-cased `\U003D`). */
-function decodeJsonEscapes(text: string): string {
-  return text.replace(/\\([uU][0-9a-fA-F]{4}|["\\/'bfnrt])/g, (_m, e: string) => {
-    if (e.length === 5) return String.fromCharCode(parseInt(e.slice(1), 16));
-    return { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" }[e] ?? e;
-  });
+/** Bytes read as UTF-8, or as Latin-1 when they are not UTF-8 (an older server's encoding). */
+function fromBytes(bytes: Buffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString("latin1");
+  }
 }
 
-/** HTML character references, named and numeric. */
+/**
+ * One layer of the string escapes of JSON (Gson's `\u003d` included, and upper-cased `\U003D`)
+ * and of the languages a server may be written in: Python's `\UXXXXXXXX`, ES2015's `\u{...}`,
+ * and runs of `\xNN` or octal `\NNN` bytes (read as UTF-8).
+ */
+function decodeStringEscapes(text: string): string {
+  return text
+    .replace(/(?:\\x[0-9a-fA-F]{2})+|(?:\\[0-3][0-7]{2})+/g, (run) =>
+      fromBytes(
+        Buffer.from(
+          run
+            .split("\\")
+            .slice(1)
+            .map((e) => (e[0] === "x" ? parseInt(e.slice(1), 16) : parseInt(e, 8))),
+        ),
+      ),
+    )
+    .replace(
+      /\\(U[0-9a-fA-F]{8}|u\{[0-9a-fA-F]{1,8}\}|[uU][0-9a-fA-F]{4}|["\\/'bfnrt])/g,
+      (m, e: string) => {
+        if (e.length > 2) return fromCodePoint(parseInt(e.replace(/[uU{}]/g, ""), 16)) ?? m;
+        return { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" }[e] ?? e;
+      },
+    );
+}
+
+/**
+ * HTML character references, named and numeric; numeric ones with any number of leading zeros
+ * and without their `;`, as browsers read them.
+ */
 function decodeHtmlEntities(text: string): string {
-  return text.replace(/&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});/g, (m, e: string) => {
-    if (e.startsWith("#")) {
-      const cp = e[1] === "x" || e[1] === "X" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return fromCodePoint(cp) ?? m;
-    }
-    return NAMED_ENTITIES[e.toLowerCase()] ?? m;
-  });
+  return text
+    .replace(/&#(?:0*([0-9]{1,7})|[xX]0*([0-9a-fA-F]{1,6}));?/g, (m, d?: string, h?: string) => {
+      return fromCodePoint(d !== undefined ? parseInt(d, 10) : parseInt(h!, 16)) ?? m;
+    })
+    .replace(/&([a-zA-Z]{2,8});/g, (m, e: string) => NAMED_ENTITIES[e.toLowerCase()] ?? m);
 }
 
-/** Runs of percent escapes, read as UTF-8 (a cut multi-byte character becomes U+FFFD). */
+/**
+ * Runs of percent escapes read as UTF-8, or Latin-1 when they are not UTF-8; JavaScript's
+ * `escape()` `%uXXXX`; and runs of two or more quoted-printable `=XX` (a single one is as likely
+ * a `key=AB` of the text itself).
+ */
 function decodePercent(text: string): string {
-  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) =>
-    Buffer.from(run.replace(/%/g, ""), "hex").toString("utf8"),
-  );
+  return text
+    .replace(/%u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => fromBytes(Buffer.from(run.replace(/%/g, ""), "hex")))
+    .replace(/(?:=[0-9A-F]{2}){2,}/g, (run) =>
+      fromBytes(Buffer.from(run.replace(/=/g, ""), "hex")),
+    );
 }
 
 /**
@@ -94,7 +129,7 @@ function decodePercent(text: string): string {
 export function decodeEchoes(text: string): string {
   let out = text;
   for (let i = 0; i < DECODE_ROUNDS; i++) {
-    const next = decodePercent(decodeHtmlEntities(decodeJsonEscapes(out)));
+    const next = decodePercent(decodeHtmlEntities(decodeStringEscapes(out)));
     if (next === out) break;
     out = next;
   }
@@ -127,8 +162,8 @@ function percentEncode(value: string): string {
  * start at within a 3-byte group: base64 of `user:secret` holds the secret's bytes at offset 5,
  * whose characters are those of the secret's own base64 only when the offset is a multiple of 3.
  */
-function base64Cores(value: string): string[] {
-  const bytes = Buffer.from(value, "utf8");
+function base64Cores(value: string | Buffer): string[] {
+  const bytes = typeof value === "string" ? Buffer.from(value, "utf8") : value;
   const out: string[] = [];
   for (let pad = 0; pad < 3; pad++) {
     const b64 = Buffer.concat([Buffer.alloc(pad), bytes]).toString("base64");
@@ -171,12 +206,18 @@ export function secretForms(value: string): string[] {
     ])
       texts.add(t);
   }
+  // UTF-8 read as Latin-1 (mojibake), and the secret reversed: no decoding undoes either.
+  texts.add(Buffer.from(value, "utf8").toString("latin1"));
+  texts.add([...value].reverse().join(""));
   // Base64 and hex of each text form too: a request body is often encoded before it is sent.
   const forms = new Set<string>(texts);
   for (const t of texts) {
     for (const core of base64Cores(t)) forms.add(core);
     forms.add(Buffer.from(t, "utf8").toString("hex"));
   }
+  // Base64 of the UTF-16 text (as Windows and Java encode strings) and base64 of base64.
+  for (const core of base64Cores(Buffer.from(value, "utf16le"))) forms.add(core);
+  for (const core of base64Cores(Buffer.from(value, "utf8").toString("base64"))) forms.add(core);
   forms.delete("");
   return [...forms];
 }
@@ -185,9 +226,17 @@ export function secretForms(value: string): string[] {
 // eslint-disable-next-line no-control-regex -- control characters are what this matches
 const BLANK = /[\s\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
+/** Invisible characters a reader skips: format characters (zero-width, soft hyphen) outside BLANK. */
+const INVISIBLE = /\p{Cf}/u;
+
+/** Combining marks, dropped so that accented, decomposed and Turkish dotted forms compare equal. */
+const MARKS = /\p{M}/gu;
+
 /**
- * Text as it is compared: lower-case, every run of {@link BLANK} characters one space. `from[i]`/`to[i]` are where
- * the i-th unit of the result came from in the original, so a match maps back to what to mask.
+ * Text as it is compared: each character in its compatibility form (NFKD: fullwidth letters are
+ * letters) without combining marks, lower-case; invisible format characters dropped; every run
+ * of {@link BLANK} characters one space. `from[i]`/`to[i]` are where the i-th unit of the result
+ * came from in the original, so a match maps back to what to mask.
  */
 export function normalize(text: string): { text: string; from: number[]; to: number[] } {
   let out = "";
@@ -203,8 +252,8 @@ export function normalize(text: string): { text: string; from: number[]; to: num
         from.push(i);
         to.push(end);
       }
-    } else {
-      const lower = ch.toLowerCase();
+    } else if (!INVISIBLE.test(ch)) {
+      const lower = ch.normalize("NFKD").replace(MARKS, "").toLowerCase().replace(MARKS, "");
       out += lower;
       for (let k = 0; k < lower.length; k++) {
         from.push(i);
@@ -225,41 +274,50 @@ interface Matcher {
 /** The last matcher built, by its secrets: an error path masks several texts with the same ones. */
 let lastMatcher: { key: string; matcher: Matcher | undefined } | undefined;
 
-function matcherOf(secrets: Iterable<string | undefined>): Matcher | undefined {
-  const list = [...secrets].filter((s): s is string => typeof s === "string" && s !== "");
-  const key = list.join("\u0000");
-  if (lastMatcher?.key !== key) lastMatcher = { key, matcher: buildMatcher(list) };
+function matcherOf(secrets: readonly string[], wholeOnly: boolean): Matcher | undefined {
+  const key = `${wholeOnly ? "w" : "r"}${secrets.join("\u0000")}`;
+  if (lastMatcher?.key !== key) lastMatcher = { key, matcher: buildMatcher(secrets, wholeOnly) };
   return lastMatcher.matcher;
 }
 
-function buildMatcher(secrets: readonly string[]): Matcher | undefined {
+function buildMatcher(secrets: readonly string[], wholeOnly: boolean): Matcher | undefined {
   const runs = new Set<string>();
   const whole = new Set<string>();
   for (const secret of new Set(secrets)) {
     const m = matcherOfOne(secret);
-    for (const r of m.runs) runs.add(r);
-    for (const w of m.whole) whole.add(w);
+    if (!wholeOnly) for (const r of m.runs) runs.add(r);
+    for (const w of wholeOnly ? [...m.whole, ...m.forms] : m.whole) whole.add(w);
   }
   if (runs.size === 0 && whole.size === 0) return undefined;
   return { runs, whole: [...whole] };
 }
 
 /** Each secret's runs, kept for the next message: a provider masks many with the same secrets. */
-const perSecret = new Map<string, { runs: readonly string[]; whole: readonly string[] }>();
+interface OneSecret {
+  readonly runs: readonly string[];
+  readonly whole: readonly string[];
+  /** Every form, compared whole: for texts whose every word is the code's own. */
+  readonly forms: readonly string[];
+}
+const perSecret = new Map<string, OneSecret>();
 const MAX_CACHED_SECRETS = 1_024;
 
-function matcherOfOne(secret: string): { runs: readonly string[]; whole: readonly string[] } {
+function matcherOfOne(secret: string): OneSecret {
   const cached = perSecret.get(secret);
   if (cached) return cached;
   const runs = new Set<string>();
   const whole = new Set<string>();
+  const forms = new Set<string>();
   for (const short of [normalize(secret).text, normalize(decodeEchoes(secret)).text])
     if (short !== "" && short.length < SECRET_RUN) whole.add(short);
   for (const form of secretForms(secret)) {
     const n = normalize(form).text;
+    // A short form (a base64 core of a short secret is a letter or two) is masked only as the
+    // short secret itself is, through `whole`: otherwise it would mask letters of every word.
+    if (n.length >= SECRET_RUN) forms.add(n);
     for (let at = 0; at + SECRET_RUN <= n.length; at++) runs.add(n.slice(at, at + SECRET_RUN));
   }
-  const out = { runs: [...runs], whole: [...whole] };
+  const out = { runs: [...runs], whole: [...whole], forms: [...forms] };
   if (perSecret.size >= MAX_CACHED_SECRETS) perSecret.delete(perSecret.keys().next().value!);
   perSecret.set(secret, out);
   return out;
@@ -289,20 +347,39 @@ function maskPiece(text: string, m: Matcher): string {
   return out + text.slice(from);
 }
 
+/** How {@link redact} masks. */
+export interface RedactOptions {
+  /**
+   * The code's own words (a resource type token, a config key) left as they are where a secret
+   * shares characters with them.
+   * @default []
+   */
+  readonly keep?: readonly string[];
+  /**
+   * Mask each form of a secret only where it stands whole, not its runs: for a message whose
+   * API-derived parts were masked already, so that its own words (a name a reader knows) are
+   * neither hidden nor turned into a clue about which characters a secret holds.
+   * @default false
+   */
+  readonly whole?: boolean;
+}
+
 /**
  * Masks every secret in `text`, in every form {@link secretForms} lists: any run of
- * {@link SECRET_RUN} characters of a form, compared case-insensitively with whitespace runs as one
- * space, and a secret shorter than that wherever it stands whole. `keep` are the code's own words
- * (a resource type token, a config key) left as they are where a secret shares characters with
- * them: for the last masking of a message whose API-derived parts were masked without them.
- * URLs are shown by {@link redactUrl}. Masks already in the text stay as they are.
+ * {@link SECRET_RUN} characters of a form (or, with `whole`, the form whole), compared as
+ * {@link normalize} does, and a secret shorter than that wherever it stands whole. URLs are shown
+ * by {@link redactUrl}. Masks already in the text stay as they are, unless a secret holds the
+ * mask's own text: then the mask is compared like any other text.
  */
 export function redact(
   text: string,
   secrets: Iterable<string | undefined>,
-  keep: readonly string[] = [],
+  { keep = [], whole = false }: RedactOptions = {},
 ): string {
-  const m = matcherOf(secrets);
+  const list = [...secrets].filter((s): s is string => typeof s === "string" && s !== "");
+  const m = matcherOf(list, whole);
+  const maskText = normalize(MASK).text;
+  const holdsMask = list.some((s) => normalize(decodeEchoes(s)).text.includes(maskText));
   const split = (piece: string, seps: readonly string[]): string => {
     const [sep, ...rest] = seps;
     if (sep === undefined) return m ? maskPiece(piece, m) : piece;
@@ -316,20 +393,36 @@ export function redact(
   const kept = [...new Set(keep)]
     .filter((k) => k.length >= SECRET_RUN)
     .sort((a, b) => b.length - a.length);
-  return split(redactUrls(text), [MASK, ...kept]);
+  return split(redactUrls(text), holdsMask ? kept : [MASK, ...kept]);
 }
 
+/** Joins the fields of one answer while masking: invisible to {@link normalize}, see {@link excerpt}. */
+const JOIN = "\u2063";
+
 /**
- * What an API's documented error field said, fit for a message: decoded ({@link decodeEchoes}),
- * control characters and whitespace runs as one space, every secret masked, then cut to `max`.
- * Masking comes before the cut, so no cut can leave part of a secret unmasked.
+ * What an API's documented error fields said, fit for a message: each decoded
+ * ({@link decodeEchoes}), control characters and whitespace runs as one space, joined with ` - `,
+ * every secret masked, then cut to `max`. The fields are masked as one text with nothing between
+ * them, so a secret split over two of them is masked too; masking comes before the cut, so no cut
+ * can leave part of a secret unmasked.
  */
-export function excerpt(text: string, secrets: Iterable<string | undefined>, max = 200): string {
-  const plain = decodeEchoes(text.slice(0, MAX_FIELD_CHARS))
-    // A control character (an escape sequence a terminal would run) is shown as a space.
-    .replace(new RegExp(`${BLANK.source}+`, "g"), " ")
-    .trim();
-  const clean = redact(plain, secrets);
+export function excerpt(
+  text: string | readonly string[],
+  secrets: Iterable<string | undefined>,
+  max = 200,
+): string {
+  const plain = (typeof text === "string" ? [text] : text)
+    .map((t) =>
+      decodeEchoes(t.slice(0, MAX_FIELD_CHARS))
+        // A control character (an escape sequence a terminal would run) is shown as a space.
+        .replace(new RegExp(`${BLANK.source}+`, "g"), " ")
+        .replaceAll(JOIN, "")
+        .trim(),
+    )
+    .filter((t) => t !== "")
+    .join(JOIN);
+  // The separator is the code's own text, but a secret may be as short as a space: masked too.
+  const clean = redact(redact(plain, secrets).replaceAll(JOIN, " - "), secrets);
   if (clean.length <= max) return clean;
   // Never cut inside a mask; the ellipsis is masked too, in case a secret is made of dots.
   let cut = max - 3;
@@ -375,6 +468,33 @@ const SHOWN_QUERY_NAMES = new Set([
   "auth",
 ]);
 
+/** A host (name or bracketed address) and port at the start of a text, ending where the host does. */
+const HOST_AT_START = /^(?:[\w.~%-]+|\[[0-9a-f:.]*\])(?::\d*)?(?=[/?#]|$)/i;
+
+/**
+ * A URL's parts. The user info runs to the last `@` that a host follows: a password written with
+ * `/`, `?` or `#` unescaped (as users paste them) would otherwise end the authority early and be
+ * read as the path, query or fragment, e.g. `postgres://u:Pg/w0rd@db:5432/state`. A query value
+ * holding `@` without user info is then read as user info too: less is shown, never more.
+ */
+function urlParts(
+  url: string,
+):
+  { scheme: string; userInfo: string; hostPort: string; path: string; query?: string } | undefined {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(url);
+  if (!m) return undefined;
+  const [, scheme = "", rest = ""] = m;
+  const authority = /^[^/?#]*/.exec(rest)![0];
+  let at = authority.lastIndexOf("@");
+  if (at === -1) {
+    const last = rest.lastIndexOf("@");
+    if (last !== -1 && HOST_AT_START.test(rest.slice(last + 1))) at = last;
+  }
+  const afterInfo = rest.slice(at + 1);
+  const [, hostPort = "", path = "", query] = /^([^/?#]*)([^?#]*)(\?[^#]*)?/.exec(afterInfo)!;
+  return { scheme, userInfo: at === -1 ? "" : rest.slice(0, at), hostPort, path, query };
+}
+
 /**
  * A URL fit to print: scheme, host, port and path; no user info; of the query, only the values of
  * connection options ({@link SHOWN_QUERY_VALUES}), the names of known parameters, and nothing of
@@ -382,12 +502,11 @@ const SHOWN_QUERY_NAMES = new Set([
  * `postgres://db:5432/state?sslmode=require&password=[secret]`. No fragment.
  */
 export function redactUrl(url: string): string {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)([^?#]*)(\?[^#]*)?/i.exec(url);
-  if (!m) return MASK;
-  const [, scheme, authority = "", path = "", query] = m;
+  const parts = urlParts(url);
+  if (!parts) return MASK;
+  const { scheme, hostPort, path, query } = parts;
   // A host that is not a name (or address) and a port is part of a credential cut off by the text.
-  const at = authority.slice(authority.lastIndexOf("@") + 1);
-  const host = /^(?:[\w.~%-]*|\[[0-9a-f:.]*\])(?::\d*)?$/i.test(at) ? at : MASK;
+  const host = /^(?:[\w.~%-]*|\[[0-9a-f:.]*\])(?::\d*)?$/i.test(hostPort) ? hostPort : MASK;
   const params = (query ?? "")
     .slice(1)
     .split("&")
@@ -408,17 +527,13 @@ export function redactUrl(url: string): string {
  * whose value {@link redactUrl} does not show; each as written and percent-decoded.
  */
 export function urlCredentials(url: string): string[] {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)[^?#]*(?:\?([^#]*))?/i.exec(url);
-  if (!m) return [];
-  const [, authority = "", query = ""] = m;
+  const parts = urlParts(url);
+  if (!parts) return [];
+  const { userInfo, query = "" } = parts;
   const out: string[] = [];
-  const at = authority.lastIndexOf("@");
-  if (at !== -1) {
-    const info = authority.slice(0, at);
-    const colon = info.indexOf(":");
-    if (colon !== -1) out.push(info.slice(colon + 1));
-  }
-  for (const p of query.split("&")) {
+  const colon = userInfo.indexOf(":");
+  if (colon !== -1) out.push(userInfo.slice(colon + 1));
+  for (const p of query.slice(1).split("&")) {
     const eq = p.indexOf("=");
     if (eq === -1) out.push(p);
     else if (!SHOWN_QUERY_VALUES.has(p.slice(0, eq).toLowerCase())) out.push(p.slice(eq + 1));

@@ -82,7 +82,7 @@ export function apiSaid(
   where?: string,
 ): string {
   const text = excerpt(
-    said.filter((s): s is string => typeof s === "string" && s.trim() !== "").join(" - "),
+    said.filter((s): s is string => typeof s === "string"),
     call.secrets,
   );
   if (text !== "") return text;

@@ -92,7 +92,9 @@ const RUN = 6;
  * whitespace or control characters one space (an echo may turn a newline into a space).
  */
 function norm(text: string): string {
-  return [...text]
+  // As a reader sees it: invisible format characters unseen, compatibility forms (fullwidth,
+  // decomposed accents) read as the letters they show.
+  return [...text.replace(/\p{Cf}/gu, "").normalize("NFKC")]
     .map((c) => c.toLowerCase())
     .join("")
     .replace(/[\s\p{Cc}\u202a-\u202e\u2066-\u2069]+/gu, " ");
@@ -148,6 +150,45 @@ const upper = (s: string) => s.toUpperCase();
 const lower = (s: string) => s.toLowerCase();
 const spaced = (s: string) => s.replace(/\s+/g, " ");
 
+const utf8 = (s: string) => [...Buffer.from(s, "utf8")];
+const cps = (s: string) => [...s].map((c) => c.codePointAt(0)!);
+/** Other languages' escapes, invisible characters and Unicode forms an echo may carry. */
+const interleave = (sep: string) => (s: string) => [...s].join(sep);
+const pyBytes = (s: string) =>
+  utf8(s)
+    .map((b) => `\\x${b.toString(16).padStart(2, "0")}`)
+    .join("");
+const octal = (s: string) =>
+  utf8(s)
+    .map((b) => `\\${b.toString(8).padStart(3, "0")}`)
+    .join("");
+const es6 = (s: string) =>
+  cps(s)
+    .map((c) => `\\u{${c.toString(16)}}`)
+    .join("");
+const py8 = (s: string) =>
+  cps(s)
+    .map((c) => `\\U${c.toString(16).padStart(8, "0")}`)
+    .join("");
+const jsEscape = (s: string) =>
+  [...s].map((c) => `%u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+const longEntity = (s: string) =>
+  cps(s)
+    .map((c) => `&#${String(c).padStart(9, "0")};`)
+    .join("");
+const noSemiEntity = (s: string) =>
+  cps(s)
+    .map((c) => `&#${c}`)
+    .join("");
+const qp = (s: string) =>
+  utf8(s)
+    .map((b) => `=${b.toString(16).toUpperCase().padStart(2, "0")}`)
+    .join("");
+const fullwidth = (s: string) =>
+  [...s]
+    .map((c) => (c >= "!" && c <= "~" ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c))
+    .join("");
+
 type Step = { name: string; apply: (s: string) => string };
 const step = (name: string, apply: (s: string) => string): Step => ({ name, apply });
 
@@ -162,6 +203,18 @@ const before = fc.constantFrom(
   step("percent", percent),
   step("form", form),
   step("html", html),
+  step("zero-width", interleave("\u200b")),
+  step("soft hyphens", interleave("\u00ad")),
+  step("NFD", (s) => s.normalize("NFD")),
+  step("fullwidth", fullwidth),
+  step("\\xNN", pyBytes),
+  step("octal", octal),
+  step("\\u{}", es6),
+  step("\\U", py8),
+  step("%u", jsEscape),
+  step("long entities", longEntity),
+  step("entities without ;", noSemiEntity),
+  step("quoted-printable", qp),
 );
 const binary = fc.oneof(
   fc.constant(step("none", (s) => s)),

@@ -55,11 +55,9 @@ describe("redact", () => {
 
   it("keeps the code's own words that merely share characters with a secret", () => {
     expect(
-      redact(
-        'apinizer:Connection "mailer" failed',
-        ["apinizer_emulator_token"],
-        ["apinizer:Connection"],
-      ),
+      redact('apinizer:Connection "mailer" failed', ["apinizer_emulator_token"], {
+        keep: ["apinizer:Connection"],
+      }),
     ).toBe('apinizer:Connection "mailer" failed');
   });
 
