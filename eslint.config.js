@@ -64,6 +64,16 @@ module.exports = tseslint.config(
               message: "cli/shared is used by the commands and never uses them",
             },
             {
+              target: "./provider/core/planning.ts",
+              from: [
+                "./provider/core/operations.ts",
+                "./provider/core/engine.ts",
+                "./provider/core/runtime.ts",
+                "./provider/core/lifecycle.ts",
+              ],
+              message: "planning is pure (no network): the operations use it, never the reverse",
+            },
+            {
               target: "./emulator",
               from: ["./provider", "./cli", "./sdk"],
               message: "the emulator stays independent of the code it is a test double for",

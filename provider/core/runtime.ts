@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import { debug, onEngineCancel } from "./cancel";
-import * as engine from "./engine";
 import { ConnectionError, ConnectionValidationError } from "./errors";
 import { Deadline, HttpClient } from "./http";
+import { create, notFound, Operations, read, remove, update } from "./operations";
+import { check, diff, Failure, hostChanges } from "./planning";
 import { accountOf, ApiCall, fieldsFor, ownWords, Props, ResourceKind } from "./kind";
 import { collectStrings, describeReceived, redact } from "./secrets";
 import { FamilyDeclaration } from "./family";
@@ -181,7 +182,7 @@ export class ProviderRuntime {
 
   public hooks(token: string): ProviderHooks {
     const kind = this.kind(token);
-    const ops = (operation: Operation, props: readonly Props[]): engine.Operations => ({
+    const ops = (operation: Operation, props: readonly Props[]): Operations => ({
       kind,
       call: (inputs) => this.call(kind, operation, inputs, props),
     });
@@ -197,7 +198,7 @@ export class ProviderRuntime {
         kind,
         (olds: Props, news: Props) => [olds, news],
         async (olds, news) => {
-          const outcome = engine.check(kind, olds, news);
+          const outcome = check(kind, olds, news);
           // Fails preview early, naming the key to set, before any network call. An account that
           // is unknown during preview is checked by `up`; a malformed one is a failure above.
           const account = outcome.inputs.account;
@@ -211,9 +212,9 @@ export class ProviderRuntime {
         kind,
         (_id: string, olds: Props, news: Props) => [olds, news],
         async (_id, olds, news) => {
-          const d = engine.diff(kind, olds, news);
+          const d = diff(kind, olds, news);
           return {
-            changes: engine.hostChanges(d),
+            changes: hostChanges(d),
             replaces: d.replaces,
             deleteBeforeReplace: d.deleteBeforeReplace,
           };
@@ -222,24 +223,24 @@ export class ProviderRuntime {
       create: this.guard(
         kind,
         (inputs: Props) => [inputs],
-        (inputs) => engine.create(ops("create", [inputs]), inputs),
+        (inputs) => create(ops("create", [inputs]), inputs),
       ),
       read: this.guard(
         kind,
         (_id: string, props: Props) => [props],
-        (id, props) => engine.read(ops("read", [props]), id, props),
+        (id, props) => read(ops("read", [props]), id, props),
       ),
       update: this.guard(
         kind,
         (_id: string, olds: Props, news: Props) => [olds, news],
         async (id, olds, news) => ({
-          outs: await engine.update(ops("update", [olds, news]), id, olds, news),
+          outs: await update(ops("update", [olds, news]), id, olds, news),
         }),
       ),
       delete: this.guard(
         kind,
         (_id: string, props: Props) => [props],
-        (id, props) => engine.remove(ops("delete", [props]), id, props),
+        (id, props) => remove(ops("delete", [props]), id, props),
       ),
     };
   }
@@ -299,7 +300,7 @@ export class ProviderRuntime {
         secrets: this.secretsOf(kind, []),
       };
       const remote = await kind.api.get(call, { id, state: parts });
-      if (!remote) throw engine.notFound(call, id);
+      if (!remote) throw notFound(call, id);
       return {
         ...remote.fields,
         ...remote.computed,
@@ -413,7 +414,7 @@ const MAX_KNOWN_SECRETS = 256;
  * it, secrets included (`property clientSecret value {&{{…}}} has a problem`). So the property is
  * named in the reason instead, which the engine prints alone.
  */
-function hostFailure(f: engine.Failure): engine.Failure {
+function hostFailure(f: Failure): Failure {
   return { property: "", reason: `[${f.property}] ${f.reason}` };
 }
 

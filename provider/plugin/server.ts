@@ -19,7 +19,6 @@ import * as plugproto from "@pulumi/pulumi/proto/plugin_pb";
 import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
-import * as engine from "../core/engine";
 import {
   ConnectionApiError,
   ConnectionError,
@@ -28,7 +27,7 @@ import {
 } from "../core/errors";
 import { FamilyName } from "../core/family";
 import { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
-import { containsUnknown } from "../core/engine";
+import { containsUnknown, diff } from "../core/planning";
 import { Props, secretFields } from "../core/kind";
 import { cancelOperations, ProviderHooks, ProviderRuntime } from "../core/runtime";
 import { ConfigSource, SettingsStore } from "../core/settings";
@@ -394,7 +393,7 @@ export class PluginServer {
       if (k in olds) news[k] = olds[k];
       else delete news[k];
     }
-    const d = engine.diff(r.kind, olds, news);
+    const d = diff(r.kind, olds, news);
     const Kind = provproto.PropertyDiff.Kind;
     const res = new provproto.DiffResponse();
     res.setChanges(
