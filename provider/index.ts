@@ -2,13 +2,8 @@
  * The provider implementation. The serialized shim in `sdk/shim.ts` requires this module by its
  * package name at call time, so state holds a few hundred bytes per resource, never this code.
  */
-import {
-  exitWithParent,
-  ProviderHooks,
-  ProviderRuntime,
-  stopOnEngineCancel,
-  stopOnSignals,
-} from "./core/runtime";
+import { manageDynamicProviderHost } from "./core/lifecycle";
+import { ProviderHooks, ProviderRuntime } from "./core/runtime";
 import { KINDS } from "./registry";
 
 export * from "./core/errors";
@@ -25,15 +20,8 @@ export function providerRuntime(): ProviderRuntime {
   return runtime;
 }
 
-let signalsHandled = false;
-
 /** Hooks for one kind: what the shim calls, in the dynamic-provider host process. */
 export function hooks(token: string): ProviderHooks {
-  if (!signalsHandled) {
-    signalsHandled = true;
-    stopOnSignals();
-    stopOnEngineCancel();
-    exitWithParent();
-  }
+  manageDynamicProviderHost();
   return providerRuntime().hooks(token);
 }

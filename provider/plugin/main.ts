@@ -4,7 +4,7 @@
  * the port it serves on from its first line of output.
  */
 import { FamilyName } from "../core/family";
-import { exitWithParent, stopOnSignals } from "../core/runtime";
+import { exitWithParent, stopOnSignals } from "../core/lifecycle";
 import { serve } from "./server";
 import { PACKAGES } from "./tokens";
 
