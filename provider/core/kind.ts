@@ -129,7 +129,19 @@ export interface ResourceKind {
   readonly nameMaxLength: number;
   /** Output-only properties, for documentation and the SDK's outputs. */
   readonly outputs: OutputSet;
+  /**
+   * The optimistic lock, for an API that has one: the output that holds the connection's version,
+   * which every update sends back and the API refuses when another write moved it on (Pictory's
+   * `version`, docs/api/pictory-vimeo.md#versions). @default none: updates carry no version
+   */
+  readonly lock?: { readonly field: string };
   readonly api: ConnectionApi;
+}
+
+/** The version a connection's state holds in its kind's {@link ResourceKind.lock}, if any. */
+export function lockedVersion(kind: ResourceKind, props: Props): number | undefined {
+  const version = kind.lock === undefined ? undefined : props[kind.lock.field];
+  return typeof version === "number" ? version : undefined;
 }
 
 /** Inputs every kind accepts that steer the provider rather than the connection. */

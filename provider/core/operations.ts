@@ -19,6 +19,7 @@ import {
   ApiCall,
   fieldsFor,
   isConflict,
+  lockedVersion,
   ownWords,
   Props,
   Ref,
@@ -301,11 +302,8 @@ export async function update(
   const { kind } = ops;
   const call = ops.call(news);
   const body = wireBody(kind, news);
-  let ref: Ref = {
-    id,
-    state: olds,
-    ...(typeof olds.version === "number" ? { version: olds.version } : {}),
-  };
+  const version = lockedVersion(kind, olds);
+  let ref: Ref = { id, state: olds, ...(version !== undefined ? { version } : {}) };
   const overwrite = (news.onConflict ?? call.settings.onConflict) === "overwrite";
   // onConflict "overwrite": the program is the source of truth, re-applied on the version the API
   // holds now; bounded, so two stacks that both overwrite cannot loop forever.
@@ -339,7 +337,8 @@ export async function read(
   if (!remote && state.__get === true) throw notFound(call, id);
   if (!remote) return { id: "", props: {}, inputs: {} };
   const inputs = inputsFromRemote(kind, state, remote);
-  const versionMoved = remote.version !== undefined && remote.version !== state.version;
+  const versionMoved =
+    remote.version !== undefined && remote.version !== lockedVersion(kind, state);
   if (versionMoved) {
     // Someone wrote the connection outside this stack and the API never returns write-only secrets
     // (docs/api/pictory-vimeo.md#secrets-are-never-returned), so the state's values may no longer

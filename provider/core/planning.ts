@@ -15,7 +15,7 @@ import {
   isUnreadable,
   jsonEqual,
 } from "./fields";
-import { fieldsFor, nameScope, Props, Remote, ResourceKind } from "./kind";
+import { fieldsFor, lockedVersion, nameScope, Props, Remote, ResourceKind } from "./kind";
 import { describeReceived } from "./secrets";
 
 /** Whether a (possibly partially unknown) value holds the engine's unknown placeholder anywhere. */
@@ -280,7 +280,8 @@ export function outputsOf(
   previous: Props = {},
 ): Record<string, unknown> {
   const computed: Record<string, unknown> = {};
-  const versionMoved = remote.version !== undefined && remote.version !== previous.version;
+  const versionMoved =
+    remote.version !== undefined && remote.version !== lockedVersion(kind, previous);
   for (const [k, spec] of Object.entries(kind.outputs))
     if (previous[k] !== undefined && !(spec.volatile && versionMoved)) computed[k] = previous[k];
   Object.assign(computed, remote.computed);

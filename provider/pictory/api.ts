@@ -67,7 +67,7 @@ function itemSchema(kind: ResourceKind): z.ZodType<Record<string, unknown>> {
     schema = z.looseObject({
       ...shape,
       connectionId: CONNECTION_ID,
-      version: VERSION,
+      ...(kind.lock ? { [kind.lock.field]: VERSION } : {}),
       createdDate: ISO_DATE.nullish(),
       updatedDate: ISO_DATE.nullish(),
     });
@@ -127,7 +127,9 @@ function toRemote(kind: ResourceKind, item: Record<string, unknown>): Remote {
   for (const key of Object.keys(kind.outputs)) {
     if (item[key] !== undefined && item[key] !== null) computed[key] = item[key];
   }
-  return { id: item.connectionId as string, fields, computed, version: item.version as number };
+  const id = item.connectionId as string;
+  if (!kind.lock) return { id, fields, computed };
+  return { id, fields, computed, version: item[kind.lock.field] as number };
 }
 
 async function create(call: ApiCall, endpoint: PictoryEndpoint, body: Props): Promise<Remote> {
@@ -217,7 +219,10 @@ async function update(
   const what = "update the connection";
   const { kind } = call;
   const { version } = ref;
-  const sent: Record<string, unknown> = { ...body, version };
+  const sent: Record<string, unknown> = {
+    ...body,
+    ...(kind.lock ? { [kind.lock.field]: version } : {}),
+  };
   for (const [key, spec] of Object.entries(kind.fields)) {
     // Fixed at creation: the AWS update page lists them as a cause of 400.
     if (spec.replaceOnChange) delete sent[key];

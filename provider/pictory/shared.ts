@@ -84,6 +84,8 @@ export function pictoryKind(spec: {
     nameAlphabet: PICTORY_NAME_ALPHABET,
     nameMaxLength: 100,
     outputs: PICTORY_OUTPUTS,
+    // A versioned PUT: a stale version is answered 409 (docs/api/pictory-vimeo.md#versions).
+    lock: { field: "version" },
     api: pictoryApi({ path: spec.path }),
   };
 }

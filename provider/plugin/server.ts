@@ -430,7 +430,7 @@ export class PluginServer {
   private previewOutputs(r: NativeResource, inputs: Bag, olds: Props = {}): Bag {
     const out: Bag = { ...olds, ...inputs };
     for (const [k, spec] of Object.entries(r.kind.outputs))
-      if (olds[k] === undefined || spec.volatile || k === "version") out[k] = UNKNOWN;
+      if (olds[k] === undefined || spec.volatile || k === r.kind.lock?.field) out[k] = UNKNOWN;
     return out;
   }
 

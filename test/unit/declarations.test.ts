@@ -94,6 +94,22 @@ describe("declarations of every kind", () => {
     }
   });
 
+  it("lock on a whole-number output the API always answers, Pictory on its version", () => {
+    const locks = [...KINDS.values()].map((kind) => {
+      const spec = kind.lock && kind.outputs[kind.lock.field];
+      return {
+        kind: kind.token,
+        lock: kind.lock?.field,
+        spec: spec && [spec.kind, !!spec.optional],
+      };
+    });
+    expect(locks).toEqual([
+      { kind: "pictory:AwsConnection", lock: "version", spec: ["integer", false] },
+      { kind: "pictory:VimeoConnection", lock: "version", spec: ["integer", false] },
+      { kind: "apinizer:Connection", lock: undefined, spec: undefined },
+    ]);
+  });
+
   it("keep a field name's secrecy and wire type the same across the types that share it", () => {
     const seen = new Map<string, { secret: boolean; kind: string; at: string }>();
     const bad: string[] = [];
