@@ -87,6 +87,12 @@ export interface OutputSpec {
   readonly volatile?: boolean;
   /** The SDK's TypeScript type of a `json` output. */
   readonly tsType?: string;
+  /**
+   * How an API answer must hold it, where that is stricter than its wire type (an ID's form, a
+   * date, a version of at least 1): every answer is validated against it before it reaches the
+   * state. @default any value of its wire type, missing or null allowed
+   */
+  readonly answer?: z.ZodType;
 }
 
 export type OutputSet = Readonly<Record<string, OutputSpec>>;

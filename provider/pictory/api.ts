@@ -6,6 +6,7 @@ import {
   ConnectionValidationError,
 } from "../core/errors";
 import { credentialAdvice } from "../core/family";
+import { OutputSpec } from "../core/fields";
 import { HttpResponse } from "../core/http";
 import {
   ApiCall,
@@ -16,21 +17,18 @@ import {
   ResourceKind,
   VersionConflict,
 } from "../core/kind";
-import { describeReceived } from "../core/secrets";
 import {
   AbsenceEvidence,
   answerFacts,
   answerFieldSchema,
   apiSaid,
   couldNot,
-  ISO_DATE,
   lacksApiPath,
   notTheApi,
   parseAnswer,
   provesGone,
   send,
   urlOf,
-  VERSION,
   WireRequest,
 } from "../core/wire";
 
@@ -43,20 +41,16 @@ export interface PictoryEndpoint {
 /** Upper bound on list pages while looking a name up (the list envelope documents no page size). */
 const MAX_PAGES = 200;
 
-/**
- * Connection IDs are documented by example: 17 digits of a UTC timestamp, then 15 or 16 random
- * characters of `[a-z0-9]`. The random part's length is tolerated from 8 to 32, since four samples
- * do not fix it; what must never pass is something that is not an ID at all (an object, a path,
- * a 2 MB string), which would then address later requests.
- */
-const CONNECTION_ID = z
-  .string({ error: (i) => `must be a connection ID, received ${describeReceived(i.input)}` })
-  .max(64, { error: "must be a connection ID, received a longer string" })
-  .regex(/^\d{17}[a-z0-9]{8,32}$/, {
-    error: "must be a connection ID (17 timestamp digits, then lowercase letters and digits)",
-  });
-
 const schemas = new WeakMap<ResourceKind, z.ZodType<Record<string, unknown>>>();
+
+/**
+ * An output as an answer carries it: the shape its declaration gives, else its wire type's; only
+ * an optional one may be missing or null.
+ */
+function answerOutputSchema(spec: OutputSpec): z.ZodType {
+  if (spec.answer === undefined) return answerFieldSchema(spec);
+  return spec.optional ? spec.answer.nullish() : spec.answer;
+}
 
 /** The documented shape of one connection in any answer, derived from the kind's declaration. */
 function itemSchema(kind: ResourceKind): z.ZodType<Record<string, unknown>> {
@@ -64,13 +58,8 @@ function itemSchema(kind: ResourceKind): z.ZodType<Record<string, unknown>> {
   if (!schema) {
     const shape: Record<string, z.ZodType> = {};
     for (const [key, spec] of Object.entries(kind.fields)) shape[key] = answerFieldSchema(spec);
-    schema = z.looseObject({
-      ...shape,
-      connectionId: CONNECTION_ID,
-      ...(kind.lock ? { [kind.lock.field]: VERSION } : {}),
-      createdDate: ISO_DATE.nullish(),
-      updatedDate: ISO_DATE.nullish(),
-    });
+    for (const [key, spec] of Object.entries(kind.outputs)) shape[key] = answerOutputSchema(spec);
+    schema = z.looseObject(shape);
     schemas.set(kind, schema);
   }
   return schema;

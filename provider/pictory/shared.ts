@@ -1,5 +1,8 @@
+import { z } from "zod";
 import { FieldSet, FieldSpec, OutputSet } from "../core/fields";
 import { ResourceKind } from "../core/kind";
+import { describeReceived } from "../core/secrets";
+import { ISO_DATE, VERSION } from "../core/wire";
 import { pictoryApi } from "./api";
 import { pictoryFamily } from "./family";
 
@@ -37,21 +40,44 @@ export const PICTORY_ENABLED: FieldSpec = {
 
 export const PICTORY_NAME_ALPHABET = /[A-Za-z0-9 _-]/;
 
-/** What the Pictory API computes for every connection. */
+/**
+ * Connection IDs are documented by example: 17 digits of a UTC timestamp, then 15 or 16 random
+ * characters of `[a-z0-9]`. The random part's length is tolerated from 8 to 32, since four samples
+ * do not fix it; what must never pass is something that is not an ID at all (an object, a path,
+ * a 2 MB string), which would then address later requests.
+ */
+export const CONNECTION_ID = z
+  .string({ error: (i) => `must be a connection ID, received ${describeReceived(i.input)}` })
+  .max(64, { error: "must be a connection ID, received a longer string" })
+  .regex(/^\d{17}[a-z0-9]{8,32}$/, {
+    error: "must be a connection ID (17 timestamp digits, then lowercase letters and digits)",
+  });
+
+/** What the Pictory API computes for every connection, and the shape each answer holds it in. */
 export const PICTORY_OUTPUTS: OutputSet = {
-  connectionId: { kind: "string", doc: "server-assigned ID, also the resource ID" },
-  version: { kind: "integer", doc: "optimistic-locking version: 1 after create, +1 per update" },
+  connectionId: {
+    kind: "string",
+    answer: CONNECTION_ID,
+    doc: "server-assigned ID, also the resource ID",
+  },
+  version: {
+    kind: "integer",
+    answer: VERSION,
+    doc: "optimistic-locking version: 1 after create, +1 per update",
+  },
   // The create answer has no dates (docs/api/pictory-vimeo.md#ids-and-dates); get and list answers
   // have both.
   createdDate: {
     kind: "string",
     optional: true,
+    answer: ISO_DATE,
     doc: "ISO-8601, from the first answer that has it: after a create, the next refresh",
   },
   updatedDate: {
     kind: "string",
     optional: true,
     volatile: true,
+    answer: ISO_DATE,
     doc: "ISO-8601, from the last answer that has it; unset after an update whose answer has none, until the next refresh",
   },
 };

@@ -837,6 +837,7 @@ describe("Pictory 200 answers of the wrong shape fail with BAD_RESPONSE and reac
       patch: { connectionId: "not-a-pictory-id" },
     },
     { what: "name a number", field: "name", patch: { name: 42 } },
+    { what: 'updatedDate "yesterday"', field: "updatedDate", patch: { updatedDate: "yesterday" } },
   ];
   const cases = (["aws", "vimeo"] as const).flatMap((kind) =>
     (["create", "read", "update"] as const).flatMap((op) => WRONG.map((w) => ({ kind, op, ...w }))),

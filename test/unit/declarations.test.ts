@@ -110,6 +110,15 @@ describe("declarations of every kind", () => {
     ]);
   });
 
+  it("give every output the API must answer the shape an answer holds it in", () => {
+    const loose = [...KINDS.values()].flatMap((kind) =>
+      Object.entries(kind.outputs)
+        .filter(([, spec]) => !spec.optional && spec.answer === undefined)
+        .map(([key]) => `${kind.token}.${key}`),
+    );
+    expect(loose).toEqual([]);
+  });
+
   it("keep a field name's secrecy and wire type the same across the types that share it", () => {
     const seen = new Map<string, { secret: boolean; kind: string; at: string }>();
     const bad: string[] = [];
