@@ -1,14 +1,29 @@
 import { FieldSet } from "../core/fields";
 import { ResourceKind } from "../core/kind";
+import {
+  alphabetText,
+  autonaming,
+  nameCheck,
+  NameRule,
+  namePattern,
+  reservedText,
+} from "../core/names";
 import { apinizerFamily } from "./family";
 import { apinizerApi } from "./api";
 import { APINIZER_TYPE_DOCS, APINIZER_TYPES } from "./types";
 
 /**
- * Names are path segments. `.` and `..` are dot-segments that clients and proxies resolve away
+ * Names are path segments, without spaces (docs/api/apinizer.md#names), at most 255 characters
+ * (the console's limit). `.` and `..` are dot-segments that clients and proxies resolve away
  * (RFC 3986 5.2.4), so `connections/../` would address the project itself, on DELETE too.
  */
-const PATH_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,255}$/;
+export const PATH_NAME: NameRule = {
+  alphabet: "A-Za-z0-9._-",
+  minLength: 1,
+  maxLength: 255,
+  reserved: [".", ".."],
+  quoteSymbols: true,
+};
 
 /**
  * Fields of every Apinizer connection; per-type fields live in `./types`
@@ -19,18 +34,15 @@ const COMMON: FieldSet = {
     kind: "string",
     required: true,
     replaceOnChange: true,
-    pattern: PATH_NAME,
-    patternText: "an existing project's name: letters, digits, '.', '_' or '-', not . or ..",
+    pattern: namePattern(PATH_NAME),
+    patternText: `an existing project's name: ${alphabetText(PATH_NAME)}, ${reservedText(PATH_NAME)}`,
     doc: "the project the connection belongs to; a path segment, never sent in the body",
   },
   name: {
     kind: "string",
     required: true,
     autonamed: true,
-    // No spaces in path names (docs/api/apinizer.md#names), at most 255 characters (the console's
-    // limit).
-    pattern: PATH_NAME,
-    patternText: "1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..)",
+    ...nameCheck(PATH_NAME),
     doc: "unique in the project, case-insensitively; a change renames in place",
   },
   type: {
@@ -67,8 +79,7 @@ export const apinizerConnection: ResourceKind = {
   lookupBy: ["projectName", "name"],
   // Another project is another namespace: a move there never collides with the old name.
   nameScope: ["projectName"],
-  nameAlphabet: /[A-Za-z0-9._-]/,
-  nameMaxLength: 255,
+  ...autonaming(PATH_NAME),
   outputs: {
     deploymentResult: {
       kind: "json",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { FieldSet, FieldSpec, OutputSet } from "../core/fields";
 import { ResourceKind } from "../core/kind";
+import { autonaming, nameCheck, NameRule } from "../core/names";
 import { describeReceived } from "../core/secrets";
 import { ISO_DATE, VERSION } from "../core/wire";
 import { pictoryApi } from "./api";
@@ -11,12 +12,17 @@ import { pictoryFamily } from "./family";
  * (docs/api/pictory-aws.md#where-the-pages-are-silent): the Vimeo rules
  * (docs/api/pictory-vimeo.md#name-rules) apply to both.
  */
+export const PICTORY_NAME_RULE: NameRule = {
+  alphabet: "A-Za-z0-9 _-",
+  minLength: 1,
+  maxLength: 100,
+};
+
 export const PICTORY_NAME: FieldSpec = {
   kind: "string",
   required: true,
   autonamed: true,
-  pattern: /^[A-Za-z0-9 _-]{1,100}$/,
-  patternText: "1-100 letters, digits, spaces, _ or -",
+  ...nameCheck(PICTORY_NAME_RULE),
   doc: "unique within the Pictory account",
 };
 
@@ -37,8 +43,6 @@ export const PICTORY_ENABLED: FieldSpec = {
   default: true,
   doc: "whether Pictory may use the connection",
 };
-
-export const PICTORY_NAME_ALPHABET = /[A-Za-z0-9 _-]/;
 
 /**
  * Connection IDs are documented by example: 17 digits of a UTC timestamp, then 15 or 16 random
@@ -107,8 +111,7 @@ export function pictoryKind(spec: {
     },
     uniqueNames: true,
     lookupBy: ["connectionId"],
-    nameAlphabet: PICTORY_NAME_ALPHABET,
-    nameMaxLength: 100,
+    ...autonaming(PICTORY_NAME_RULE),
     outputs: PICTORY_OUTPUTS,
     // A versioned PUT: a stale version is answered 409 (docs/api/pictory-vimeo.md#versions).
     lock: { field: "version" },
