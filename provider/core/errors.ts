@@ -198,10 +198,10 @@ export class ConnectionConfigError extends ConnectionError {
   }
 }
 
-/** The program asked for something the API cannot do with this connection. */
-export class ConnectionValidationError extends ConnectionError {
+/** An error class that raises one of several codes, named first, each with a status and a cause. */
+abstract class CodedError<Code extends ConnectionErrorCode> extends ConnectionError {
   public constructor(
-    code: CodesOf<"ConnectionValidationError">,
+    code: Code,
     message: string,
     options: { status?: number; cause?: unknown } = {},
   ) {
@@ -209,16 +209,11 @@ export class ConnectionValidationError extends ConnectionError {
   }
 }
 
+/** The program asked for something the API cannot do with this connection. */
+export class ConnectionValidationError extends CodedError<CodesOf<"ConnectionValidationError">> {}
+
 /** The API answered with an error status. */
-export class ConnectionApiError extends ConnectionError {
-  public constructor(
-    code: CodesOf<"ConnectionApiError">,
-    message: string,
-    options: { status?: number; cause?: unknown } = {},
-  ) {
-    super(code, message, options);
-  }
-}
+export class ConnectionApiError extends CodedError<CodesOf<"ConnectionApiError">> {}
 
 /** The API answered, but not with what its documentation promises: nothing of it reaches state. */
 export class ConnectionResponseError extends ConnectionError {

@@ -1,8 +1,25 @@
 import { z } from "zod";
-import { FieldSet } from "../../core/fields";
+import { FieldSet, FieldSpec } from "../../core/fields";
 import { login } from "./login";
 
 const count = z.number().int().min(0);
+
+const PKCS12 = "application/x-pkcs12";
+
+/**
+ * A file the connection carries as base64, secret and masked in get answers ("Secret fields are
+ * masked in get operations"), followed by its `<field>ContentType` with the type's default.
+ */
+function encodedFile(
+  field: string,
+  contentType: string,
+  spec: Pick<FieldSpec, "requiredWhen" | "doc">,
+): FieldSet {
+  return {
+    [field]: { kind: "string", secret: true, maskedOnRead: true, ...spec },
+    [`${field}ContentType`]: { kind: "string", default: contentType },
+  };
+}
 
 /**
  * Elasticsearch `indexLifecyclePolicy`
@@ -80,38 +97,20 @@ export const elasticsearch: FieldSet = {
     enum: ["CA_CERTIFICATE_IN_PKCS_12", "CA_IN_PEM_FILE", "CERT_AND_PRIVATE_KEY_IN_PKCS_12"],
     requiredWhen: { field: "encryptCommunication", equals: true },
   },
-  caCertInPkcs12File: {
-    kind: "string",
-    secret: true,
-    maskedOnRead: true,
+  ...encodedFile("caCertInPkcs12File", PKCS12, {
     requiredWhen: { field: "encryptCommunicationType", equals: "CA_CERTIFICATE_IN_PKCS_12" },
     doc: "base64 of a PKCS#12 file holding the CA certificate",
-  },
-  caCertInPkcs12FileContentType: { kind: "string", default: "application/x-pkcs12" },
-  caInPemFile: {
-    kind: "string",
-    secret: true,
-    maskedOnRead: true,
+  }),
+  ...encodedFile("caInPemFile", "application/x-pem-file", {
     requiredWhen: { field: "encryptCommunicationType", equals: "CA_IN_PEM_FILE" },
     doc: "base64 of a PEM file holding the CA certificate",
-  },
-  caInPemFileContentType: { kind: "string", default: "application/x-pem-file" },
-  caTruststoreFile: {
-    kind: "string",
-    secret: true,
-    maskedOnRead: true,
-    doc: "base64 of a PKCS#12 truststore",
-  },
-  caTruststoreFileContentType: { kind: "string", default: "application/x-pkcs12" },
+  }),
+  ...encodedFile("caTruststoreFile", PKCS12, { doc: "base64 of a PKCS#12 truststore" }),
   caTruststoreFilePass: { kind: "string", secret: true, maskedOnRead: true },
-  caKeystoreFile: {
-    kind: "string",
-    secret: true,
-    maskedOnRead: true,
+  ...encodedFile("caKeystoreFile", PKCS12, {
     requiredWhen: { field: "encryptCommunicationType", equals: "CERT_AND_PRIVATE_KEY_IN_PKCS_12" },
     doc: "base64 of a PKCS#12 keystore with the client certificate and its private key",
-  },
-  caKeystoreFileContentType: { kind: "string", default: "application/x-pkcs12" },
+  }),
   caKeystoreFilePass: {
     kind: "string",
     secret: true,
