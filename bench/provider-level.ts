@@ -161,7 +161,7 @@ async function lifecycle(
   const edited = { ...checked.inputs, description: "edited" };
   const diff = await measure("diff", () => h.diff(created.id, created.outs, edited));
   // `undefined` is a change reported as unknown, so that the engine names the changed fields
-  // itself (hostChanges in provider/core/engine.ts); only `false` means none.
+  // itself (hostChanges in provider/core/planning.ts); only `false` means none.
   if (diff.changes === false) {
     throw new Error(`${kind}: diff of an edited description found no change`);
   }

@@ -62,7 +62,7 @@ describe("citations in source files", () => {
 
   it("finds the source files", () => {
     expect(files).toEqual(
-      expect.arrayContaining(["provider/core/engine.ts", "emulator/server.ts"]),
+      expect.arrayContaining(["provider/core/operations.ts", "emulator/server.ts"]),
     );
   });
 
