@@ -276,6 +276,12 @@ export function normalize(text: string): { text: string; from: number[]; to: num
 interface Matcher {
   readonly runs: ReadonlySet<string>;
   readonly whole: readonly string[];
+  /**
+   * Whether a value shorter than a run is masked only where it stands as a word: in the code's
+   * own words a one-letter secret is no more in "Connection" than any other letter, and masking
+   * every such letter would both wreck the message and spell the secret out.
+   */
+  readonly asWords: boolean;
 }
 
 /** The last matcher built, by its secrets: an error path masks several texts with the same ones. */
@@ -296,7 +302,7 @@ function buildMatcher(secrets: readonly string[], wholeOnly: boolean): Matcher |
     for (const w of wholeOnly ? [...m.whole, ...m.forms] : m.whole) whole.add(w);
   }
   if (runs.size === 0 && whole.size === 0) return undefined;
-  return { runs, whole: [...whole] };
+  return { runs, whole: [...whole], asWords: wholeOnly };
 }
 
 /** Each secret's runs, kept for the next message: a provider masks many with the same secrets. */
@@ -338,8 +344,9 @@ function maskPiece(text: string, m: Matcher): string {
     if (m.runs.has(n.text.slice(at, at + SECRET_RUN))) hit.fill(1, at, at + SECRET_RUN);
   }
   for (const w of m.whole) {
+    const bounded = m.asWords && w.length < SECRET_RUN;
     for (let at = n.text.indexOf(w); at !== -1; at = n.text.indexOf(w, at + 1))
-      hit.fill(1, at, at + w.length);
+      if (!bounded || standsAlone(n.text, w, at)) hit.fill(1, at, at + w.length);
   }
   let out = "";
   let from = 0;
@@ -354,6 +361,17 @@ function maskPiece(text: string, m: Matcher): string {
   return out + text.slice(from);
 }
 
+const WORD = /[\p{L}\p{N}]/u;
+
+/** Whether `w` at `at` in `text` is a word of its own: no letter or digit runs on into it. */
+function standsAlone(text: string, w: string, at: number): boolean {
+  const before = text[at - 1];
+  const after = text[at + w.length];
+  const joins = (outside: string | undefined, edge: string) =>
+    outside !== undefined && WORD.test(outside) && WORD.test(edge);
+  return !joins(before, w[0]!) && !joins(after, w[w.length - 1]!);
+}
+
 /** How {@link redact} masks. */
 export interface RedactOptions {
   /**
@@ -365,7 +383,8 @@ export interface RedactOptions {
   /**
    * Mask each form of a secret only where it stands whole, not its runs: for a message whose
    * API-derived parts were masked already, so that its own words (a name a reader knows) are
-   * neither hidden nor turned into a clue about which characters a secret holds.
+   * neither hidden nor turned into a clue about which characters a secret holds. A secret shorter
+   * than a run is then masked only where it stands as a word.
    * @default false
    */
   readonly whole?: boolean;

@@ -86,18 +86,41 @@ export function apiSaid(
     call.secrets,
   );
   if (text !== "") return text;
-  // The media type is the API's text too.
-  return `no error message the API documents${where ? ` from ${where}` : ""}: ${redact(describeBody(res), call.secrets)}`;
+  return `no error message the API documents${where ? ` from ${where}` : ""}: ${describeBody(res)}`;
 }
 
-/** A body described without any of its content: its media type (when well-formed) and size. */
-export function describeBody(res: Pick<HttpResponse, "text" | "contentType">): string {
+/**
+ * Media types a message may name: the ones these APIs, gateways and proxies answer with. Any
+ * other is the API's text (it could be anything, a secret included), so it is not shown.
+ */
+const KNOWN_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  "application/json",
+  "application/problem+json",
+  "application/hal+json",
+  "application/vnd.api+json",
+  "application/xml",
+  "application/xhtml+xml",
+  "application/javascript",
+  "application/octet-stream",
+  "application/x-www-form-urlencoded",
+  "text/html",
+  "text/plain",
+  "text/xml",
+  "text/css",
+  "text/javascript",
+  "text/csv",
+]);
+
+/** A body described without any of its content: its media type (when a known one) and size. */
+export function describeBody(res: Pick<HttpResponse, "text" | "bytes" | "contentType">): string {
   const media = res.contentType.split(";")[0]!.trim().toLowerCase();
-  const type = /^[a-z0-9!#$&^_.+-]{1,40}\/[a-z0-9!#$&^_.+-]{1,60}$/.test(media)
+  const type = KNOWN_MEDIA_TYPES.has(media)
     ? media
-    : "no recognisable content type";
+    : media === "" || res.contentType === "no content type"
+      ? "no content type"
+      : "a content type these APIs do not use";
   if (res.text === "") return `an empty body, ${type}`;
-  return `${Buffer.byteLength(res.text, "utf8")} bytes of ${type}`;
+  return `${res.bytes} bytes of ${type}`;
 }
 
 /**
@@ -137,11 +160,10 @@ export function urlOf(call: ApiCall, req: Pick<HttpRequest, "path">): string {
 
 /**
  * What came back, described and never quoted (a page may echo the request, credential included):
- * status, content type and length.
+ * the status and {@link describeBody}.
  */
 export function answerFacts(res: HttpResponse): string {
-  const type = res.contentType.trim() === "" ? "no content type" : res.contentType;
-  return `${res.status} with ${type}, ${Buffer.byteLength(res.text, "utf8")} bytes`;
+  return `${res.status} with ${describeBody(res)}`;
 }
 
 /** A JSON body sent as JSON: a framework's error page parsed as JSON by chance is not one. */
