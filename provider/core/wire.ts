@@ -1,3 +1,4 @@
+import { domainToUnicode } from "node:url";
 import { z } from "zod";
 import {
   ConnectionConfigError,
@@ -50,7 +51,7 @@ export async function send(
   if (res.status >= 300 && res.status < 400) {
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${req.method} ${req.path} answered ${res.status}, a redirect to ` +
-        `${redirectHost(res.location, call.family.baseUrl)}; the provider does not follow redirects so that ` +
+        `${redirectHost(res.location, call)}; the provider does not follow redirects so that ` +
         `credentials stay with the API: set ${call.family.baseUrlKey} to the API's own URL ` +
         `(now ${call.family.baseUrl})`,
       { status: res.status },
@@ -59,13 +60,21 @@ export async function send(
   return res;
 }
 
-function redirectHost(location: string | undefined, base: string): string {
+/**
+ * Where a redirect points, for the message: its host, which is the API's text, so masked like any
+ * answer's field, and first turned back from punycode (`xn--…`, which is how a URL carries a
+ * non-ASCII host) so that a secret echoed there is compared in the form it was sent.
+ */
+function redirectHost(location: string | undefined, call: ApiCall): string {
   if (location === undefined) return "no location";
+  let url: URL;
   try {
-    return new URL(location, base).host;
+    url = new URL(location, call.family.baseUrl);
   } catch {
     return "an invalid location";
   }
+  const host = domainToUnicode(url.hostname) || url.hostname;
+  return redact(url.port === "" ? host : `${host}:${url.port}`, call.secrets);
 }
 
 /**

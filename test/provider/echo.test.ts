@@ -4,6 +4,7 @@
  * stored connection the way Java's Gson writes JSON, secrets of any length, a deployment warning
  * on stderr. The hostile server (test/helpers/hostile.ts) plays the API.
  */
+import { domainToASCII } from "node:url";
 import { inspect } from "node:util";
 import fc from "fast-check";
 import { ConnectionError } from "../../provider/core/errors";
@@ -164,7 +165,7 @@ describe("an API that echoes secrets back", () => {
     // JSON travels as UTF-8 (RFC 8259, section 8.1). Read as UTF-8, a Latin-1 echo keeps the
     // secret's ASCII letters and turns the rest into U+FFFD, which no mask form matches.
     const latin1 = fc.constantFrom(
-      ..."abcXYZ019-_=&!é€ßçÄøñ¡¿ÿ".split("").filter((c) => c <= "\u00ff"),
+      ..."abcXYZ019-_=&!é€ßçÄøñ¡¿ÿÃ©Â¢Å".split("").filter((c) => c <= "\u00ff"),
     );
     const secrets = fc
       .array(latin1, { minLength: 1, maxLength: 40 })
@@ -243,6 +244,39 @@ describe("an API that echoes secrets back", () => {
         expect(await messageWith(secret)).toBe(base);
       }),
       { numRuns: 80 },
+    );
+  });
+
+  it("never shows a secret a redirect's host echoes, punycoded or not", async () => {
+    const label = fc
+      .array(fc.constantFrom(..."abcdefxyz0189äöüßéñçжлд漢字ü".split("")), {
+        minLength: 6,
+        maxLength: 30,
+      })
+      .map((cs) => cs.join(""));
+    const base = {
+      name: "echo-redirect",
+      enabled: true,
+      clientIdentifier: "echo-client",
+      accessToken: ACCESS_TOKEN,
+    };
+    hostile.setMode({ kind: "json", status: 200, body: { Items: [] } }, { method: "GET" });
+    await fc.assert(
+      fc.asyncProperty(label, fc.boolean(), async (secret, withPort) => {
+        const ascii = domainToASCII(`${secret}.evil.example`);
+        fc.pre(ascii !== "");
+        hostile.setMode(
+          { kind: "redirect", location: `https://${ascii}${withPort ? ":8443" : ""}/login` },
+          { method: "POST" },
+        );
+        const checked = await vimeo.check({}, { ...base, clientSecret: secret });
+        expect(checked.failures).toEqual([]);
+        const text = await failure(vimeo.create(checked.inputs));
+        expect(text).toContain("a redirect to");
+        expect(shows(text, secret)).toBe(false);
+        expect(text).not.toContain(ascii.split(".")[0]);
+      }),
+      { numRuns: 60 },
     );
   });
 
