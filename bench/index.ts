@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       `engine: ${engine.reps} repetition(s) in ${seconds} s; load average at end ${loadAvg()}\n`,
     );
   }
-  summarize(providerLevel, engine, sizes, awsSizes);
+  summarize(providerLevel, engine, sizes, awsSizes, pluginSizes);
 }
 
 /** Other work on the machine slows the CLI runs; the load average says how much there was. */
@@ -211,43 +211,50 @@ function state(engine: EngineResult, provider: string, n: number): EngineStateRe
 
 /**
  * The Apinizer connections among a stack's n (every third of a mixed fleet, none in an AWS
- * stack): each create first GETs the name, which the API answers 404, then POSTs.
+ * stack). A create looks the name up first (a GET the API answers 404) only until the server is
+ * known to answer with the v1 envelopes, whose POST refuses an existing name
+ * (provider/apinizer/api.ts): so at most one GET per Apinizer create, in practice the few in
+ * flight before the first answer.
  */
 function apinizerCreates(provider: ProviderChoice, n: number): number {
   return AWS_PROVIDERS.includes(provider) ? 0 : Math.floor(n / 3);
 }
 
+/** Requests each operation must send: `exact` counts, and methods sent at most `atMost` times. */
+interface Want {
+  readonly exact: Readonly<Record<string, number>>;
+  readonly atMost: Readonly<Record<string, number>>;
+}
+
 /** Requests each operation must send with this provider, from issue 6. */
-function expectedRequests(
-  op: EngineOp,
-  n: number,
-  provider: ProviderChoice,
-): Readonly<Record<string, number>> {
+function expectedRequests(op: EngineOp, n: number, provider: ProviderChoice): Want {
+  const exact = (e: Record<string, number>): Want => ({ exact: e, atMost: {} });
   switch (op) {
     case "up": {
       const gets = apinizerCreates(provider, n);
-      return gets > 0 ? { POST: n, GET: gets } : { POST: n };
+      return { exact: { POST: n }, atMost: gets > 0 ? { GET: gets } : {} };
     }
     case "update":
-      return { PUT: n };
+      return exact({ PUT: n });
     case "preview":
-      return {};
+      return exact({});
     case "refresh":
-      return { GET: n };
+      return exact({ GET: n });
     case "destroy":
-      return { DELETE: n };
+      return exact({ DELETE: n });
   }
 }
 
 /** The requests as expected, and no answer but 2xx save the 404s of the GETs before a create. */
-function asExpected(run: EngineOpResult, want: Readonly<Record<string, number>>): boolean {
-  const notFound = run.op === "up" ? apinizerCreates(run.provider, run.n) : 0;
-  return sameCounts(run.byMethod, want) && run.failedRequests === notFound;
-}
-
-function sameCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>) {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+function asExpected(run: EngineOpResult, want: Want): boolean {
+  const keys = new Set([...Object.keys(run.byMethod), ...Object.keys(want.exact)]);
+  const counts = [...keys].every((k) =>
+    k in want.atMost
+      ? (run.byMethod[k] ?? 0) <= want.atMost[k]!
+      : (run.byMethod[k] ?? 0) === (want.exact[k] ?? 0),
+  );
+  const lookups = run.op === "up" ? (run.byMethod.GET ?? 0) : 0;
+  return counts && run.failedRequests === lookups;
 }
 
 const fmtMethods = (m: Readonly<Record<string, number>>): string =>
@@ -256,6 +263,12 @@ const fmtMethods = (m: Readonly<Record<string, number>>): string =>
     : Object.entries(m)
         .map(([k, v]) => `${v} ${k}`)
         .join(", ");
+
+const fmtWant = (w: Want): string =>
+  [
+    ...(Object.keys(w.exact).length > 0 ? [fmtMethods(w.exact)] : []),
+    ...Object.entries(w.atMost).map(([k, v]) => `at most ${v} ${k}`),
+  ].join(", ") || "none";
 
 const mib = (kib: number): number => round(kib / 1024, 1);
 
@@ -310,7 +323,7 @@ function reportRequests(scope: TableScope, title: string): void {
           op,
           off.requests,
           fmtMethods(off.byMethod),
-          fmtMethods(want),
+          fmtWant(want),
           off.failedRequests,
           off.changes,
           c.runs.every((r) => asExpected(r, want))
@@ -646,6 +659,60 @@ function reportAws(engine: EngineResult, sizes: readonly number[]): void {
   reportGrowth(engine, sizes, growths(engine, sizes, AWS_PROVIDERS, AWS_OPS), "AWS connections: ");
 }
 
+/**
+ * The native plugins against this package's dynamic resources, at `size`: wall time per operation
+ * and state bytes per resource at most these shares. Measured on no-op providers at N = 300, a
+ * native plugin's engine floor is about up 0.87x, update 0.77x, preview 0.87x, refresh 0.66x,
+ * destroy 0.73x and state 0.57x of a dynamic provider's: the engine, not the plugin, sets those.
+ */
+const PLUGIN_GOALS = {
+  vsDynamic: { up: 0.9, update: 0.8, destroy: 0.8, preview: 0.9, refresh: 0.75 } as Readonly<
+    Record<EngineOp, number>
+  >,
+  stateBytes: 0.6,
+  size: 300,
+};
+
+function pluginGoals(
+  engine: EngineResult | undefined,
+  sizes: readonly number[],
+  goal: (name: string, met: boolean | undefined, figure: string) => void,
+): void {
+  const n = PLUGIN_GOALS.size;
+  const limits = Object.entries(PLUGIN_GOALS.vsDynamic) as [EngineOp, number][];
+  const name = `native plugins against the dynamic resources at n=${n}: ${limits
+    .map(([op, l]) => `${op} at most ${l}x`)
+    .join(", ")}`;
+  const per = limits.map(
+    ([op, l]) => [op, l, engine && ratio(engine, n, op, "plugin", "dynamic")] as const,
+  );
+  if (!engine || !sizes.includes(n) || per.some(([, , r]) => r === undefined)) {
+    goal(
+      name,
+      undefined,
+      `n=${n} not measured (npm run bench -- --plugin-only --plugin-sizes=100,300)`,
+    );
+  } else {
+    goal(
+      name,
+      per.every(([, l, r]) => r! <= l),
+      per.map(([op, , r]) => `${op} ${round(r!, 2)}`).join(", "),
+    );
+  }
+  const dyn = engine && state(engine, "dynamic", n);
+  const plug = engine && state(engine, "plugin", n);
+  const stateName = `native plugins' state bytes per resource at most ${PLUGIN_GOALS.stateBytes}x the dynamic resources' at n=${n}`;
+  if (!dyn || !plug) goal(stateName, undefined, `n=${n} not measured`);
+  else {
+    const r = plug.stateBytes / dyn.stateBytes;
+    goal(
+      stateName,
+      r <= PLUGIN_GOALS.stateBytes,
+      `${round(r, 3)} (${round(plug.stateBytes / n, 0)} against ${round(dyn.stateBytes / n, 0)} bytes)`,
+    );
+  }
+}
+
 function awsGoals(
   engine: EngineResult | undefined,
   sizes: readonly number[],
@@ -733,6 +800,7 @@ function summarize(
   engine: EngineResult | undefined,
   sizes: readonly number[],
   awsSizes: readonly number[],
+  pluginSizes: readonly number[],
 ): void {
   const lines: string[] = [];
   const goal = (name: string, met: boolean | undefined, figure: string): void => {
@@ -804,7 +872,7 @@ function summarize(
       }
     }
     goal(
-      "engine requests: up N POST (and a GET before each Apinizer create), preview 0, refresh N GET, destroy N DELETE",
+      "engine requests: up N POST (and at most a GET before each Apinizer create), preview 0, refresh N GET, destroy N DELETE",
       wrong.length === 0,
       wrong.length === 0 ? `exact at n=${sizes.join(", ")}` : wrong.join("; "),
     );
@@ -877,6 +945,7 @@ function summarize(
     );
   }
   awsGoals(engine, awsSizes, goal);
+  pluginGoals(engine, pluginSizes, goal);
   process.stdout.write(`\n## Goals\n${lines.join("\n")}\n`);
 }
 

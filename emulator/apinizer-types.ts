@@ -147,6 +147,8 @@ const oneOf = (
   values,
   ...extra,
 });
+/** The values a type page lists, written as the page writes them: one line of words. */
+const words = (list: string): readonly string[] => list.split(/\s+/).filter((w) => w !== "");
 const port = (defaultValue?: number): IntField =>
   int({ min: 1, max: 65535, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
 const when = (field: string, ...values: JsonValue[]): readonly Condition[] => [
@@ -158,15 +160,9 @@ const secret = (extra: Omit<StringField, "kind" | "secret"> = {}): StringField =
 const masked = (extra: Omit<StringField, "kind" | "secret" | "maskedInGet"> = {}): StringField =>
   secret({ ...extra, maskedInGet: true });
 
-const PRIVACY_PROTOCOLS = [
-  "PrivAES128",
-  "PrivAES192",
-  "PrivAES192with3DES",
-  "PrivAES256",
-  "PrivAES256with3DES",
-  "PrivDES",
-  "Priv3DES",
-] as const;
+const PRIVACY_PROTOCOLS = words(
+  "PrivAES128 PrivAES192 PrivAES192with3DES PrivAES256 PrivAES256with3DES PrivDES Priv3DES",
+);
 
 const EMAIL: ConnectionTypeDecl = {
   type: "email",
@@ -193,18 +189,7 @@ const DATABASE: ConnectionTypeDecl = {
   type: "database",
   fields: {
     dbType: oneOf(
-      [
-        "ORACLE",
-        "MYSQL",
-        "POSTGRES",
-        "SQL_SERVER",
-        "SYBASE",
-        "DB2",
-        "APACHE_HIVE",
-        "APACHE_IMPALA",
-        "MONGODB",
-        "TRINO",
-      ],
+      words("ORACLE MYSQL POSTGRES SQL_SERVER SYBASE DB2 APACHE_HIVE APACHE_IMPALA MONGODB TRINO"),
       { required: true },
     ),
     jdbcUrl: str({ required: true }),
@@ -275,16 +260,7 @@ const LDAP: ConnectionTypeDecl = {
   },
 };
 
-const KAFKA_VALUE_TYPES = [
-  "STRING",
-  "BOOLEAN",
-  "INTEGER",
-  "LONG",
-  "DOUBLE",
-  "FLOAT",
-  "STRING_LIST",
-  "URI",
-] as const;
+const KAFKA_VALUE_TYPES = words("STRING BOOLEAN INTEGER LONG DOUBLE FLOAT STRING_LIST URI");
 
 const KAFKA: ConnectionTypeDecl = {
   type: "kafka",
@@ -572,25 +548,9 @@ const SYSLOG: ConnectionTypeDecl = {
     syslogMessageFormat: oneOf(["RFC_3164", "RFC_5424", "RFC_5425"], { default: "RFC_3164" }),
     syslogAppName: str({ default: "Apinizer" }),
     syslogFacility: oneOf(
-      [
-        "KERN",
-        "USER",
-        "MAIL",
-        "DAEMON",
-        "AUTH",
-        "SYSLOG",
-        "LPR",
-        "NEWS",
-        "UUCP",
-        "CRON",
-        "AUTHPRIV",
-        "FTP",
-        "NTP",
-        "AUDIT",
-        "ALERT",
-        "CLOCK",
-        ...Array.from({ length: 8 }, (_, i) => `LOCAL${i}`),
-      ],
+      words(
+        "KERN USER MAIL DAEMON AUTH SYSLOG LPR NEWS UUCP CRON AUTHPRIV FTP NTP AUDIT ALERT CLOCK LOCAL0 LOCAL1 LOCAL2 LOCAL3 LOCAL4 LOCAL5 LOCAL6 LOCAL7",
+      ),
       { default: "AUDIT" },
     ),
     syslogSeverity: oneOf(
@@ -681,14 +641,9 @@ const SNMP: ConnectionTypeDecl = {
     enableUserAuthentication: bool(false),
     securityName: str({ requiredWhen: when("enableUserAuthentication", true) }),
     usmUserAuthenticationProtocol: oneOf(
-      [
-        "AuthMD5",
-        "AuthSHA",
-        "AuthHMAC128SHA224",
-        "AuthHMAC192SHA256",
-        "AuthHMAC256SHA384",
-        "AuthHMAC384SHA512",
-      ],
+      words(
+        "AuthMD5 AuthSHA AuthHMAC128SHA224 AuthHMAC192SHA256 AuthHMAC256SHA384 AuthHMAC384SHA512",
+      ),
       { requiredWhen: when("securityLevel", ...AUTH_LEVELS) },
     ),
     // SNMP passphrases are at least 8 characters (connection-snmp), and "Passphrases are

@@ -65,6 +65,8 @@ export interface HttpResponse {
   readonly json: boolean;
   /** The raw body (already capped by maxResponseBytes); redact before showing any of it. */
   readonly text: string;
+  /** The body's length in bytes, for messages that describe it without quoting it. */
+  readonly bytes: number;
   readonly contentType: string;
   /** The `Location` header of a redirect. */
   readonly location?: string;
@@ -225,12 +227,16 @@ export class HttpClient {
         body: hasBody ? JSON.stringify(req.body) : undefined,
         signal,
       });
-      const text = await readCapped(res.body, this.options.maxResponseBytes, signal, () =>
+      const raw = await readCapped(res.body, this.options.maxResponseBytes, signal, () =>
         tooLarge(req, this.options.maxResponseBytes),
       );
+      const utf8 = decodeUtf8(raw);
+      // Not UTF-8: kept one character per byte so that "empty" stays true to the bytes, and
+      // never parsed (see decodeUtf8).
+      const text = utf8 ?? raw.toString("latin1");
       let body: unknown;
       let json = false;
-      if (text.length > 0) {
+      if (utf8 !== undefined && text.length > 0) {
         try {
           body = JSON.parse(text);
           json = true;
@@ -249,6 +255,7 @@ export class HttpClient {
         body,
         json,
         text,
+        bytes: raw.length,
         contentType: header("content-type") ?? "no content type",
         ...(location !== undefined ? { location } : {}),
         ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
@@ -412,13 +419,13 @@ export function proxyFor(url: URL, env: ProxyEnv = proxyEnv()): string | undefin
   }
 }
 
-/** Reads a body to text, failing as soon as it passes `max` bytes or the signal fires. */
+/** Reads a body, failing as soon as it passes `max` bytes or the signal fires. */
 async function readCapped(
   body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown },
   max: number,
   signal: AbortSignal,
   onTooLarge: () => Error,
-): Promise<string> {
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
@@ -432,7 +439,23 @@ async function readCapped(
     body.destroy();
     throw e;
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/**
+ * JSON travels as UTF-8 (RFC 8259, section 8.1), so a body in another encoding is not an answer
+ * the vendors document. A lenient decoder would turn its non-ASCII letters into U+FFFD, and a
+ * secret echoed in Latin-1 would come out with its ASCII letters intact and no mask form matching
+ * it; so such a body is never parsed, and messages count its bytes instead of quoting any of it.
+ */
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+function decodeUtf8(bytes: Buffer): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /** What cancels requests, for messages. */

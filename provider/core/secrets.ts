@@ -185,6 +185,22 @@ function base64Cores(value: string | Buffer): string[] {
  * at all three byte alignments (standard and URL-safe alphabets) and hex.
  */
 export function secretForms(value: string): string[] {
+  const texts = secretTexts(value);
+  // Base64 and hex of each text form too: a request body is often encoded before it is sent.
+  const forms = new Set<string>(texts);
+  for (const t of texts) {
+    for (const core of base64Cores(t)) forms.add(core);
+    forms.add(Buffer.from(t, "utf8").toString("hex"));
+  }
+  // Base64 of the UTF-16 text (as Windows and Java encode strings) and base64 of base64.
+  for (const core of base64Cores(Buffer.from(value, "utf16le"))) forms.add(core);
+  for (const core of base64Cores(Buffer.from(value, "utf8").toString("base64"))) forms.add(core);
+  forms.delete("");
+  return [...forms];
+}
+
+/** The forms of {@link secretForms} that are text (escaped, re-read, reversed), not binary codes. */
+function secretTexts(value: string): Set<string> {
   const variants = new Set([
     value,
     value.toUpperCase(),
@@ -208,18 +224,26 @@ export function secretForms(value: string): string[] {
   }
   // UTF-8 read as Latin-1 (mojibake), and the secret reversed: no decoding undoes either.
   texts.add(Buffer.from(value, "utf8").toString("latin1"));
+  // And Latin-1 read as UTF-8, where those bytes happen to be valid UTF-8 ("ß¿" is U+07FF): other
+  // Latin-1 bodies are never parsed (see decodeUtf8 in http.ts).
+  const asUtf8 = latin1ReadAsUtf8(value);
+  if (asUtf8 !== undefined) texts.add(asUtf8);
   texts.add([...value].reverse().join(""));
-  // Base64 and hex of each text form too: a request body is often encoded before it is sent.
-  const forms = new Set<string>(texts);
-  for (const t of texts) {
-    for (const core of base64Cores(t)) forms.add(core);
-    forms.add(Buffer.from(t, "utf8").toString("hex"));
+  texts.delete("");
+  return texts;
+}
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The value's Latin-1 bytes read as UTF-8, when it is Latin-1 text and those bytes are UTF-8. */
+function latin1ReadAsUtf8(value: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- every character outside Latin-1 is what this matches
+  if (/[^\u0000-\u00ff]/.test(value)) return undefined;
+  try {
+    return STRICT_UTF8.decode(Buffer.from(value, "latin1"));
+  } catch {
+    return undefined;
   }
-  // Base64 of the UTF-16 text (as Windows and Java encode strings) and base64 of base64.
-  for (const core of base64Cores(Buffer.from(value, "utf16le"))) forms.add(core);
-  for (const core of base64Cores(Buffer.from(value, "utf8").toString("base64"))) forms.add(core);
-  forms.delete("");
-  return [...forms];
 }
 
 /** Whitespace, control characters and bidi overrides: all compared and shown as one space. */
@@ -276,6 +300,12 @@ export function normalize(text: string): { text: string; from: number[]; to: num
 interface Matcher {
   readonly runs: ReadonlySet<string>;
   readonly whole: readonly string[];
+  /**
+   * Whether a value shorter than a run is masked only where it stands as a word: in the code's
+   * own words a one-letter secret is no more in "Connection" than any other letter, and masking
+   * every such letter would both wreck the message and spell the secret out.
+   */
+  readonly asWords: boolean;
 }
 
 /** The last matcher built, by its secrets: an error path masks several texts with the same ones. */
@@ -296,7 +326,7 @@ function buildMatcher(secrets: readonly string[], wholeOnly: boolean): Matcher |
     for (const w of wholeOnly ? [...m.whole, ...m.forms] : m.whole) whole.add(w);
   }
   if (runs.size === 0 && whole.size === 0) return undefined;
-  return { runs, whole: [...whole] };
+  return { runs, whole: [...whole], asWords: wholeOnly };
 }
 
 /** Each secret's runs, kept for the next message: a provider masks many with the same secrets. */
@@ -315,8 +345,12 @@ function matcherOfOne(secret: string): OneSecret {
   const runs = new Set<string>();
   const whole = new Set<string>();
   const forms = new Set<string>();
-  for (const short of [normalize(secret).text, normalize(decodeEchoes(secret)).text])
+  // A short secret's text forms (escaped, re-read in another encoding, reversed) are masked whole
+  // like the secret itself; its base64 and hex cores are not (see below).
+  for (const text of secretTexts(secret)) {
+    const short = normalize(text).text;
     if (short !== "" && short.length < SECRET_RUN) whole.add(short);
+  }
   for (const form of secretForms(secret)) {
     const n = normalize(form).text;
     // A short form (a base64 core of a short secret is a letter or two) is masked only as the
@@ -338,8 +372,9 @@ function maskPiece(text: string, m: Matcher): string {
     if (m.runs.has(n.text.slice(at, at + SECRET_RUN))) hit.fill(1, at, at + SECRET_RUN);
   }
   for (const w of m.whole) {
+    const bounded = m.asWords && w.length < SECRET_RUN;
     for (let at = n.text.indexOf(w); at !== -1; at = n.text.indexOf(w, at + 1))
-      hit.fill(1, at, at + w.length);
+      if (!bounded || standsAlone(n.text, w, at)) hit.fill(1, at, at + w.length);
   }
   let out = "";
   let from = 0;
@@ -354,6 +389,17 @@ function maskPiece(text: string, m: Matcher): string {
   return out + text.slice(from);
 }
 
+const WORD = /[\p{L}\p{N}]/u;
+
+/** Whether `w` at `at` in `text` is a word of its own: no letter or digit runs on into it. */
+function standsAlone(text: string, w: string, at: number): boolean {
+  const before = text[at - 1];
+  const after = text[at + w.length];
+  const joins = (outside: string | undefined, edge: string) =>
+    outside !== undefined && WORD.test(outside) && WORD.test(edge);
+  return !joins(before, w[0]!) && !joins(after, w[w.length - 1]!);
+}
+
 /** How {@link redact} masks. */
 export interface RedactOptions {
   /**
@@ -365,7 +411,8 @@ export interface RedactOptions {
   /**
    * Mask each form of a secret only where it stands whole, not its runs: for a message whose
    * API-derived parts were masked already, so that its own words (a name a reader knows) are
-   * neither hidden nor turned into a clue about which characters a secret holds.
+   * neither hidden nor turned into a clue about which characters a secret holds. A secret shorter
+   * than a run is then masked only where it stands as a word.
    * @default false
    */
   readonly whole?: boolean;

@@ -1,3 +1,4 @@
+import { domainToUnicode } from "node:url";
 import { z } from "zod";
 import {
   ConnectionConfigError,
@@ -50,7 +51,7 @@ export async function send(
   if (res.status >= 300 && res.status < 400) {
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${req.method} ${req.path} answered ${res.status}, a redirect to ` +
-        `${redirectHost(res.location, call.family.baseUrl)}; the provider does not follow redirects so that ` +
+        `${redirectHost(res.location, call)}; the provider does not follow redirects so that ` +
         `credentials stay with the API: set ${call.family.baseUrlKey} to the API's own URL ` +
         `(now ${call.family.baseUrl})`,
       { status: res.status },
@@ -59,13 +60,21 @@ export async function send(
   return res;
 }
 
-function redirectHost(location: string | undefined, base: string): string {
+/**
+ * Where a redirect points, for the message: its host, which is the API's text, so masked like any
+ * answer's field, and first turned back from punycode (`xn--…`, which is how a URL carries a
+ * non-ASCII host) so that a secret echoed there is compared in the form it was sent.
+ */
+function redirectHost(location: string | undefined, call: ApiCall): string {
   if (location === undefined) return "no location";
+  let url: URL;
   try {
-    return new URL(location, base).host;
+    url = new URL(location, call.family.baseUrl);
   } catch {
     return "an invalid location";
   }
+  const host = domainToUnicode(url.hostname) || url.hostname;
+  return redact(url.port === "" ? host : `${host}:${url.port}`, call.secrets);
 }
 
 /**
@@ -86,18 +95,41 @@ export function apiSaid(
     call.secrets,
   );
   if (text !== "") return text;
-  // The media type is the API's text too.
-  return `no error message the API documents${where ? ` from ${where}` : ""}: ${redact(describeBody(res), call.secrets)}`;
+  return `no error message the API documents${where ? ` from ${where}` : ""}: ${describeBody(res)}`;
 }
 
-/** A body described without any of its content: its media type (when well-formed) and size. */
-export function describeBody(res: Pick<HttpResponse, "text" | "contentType">): string {
+/**
+ * Media types a message may name: the ones these APIs, gateways and proxies answer with. Any
+ * other is the API's text (it could be anything, a secret included), so it is not shown.
+ */
+const KNOWN_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  "application/json",
+  "application/problem+json",
+  "application/hal+json",
+  "application/vnd.api+json",
+  "application/xml",
+  "application/xhtml+xml",
+  "application/javascript",
+  "application/octet-stream",
+  "application/x-www-form-urlencoded",
+  "text/html",
+  "text/plain",
+  "text/xml",
+  "text/css",
+  "text/javascript",
+  "text/csv",
+]);
+
+/** A body described without any of its content: its media type (when a known one) and size. */
+export function describeBody(res: Pick<HttpResponse, "text" | "bytes" | "contentType">): string {
   const media = res.contentType.split(";")[0]!.trim().toLowerCase();
-  const type = /^[a-z0-9!#$&^_.+-]{1,40}\/[a-z0-9!#$&^_.+-]{1,60}$/.test(media)
+  const type = KNOWN_MEDIA_TYPES.has(media)
     ? media
-    : "no recognisable content type";
+    : media === "" || res.contentType === "no content type"
+      ? "no content type"
+      : "a content type these APIs do not use";
   if (res.text === "") return `an empty body, ${type}`;
-  return `${Buffer.byteLength(res.text, "utf8")} bytes of ${type}`;
+  return `${res.bytes} bytes of ${type}`;
 }
 
 /**
@@ -137,11 +169,10 @@ export function urlOf(call: ApiCall, req: Pick<HttpRequest, "path">): string {
 
 /**
  * What came back, described and never quoted (a page may echo the request, credential included):
- * status, content type and length.
+ * the status and {@link describeBody}.
  */
 export function answerFacts(res: HttpResponse): string {
-  const type = res.contentType.trim() === "" ? "no content type" : res.contentType;
-  return `${res.status} with ${type}, ${Buffer.byteLength(res.text, "utf8")} bytes`;
+  return `${res.status} with ${describeBody(res)}`;
 }
 
 /** A JSON body sent as JSON: a framework's error page parsed as JSON by chance is not one. */

@@ -50,11 +50,14 @@ export type HostileMode =
       readonly body: unknown;
       readonly headers?: Readonly<Record<string, string>>;
     }
-  /** A fixed answer with a body taken verbatim (truncated JSON, plain text, anything). */
+  /**
+   * A fixed answer with a body taken verbatim (truncated JSON, plain text, anything): a string is
+   * sent as UTF-8, bytes as they are (text in another encoding).
+   */
   | {
       readonly kind: "raw";
       readonly status: number;
-      readonly body: string;
+      readonly body: string | Uint8Array;
       readonly contentType?: string;
       readonly headers?: Readonly<Record<string, string>>;
     }
@@ -251,10 +254,10 @@ export async function startHostile(options: HostileOptions = {}): Promise<Hostil
     res: http.ServerResponse,
     status: number,
     headers: http.OutgoingHttpHeaders,
-    body: string,
+    body: string | Uint8Array,
   ) => {
     if (res.destroyed || res.writableEnded) return;
-    const bytes = Buffer.from(body, "utf8");
+    const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : Buffer.from(body);
     res.writeHead(status, { ...headers, "content-length": String(bytes.length) });
     res.end(bytes);
   };

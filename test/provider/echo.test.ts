@@ -4,7 +4,9 @@
  * stored connection the way Java's Gson writes JSON, secrets of any length, a deployment warning
  * on stderr. The hostile server (test/helpers/hostile.ts) plays the API.
  */
+import { domainToASCII } from "node:url";
 import { inspect } from "node:util";
+import fc from "fast-check";
 import { ConnectionError } from "../../provider/core/errors";
 import { MASK } from "../../provider/core/secrets";
 import { ProviderHooks, ProviderRuntime } from "../../provider/core/runtime";
@@ -156,6 +158,125 @@ describe("an API that echoes secrets back", () => {
     const e = await vimeo.create(checked.inputs).catch((err: Error) => err);
     expect((e as Error).message).toContain(
       `(Validation failed - accessToken: value '${MASK}' is too short; clientSecret: value '${MASK}' is too short)`,
+    );
+  });
+
+  it("never shows a secret an answer echoes in an encoding other than UTF-8", async () => {
+    // JSON travels as UTF-8 (RFC 8259, section 8.1). Read as UTF-8, a Latin-1 echo keeps the
+    // secret's ASCII letters and turns the rest into U+FFFD, which no mask form matches.
+    const latin1 = fc.constantFrom(
+      ..."abcXYZ019-_=&!é€ßçÄøñ¡¿ÿÃ©Â¢Å".split("").filter((c) => c <= "\u00ff"),
+    );
+    const secrets = fc
+      .array(latin1, { minLength: 1, maxLength: 40 })
+      .map((cs) => cs.join(""))
+      .filter((s) => /[\u0080-\u00ff]/.test(s));
+    const base = {
+      name: "echo-latin1",
+      enabled: true,
+      clientIdentifier: "echo-client",
+      accessToken: ACCESS_TOKEN,
+    };
+    hostile.setMode({ kind: "json", status: 200, body: { Items: [] } }, { method: "GET" });
+    await fc.assert(
+      fc.asyncProperty(secrets, fc.constantFrom(400, 409, 500), async (secret, status) => {
+        hostile.setMode(
+          {
+            kind: "raw",
+            status,
+            contentType: "application/json;charset=ISO-8859-1",
+            body: Buffer.from(
+              JSON.stringify({ message: `Invalid clientSecret ${secret}`, error: secret }),
+              "latin1",
+            ),
+          },
+          { method: "POST" },
+        );
+        const checked = await vimeo.check({}, { ...base, clientSecret: secret });
+        expect(checked.failures).toEqual([]);
+        const text = await failure(vimeo.create(checked.inputs));
+        expect(text).toContain(`answered ${status}`);
+        const readAsUtf8 = Buffer.from(secret, "latin1").toString("utf8");
+        expect(shows(text, readAsUtf8)).toBe(false);
+        expect(shows(text, secret)).toBe(false);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("leaves the code's own words alone for a short secret that is not a word of them", async () => {
+    // Masking every "e" for the secret "é" would wreck the message and spell the secret out.
+    const short = fc
+      .array(fc.constantFrom(..."aeiouyzqk019éèÿñüçßÆøЖж€".split("")), {
+        minLength: 1,
+        maxLength: 5,
+      })
+      .map((cs) => cs.join(""));
+    const inputs = (clientSecret: string) => ({
+      name: "echo-short-words",
+      enabled: true,
+      clientIdentifier: "echo-client",
+      clientSecret,
+      accessToken: ACCESS_TOKEN,
+    });
+    hostile.setMode({ kind: "json", status: 200, body: { Items: [] } }, { method: "GET" });
+    hostile.setMode(
+      { kind: "raw", status: 500, contentType: "text/html", body: "<html>down</html>" },
+      { method: "POST" },
+    );
+    const messageWith = async (secret: string) => {
+      const checked = await vimeo.check({}, inputs(secret));
+      const e = await vimeo.create(checked.inputs).catch((err: Error) => err);
+      return (e as Error).message;
+    };
+    const base = await messageWith("\u2603\u2603");
+    const words = new Set(
+      base
+        .normalize("NFKD")
+        .replace(/\p{M}/gu, "")
+        .toLowerCase()
+        .split(/[^\p{L}\p{N}]+/u),
+    );
+    await fc.assert(
+      fc.asyncProperty(short, async (secret) => {
+        const folded = secret.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+        fc.pre(!words.has(folded));
+        expect(await messageWith(secret)).toBe(base);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it("never shows a secret a redirect's host echoes, punycoded or not", async () => {
+    const label = fc
+      .array(fc.constantFrom(..."abcdefxyz0189äöüßéñçжлд漢字ü".split("")), {
+        minLength: 6,
+        maxLength: 30,
+      })
+      .map((cs) => cs.join(""));
+    const base = {
+      name: "echo-redirect",
+      enabled: true,
+      clientIdentifier: "echo-client",
+      accessToken: ACCESS_TOKEN,
+    };
+    hostile.setMode({ kind: "json", status: 200, body: { Items: [] } }, { method: "GET" });
+    await fc.assert(
+      fc.asyncProperty(label, fc.boolean(), async (secret, withPort) => {
+        const ascii = domainToASCII(`${secret}.evil.example`);
+        fc.pre(ascii !== "");
+        hostile.setMode(
+          { kind: "redirect", location: `https://${ascii}${withPort ? ":8443" : ""}/login` },
+          { method: "POST" },
+        );
+        const checked = await vimeo.check({}, { ...base, clientSecret: secret });
+        expect(checked.failures).toEqual([]);
+        const text = await failure(vimeo.create(checked.inputs));
+        expect(text).toContain("a redirect to");
+        expect(shows(text, secret)).toBe(false);
+        expect(text).not.toContain(ascii.split(".")[0]);
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -18,6 +18,7 @@ import {
   redactUrl,
   urlCredentials,
 } from "../../provider/core/secrets";
+import { answerFacts, describeBody } from "../../provider/core/wire";
 import { KINDS } from "../../provider/registry";
 import { emulatorConfigValues } from "../../scripts/workspace";
 
@@ -37,6 +38,7 @@ function answer(status: number, body: unknown): HttpResponse {
     body: JSON.parse(text),
     json: true,
     text,
+    bytes: Buffer.byteLength(text),
     contentType: "application/json",
     attempts: 1,
   };
@@ -386,6 +388,7 @@ describe("a failed answer's message (examples that leaked before)", () => {
       body: undefined,
       json: false,
       text: `<html><body>upstream said: ${SECRET}</body></html>`,
+      bytes: Buffer.byteLength(`<html><body>upstream said: ${SECRET}</body></html>`),
       contentType: "text/html; charset=utf-8",
       attempts: 1,
     };
@@ -473,6 +476,44 @@ describe("URLs are shown without credentials", () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe("an answer's content type is the API's text too", () => {
+  const facts = (contentType: string, size: number) => {
+    const res = { status: 404, text: "x".repeat(size), bytes: size, contentType };
+    return [describeBody(res), answerFacts({ ...res, body: undefined, json: false, attempts: 1 })];
+  };
+
+  it("never shows what a Content-Type header holds beyond a media type it knows", () => {
+    const secret = fc.stringMatching(/^[a-z0-9][a-z0-9.+-]{7,24}$/);
+    const place = fc.constantFrom(
+      (s: string) => s,
+      (s: string) => `application/${s}`,
+      (s: string) => `${s}/json`,
+      (s: string) => `text/${s}+json`,
+      (s: string) => ` Application/${s.toUpperCase()} ; charset=utf-8`,
+      (s: string) => `application/json${s}`,
+    );
+    fc.assert(
+      fc.property(secret, place, fc.nat({ max: 5000 }), (value, at, size) => {
+        for (const shown of facts(at(value), size))
+          expect(shown.toLowerCase()).not.toContain(value);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("names the media types these APIs and their gateways answer with", () => {
+    expect(facts("application/json;charset=UTF-8", 12)).toEqual([
+      "12 bytes of application/json",
+      "404 with 12 bytes of application/json",
+    ]);
+    expect(facts("text/html", 0)[1]).toBe("404 with an empty body, text/html");
+    expect(facts("no content type", 0)[1]).toBe("404 with an empty body, no content type");
+    expect(facts("application/x-" + "a".repeat(9), 3)[0]).toBe(
+      "3 bytes of a content type these APIs do not use",
     );
   });
 });
