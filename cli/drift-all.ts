@@ -43,6 +43,7 @@ import {
 } from "./drift-report";
 import type { ReportFormat } from "./drift-render";
 import { pulumiCommand } from "./pulumi-cli";
+import { ConfigEntry, configSecretsOf, StackSecretsError } from "./stack-secrets";
 
 export interface DriftAllOptions {
   readonly allStacks: true;
@@ -69,8 +70,13 @@ export interface ListedStack {
 export interface StackOps {
   /** Every stack of the backend, or of one project. Rejects with the CLI's message. */
   list(project?: string): Promise<ListedStack[]>;
-  /** `pulumi stack export` of a stack, as text. Rejects with the CLI's message. */
-  exportState(stack: string): Promise<string>;
+  /**
+   * `pulumi stack export` of a stack, as text; with `showSecrets`, secrets decrypted (kept in
+   * memory only, to mask them: cli/stack-secrets.ts). Rejects with the CLI's message.
+   */
+  exportState(stack: string, showSecrets?: boolean): Promise<string>;
+  /** `pulumi config --show-secrets --json` of a stack. Rejects with the CLI's message. */
+  readConfig(stack: string): Promise<Readonly<Record<string, ConfigEntry>>>;
   /** The refresh preview's engine events, and its failure if it failed; never rejects. */
   refreshPreview(stack: string): Promise<{ events: EngineEvent[]; failure?: string }>;
 }
@@ -199,7 +205,7 @@ async function checkStack(input: CheckAllInput, entry: ListedStack): Promise<Sta
   };
   const exportState = async (): Promise<string | { error: string }> => {
     try {
-      return await ops.exportState(entry.name);
+      return await ops.exportState(entry.name, true);
     } catch (e) {
       return { error: `its state could not be exported: ${summarizeFailure(e)}` };
     }
@@ -216,8 +222,15 @@ async function checkStack(input: CheckAllInput, entry: ListedStack): Promise<Sta
   try {
     pending = pendingOperationsOf(before);
     resources = stackResourcesOf((JSON.parse(before) as { deployment?: unknown }).deployment);
-  } catch {
+  } catch (e) {
+    if (e instanceof StackSecretsError) return failedStack(name, e.message, project);
     return failedStack(name, "its state export is not JSON", project);
+  }
+  try {
+    const config = configSecretsOf(await ops.readConfig(entry.name), process.env);
+    resources = { ...resources, secrets: [...resources.secrets, ...config] };
+  } catch (e) {
+    return failedStack(name, `its config could not be read: ${summarizeFailure(e)}`, project);
   }
   if (pending.length > 0) return pendingStack(name, pending, locks !== undefined, project);
 
@@ -322,8 +335,13 @@ export function cliStackOps(cli: Cli): StackOps {
       args.push(...(project !== undefined ? ["--project", project] : ["--all"]));
       return parseStackList((await cli(args)).stdout);
     },
-    async exportState(stack) {
-      return (await cli(["stack", "export", "--stack", stack])).stdout;
+    async exportState(stack, showSecrets = false) {
+      const args = ["stack", "export", "--stack", stack];
+      return (await cli(showSecrets ? [...args, "--show-secrets"] : args)).stdout;
+    },
+    async readConfig(stack) {
+      const { stdout } = await cli(["config", "--show-secrets", "--json", "--stack", stack]);
+      return JSON.parse(stdout) as Record<string, ConfigEntry>;
     },
     async refreshPreview(stack) {
       const dir = mkdtempSync(path.join(tmpdir(), "pulumi-connections-drift-"));

@@ -16,6 +16,7 @@ import {
   summarizeFailure,
 } from "./drift-report";
 import { redactReport, secretsOf } from "./drift-all-report";
+import { configSecretsOf } from "./stack-secrets";
 import { render, ReportFormat } from "./drift-render";
 import { driftAll, DriftAllOptions, projectNameOf } from "./drift-all";
 import { DEFAULT_PARALLEL, DRIFT_COMMAND, DRIFT_OPTIONS, MAX_PARALLEL, usageOf } from "./options";
@@ -193,7 +194,7 @@ export function withUnmanaged(report: DriftReport, unmanaged: UnmanagedReport): 
 /** The refresh preview and its report. Every failure becomes a failed report, never "no drift". */
 export async function checkDrift(stackName: string, workDir: string): Promise<DriftReport> {
   const events: EngineEvent[] = [];
-  let resources: StackResources = { managed: new Set(), read: new Set() };
+  let resources: StackResources = { managed: new Set(), read: new Set(), secrets: [] };
   let failure: string | undefined;
   try {
     // Loaded here, not at the top: `--help` and usage errors need no Automation API.
@@ -205,7 +206,11 @@ export async function checkDrift(stackName: string, workDir: string): Promise<Dr
       { pulumiCommand: await pulumiCommand() },
     );
     // Which resources the engine manages: `.get` reads are `external` there, and never drift.
-    resources = stackResourcesOf((await stack.exportStack()).deployment);
+    // `exportStack` and `getAllConfig` show secrets: the report masks every one of them
+    // (cli/stack-secrets.ts); an export whose secrets are not decrypted throws, and fails the check.
+    const state = stackResourcesOf((await stack.exportStack()).deployment);
+    const config = configSecretsOf(await stack.getAllConfig(), process.env);
+    resources = { ...state, secrets: [...state.secrets, ...config] };
     await stack.previewRefresh({ onEvent: (e) => events.push(e) });
   } catch (e) {
     failure = summarizeFailure(e);

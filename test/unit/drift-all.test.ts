@@ -208,6 +208,9 @@ function fakeOps(stacks: Record<string, FakeStack>, listed?: ListedStack[]) {
       if (text instanceof Error) throw text;
       return text;
     },
+    async readConfig() {
+      return {};
+    },
     async refreshPreview(stack) {
       calls.push(`refresh ${stack}`);
       inFlight++;
