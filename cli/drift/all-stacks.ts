@@ -13,6 +13,7 @@
  * 5. the lock and the export again: a lock taken or a state written meanwhile → `busy`, the
  *    result discarded, since it may mix states from before and after the update.
  */
+import { configSecretsOf, StackSecretsError } from "../shared/stack-secrets";
 import {
   describeBackend,
   LockCheck,
@@ -141,7 +142,7 @@ async function checkStack(input: CheckAllInput, entry: ListedStack): Promise<Sta
   };
   const exportState = async (): Promise<string | { error: string }> => {
     try {
-      return await ops.exportState(entry.name);
+      return await ops.exportState(entry.name, true);
     } catch (e) {
       return { error: `its state could not be exported: ${summarizeFailure(e)}` };
     }
@@ -158,8 +159,15 @@ async function checkStack(input: CheckAllInput, entry: ListedStack): Promise<Sta
   try {
     pending = pendingOperationsOf(before);
     resources = stackResourcesOf((JSON.parse(before) as { deployment?: unknown }).deployment);
-  } catch {
+  } catch (e) {
+    if (e instanceof StackSecretsError) return failedStack(name, e.message, project);
     return failedStack(name, "its state export is not JSON", project);
+  }
+  try {
+    const config = configSecretsOf(await ops.readConfig(entry.name), process.env);
+    resources = { ...resources, secrets: [...resources.secrets, ...config] };
+  } catch (e) {
+    return failedStack(name, `its config could not be read: ${summarizeFailure(e)}`, project);
   }
   if (pending.length > 0) return pendingStack(name, pending, locks !== undefined, project);
 

@@ -28,6 +28,7 @@ import {
   usageOf,
 } from "../shared/options";
 import { pulumiCommand } from "../shared/pulumi-cli";
+import { configSecretsOf } from "../shared/stack-secrets";
 import {
   importAllCommand,
   notManagedHere,
@@ -128,11 +129,16 @@ export async function drift(argv: readonly string[], io: CliIo): Promise<ExitCod
     return EXIT.usage;
   }
   if ("allStacks" in parsed) return driftAll(parsed, io);
-  let report = await checkDrift(parsed.stack, parsed.workDir);
+  const checked = await checkStackDrift(parsed.stack, parsed.workDir);
+  let report = checked.report;
   if (parsed.unmanaged) report = withUnmanaged(report, await checkUnmanaged(parsed));
   // The provider masks what it knows; the environment's secrets and every URL's credentials are
-  // masked here too, as `--all-stacks` does, whatever the pulumi CLI's own errors quote.
-  report = redactReport(report, secretsOf(process.env, process.env.PULUMI_BACKEND_URL));
+  // masked here too, as `--all-stacks` does, whatever the pulumi CLI's own errors quote; and the
+  // stack's own secrets, which another connection the APIs list may hold in a readable field.
+  report = redactReport(report, [
+    ...secretsOf(process.env, process.env.PULUMI_BACKEND_URL),
+    ...checked.secrets,
+  ]);
   io.stdout(render(report, parsed.format));
   return exitCodeOf(report);
 }
@@ -193,8 +199,19 @@ export function withUnmanaged(report: DriftReport, unmanaged: UnmanagedReport): 
 
 /** The refresh preview and its report. Every failure becomes a failed report, never "no drift". */
 export async function checkDrift(stackName: string, workDir: string): Promise<DriftReport> {
+  return (await checkStackDrift(stackName, workDir)).report;
+}
+
+/**
+ * {@link checkDrift}, and the plaintext of the stack's secrets (cli/stack-secrets.ts) for masking
+ * the rest of the output: held in memory, never part of the report.
+ */
+async function checkStackDrift(
+  stackName: string,
+  workDir: string,
+): Promise<{ report: DriftReport; secrets: readonly string[] }> {
   const events: EngineEvent[] = [];
-  let resources: StackResources = { managed: new Set(), read: new Set() };
+  let resources: StackResources = { managed: new Set(), read: new Set(), secrets: [] };
   let failure: string | undefined;
   try {
     // Loaded here, not at the top: `--help` and usage errors need no Automation API.
@@ -206,10 +223,17 @@ export async function checkDrift(stackName: string, workDir: string): Promise<Dr
       { pulumiCommand: await pulumiCommand() },
     );
     // Which resources the engine manages: `.get` reads are `external` there, and never drift.
-    resources = stackResourcesOf((await stack.exportStack()).deployment);
+    // `exportStack` and `getAllConfig` show secrets: the report masks every one of them
+    // (cli/stack-secrets.ts); an export whose secrets are not decrypted throws, and fails the check.
+    const state = stackResourcesOf((await stack.exportStack()).deployment);
+    const config = configSecretsOf(await stack.getAllConfig(), process.env);
+    resources = { ...state, secrets: [...state.secrets, ...config] };
     await stack.previewRefresh({ onEvent: (e) => events.push(e) });
   } catch (e) {
     failure = summarizeFailure(e);
   }
-  return buildReport(stackName, events, resources, failure);
+  return {
+    report: buildReport(stackName, events, resources, failure),
+    secrets: resources.secrets,
+  };
 }

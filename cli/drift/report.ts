@@ -8,7 +8,8 @@ import { fieldsFor, ResourceKind, unreadableFields } from "../../provider/core/k
 import type { FieldSpec } from "../../provider/core/fields";
 import { KINDS } from "../../provider/registry";
 
-import { MASK } from "../../provider/core/secrets";
+import { MASK, redact } from "../../provider/core/secrets";
+import { secretSig, stateSecretsOf } from "../shared/stack-secrets";
 import type { UnmanagedReport } from "./unmanaged";
 import { connectionKind } from "../shared/connections";
 import { cleanDiagnostic, GENERIC_FAILURES } from "../shared/failure";
@@ -117,15 +118,6 @@ export function remediationFor(stack: string): string {
   return `pulumi up --refresh --stack ${stack}`;
 }
 
-/**
- * Pulumi's marker of a secret value in state and in engine events, loaded on first use: a report
- * is built after the Automation API has loaded the SDK, and `--help` need not load it.
- */
-function secretSig(): string {
-  return (require("@pulumi/pulumi/runtime/rpc") as typeof import("@pulumi/pulumi/runtime/rpc"))
-    .specialSigKey;
-}
-
 /** Keys that belong to the dynamic-provider host, not to the connection. */
 const HOST_KEYS = new Set(["__provider"]);
 
@@ -140,9 +132,19 @@ export interface StackResources {
   readonly managed: ReadonlySet<string>;
   /** URNs of the resources the program only reads (`external: true`). */
   readonly read: ReadonlySet<string>;
+  /**
+   * Plaintext of every secret the stack holds (cli/stack-secrets.ts says where it comes from):
+   * every value of the report that came from the API or from state is masked with them. Never
+   * shown.
+   */
+  readonly secrets: readonly string[];
 }
 
-/** The {@link StackResources} of a `pulumi stack export` deployment; `external` must be `true` exactly. */
+/**
+ * The {@link StackResources} of a `pulumi stack export --show-secrets` deployment; `external` must
+ * be `true` exactly. Throws when the export's secrets are not decrypted: the report could not mask
+ * them.
+ */
 export function stackResourcesOf(deployment: unknown): StackResources {
   const resources = (deployment as { resources?: unknown } | undefined)?.resources;
   const managed = new Set<string>();
@@ -152,7 +154,7 @@ export function stackResourcesOf(deployment: unknown): StackResources {
     if (typeof urn !== "string") continue;
     (external === true ? read : managed).add(urn);
   }
-  return { managed, read };
+  return { managed, read, secrets: stateSecretsOf(deployment) };
 }
 
 function resourceName(urn: string): string {
@@ -241,6 +243,28 @@ export function buildReport(
     const drift = driftOf(ref, done);
     if (drift) drifted.push(drift);
   }
+
+  const mask = masker(resources.secrets);
+  const maskRef = <T extends ConnectionRef>(ref: T): T => ({
+    ...ref,
+    resource: mask.text(ref.resource),
+    urn: mask.text(ref.urn),
+    id: mask.text(ref.id),
+    ...(ref.name !== undefined ? { name: mask.text(ref.name) } : {}),
+  });
+  for (const list of [drifted, deleted, unreadable, read] as ConnectionRef[][])
+    list.splice(0, list.length, ...list.map(maskRef));
+  for (let i = 0; i < drifted.length; i++) {
+    const d = drifted[i]!;
+    drifted[i] = {
+      ...d,
+      fields: d.fields.map((f) => ({ ...f, old: mask.value(f.old), new: mask.value(f.new) })),
+    };
+  }
+  for (let i = 0; i < unreadable.length; i++)
+    unreadable[i] = { ...unreadable[i]!, error: mask.text(unreadable[i]!.error) };
+  for (let i = 0; i < stackErrors.length; i++) stackErrors[i] = mask.text(stackErrors[i]!);
+  if (failure !== undefined) failure = mask.text(failure);
 
   const failed = failure !== undefined || stackErrors.length > 0 || unreadable.length > 0;
   // The CLI's failure text repeats each resource's error; those are listed under `unreadable`.
@@ -394,6 +418,30 @@ export function isSecret(value: unknown): boolean {
   if (value === null || typeof value !== "object") return false;
   if (Object.prototype.hasOwnProperty.call(value, secretSig())) return true;
   return Object.values(value).some(isSecret);
+}
+
+/**
+ * Masks what came from the API or from state with the stack's secrets ({@link redact}: every
+ * encoding, every run of a few characters), whatever field it sits in: someone may paste a
+ * credential into a readable field outside Pulumi. No word is kept readable: a value from the API
+ * is no word of the code's. A number or boolean that holds a secret is shown as the mask; object
+ * keys are masked too.
+ */
+export function masker(secrets: readonly string[]): {
+  text(value: string): string;
+  value(value: ReportValue): ReportValue;
+} {
+  const text = (v: string): string => redact(v, secrets);
+  const value = (v: unknown): unknown => {
+    if (typeof v === "string") return text(v);
+    if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint")
+      return text(String(v)) === String(v) ? v : SECRET_MASK;
+    if (Array.isArray(v)) return v.map(value);
+    if (v !== null && typeof v === "object")
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k), value(x)]));
+    return v;
+  };
+  return { text, value };
 }
 
 function shown(value: unknown, secret: boolean): ReportValue {
