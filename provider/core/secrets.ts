@@ -243,16 +243,23 @@ export function normalize(text: string): { text: string; from: number[]; to: num
   const from: number[] = [];
   const to: number[] = [];
   let i = 0;
+  // Whether the last unit written is a blank run that only invisible characters followed: a
+  // zero-width character between two tabs must not split one blank run into two spaces.
+  let inBlank = false;
   for (const ch of text) {
     const end = i + ch.length;
     if (BLANK.test(ch)) {
-      if (out.endsWith(" ") && to[to.length - 1] === i) to[to.length - 1] = end;
+      if (inBlank) to[to.length - 1] = end;
       else {
         out += " ";
         from.push(i);
         to.push(end);
+        inBlank = true;
       }
-    } else if (!INVISIBLE.test(ch)) {
+    } else if (INVISIBLE.test(ch)) {
+      if (inBlank) to[to.length - 1] = end;
+    } else {
+      inBlank = false;
       const lower = ch.normalize("NFKD").replace(MARKS, "").toLowerCase().replace(MARKS, "");
       out += lower;
       for (let k = 0; k < lower.length; k++) {

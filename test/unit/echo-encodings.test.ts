@@ -178,6 +178,15 @@ describe("an API message echoing a secret in another encoding", () => {
   });
 });
 
+describe("a secret of blanks and letters echoed with invisible characters between them", () => {
+  // Found by the masking property: a zero-width character between two tabs split one blank run.
+  test("is masked as a whole", () => {
+    const secret = "a\t\ta";
+    const shown = excerpt(`bad value ${[...secret].join("\u200b")} here`, [secret]);
+    expect(shown).toBe(`bad value ${MASK} here`);
+  });
+});
+
 describe("a 401 message echoing the API key", () => {
   const key = "pictai_attackkey000000";
   test.each([
