@@ -8,7 +8,8 @@ import { fieldsFor, ResourceKind, unreadableFields } from "../../provider/core/k
 import type { FieldSpec } from "../../provider/core/fields";
 import { KINDS } from "../../provider/registry";
 
-import { MASK, redact } from "../../provider/core/secrets";
+import { MASK } from "../../provider/core/secrets";
+import { stackMasker, StackMasker } from "../shared/redaction";
 import { secretSig, stateSecretsOf } from "../shared/stack-secrets";
 import type { UnmanagedReport } from "./unmanaged";
 import { connectionKind } from "../shared/connections";
@@ -179,6 +180,9 @@ export function buildReport(
   const finished = new Map<string, StepEventMetadata>();
   const errors = new Map<string, string[]>();
   const stackErrors: string[] = [];
+  // Only what the API, the engine and state said is masked with the stack's secrets, never the
+  // report's own words: the errors this function writes itself stay as written.
+  const mask = stackMasker(resources.secrets);
 
   for (const event of events) {
     const pre = event.resourcePreEvent?.metadata;
@@ -212,7 +216,7 @@ export function buildReport(
       if (coverage) notCompared.set(coverage.key, coverage.fields);
     }
     if (problems) {
-      unreadable.push({ ...ref, error: problems.join("; ") });
+      unreadable.push({ ...ref, error: problems.map(mask.message).join("; ") });
       continue;
     }
     if (isRead) {
@@ -244,11 +248,10 @@ export function buildReport(
     if (drift) drifted.push(drift);
   }
 
-  const mask = masker(resources.secrets);
   const maskRef = <T extends ConnectionRef>(ref: T): T => ({
     ...ref,
     resource: mask.text(ref.resource),
-    urn: mask.text(ref.urn),
+    urn: mask.message(ref.urn),
     id: mask.text(ref.id),
     ...(ref.name !== undefined ? { name: mask.text(ref.name) } : {}),
   });
@@ -258,13 +261,15 @@ export function buildReport(
     const d = drifted[i]!;
     drifted[i] = {
       ...d,
-      fields: d.fields.map((f) => ({ ...f, old: mask.value(f.old), new: mask.value(f.new) })),
+      fields: d.fields.map((f) => ({
+        ...f,
+        old: maskValue(f.old, mask),
+        new: maskValue(f.new, mask),
+      })),
     };
   }
-  for (let i = 0; i < unreadable.length; i++)
-    unreadable[i] = { ...unreadable[i]!, error: mask.text(unreadable[i]!.error) };
-  for (let i = 0; i < stackErrors.length; i++) stackErrors[i] = mask.text(stackErrors[i]!);
-  if (failure !== undefined) failure = mask.text(failure);
+  for (let i = 0; i < stackErrors.length; i++) stackErrors[i] = mask.message(stackErrors[i]!);
+  if (failure !== undefined) failure = mask.message(failure);
 
   const failed = failure !== undefined || stackErrors.length > 0 || unreadable.length > 0;
   // The CLI's failure text repeats each resource's error; those are listed under `unreadable`.
@@ -421,27 +426,22 @@ export function isSecret(value: unknown): boolean {
 }
 
 /**
- * Masks what came from the API or from state with the stack's secrets ({@link redact}: every
- * encoding, every run of a few characters), whatever field it sits in: someone may paste a
- * credential into a readable field outside Pulumi. No word is kept readable: a value from the API
- * is no word of the code's. A number or boolean that holds a secret is shown as the mask; object
- * keys are masked too.
+ * A report value read from the API or from state, masked with the stack's secrets ({@link
+ * StackMasker.text}) whatever field it sits in: someone may paste a credential into a readable
+ * field outside Pulumi. A number or boolean that holds a secret is shown as the mask; object keys
+ * are masked too.
  */
-export function masker(secrets: readonly string[]): {
-  text(value: string): string;
-  value(value: ReportValue): ReportValue;
-} {
-  const text = (v: string): string => redact(v, secrets);
-  const value = (v: unknown): unknown => {
-    if (typeof v === "string") return text(v);
+export function maskValue(value: ReportValue, mask: StackMasker): ReportValue {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return mask.text(v);
     if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint")
-      return text(String(v)) === String(v) ? v : SECRET_MASK;
-    if (Array.isArray(v)) return v.map(value);
+      return mask.text(String(v)) === String(v) ? v : SECRET_MASK;
+    if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === "object")
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [text(k), value(x)]));
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [mask.text(k), walk(x)]));
     return v;
   };
-  return { text, value };
+  return walk(value) as ReportValue;
 }
 
 function shown(value: unknown, secret: boolean): ReportValue {

@@ -21,11 +21,45 @@
 import { fieldsFor } from "../../provider/core/kind";
 import { accountCredentialProperty, FamilyDeclaration } from "../../provider/core/family";
 import { collectStrings } from "../../provider/core/secrets";
+import { summarizeFailure } from "./failure";
 import { KINDS } from "../../provider/registry";
 
 /** The stack's secrets could not be decrypted: nothing can be shown safely. */
 export class StackSecretsError extends Error {
   override readonly name = "StackSecretsError";
+}
+
+/** What to do when a passphrase-protected stack's secrets cannot be read. */
+const SET_PASSPHRASE =
+  "set PULUMI_CONFIG_PASSPHRASE, or PULUMI_CONFIG_PASSPHRASE_FILE, to this stack's passphrase " +
+  "and run the check again";
+
+/**
+ * Why the stack's secrets could not be read, for a failure of `pulumi stack export
+ * --show-secrets` or `pulumi config --show-secrets` (`cliMessage`, as summarizeFailure reduced
+ * it), when it is the passphrase: the CLI's two messages for it (a passphrase not this stack's,
+ * and none set), each said in full with what to do. Undefined for any other failure: the caller
+ * shows the CLI's own words.
+ */
+export function passphraseFailure(cliMessage: string): string | undefined {
+  const expected =
+    "the check reads the stack's secrets to mask them in the report, with its passphrase";
+  if (/\bincorrect passphrase\b/i.test(cliMessage))
+    return `${expected}, but the passphrase set does not decrypt them (incorrect passphrase): ${SET_PASSPHRASE}`;
+  if (/\bpassphrase must be set\b/i.test(cliMessage))
+    return `${expected}, but none is set: ${SET_PASSPHRASE}`;
+  return undefined;
+}
+
+/**
+ * The failure to show when the stack's secrets could not be read: the check's own message for a
+ * checkpoint holding undecrypted secrets and for the passphrase ({@link passphraseFailure}), else
+ * the Pulumi CLI's own words (no such stack, a backend that cannot be reached).
+ */
+export function secretsFailure(error: unknown): string {
+  if (error instanceof StackSecretsError) return error.message;
+  const said = summarizeFailure(error);
+  return passphraseFailure(said) ?? said;
 }
 
 /**
@@ -56,9 +90,10 @@ function opened(value: unknown, sig: string, into: Set<string>): unknown {
     const plaintext = value.plaintext;
     if (typeof plaintext !== "string")
       throw new StackSecretsError(
-        "the secrets in the stack's state could not be decrypted (the export holds a secret " +
-          "without its plaintext): the report cannot mask values it cannot read, so nothing is " +
-          "shown; check the stack's passphrase (PULUMI_CONFIG_PASSPHRASE) or secrets provider",
+        "the check reads the stack's secrets to mask them in the report, but a secret in its " +
+          "state export could not be decrypted (no plaintext): nothing is shown; check that the stack's " +
+          "secrets provider (its passphrase in PULUMI_CONFIG_PASSPHRASE, its cloud key) is " +
+          "reachable, and run the check again",
       );
     let inner: unknown;
     try {

@@ -392,6 +392,43 @@ describe("checkAllStacks: the sequence per stack", () => {
     expect(exitCodeOfAll(r2)).toBe(1);
   });
 
+  it("fails a stack whose secrets its passphrase cannot read, saying what to set, readable", async () => {
+    // The Pulumi CLI's own words (3.259), for a passphrase not the stack's and for none set.
+    const wrong = new Error(
+      "`pulumi stack export` exited with 255\nstdout:\n\nstderr:\n" +
+        "error: could not deserialize deployment: failed to decrypt: incorrect " +
+        "passphrase, please set PULUMI_CONFIG_PASSPHRASE to the correct passphrase or set " +
+        "PULUMI_CONFIG_PASSPHRASE_FILE to a file containing the passphrase",
+    );
+    const unset = new Error(
+      "error: could not deserialize deployment: constructing secrets manager of type " +
+        '"passphrase": passphrase must be set with PULUMI_CONFIG_PASSPHRASE or ' +
+        "PULUMI_CONFIG_PASSPHRASE_FILE environment variables",
+    );
+    const fake = fakeOps({ [`${P}a`]: { exports: [wrong] }, [`${P}b`]: { exports: [unset] } });
+    const r = await checkAllStacks(input(fake));
+    expect(fake.calls.filter((c) => c.startsWith("refresh"))).toEqual([]);
+    // Shown as `drift --all-stacks` shows it: with a word-like passphrase masked everywhere.
+    const shown = redactReport(
+      r,
+      secretsOf({ PULUMI_CONFIG_PASSPHRASE: "pulumi-connections-local" }),
+    );
+    const expected =
+      "the check reads the stack's secrets to mask them in the report, with its passphrase, but ";
+    const todo =
+      ": set PULUMI_CONFIG_PASSPHRASE, or PULUMI_CONFIG_PASSPHRASE_FILE, to this stack's " +
+      "passphrase and run the check again";
+    expect(shown.stacks.map((s) => [s.stack, s.status, s.reason])).toEqual([
+      [
+        "a",
+        "failed",
+        `${expected}the passphrase set does not decrypt them (incorrect passphrase)${todo}`,
+      ],
+      ["b", "failed", `${expected}none is set${todo}`],
+    ]);
+    expect(exitCodeOfAll(shown)).toBe(1);
+  });
+
   it("fails a stack whose lock or state cannot be read, or whose refresh failed, with the reason", async () => {
     const fake = fakeOps({
       [`${P}a`]: {

@@ -12,6 +12,7 @@ import { escapeMarkdown } from "../../cli/shared/markdown";
 import { render, renderJson, renderMarkdown, renderText } from "../../cli/drift/render";
 import { parseDriftArgs } from "../../cli/drift/command";
 import { configSecretsOf, StackSecretsError } from "../../cli/shared/stack-secrets";
+import { normalize, SECRET_RUN } from "../../provider/core/secrets";
 
 // Synthetic engine events shaped like those `pulumi refresh --preview-only` emits (captured from
 // the real CLI 3.259): refresh steps carry no `diffs`, so the report compares old and new inputs.
@@ -591,6 +592,59 @@ describe("secrets pasted into readable fields outside Pulumi", () => {
           }
         },
       ),
+    );
+  });
+
+  it("masks a secret of any length and any characters, pasted raw or encoded, in every format", () => {
+    const n = (t: string) => normalize(t).text;
+    /** Whether `out` shows `form`: a run of it, or a short one whole, as a reader compares text. */
+    const shows = (out: string, form: string) => {
+      const f = n(form);
+      const o = n(out);
+      if (f.length >= SECRET_RUN) return runs(f).some((r) => o.includes(r));
+      return f !== "" && o.includes(f);
+    };
+    const percent = (t: string) =>
+      [...Buffer.from(t)].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+    const forms: Record<string, (t: string) => string> = {
+      raw: (t) => t,
+      upper: (t) => t.toUpperCase(),
+      json: (t) => JSON.stringify(t).slice(1, -1),
+      percent,
+      html: (t) => [...t].map((c) => `&#${c.codePointAt(0)};`).join(""),
+      // Base64 of fewer than 5 bytes is 6 characters or less, of which the last hangs on what
+      // follows: as likely any word, never masked on its own (provider/core/secrets.ts).
+      base64: (t) => (Buffer.byteLength(t) >= 5 ? Buffer.from(t).toString("base64") : t),
+    };
+    const anySecret = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 3 }),
+      fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }),
+      fc.string({ unit: "binary", minLength: 1, maxLength: 12 }),
+      fc.string({ minLength: 6, maxLength: 24 }),
+    );
+    fc.assert(
+      fc.property(
+        anySecret,
+        fc.constantFrom(...targets),
+        fc.constantFrom(...Object.keys(forms)),
+        (secret, target, encoding) => {
+          const form = forms[encoding]!(secret);
+          // The report's own words are printed whatever the secret: not the secret's to hide.
+          const own = allFormats(reportWith(secret, target, "pasted-nothing")).join("\n");
+          fc.pre(!shows(own, secret) && !shows(own, form));
+          const report = reportWith(secret, target, `pasted ${form} here`);
+          expect(report.drifted).toHaveLength(1);
+          const shown = report.drifted[0]!.fields.find((f) => f.field === target.field)!.new;
+          expect(typeof shown === "string" && !shows(shown, secret) && !shows(shown, form)).toBe(
+            true,
+          );
+          for (const out of allFormats(report)) {
+            expect(shows(out, secret)).toBe(false);
+            expect(shows(out, form)).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
