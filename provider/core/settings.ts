@@ -238,6 +238,9 @@ export class SettingsStore {
 
   private defaultFamily(declaration: FamilyDeclaration): FamilySettings {
     const { credential: c, baseUrl: b, title } = declaration;
+    // A malformed accounts object fails the family's every use, not only its accounts': set and
+    // silently unread, it would look configured until a resource names an account.
+    this.accountEntries(declaration);
     const credential = this.lookup(c.key, c.env);
     if (credential === undefined) {
       throw new ConnectionConfigError(
@@ -426,11 +429,16 @@ function parseAccounts(
   declaration: FamilyDeclaration,
 ): Map<string, AccountEntry> {
   const example = `{"eu": {"${prop}": "...", "baseUrl": "${declaration.baseUrl.example}"}}`;
+  const setEach = `\`pulumi config set --path --secret '${declaration.accounts.key}.<account>.${prop}' <value>\``;
+  // The environment variable is named as such: its fix is in the shell or CI, not in the stack.
+  const fix =
+    where === declaration.accounts.env
+      ? `fix or unset ${where} (or set each account in stack config with ${setEach})`
+      : `set each with ${setEach}`;
   const fail = (what: string) =>
     new ConnectionConfigError(
       "CONFIG_INVALID",
-      `${where} is malformed: ${what}; expected an object of accounts such as ${example} ` +
-        `(set each with \`pulumi config set --path --secret '${declaration.accounts.key}.<account>.${prop}' <value>\`)`,
+      `${where} is malformed: ${what}; expected an object of accounts such as ${example}; ${fix}`,
     );
   let value = raw;
   if (typeof raw === "string") {
