@@ -87,15 +87,24 @@ export function apiSaid(
   );
   if (text !== "") return text;
   // The media type is the API's text too.
-  return `no error message the API documents${where ? ` from ${where}` : ""}: ${redact(describeBody(res), call.secrets)}`;
+  return `no error message the API documents${where ? ` from ${where}` : ""}: ${describeBody(res, call.secrets)}`;
 }
 
-/** A body described without any of its content: its media type (when well-formed) and size. */
-export function describeBody(res: Pick<HttpResponse, "text" | "contentType">): string {
+/** A media type as RFC 9110 writes one: `type/subtype`, token characters only, bounded. */
+const MEDIA_TYPE = /^[a-z0-9!#$&^_.+-]{1,40}\/[a-z0-9!#$&^_.+-]{1,60}$/;
+
+/**
+ * An answer's body described without any of its content, e.g. `123 bytes of text/html`: the one
+ * describer of what came back, since a page may echo the request, credential included. The
+ * Content-Type header is the API's text too: only a well-formed media type of it is shown, without
+ * its parameters and with every secret masked; anything else is "no recognisable content type".
+ */
+export function describeBody(
+  res: Pick<HttpResponse, "text" | "contentType">,
+  secrets: Iterable<string | undefined> = [],
+): string {
   const media = res.contentType.split(";")[0]!.trim().toLowerCase();
-  const type = /^[a-z0-9!#$&^_.+-]{1,40}\/[a-z0-9!#$&^_.+-]{1,60}$/.test(media)
-    ? media
-    : "no recognisable content type";
+  const type = MEDIA_TYPE.test(media) ? redact(media, secrets) : "no recognisable content type";
   if (res.text === "") return `an empty body, ${type}`;
   return `${Buffer.byteLength(res.text, "utf8")} bytes of ${type}`;
 }
@@ -135,15 +144,6 @@ export function urlOf(call: ApiCall, req: Pick<HttpRequest, "path">): string {
   return `${call.family.baseUrl.replace(/\/+$/, "")}${req.path}`;
 }
 
-/**
- * What came back, described and never quoted (a page may echo the request, credential included):
- * status, content type and length.
- */
-export function answerFacts(res: HttpResponse): string {
-  const type = res.contentType.trim() === "" ? "no content type" : res.contentType;
-  return `${res.status} with ${type}, ${Buffer.byteLength(res.text, "utf8")} bytes`;
-}
-
 /** A JSON body sent as JSON: a framework's error page parsed as JSON by chance is not one. */
 export function isJsonAnswer(res: HttpResponse): boolean {
   return res.json && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(res.contentType.trim());
@@ -175,7 +175,7 @@ export function notTheApi(
   expected: string,
 ): ConnectionError {
   const { baseUrlKey, baseUrl, declaration } = call.family;
-  const got = `${req.method} ${urlOf(call, req)} answered ${answerFacts(res)}, not ${expected}`;
+  const got = `${req.method} ${urlOf(call, req)} answered ${res.status} with ${describeBody(res, call.secrets)}, not ${expected}`;
   if (lacksApiPath(call.family)) {
     const fixed = `${baseUrl.replace(/\/+$/, "")}${declaration.baseUrl.path}`;
     return new ConnectionConfigError(

@@ -19,10 +19,10 @@ import {
 import { describeReceived } from "../core/secrets";
 import {
   AbsenceEvidence,
-  answerFacts,
   answerFieldSchema,
   apiSaid,
   couldNot,
+  describeBody,
   ISO_DATE,
   lacksApiPath,
   notTheApi,
@@ -277,7 +277,7 @@ async function remove(call: ApiCall, endpoint: PictoryEndpoint, ref: Ref): Promi
   // ID or a page are not the API's word that it deleted anything: the state keeps the connection.
   if (lacksApiPath(call.family)) throw notTheApi(call, what, req, res, "a 204 with an empty body");
   throw new ConnectionResponseError(
-    `${couldNot(call, what)}: ${req.method} ${urlOf(call, req)} answered ${answerFacts(res)}, not ` +
+    `${couldNot(call, what)}: ${req.method} ${urlOf(call, req)} answered ${res.status} with ${describeBody(res, call.secrets)}, not ` +
       `the 204 with an empty body the API documents for a delete, so whether the connection was ` +
       `deleted is unknown and the state keeps it: check that ${call.family.baseUrlKey} (now ` +
       `${call.family.baseUrl}) reaches the API and no proxy answers in its place, then run the ` +
