@@ -218,29 +218,34 @@ export class SettingsStore {
   /** Every credential of the family that is configured and valid: each is masked in messages. */
   public credentials(declaration: FamilyDeclaration): string[] {
     const out: string[] = [];
-    const attempt = (account?: string) => {
+    const attempt = (read: () => FamilySettings) => {
       try {
-        out.push(this.family(declaration, account).credential);
+        out.push(read().credential);
       } catch {
         // Not configured or malformed: nothing to mask.
       }
     };
-    attempt();
+    // The default credential is masked even when the accounts object is malformed.
+    attempt(() => this.defaultSettings(declaration));
     let names: string[] = [];
     try {
       names = this.accounts(declaration);
     } catch {
       // Malformed accounts object: its use fails with the key to fix.
     }
-    for (const name of names) attempt(name);
+    for (const name of names) attempt(() => this.family(declaration, name));
     return out;
   }
 
   private defaultFamily(declaration: FamilyDeclaration): FamilySettings {
-    const { credential: c, baseUrl: b, title } = declaration;
     // A malformed accounts object fails the family's every use, not only its accounts': set and
     // silently unread, it would look configured until a resource names an account.
     this.accountEntries(declaration);
+    return this.defaultSettings(declaration);
+  }
+
+  private defaultSettings(declaration: FamilyDeclaration): FamilySettings {
+    const { credential: c, baseUrl: b, title } = declaration;
     const credential = this.lookup(c.key, c.env);
     if (credential === undefined) {
       throw new ConnectionConfigError(

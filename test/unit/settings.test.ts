@@ -200,6 +200,10 @@ describe("several accounts: pictory:accounts and apinizer:accounts", () => {
       expect(e.message).toMatch(new RegExp(`^${env} is malformed: it is not (JSON|an object);`));
       expect(e.message).toContain(`fix or unset ${env}`);
       expect(e.message).not.toContain("leak");
+      // Its default credential is still masked in every message.
+      expect(s.credentials(family)).toEqual([
+        family === pictoryFamily ? "pictai_default_key" : "apinizer_default_token",
+      ]);
     },
   );
 
