@@ -218,8 +218,8 @@ export async function checkDrift(stackName: string, workDir: string): Promise<Dr
 }
 
 /**
- * {@link checkDrift}, and the plaintext of the stack's secrets (cli/stack-secrets.ts) for masking
- * the rest of the output: held in memory, never part of the report.
+ * {@link checkDrift}, and the plaintext of the stack's secrets (cli/shared/stack-secrets.ts) for
+ * masking what `--unmanaged` lists: held in memory, never part of the report.
  */
 async function checkStackDrift(
   stackName: string,

@@ -134,9 +134,9 @@ export interface StackResources {
   /** URNs of the resources the program only reads (`external: true`). */
   readonly read: ReadonlySet<string>;
   /**
-   * Plaintext of every secret the stack holds (cli/stack-secrets.ts says where it comes from):
-   * every value of the report that came from the API or from state is masked with them. Never
-   * shown.
+   * Plaintext of every secret the stack holds (cli/shared/stack-secrets.ts says where it comes
+   * from): every value of the report that came from the API or from state is masked with them, and
+   * nothing else. Never shown.
    */
   readonly secrets: readonly string[];
 }

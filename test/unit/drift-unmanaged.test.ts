@@ -7,6 +7,7 @@ import {
   unmanagedOf,
 } from "../../cli/drift/unmanaged";
 import { stackMasker } from "../../cli/shared/redaction";
+import { normalize, SECRET_RUN } from "../../provider/core/secrets";
 import { isStackNamed } from "../../cli/shared/listing";
 import { renderJson, renderMarkdown, renderText } from "../../cli/drift/render";
 import { buildReport, DriftReport } from "../../cli/drift/report";
@@ -223,6 +224,46 @@ describe("the stack's secrets in the unmanaged section", () => {
         for (const render of [renderText, renderMarkdown, renderJson])
           expect(render(r)).toBe(render(baseline));
       }),
+    );
+  });
+
+  it("masks any secret pasted into a listed connection's name, raw or encoded, in every format", () => {
+    const n = (t: string) => normalize(t).text;
+    const shows = (out: string, form: string) => {
+      const f = n(form);
+      const o = n(out);
+      if (f.length >= SECRET_RUN)
+        return Array.from({ length: f.length - SECRET_RUN + 1 }, (_x, i) =>
+          f.slice(i, i + SECRET_RUN),
+        ).some((r) => o.includes(r));
+      return f !== "" && o.includes(f);
+    };
+    const forms = [
+      (t: string) => t,
+      (t: string) => t.toUpperCase(),
+      (t: string) => JSON.stringify(t).slice(1, -1),
+      (t: string) => [...Buffer.from(t)].map((b) => `%${b.toString(16)}`).join(""),
+      (t: string) => [...t].map((c) => `&#${c.codePointAt(0)};`).join(""),
+    ];
+    const formats = (r: DriftReport) => [renderText(r), renderMarkdown(r), renderJson(r)];
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ minLength: 1, maxLength: 24 }),
+          fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }),
+        ),
+        fc.constantFrom(...forms),
+        (secret, encode) => {
+          const form = encode(secret);
+          const own = formats(reportWith([secret])).join("\n");
+          fc.pre(!shows(own, secret) && !shows(own, form));
+          const pasted = [listedAws("1234", `pasted ${form} here`), ...listed];
+          for (const out of formats(reportWith([secret], pasted))) {
+            expect(shows(out, secret)).toBe(false);
+            expect(shows(out, form)).toBe(false);
+          }
+        },
+      ),
     );
   });
 
