@@ -7,12 +7,15 @@
  * 1. a stack of another project than the one in `--cwd` is `failed`: its program, its stack config
  *    and its `node_modules` are in its own directory;
  * 2. the backend's lock (shared/backend-locks.ts): held → `busy`, and nothing is read;
- * 3. `pulumi stack export` (secrets stay encrypted): pending operations → an update in progress
- *    or an interrupted one (see {@link pendingStack});
+ * 3. `pulumi stack export --show-secrets` and `pulumi config --show-secrets`, the stack's
+ *    secrets kept in memory to mask them in what the API returns (shared/stack-secrets.ts; a
+ *    passphrase that does not decrypt them fails the stack, saying so); pending operations → an
+ *    update in progress or an interrupted one (see {@link pendingStack});
  * 4. the refresh preview, as `pulumi-connections drift --stack` runs it;
  * 5. the lock and the export again: a lock taken or a state written meanwhile → `busy`, the
  *    result discarded, since it may mix states from before and after the update.
  */
+import { configSecretsOf, passphraseFailure, StackSecretsError } from "../shared/stack-secrets";
 import {
   describeBackend,
   LockCheck,
@@ -141,9 +144,10 @@ async function checkStack(input: CheckAllInput, entry: ListedStack): Promise<Sta
   };
   const exportState = async (): Promise<string | { error: string }> => {
     try {
-      return await ops.exportState(entry.name);
+      return await ops.exportState(entry.name, true);
     } catch (e) {
-      return { error: `its state could not be exported: ${summarizeFailure(e)}` };
+      const said = summarizeFailure(e);
+      return { error: passphraseFailure(said) ?? `its state could not be exported: ${said}` };
     }
   };
 
@@ -158,8 +162,20 @@ async function checkStack(input: CheckAllInput, entry: ListedStack): Promise<Sta
   try {
     pending = pendingOperationsOf(before);
     resources = stackResourcesOf((JSON.parse(before) as { deployment?: unknown }).deployment);
-  } catch {
+  } catch (e) {
+    if (e instanceof StackSecretsError) return failedStack(name, e.message, project);
     return failedStack(name, "its state export is not JSON", project);
+  }
+  try {
+    const config = configSecretsOf(await ops.readConfig(entry.name), process.env);
+    resources = { ...resources, secrets: [...resources.secrets, ...config] };
+  } catch (e) {
+    const said = summarizeFailure(e);
+    return failedStack(
+      name,
+      passphraseFailure(said) ?? `its config could not be read: ${said}`,
+      project,
+    );
   }
   if (pending.length > 0) return pendingStack(name, pending, locks !== undefined, project);
 

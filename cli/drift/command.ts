@@ -14,7 +14,7 @@ import {
   StackResources,
   stackResourcesOf,
 } from "./report";
-import { redactReport, secretsOf } from "../shared/redaction";
+import { redactReport, secretsOf, StackMasker, stackMasker } from "../shared/redaction";
 import { summarizeFailure } from "../shared/failure";
 import type { CliIo } from "../shared/io";
 import { render, ReportFormat } from "./render";
@@ -28,12 +28,12 @@ import {
   usageOf,
 } from "../shared/options";
 import { pulumiCommand } from "../shared/pulumi-cli";
+import { ConfigEntry, configSecretsOf, secretsFailure } from "../shared/stack-secrets";
 import {
-  importAllCommand,
-  notManagedHere,
+  maskScope,
+  scopeFindings,
   scopesFor,
   UnmanagedConnection,
-  unmanagedOf,
   UnmanagedReport,
 } from "./unmanaged";
 import { managedConnections, ManagedElsewhere } from "../shared/connections";
@@ -128,10 +128,13 @@ export async function drift(argv: readonly string[], io: CliIo): Promise<ExitCod
     return EXIT.usage;
   }
   if ("allStacks" in parsed) return driftAll(parsed, io);
-  let report = await checkDrift(parsed.stack, parsed.workDir);
-  if (parsed.unmanaged) report = withUnmanaged(report, await checkUnmanaged(parsed));
-  // The provider masks what it knows; the environment's secrets and every URL's credentials are
-  // masked here too, as `--all-stacks` does, whatever the pulumi CLI's own errors quote.
+  const checked = await checkStackDrift(parsed.stack, parsed.workDir);
+  let report = checked.report;
+  if (parsed.unmanaged)
+    report = withUnmanaged(report, await checkUnmanaged(parsed, stackMasker(checked.secrets)));
+  // The stack's secrets masked what the API and state said (a readable field may echo one); the
+  // environment's secrets and every URL's credentials are masked in the whole report, as
+  // `--all-stacks` does, whatever the pulumi CLI's own errors quote.
   report = redactReport(report, secretsOf(process.env, process.env.PULUMI_BACKEND_URL));
   io.stdout(render(report, parsed.format));
   return exitCodeOf(report);
@@ -141,7 +144,10 @@ export async function drift(argv: readonly string[], io: CliIo): Promise<ExitCod
  * The unmanaged connections of the stack: its state (`pulumi stack export`, secrets stay
  * encrypted) against what the APIs list with the stack's config. A failure is part of the result.
  */
-export async function checkUnmanaged(options: DriftOptions): Promise<UnmanagedReport> {
+export async function checkUnmanaged(
+  options: DriftOptions,
+  mask: StackMasker = stackMasker([]),
+): Promise<UnmanagedReport> {
   let scopes: ListScope[] = [];
   const connections: UnmanagedConnection[] = [];
   const commands: string[] = [];
@@ -165,17 +171,21 @@ export async function checkUnmanaged(options: DriftOptions): Promise<UnmanagedRe
     };
     for (const scope of scopes) {
       const listed = await listConnections(store, scope);
-      const { free, elsewhere } = notManagedHere(listed, managed, others, scope.account);
-      managedElsewhere.push(...elsewhere);
-      const found = unmanagedOf(free, managed, scope, command);
-      connections.push(...found);
-      const together = importAllCommand(free, found, scope, command);
-      if (together !== undefined) commands.push(together);
+      const found = scopeFindings(listed, managed, others, scope, command, mask);
+      managedElsewhere.push(...found.managedElsewhere);
+      connections.push(...found.connections);
+      if (found.command !== undefined) commands.push(found.command);
     }
   } catch (e) {
-    return { scopes, connections, commands, managedElsewhere, error: summarizeFailure(e) };
+    return {
+      scopes: scopes.map((s) => maskScope(s, mask)),
+      connections,
+      commands,
+      managedElsewhere,
+      error: mask.message(summarizeFailure(e)),
+    };
   }
-  return { scopes, connections, commands, managedElsewhere };
+  return { scopes: scopes.map((s) => maskScope(s, mask)), connections, commands, managedElsewhere };
 }
 
 /** A listing that failed makes the whole check incomplete: never read as "nothing unmanaged". */
@@ -191,10 +201,32 @@ export function withUnmanaged(report: DriftReport, unmanaged: UnmanagedReport): 
   };
 }
 
+/** The checkpoint's resources and every secret of the stack (state and config), in memory only. */
+async function readStackSecrets(stack: {
+  exportStack(): Promise<{ deployment?: unknown }>;
+  getAllConfig(): Promise<Readonly<Record<string, ConfigEntry>>>;
+}): Promise<StackResources> {
+  // `exportStack` and `getAllConfig` show secrets; an export whose secrets are not decrypted throws.
+  const state = stackResourcesOf((await stack.exportStack()).deployment);
+  const config = configSecretsOf(await stack.getAllConfig(), process.env);
+  return { ...state, secrets: [...state.secrets, ...config] };
+}
+
 /** The refresh preview and its report. Every failure becomes a failed report, never "no drift". */
 export async function checkDrift(stackName: string, workDir: string): Promise<DriftReport> {
+  return (await checkStackDrift(stackName, workDir)).report;
+}
+
+/**
+ * {@link checkDrift}, and the plaintext of the stack's secrets (cli/shared/stack-secrets.ts) for
+ * masking what `--unmanaged` lists: held in memory, never part of the report.
+ */
+async function checkStackDrift(
+  stackName: string,
+  workDir: string,
+): Promise<{ report: DriftReport; secrets: readonly string[] }> {
   const events: EngineEvent[] = [];
-  let resources: StackResources = { managed: new Set(), read: new Set() };
+  let resources: StackResources = { managed: new Set(), read: new Set(), secrets: [] };
   let failure: string | undefined;
   try {
     // Loaded here, not at the top: `--help` and usage errors need no Automation API.
@@ -205,11 +237,25 @@ export async function checkDrift(stackName: string, workDir: string): Promise<Dr
       { stackName, workDir },
       { pulumiCommand: await pulumiCommand() },
     );
-    // Which resources the engine manages: `.get` reads are `external` there, and never drift.
-    resources = stackResourcesOf((await stack.exportStack()).deployment);
+    // Which resources the engine manages (`.get` reads are `external` there, and never drift),
+    // and the stack's secrets, to mask them in what the API returns (cli/shared/stack-secrets.ts).
+    let secrets: StackResources | string;
+    try {
+      secrets = await readStackSecrets(stack);
+    } catch (e) {
+      secrets = secretsFailure(e);
+    }
+    // A stack whose secrets cannot be read is not checked: its report would show values it
+    // cannot mask. The message is the check's own, said whole.
+    if (typeof secrets === "string")
+      return { report: buildReport(stackName, [], resources, secrets), secrets: [] };
+    resources = secrets;
     await stack.previewRefresh({ onEvent: (e) => events.push(e) });
   } catch (e) {
     failure = summarizeFailure(e);
   }
-  return buildReport(stackName, events, resources, failure);
+  return {
+    report: buildReport(stackName, events, resources, failure),
+    secrets: resources.secrets,
+  };
 }

@@ -9,6 +9,8 @@ import type { FieldSpec } from "../../provider/core/fields";
 import { KINDS } from "../../provider/registry";
 
 import { MASK } from "../../provider/core/secrets";
+import { stackMasker, StackMasker } from "../shared/redaction";
+import { secretSig, stateSecretsOf } from "../shared/stack-secrets";
 import type { UnmanagedReport } from "./unmanaged";
 import { connectionKind } from "../shared/connections";
 import { cleanDiagnostic, GENERIC_FAILURES } from "../shared/failure";
@@ -117,15 +119,6 @@ export function remediationFor(stack: string): string {
   return `pulumi up --refresh --stack ${stack}`;
 }
 
-/**
- * Pulumi's marker of a secret value in state and in engine events, loaded on first use: a report
- * is built after the Automation API has loaded the SDK, and `--help` need not load it.
- */
-function secretSig(): string {
-  return (require("@pulumi/pulumi/runtime/rpc") as typeof import("@pulumi/pulumi/runtime/rpc"))
-    .specialSigKey;
-}
-
 /** Keys that belong to the dynamic-provider host, not to the connection. */
 const HOST_KEYS = new Set(["__provider"]);
 
@@ -140,9 +133,19 @@ export interface StackResources {
   readonly managed: ReadonlySet<string>;
   /** URNs of the resources the program only reads (`external: true`). */
   readonly read: ReadonlySet<string>;
+  /**
+   * Plaintext of every secret the stack holds (cli/shared/stack-secrets.ts says where it comes
+   * from): every value of the report that came from the API or from state is masked with them, and
+   * nothing else. Never shown.
+   */
+  readonly secrets: readonly string[];
 }
 
-/** The {@link StackResources} of a `pulumi stack export` deployment; `external` must be `true` exactly. */
+/**
+ * The {@link StackResources} of a `pulumi stack export --show-secrets` deployment; `external` must
+ * be `true` exactly. Throws when the export's secrets are not decrypted: the report could not mask
+ * them.
+ */
 export function stackResourcesOf(deployment: unknown): StackResources {
   const resources = (deployment as { resources?: unknown } | undefined)?.resources;
   const managed = new Set<string>();
@@ -152,7 +155,7 @@ export function stackResourcesOf(deployment: unknown): StackResources {
     if (typeof urn !== "string") continue;
     (external === true ? read : managed).add(urn);
   }
-  return { managed, read };
+  return { managed, read, secrets: stateSecretsOf(deployment) };
 }
 
 function resourceName(urn: string): string {
@@ -177,6 +180,9 @@ export function buildReport(
   const finished = new Map<string, StepEventMetadata>();
   const errors = new Map<string, string[]>();
   const stackErrors: string[] = [];
+  // Only what the API, the engine and state said is masked with the stack's secrets, never the
+  // report's own words: the errors this function writes itself stay as written.
+  const mask = stackMasker(resources.secrets);
 
   for (const event of events) {
     const pre = event.resourcePreEvent?.metadata;
@@ -210,7 +216,7 @@ export function buildReport(
       if (coverage) notCompared.set(coverage.key, coverage.fields);
     }
     if (problems) {
-      unreadable.push({ ...ref, error: problems.join("; ") });
+      unreadable.push({ ...ref, error: problems.map(mask.message).join("; ") });
       continue;
     }
     if (isRead) {
@@ -241,6 +247,29 @@ export function buildReport(
     const drift = driftOf(ref, done);
     if (drift) drifted.push(drift);
   }
+
+  const maskRef = <T extends ConnectionRef>(ref: T): T => ({
+    ...ref,
+    resource: mask.text(ref.resource),
+    urn: mask.message(ref.urn),
+    id: mask.text(ref.id),
+    ...(ref.name !== undefined ? { name: mask.text(ref.name) } : {}),
+  });
+  for (const list of [drifted, deleted, unreadable, read] as ConnectionRef[][])
+    list.splice(0, list.length, ...list.map(maskRef));
+  for (let i = 0; i < drifted.length; i++) {
+    const d = drifted[i]!;
+    drifted[i] = {
+      ...d,
+      fields: d.fields.map((f) => ({
+        ...f,
+        old: maskValue(f.old, mask),
+        new: maskValue(f.new, mask),
+      })),
+    };
+  }
+  for (let i = 0; i < stackErrors.length; i++) stackErrors[i] = mask.message(stackErrors[i]!);
+  if (failure !== undefined) failure = mask.message(failure);
 
   const failed = failure !== undefined || stackErrors.length > 0 || unreadable.length > 0;
   // The CLI's failure text repeats each resource's error; those are listed under `unreadable`.
@@ -394,6 +423,25 @@ export function isSecret(value: unknown): boolean {
   if (value === null || typeof value !== "object") return false;
   if (Object.prototype.hasOwnProperty.call(value, secretSig())) return true;
   return Object.values(value).some(isSecret);
+}
+
+/**
+ * A report value read from the API or from state, masked with the stack's secrets ({@link
+ * StackMasker.text}) whatever field it sits in: someone may paste a credential into a readable
+ * field outside Pulumi. A number or boolean that holds a secret is shown as the mask; object keys
+ * are masked too.
+ */
+export function maskValue(value: ReportValue, mask: StackMasker): ReportValue {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return mask.text(v);
+    if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint")
+      return mask.text(String(v)) === String(v) ? v : SECRET_MASK;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === "object")
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [mask.text(k), walk(x)]));
+    return v;
+  };
+  return walk(value) as ReportValue;
 }
 
 function shown(value: unknown, secret: boolean): ReportValue {

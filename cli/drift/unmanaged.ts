@@ -17,6 +17,7 @@ import {
   StackConnections,
 } from "../shared/connections";
 import { ListScope } from "../shared/listing";
+import type { StackMasker } from "../shared/redaction";
 
 /** A connection in the API that no resource of the stack manages. */
 export interface UnmanagedConnection extends ListedRef {
@@ -157,4 +158,67 @@ export function importAllCommand(
   );
   if (chosen.length === 0) return undefined;
   return `${importCommand({ ...command, scope: narrowed(scope, chosen), only: [...refs].sort() })} --out unmanaged.ts`;
+}
+
+/** One scope's part of the unmanaged section, as the report shows it. */
+export interface ScopeFindings {
+  readonly scope: ListScope;
+  readonly connections: readonly UnmanagedConnection[];
+  /** The command that imports them all; absent when there are none. */
+  readonly command?: string;
+  readonly managedElsewhere: readonly ManagedElsewhere[];
+}
+
+/**
+ * The unmanaged connections of one scope and their commands, with what the API and state said
+ * (IDs, names, projects, the account) masked with the stack's secrets before the commands are
+ * written: a secret pasted into a connection's name shows in no command, and the commands' own
+ * words are never masked.
+ */
+export function scopeFindings(
+  listed: readonly ListedConnection[],
+  managed: readonly ManagedConnection[],
+  others: readonly StackConnections[],
+  scope: ListScope,
+  command: { readonly stack: string; readonly cwd?: string },
+  mask: StackMasker,
+): ScopeFindings {
+  const { free, elsewhere } = notManagedHere(listed, managed, others, scope.account);
+  const shownScope = maskScope(scope, mask);
+  // Matched against the state above, with the values as the API holds them; shown masked.
+  const shown = free.map((c) => maskListed(c, mask));
+  const connections = unmanagedOf(shown, [], shownScope, command);
+  const together = importAllCommand(shown, connections, shownScope, command);
+  return {
+    scope: shownScope,
+    connections,
+    ...(together !== undefined ? { command: together } : {}),
+    managedElsewhere: elsewhere.map((e) => {
+      const id = mask.text(e.id);
+      return {
+        ...e,
+        id,
+        name: mask.text(e.name),
+        ...(e.projectName !== undefined ? { projectName: mask.text(e.projectName) } : {}),
+        ...(e.account !== undefined ? { account: mask.text(e.account) } : {}),
+        ref: connectionRef({ type: e.type, id }),
+      };
+    }),
+  };
+}
+
+/** A scope with the account and Apinizer projects (from state and the API) masked. */
+export function maskScope(scope: ListScope, mask: StackMasker): ListScope {
+  return {
+    ...scope,
+    apinizerProjects: scope.apinizerProjects.map(mask.text),
+    ...(scope.account !== undefined ? { account: mask.text(scope.account) } : {}),
+  };
+}
+
+function maskListed(c: ListedConnection, mask: StackMasker): ListedConnection {
+  const fields = { ...c.remote.fields };
+  for (const key of ["name", "projectName"])
+    if (typeof fields[key] === "string") fields[key] = mask.text(fields[key]);
+  return { kind: c.kind, remote: { ...c.remote, id: mask.text(c.remote.id), fields } };
 }

@@ -2,6 +2,7 @@
  * The Pulumi CLI as the drift and import commands run it: listing a backend's stacks, exporting a
  * stack's checkpoint and previewing a refresh, with the environment the CLI needs for that.
  */
+import type { ConfigEntry } from "./stack-secrets";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import * as path from "node:path";
@@ -21,8 +22,13 @@ export interface ListedStack {
 export interface StackOps {
   /** Every stack of the backend, or of one project. Rejects with the CLI's message. */
   list(project?: string): Promise<ListedStack[]>;
-  /** `pulumi stack export` of a stack, as text. Rejects with the CLI's message. */
-  exportState(stack: string): Promise<string>;
+  /**
+   * `pulumi stack export` of a stack, as text; with `showSecrets`, secrets decrypted (kept in
+   * memory only, to mask them: cli/shared/stack-secrets.ts). Rejects with the CLI's message.
+   */
+  exportState(stack: string, showSecrets?: boolean): Promise<string>;
+  /** `pulumi config --show-secrets --json` of a stack. Rejects with the CLI's message. */
+  readConfig(stack: string): Promise<Readonly<Record<string, ConfigEntry>>>;
   /** The refresh preview's engine events, and its failure if it failed; never rejects. */
   refreshPreview(stack: string): Promise<{ events: EngineEvent[]; failure?: string }>;
 }
@@ -158,8 +164,13 @@ export function cliStackOps(cli: Cli): StackOps {
       args.push(...(project !== undefined ? ["--project", project] : ["--all"]));
       return parseStackList((await cli(args)).stdout);
     },
-    async exportState(stack) {
-      return (await cli(["stack", "export", "--stack", stack])).stdout;
+    async exportState(stack, showSecrets = false) {
+      const args = ["stack", "export", "--stack", stack];
+      return (await cli(showSecrets ? [...args, "--show-secrets"] : args)).stdout;
+    },
+    async readConfig(stack) {
+      const { stdout } = await cli(["config", "--show-secrets", "--json", "--stack", stack]);
+      return JSON.parse(stdout) as Record<string, ConfigEntry>;
     },
     async refreshPreview(stack) {
       const dir = mkdtempSync(path.join(tmpdir(), "pulumi-connections-drift-"));

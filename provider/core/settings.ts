@@ -218,25 +218,33 @@ export class SettingsStore {
   /** Every credential of the family that is configured and valid: each is masked in messages. */
   public credentials(declaration: FamilyDeclaration): string[] {
     const out: string[] = [];
-    const attempt = (account?: string) => {
+    const attempt = (read: () => FamilySettings) => {
       try {
-        out.push(this.family(declaration, account).credential);
+        out.push(read().credential);
       } catch {
         // Not configured or malformed: nothing to mask.
       }
     };
-    attempt();
+    // The default credential is masked even when the accounts object is malformed.
+    attempt(() => this.defaultSettings(declaration));
     let names: string[] = [];
     try {
       names = this.accounts(declaration);
     } catch {
       // Malformed accounts object: its use fails with the key to fix.
     }
-    for (const name of names) attempt(name);
+    for (const name of names) attempt(() => this.family(declaration, name));
     return out;
   }
 
   private defaultFamily(declaration: FamilyDeclaration): FamilySettings {
+    // A malformed accounts object fails the family's every use, not only its accounts': set and
+    // silently unread, it would look configured until a resource names an account.
+    this.accountEntries(declaration);
+    return this.defaultSettings(declaration);
+  }
+
+  private defaultSettings(declaration: FamilyDeclaration): FamilySettings {
     const { credential: c, baseUrl: b, title } = declaration;
     const credential = this.lookup(c.key, c.env);
     if (credential === undefined) {
@@ -426,11 +434,16 @@ function parseAccounts(
   declaration: FamilyDeclaration,
 ): Map<string, AccountEntry> {
   const example = `{"eu": {"${prop}": "...", "baseUrl": "${declaration.baseUrl.example}"}}`;
+  const setEach = `\`pulumi config set --path --secret '${declaration.accounts.key}.<account>.${prop}' <value>\``;
+  // The environment variable is named as such: its fix is in the shell or CI, not in the stack.
+  const fix =
+    where === declaration.accounts.env
+      ? `fix or unset ${where} (or set each account in stack config with ${setEach})`
+      : `set each with ${setEach}`;
   const fail = (what: string) =>
     new ConnectionConfigError(
       "CONFIG_INVALID",
-      `${where} is malformed: ${what}; expected an object of accounts such as ${example} ` +
-        `(set each with \`pulumi config set --path --secret '${declaration.accounts.key}.<account>.${prop}' <value>\`)`,
+      `${where} is malformed: ${what}; expected an object of accounts such as ${example}; ${fix}`,
     );
   let value = raw;
   if (typeof raw === "string") {

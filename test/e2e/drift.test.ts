@@ -25,10 +25,12 @@ jest.setTimeout(300_000);
 const ROOT = path.resolve(__dirname, "..", "..");
 const CLI = path.join(ROOT, "dist", "cli", "main.js");
 
-const VIMEO_SECRET = "e2e-drift-vimeo-secret-5c4b3a";
-const VIMEO_TOKEN = "e2e-drift-vimeo-token-9d8c7b";
-const SMTP_PASSWORD = "e2e-drift-smtp-password-1f2e3d";
-const LDAP_PASSWORD = "e2e-drift-ldap-password-4e5d6c";
+// The report masks every run of 6 characters of a secret the stack holds, wherever it stands: these
+// share none with the names and descriptions the tests expect to read.
+const VIMEO_SECRET = "vS9q-kW3x-Zt7m-5c4b3a";
+const VIMEO_TOKEN = "vT8r-pL2y-Hn6j-9d8c7b";
+const SMTP_PASSWORD = "sP7w-qR4z-Jm8k-1f2e3d";
+const LDAP_PASSWORD = "lP6v-tG5u-Bx2n-4e5d6c";
 const ROTATED_SECRET = "rotated-in-the-dashboard-7a6b5c";
 const SECRETS = [
   VIMEO_SECRET,
@@ -340,6 +342,40 @@ test("up --refresh re-sends the program's write-only secrets after an out-of-ban
   const rotated = state.pictory.vimeo.find((c) => c.name === "e2e-drift-rotated")!;
   const sha256 = createHash("sha256").update(VIMEO_SECRET, "utf8").digest("hex");
   expect(rotated.clientSecret).toEqual({ sha256 });
+});
+
+test("masks a secret of the stack pasted into a readable field outside Pulumi, raw or encoded", async () => {
+  // Whichever emulator runs: the one restarted after the unreachable-API test, or the first.
+  const emulator = restarted ?? p.emulator;
+  const b64 = Buffer.from(VIMEO_TOKEN).toString("base64").replace(/=+$/, "");
+  const pasted = `pasted ${VIMEO_SECRET} and ${b64} and ${SMTP_PASSWORD.toUpperCase()}`;
+  await adminEdit(emulator, `pictory/aws/${ids.described}`, { description: pasted });
+  try {
+    const runs = (s: string) => Array.from({ length: s.length - 5 }, (_x, i) => s.slice(i, i + 6));
+    const leaks = [VIMEO_SECRET, VIMEO_TOKEN, b64, SMTP_PASSWORD.toUpperCase()].flatMap(runs);
+    const outs = await Promise.all([runDrift(), runDrift("--json"), runDrift("--markdown")]);
+    for (const run of outs) {
+      expect(run.code).toBe(2);
+      const shown = run.stdout + run.stderr;
+      expect(leaks.filter((r) => shown.includes(r))).toEqual([]);
+      expect(shown).toContain("[secret]");
+    }
+    const report = JSON.parse(outs[1]!.stdout) as {
+      drifted: { resource: string; fields: unknown }[];
+    };
+    expect(report.drifted.map((d) => d.resource)).toEqual(["described"]);
+    expect(report.drifted[0]!.fields).toEqual([
+      {
+        field: "description",
+        old: "as the program says",
+        new: expect.stringMatching(/^pasted \[secret\].* and \[secret\].* and \[secret\]/),
+      },
+    ]);
+  } finally {
+    await adminEdit(emulator, `pictory/aws/${ids.described}`, {
+      description: "as the program says",
+    });
+  }
 });
 
 // The harness's program, plus the connections the `reads` config names, read with `.get`: the

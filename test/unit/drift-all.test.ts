@@ -199,12 +199,16 @@ function fakeOps(stacks: Record<string, FakeStack>, listed?: ListedStack[]) {
       calls.push(`list ${project ?? "--all"}`);
       return listed ?? Object.keys(stacks).map((name) => ({ name }));
     },
-    async exportState(stack) {
+    async exportState(stack, showSecrets) {
       calls.push(`export ${stack}`);
+      if (!showSecrets) throw new Error("the check exports with --show-secrets, to mask them");
       const s = stacks[stack]!;
       const text = s.exports?.shift() ?? s.export ?? '{"deployment":{}}';
       if (text instanceof Error) throw text;
       return text;
+    },
+    async readConfig(stack) {
+      return stacks[stack]!.config ?? {};
     },
     async refreshPreview(stack) {
       calls.push(`refresh ${stack}`);
@@ -236,6 +240,7 @@ interface FakeStack {
   locks?: ({ pid?: number }[] | Error)[];
   refresh?: { events: EngineEvent[]; failure?: string };
   during?: () => void;
+  config?: Record<string, { value: string; secret: boolean }>;
 }
 
 function input(fake: ReturnType<typeof fakeOps>, over: Partial<CheckAllInput> = {}): CheckAllInput {
@@ -318,6 +323,110 @@ describe("checkAllStacks: the sequence per stack", () => {
     const r2 = await checkAllStacks(input(withoutLocks, { locks: undefined, lockCheck: "none" }));
     expect(r2.stacks[0]).toMatchObject({ status: "busy" });
     expect(withoutLocks.calls.filter((c) => c.startsWith("locks"))).toEqual([]);
+  });
+
+  it("masks the stack's secrets, from state and config, in values the API returns", async () => {
+    const SIG = "4dabf18193072939515e22adb298388d";
+    const clientSecret = "Vm-cl1ent-s3cret-XYZ";
+    const apiKey = "pictai_drift_all_key_42";
+    const vimeo = "pulumi-nodejs:dynamic/pictory:VimeoConnection";
+    const aws = "pulumi-nodejs:dynamic/pictory:AwsConnection";
+    const awsUrn = "urn:pulumi:prod::web::pulumi-nodejs:dynamic/pictory:AwsConnection::media";
+    const sealed = {
+      [SIG]: "1b47061264138c4ac30d75fd1eb44270",
+      plaintext: JSON.stringify(clientSecret),
+    };
+    const exported = JSON.stringify({
+      deployment: {
+        resources: [
+          { urn: "urn:v", type: vimeo, inputs: { name: "v", clientSecret: sealed } },
+          { urn: awsUrn, type: aws, inputs: { name: "media" } },
+        ],
+      },
+    });
+    const side = (description: string) => ({
+      type: aws,
+      urn: awsUrn,
+      id: "a1",
+      inputs: { name: "media", awsAccountId: "123456789012", awsRegion: "us-east-2", description },
+      outputs: {},
+    });
+    const metadata = {
+      op: "update",
+      urn: awsUrn,
+      type: aws,
+      old: side("d"),
+      new: side(`pasted ${clientSecret} and ${Buffer.from(apiKey).toString("base64")}`),
+      provider: "",
+    };
+    const events = [
+      { sequence: 1, timestamp: 0, resourcePreEvent: { metadata: { ...metadata, op: "refresh" } } },
+      { sequence: 2, timestamp: 0, resOutputsEvent: { metadata } },
+    ] as unknown as EngineEvent[];
+    const fake = fakeOps({
+      [`${P}prod`]: {
+        export: exported,
+        refresh: { events },
+        config: { "pictory:apiKey": { value: apiKey, secret: true } },
+      },
+    });
+    const r = await checkAllStacks(input(fake));
+    expect(r.stacks[0]!.status).toBe("drifted");
+    const fields = r.stacks[0]!.report!.drifted[0]!.fields;
+    // Base64's last characters hang on the bytes after the secret: they are not the secret's.
+    expect(fields).toEqual([
+      {
+        field: "description",
+        old: "d",
+        new: expect.stringMatching(/^pasted \[secret\] and \[secret\].{0,3}$/),
+      },
+    ]);
+
+    // An export whose secrets were not decrypted: the stack fails, and nothing is refreshed.
+    const encrypted = exported.replace(/"plaintext":"[^}]*"/, '"ciphertext":"v1:abc"');
+    const locked = fakeOps({ [`${P}prod`]: { export: encrypted } });
+    const r2 = await checkAllStacks(input(locked));
+    expect(locked.calls).not.toContain(`refresh ${P}prod`);
+    expect(r2.stacks[0]).toMatchObject({ status: "failed" });
+    expect(r2.stacks[0]!.reason).toContain("could not be decrypted");
+    expect(exitCodeOfAll(r2)).toBe(1);
+  });
+
+  it("fails a stack whose secrets its passphrase cannot read, saying what to set, readable", async () => {
+    // The Pulumi CLI's own words (3.259), for a passphrase not the stack's and for none set.
+    const wrong = new Error(
+      "`pulumi stack export` exited with 255\nstdout:\n\nstderr:\n" +
+        "error: could not deserialize deployment: failed to decrypt: incorrect " +
+        "passphrase, please set PULUMI_CONFIG_PASSPHRASE to the correct passphrase or set " +
+        "PULUMI_CONFIG_PASSPHRASE_FILE to a file containing the passphrase",
+    );
+    const unset = new Error(
+      "error: could not deserialize deployment: constructing secrets manager of type " +
+        '"passphrase": passphrase must be set with PULUMI_CONFIG_PASSPHRASE or ' +
+        "PULUMI_CONFIG_PASSPHRASE_FILE environment variables",
+    );
+    const fake = fakeOps({ [`${P}a`]: { exports: [wrong] }, [`${P}b`]: { exports: [unset] } });
+    const r = await checkAllStacks(input(fake));
+    expect(fake.calls.filter((c) => c.startsWith("refresh"))).toEqual([]);
+    // Shown as `drift --all-stacks` shows it: with a word-like passphrase masked everywhere.
+    const shown = redactReport(
+      r,
+      secretsOf({ PULUMI_CONFIG_PASSPHRASE: "pulumi-connections-local" }),
+    );
+    const expected =
+      "the check reads the stack's secrets to mask them in the report, with its passphrase, but ";
+    const todo =
+      ": set PULUMI_CONFIG_PASSPHRASE, or PULUMI_CONFIG_PASSPHRASE_FILE, to this stack's " +
+      "passphrase and run the check again";
+    expect(shown.stacks.map((s) => [s.stack, s.status, s.reason])).toEqual([
+      [
+        "a",
+        "failed",
+        `${expected}the passphrase set does not decrypt them (incorrect passphrase)${todo}`,
+      ],
+      ["b", "failed", `${expected}none is set${todo}`],
+    ]);
+    expect(exitCodeOfAll(shown)).toBe(1);
   });
 
   it("fails a stack whose lock or state cannot be read, or whose refresh failed, with the reason", async () => {

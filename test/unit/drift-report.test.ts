@@ -11,6 +11,8 @@ import { summarizeFailure } from "../../cli/shared/failure";
 import { escapeMarkdown } from "../../cli/shared/markdown";
 import { render, renderJson, renderMarkdown, renderText } from "../../cli/drift/render";
 import { parseDriftArgs } from "../../cli/drift/command";
+import { configSecretsOf, StackSecretsError } from "../../cli/shared/stack-secrets";
+import { normalize, SECRET_RUN } from "../../provider/core/secrets";
 
 // Synthetic engine events shaped like those `pulumi refresh --preview-only` emits (captured from
 // the real CLI 3.259): refresh steps carry no `diffs`, so the report compares old and new inputs.
@@ -94,7 +96,7 @@ function managing(events: readonly EngineEvent[]): StackResources {
     const m = e.resourcePreEvent?.metadata ?? e.resOutputsEvent?.metadata;
     return m ? [m.urn] : [];
   });
-  return { managed: new Set(urns), read: new Set() };
+  return { managed: new Set(urns), read: new Set(), secrets: [] };
 }
 
 /** The report of a stack without `.get` resources. */
@@ -516,6 +518,177 @@ describe("fields not compared", () => {
   });
 });
 
+describe("secrets pasted into readable fields outside Pulumi", () => {
+  const sealed = (value: unknown) => ({
+    [SIG]: "1b47061264138c4ac30d75fd1eb44270",
+    plaintext: JSON.stringify(value),
+  });
+  /** A checkpoint as `pulumi stack export --show-secrets` prints it: the Vimeo credentials sealed. */
+  const checkpoint = (clientSecret: string) => ({
+    resources: [
+      {
+        urn: urnOf(VIMEO, "mkt"),
+        type: VIMEO,
+        inputs: {
+          __provider: sealed("exports.handler = ..."),
+          ...vimeoInputs,
+          clientSecret: sealed(clientSecret),
+          accessToken: sealed("tok-unrelated-777"),
+        },
+        outputs: { version: 1 },
+      },
+      { urn: urnOf(AWS, "media"), type: AWS, inputs: awsInputs },
+    ],
+  });
+  const runs = (text: string) =>
+    Array.from({ length: Math.max(0, text.length - 5) }, (_x, i) => text.slice(i, i + 6));
+  const encodings: Record<string, (s: string) => string> = {
+    raw: (s) => s,
+    base64: (s) => Buffer.from(s).toString("base64"),
+    json: (s) => JSON.stringify(s).slice(1, -1),
+    percent: (s) => encodeURIComponent(s),
+  };
+  const targets = [
+    { type: VIMEO, name: "mkt", id: "v1", inputs: vimeoInputs, field: "description" },
+    { type: VIMEO, name: "mkt", id: "v1", inputs: vimeoInputs, field: "clientIdentifier" },
+    { type: VIMEO, name: "mkt", id: "v1", inputs: vimeoInputs, field: "name" },
+    { type: AWS, name: "media", id: "a1", inputs: awsInputs, field: "description" },
+    { type: AWS, name: "media", id: "a1", inputs: awsInputs, field: "name" },
+  ];
+  const reportWith = (secret: string, target: (typeof targets)[number], pasted: string) => {
+    const events = step(
+      target.type,
+      target.name,
+      "update",
+      { id: target.id, inputs: target.inputs },
+      { id: target.id, inputs: { ...target.inputs, [target.field]: pasted } },
+    );
+    const resources = stackResourcesOf(checkpoint(secret));
+    return buildReport("test", events, {
+      ...resources,
+      managed: new Set([urnOf(target.type, target.name)]),
+    });
+  };
+
+  it("masks any secret of the stack pasted into any readable field, raw or encoded, in every format", () => {
+    const char = fc.constantFrom(..."ABCXYZabcxyz0123456789-_.~!*:@+/=".split(""));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: char, minLength: 8, maxLength: 40 }),
+        fc.constantFrom(...targets),
+        fc.constantFrom(...Object.keys(encodings)),
+        fc.string({ unit: fc.constantFrom(" ", "q", "k", "("), maxLength: 6 }),
+        (secret, target, encoding, around) => {
+          const form = encodings[encoding]!(secret);
+          const pasted = `${around}${form}${around}`;
+          // The report's own words (keys, headings, the mask) are not the secret's to hide.
+          const own = allFormats(reportWith(secret, target, "pasted-nothing")).join("\n");
+          fc.pre(![...runs(secret), ...runs(form)].some((r) => own.includes(r)));
+          const report = reportWith(secret, target, pasted);
+          expect(report.drifted).toHaveLength(1);
+          for (const out of allFormats(report)) {
+            expect(out).not.toContain(secret);
+            for (const r of [...runs(secret), ...runs(form)]) expect(out).not.toContain(r);
+          }
+        },
+      ),
+    );
+  });
+
+  it("masks a secret of any length and any characters, pasted raw or encoded, in every format", () => {
+    const n = (t: string) => normalize(t).text;
+    /** Whether `out` shows `form`: a run of it, or a short one whole, as a reader compares text. */
+    const shows = (out: string, form: string) => {
+      const f = n(form);
+      const o = n(out);
+      if (f.length >= SECRET_RUN) return runs(f).some((r) => o.includes(r));
+      return f !== "" && o.includes(f);
+    };
+    const percent = (t: string) =>
+      [...Buffer.from(t)].map((b) => `%${b.toString(16).padStart(2, "0")}`).join("");
+    const forms: Record<string, (t: string) => string> = {
+      raw: (t) => t,
+      upper: (t) => t.toUpperCase(),
+      json: (t) => JSON.stringify(t).slice(1, -1),
+      percent,
+      html: (t) => [...t].map((c) => `&#${c.codePointAt(0)};`).join(""),
+      // Base64 of fewer than 5 bytes is 6 characters or less, of which the last hangs on what
+      // follows: as likely any word, never masked on its own (provider/core/secrets.ts).
+      base64: (t) => (Buffer.byteLength(t) >= 5 ? Buffer.from(t).toString("base64") : t),
+    };
+    const anySecret = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 3 }),
+      fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }),
+      fc.string({ unit: "binary", minLength: 1, maxLength: 12 }),
+      fc.string({ minLength: 6, maxLength: 24 }),
+    );
+    fc.assert(
+      fc.property(
+        anySecret,
+        fc.constantFrom(...targets),
+        fc.constantFrom(...Object.keys(forms)),
+        (secret, target, encoding) => {
+          const form = forms[encoding]!(secret);
+          // The report's own words are printed whatever the secret: not the secret's to hide.
+          const own = allFormats(reportWith(secret, target, "pasted-nothing")).join("\n");
+          fc.pre(!shows(own, secret) && !shows(own, form));
+          const report = reportWith(secret, target, `pasted ${form} here`);
+          expect(report.drifted).toHaveLength(1);
+          const shown = report.drifted[0]!.fields.find((f) => f.field === target.field)!.new;
+          expect(typeof shown === "string" && !shows(shown, secret) && !shows(shown, form)).toBe(
+            true,
+          );
+          for (const out of allFormats(report)) {
+            expect(shows(out, secret)).toBe(false);
+            expect(shows(out, form)).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("takes every secret of the checkpoint, never the provider's code, and refuses sealed ones", () => {
+    const secrets = stackResourcesOf(checkpoint("Vm-cl1ent-s3cret-XYZ")).secrets;
+    expect([...secrets].sort()).toEqual(["Vm-cl1ent-s3cret-XYZ", "tok-unrelated-777"]);
+    // A declared secret the engine kept in plain text is a secret all the same.
+    const plain = {
+      resources: [
+        {
+          urn: "urn:v",
+          type: VIMEO,
+          inputs: { ...vimeoInputs, clientSecret: "plain-cs-1", accessToken: "plain-at-2" },
+        },
+      ],
+    };
+    expect(stackResourcesOf(plain).secrets).toEqual(["plain-cs-1", "plain-at-2"]);
+    // Exported without `--show-secrets`, or not decryptable: no report rather than an unmasked one.
+    const encrypted = {
+      resources: [{ urn: "urn:v", type: VIMEO, inputs: { clientSecret: masked } }],
+    };
+    expect(() => stackResourcesOf(encrypted)).toThrow(StackSecretsError);
+  });
+});
+
+describe("configSecretsOf", () => {
+  it("takes the provider credentials, per account too, and every single secret value", () => {
+    const config = {
+      "pictory:apiKey": { value: "pictai_k1", secret: true },
+      "pictory:accounts": {
+        value: "{}",
+        secret: true,
+        objectValue: { eu: { apiKey: "pictai_eu", baseUrl: "https://eu.example" } },
+      },
+      "proj:dbPassword": { value: "pw-123", secret: true },
+      "proj:region": { value: "us-east-2", secret: false },
+    };
+    const env = { APINIZER_ACCOUNTS: JSON.stringify({ b: { token: "apz-b" } }) };
+    expect(configSecretsOf(config, env).sort()).toEqual(
+      ["apz-b", "pictai_eu", "pictai_k1", "pw-123"].sort(),
+    );
+  });
+});
+
 describe("summarizeFailure", () => {
   it("keeps the CLI's error lines and drops its generic summary", () => {
     const error = new Error(
@@ -557,7 +730,11 @@ describe("connections the stack reads with .get", () => {
   const getInputs = { __get: true, connectionId: "a9" };
   const readStep = () =>
     step(AWS, "shared", "same", { id: "a9", inputs: getInputs }, { id: "a9", inputs: awsInputs });
-  const read = { managed: new Set<string>(), read: new Set([urnOf(AWS, "shared")]) };
+  const read = {
+    managed: new Set<string>(),
+    read: new Set([urnOf(AWS, "shared")]),
+    secrets: [],
+  };
 
   it("lists a connection read with .get apart, never as drift, and stays clean (exit 0)", () => {
     const report = buildReport("test", [...stackStep(), ...readStep()], read);
@@ -575,7 +752,7 @@ describe("connections the stack reads with .get", () => {
   });
 
   it("fails a connection the state did not hold when the check began, rather than compare it", () => {
-    const none = { managed: new Set<string>(), read: new Set<string>() };
+    const none = { managed: new Set<string>(), read: new Set<string>(), secrets: [] };
     const report = buildReport("test", readStep(), none);
     expect(report).toMatchObject({ clean: false, failed: true, drifted: [], read: [] });
     expect(report.unreadable.map((u) => u.error)).toEqual([
@@ -612,7 +789,7 @@ describe("connections the stack reads with .get", () => {
     });
     fc.assert(
       fc.property(fc.array(resource, { maxLength: 6 }), (resources) => {
-        const state = { managed: new Set<string>(), read: new Set<string>() };
+        const state = { managed: new Set<string>(), read: new Set<string>(), secrets: [] };
         const events = resources.flatMap((r, i) => {
           const name = `c${i}`;
           if (r.ownership !== "absent") state[r.ownership].add(urnOf(AWS, name));
@@ -641,8 +818,9 @@ describe("connections the stack reads with .get", () => {
     expect(stackResourcesOf(deployment)).toEqual({
       managed: new Set(["urn:b", "urn:c", "urn:d"]),
       read: new Set(["urn:a"]),
+      secrets: [],
     });
-    expect(stackResourcesOf({})).toEqual({ managed: new Set(), read: new Set() });
+    expect(stackResourcesOf({})).toEqual({ managed: new Set(), read: new Set(), secrets: [] });
   });
 });
 

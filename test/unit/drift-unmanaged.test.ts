@@ -2,12 +2,15 @@ import fc from "fast-check";
 import {
   importAllCommand,
   notManagedHere,
+  scopeFindings,
   scopesFor,
   unmanagedOf,
 } from "../../cli/drift/unmanaged";
+import { stackMasker } from "../../cli/shared/redaction";
+import { normalize, SECRET_RUN } from "../../provider/core/secrets";
 import { isStackNamed } from "../../cli/shared/listing";
-import { renderMarkdown, renderText } from "../../cli/drift/render";
-import { DriftReport } from "../../cli/drift/report";
+import { renderJson, renderMarkdown, renderText } from "../../cli/drift/render";
+import { buildReport, DriftReport } from "../../cli/drift/report";
 import { withUnmanaged } from "../../cli/drift/command";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -175,6 +178,107 @@ describe("drift --unmanaged", () => {
     expect(failed).toMatchObject({ clean: false, failed: true });
     expect(failed.error).toContain("the unmanaged connections could not be listed");
     expect(renderText(failed)).not.toContain("Unmanaged: none");
+  });
+});
+
+describe("the stack's secrets in the unmanaged section", () => {
+  // IDs of digits, names in Greek: the API's values share few characters with the commands' words.
+  const listed = [listedAws("2025121708065784", "Ωμέγα"), listedApinizer("4242", "Αλφα")];
+  const scope = { families: ["pictory", "apinizer"] as const, apinizerProjects: ["4242"] };
+  const command = { stack: "dev", cwd: "infra" };
+  const reportWith = (secrets: readonly string[], found = listed) => {
+    const mask = stackMasker(secrets);
+    const s = scopeFindings(found, [], [], scope, command, mask);
+    return withUnmanaged(buildReport("dev", [], { managed: new Set(), read: new Set(), secrets }), {
+      scopes: [s.scope],
+      connections: s.connections,
+      commands: s.command !== undefined ? [s.command] : [],
+      managedElsewhere: s.managedElsewhere,
+    });
+  };
+  const commandLines = (r: DriftReport) => [
+    r.remediation,
+    ...r.unmanaged!.commands,
+    ...r.unmanaged!.connections.map((c) => c.importCommand),
+  ];
+  const baseline = reportWith([]);
+  const ownText = commandLines(baseline).join("\n");
+
+  it("never masks the report's command lines with a secret that is one of their words", () => {
+    const word = fc.oneof(
+      fc.constantFrom("import", "pulumi", "up", "stack", "--stack", "refresh", "--only", "out"),
+      fc.constantFrom("pulumi-connections", "connections", "apinizer", "--family", "dev", "i", " "),
+      // Any piece of the command lines, a letter up to a few words long.
+      fc
+        .tuple(fc.nat(ownText.length - 1), fc.integer({ min: 1, max: 24 }))
+        .map(([at, n]) => ownText.slice(at, at + n)),
+    );
+    fc.assert(
+      fc.property(word, (secret) => {
+        // Where the API's values hold it (part of an ID or a name), those are masked, rightly.
+        const values = listed.flatMap((c) => [c.remote.id, String(c.remote.fields.name), "4242"]);
+        fc.pre(values.every((v) => stackMasker([secret]).text(v) === v));
+        const r = reportWith([secret]);
+        expect(commandLines(r)).toEqual(commandLines(baseline));
+        // Nothing the API said holds it: the report reads as if the stack held no secret.
+        for (const render of [renderText, renderMarkdown, renderJson])
+          expect(render(r)).toBe(render(baseline));
+      }),
+    );
+  });
+
+  it("masks any secret pasted into a listed connection's name, raw or encoded, in every format", () => {
+    const n = (t: string) => normalize(t).text;
+    const shows = (out: string, form: string) => {
+      const f = n(form);
+      const o = n(out);
+      if (f.length >= SECRET_RUN)
+        return Array.from({ length: f.length - SECRET_RUN + 1 }, (_x, i) =>
+          f.slice(i, i + SECRET_RUN),
+        ).some((r) => o.includes(r));
+      return f !== "" && o.includes(f);
+    };
+    const forms = [
+      (t: string) => t,
+      (t: string) => t.toUpperCase(),
+      (t: string) => JSON.stringify(t).slice(1, -1),
+      (t: string) => [...Buffer.from(t)].map((b) => `%${b.toString(16)}`).join(""),
+      (t: string) => [...t].map((c) => `&#${c.codePointAt(0)};`).join(""),
+    ];
+    const formats = (r: DriftReport) => [renderText(r), renderMarkdown(r), renderJson(r)];
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ minLength: 1, maxLength: 24 }),
+          fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }),
+        ),
+        fc.constantFrom(...forms),
+        (secret, encode) => {
+          const form = encode(secret);
+          const own = formats(reportWith([secret])).join("\n");
+          fc.pre(!shows(own, secret) && !shows(own, form));
+          const pasted = [listedAws("1234", `pasted ${form} here`), ...listed];
+          for (const out of formats(reportWith([secret], pasted))) {
+            expect(shows(out, secret)).toBe(false);
+            expect(shows(out, form)).toBe(false);
+          }
+        },
+      ),
+    );
+  });
+
+  it("masks a secret pasted into a connection's name or ID, in the commands too", () => {
+    const secret = "Qz8-pasted-credential";
+    const pasted = [listedAws("1234", `name ${secret}`), listedApinizer("4242", `x${secret}`)];
+    const r = reportWith([secret], pasted);
+    const json = JSON.stringify(r);
+    expect(json).not.toContain("pasted-cred");
+    expect(r.unmanaged!.commands).toEqual([
+      "pulumi-connections import --stack dev --cwd infra --apinizer-project 4242 " +
+        "--only 'apinizer:Connection/4242/x[secret]' --only pictory:AwsConnection/1234 " +
+        "--out unmanaged.ts",
+    ]);
+    expect(r.unmanaged!.connections.map((c) => c.name)).toEqual(["x[secret]", "name [secret]"]);
   });
 });
 

@@ -517,3 +517,57 @@ describe("an answer's content type is the API's text too", () => {
     );
   });
 });
+
+describe("an answer's Content-Type header", () => {
+  const token = fc.constantFrom(..."abcxyzABCXYZ0123456789-_.+!#$&^".split(""));
+  const secret = fc.string({ unit: token, minLength: RUN, maxLength: 30 });
+  /** Headers a proxy or a hostile server may send, each built around the call's secret. */
+  const hostile = fc.oneof(
+    secret.map((s) => ({ s, type: `application/${s}` })),
+    secret.map((s) => ({ s, type: `${s}/json` })),
+    secret.map((s) => ({ s, type: `text/html; charset=${s}` })),
+    secret.map((s) => ({ s, type: s })),
+    fc
+      .tuple(secret, fc.string({ unit: "binary", maxLength: 40 }))
+      .map(([s, junk]) => ({ s, type: `text/html\r\n\u001b[31m${junk}${s}` })),
+    fc
+      .tuple(secret, fc.string({ minLength: 61, maxLength: 400 }))
+      .map(([s, long]) => ({ s, type: `application/${long}` })),
+  );
+
+  it("is never shown raw: a secret, control characters or a long string in it stay out", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        hostile,
+        fc.constantFrom(VIMEO, APINIZER),
+        fc.constantFrom(200, 502),
+        async ({ s, type }, kind, status) => {
+          const res: HttpResponse = {
+            status,
+            body: undefined,
+            json: false,
+            text: "<html>an answer</html>",
+            bytes: 22,
+            contentType: type,
+            attempts: 1,
+          };
+          const message = await createFails(kind, res, [s]);
+          expect(shows(message, s)).toBe(false);
+          // eslint-disable-next-line no-control-regex -- control characters are what it checks
+          expect(message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+          expect(message).not.toContain(type);
+          // What is said of it: a media type these APIs use, or that it is none of those.
+          const said =
+            / (\S+) bytes of (\S+?|no content type|a content type these APIs do not use)[),]/.exec(
+              message,
+            );
+          expect(said?.[1]).toBe(String(Buffer.byteLength(res.text)));
+          expect(said![2]).toMatch(
+            /^((application|text)\/[a-z.+-]+|no content type|a content type these APIs do not use)$/,
+          );
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

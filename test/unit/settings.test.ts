@@ -2,6 +2,7 @@ import { ConnectionError } from "../../provider/core/errors";
 import { SettingsStore } from "../../provider/core/settings";
 import { apinizerFamily } from "../../provider/apinizer/family";
 import { pictoryFamily } from "../../provider/pictory/family";
+import { listConnections, settingsFrom } from "../../cli/shared/listing";
 
 describe("connections:onNameConflict", () => {
   const ENV = "CONNECTIONS_ON_NAME_CONFLICT";
@@ -179,6 +180,48 @@ describe("several accounts: pictory:accounts and apinizer:accounts", () => {
     expect(failure(() => plain.family(apinizerFamily, "dc2")).message).toContain(
       "apinizer:accounts.dc2.baseUrl uses plain http",
     );
+  });
+
+  it.each([
+    ["PICTORY_ACCOUNTS", pictoryFamily, "{eu: pictai_leak"],
+    ["APINIZER_ACCOUNTS", apinizerFamily, '["apinizer_leak"]'],
+  ] as const)(
+    "a malformed %s fails even where no resource names an account, naming it and the fix",
+    (env, family, raw) => {
+      process.env[env] = raw;
+      // The default credentials are set: nothing but the accounts object is wrong.
+      const s = store({
+        "pictory:apiKey": "pictai_default_key",
+        "apinizer:token": "apinizer_default_token",
+        "apinizer:baseUrl": "https://apinizer.example.com/apiops",
+      });
+      const e = failure(() => s.family(family));
+      expect(e.code).toBe("CONFIG_INVALID");
+      expect(e.message).toMatch(new RegExp(`^${env} is malformed: it is not (JSON|an object);`));
+      expect(e.message).toContain(`fix or unset ${env}`);
+      expect(e.message).not.toContain("leak");
+      // Its default credential is still masked in every message.
+      expect(s.credentials(family)).toEqual([
+        family === pictoryFamily ? "pictai_default_key" : "apinizer_default_token",
+      ]);
+    },
+  );
+
+  it("fails `import` without --account on a malformed PICTORY_ACCOUNTS, before any request", async () => {
+    process.env.PICTORY_ACCOUNTS = "{eu: pictai_leak";
+    process.env.PICTORY_API_KEY = "pictai_default_key";
+    // An unreachable base URL: a request would fail otherwise, and later.
+    process.env.PICTORY_BASE_URL = "https://127.0.0.1:1/pictoryapis";
+    const listing = listConnections(settingsFrom(undefined), {
+      families: ["pictory"],
+      apinizerProjects: [],
+    });
+    await expect(listing).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+      message: expect.stringMatching(
+        /^PICTORY_ACCOUNTS is malformed: .*fix or unset PICTORY_ACCOUNTS/,
+      ),
+    });
   });
 
   it.each([
