@@ -6,7 +6,7 @@
  * the colon, a word the compiler's message for the next line contains, and the test checks that.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { apinizer, pictory } from "../../sdk";
+import { apinizer, pictory } from "../../sdk/nodejs";
 
 /** The example of the issue: one resource of each kind. */
 export function issueExample() {
