@@ -62,6 +62,7 @@ export async function generateFiles(root = ROOT): Promise<GeneratedFile[]> {
   const files: GeneratedFile[] = [];
   const kinds = [...KINDS.values()];
   files.push({ path: `${TS_SDK}/generated/kinds.ts`, content: metadataFile(kinds) });
+  files.push({ path: `${TS_SDK}/generated/options.ts`, content: optionsFile() });
   for (const kind of kinds) {
     const { module, className } = names(kind);
     if (kind.variants) {
@@ -337,6 +338,25 @@ function metadataFile(kinds: readonly ResourceKind[]): string {
   );
 }
 
+/** The inputs every kind takes besides its own fields, from their declarations. */
+function optionsFile(): string {
+  const named: Named = new Map();
+  // `__` inputs are the SDK's own plumbing (registerArgs sets them), not arguments of a program.
+  const members = Object.entries(COMMON_LOCAL_FIELDS)
+    .filter(([k]) => !k.startsWith("__"))
+    .map(([k, s]) => argMember(k, s, named))
+    .join("\n");
+  return (
+    HEADER("the common inputs of provider/core/kind.ts") +
+    `import * as pulumi from "@pulumi/pulumi";\n\n` +
+    [...named.values()].map((n) => `${n}\n\n`).join("") +
+    tsdoc([
+      "Inputs every connection resource accepts besides its own fields: they steer the provider and are never sent to the API.",
+    ]) +
+    `export interface ConnectionOptionsArgs {\n${members}\n}\n`
+  );
+}
+
 function classFile(kind: ResourceKind): string {
   const { className } = names(kind);
   const named: Named = new Map();
@@ -363,7 +383,8 @@ function classFile(kind: ResourceKind): string {
   const usesSecret = /SecretInput/.test(args);
   const imports = [
     `import * as pulumi from "@pulumi/pulumi";`,
-    `import { ConnectionGetOptions, ConnectionOptionsArgs, getArgs, registerArgs } from "../resource";`,
+    `import { ConnectionGetOptions, getArgs, registerArgs } from "../resource";`,
+    `import { ConnectionOptionsArgs } from "../generated/options";`,
     ...(usesSecret ? [`import { SecretInput } from "../secret-input";`] : []),
     ...(v
       ? [

@@ -193,6 +193,7 @@ function fieldProperty(
   if (spec.kind === "json" && keys) lines.push(`Keys: ${keys.join(", ")}.`);
   if (spec.default !== undefined && (spec.kind === "json" || spec.enum))
     lines.push(`Default: ${JSON.stringify(spec.default)}.`);
+  if (spec.defaultDoc !== undefined && !output) lines.push(`Default: ${spec.defaultDoc}.`);
   if (spec.autonamed && !output)
     lines.push(
       "Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.",
