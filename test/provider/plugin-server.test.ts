@@ -14,6 +14,8 @@ import { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
 import { packageSchema, PLUGIN_VERSION } from "../../provider/plugin/schema";
 import { fromStruct, PluginConfig, serve } from "../../provider/plugin/server";
 import { emulatorState, useEmulator } from "../helpers/emulator";
+import { startHostile } from "../helpers/hostile";
+import { makeTestPki, startTlsFront } from "../helpers/tls";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
@@ -489,6 +491,62 @@ describe("native plugin server: a saved connection whose deployment failed", () 
       expect(props).not.toHaveProperty("type");
     } finally {
       apinizer.close();
+    }
+  });
+});
+
+describe("native plugin server: transport failures name the package's settings", () => {
+  /** The message of a Read of an AWS connection through this plugin, configured with `config`. */
+  async function readFails(pkg: "pictory", config: Record<string, unknown>): Promise<string> {
+    const plugin = await start(pkg);
+    try {
+      await configure(plugin, {
+        apiKey: secret("pictai_emulator_key"),
+        maxRetries: "0",
+        ...config,
+      });
+      return await api(plugin.client)
+        .read(new provproto.ReadRequest().setId("conn-1").setUrn(urn(AWS, "r")).setType(AWS))
+        .then(succeeded, messageOf);
+    } finally {
+      plugin.close();
+    }
+  }
+
+  it("names pictory:requestTimeoutMs, pictory:maxResponseBytes and pictory:caFile, never a connections: key", async () => {
+    const hostile = await startHostile();
+    const pki = makeTestPki();
+    const other = makeTestPki();
+    const front = await startTlsFront(emu.current.url, pki);
+    try {
+      hostile.setMode({ kind: "slowHeaders", delayMs: 30_000 });
+      const slow = await readFails("pictory", {
+        baseUrl: `${hostile.url}/pictoryapis`,
+        requestTimeoutMs: "300",
+      });
+      expect(slow).toMatch(/within 0\.3 s.*raise pictory:requestTimeoutMs/);
+
+      hostile.setMode({ kind: "huge", bytes: 64 * 1024 });
+      const huge = await readFails("pictory", {
+        baseUrl: `${hostile.url}/pictoryapis`,
+        maxResponseBytes: "2048",
+      });
+      expect(huge).toContain("the pictory:maxResponseBytes cap");
+
+      // The front's certificate is signed by `pki`, and the plugin trusts only `other` besides the system's.
+      const untrusted = await readFails("pictory", {
+        baseUrl: `${front.url}/pictoryapis`,
+        caFile: other.caFile,
+      });
+      expect(untrusted).toContain(`(pictory:caFile is ${other.caFile})`);
+      expect(untrusted).toContain("point pictory:caFile (or CONNECTIONS_CA_FILE)");
+
+      for (const message of [slow, huge, untrusted]) expect(message).not.toContain("connections:");
+    } finally {
+      await front.stop();
+      await hostile.stop();
+      pki.remove();
+      other.remove();
     }
   });
 });
