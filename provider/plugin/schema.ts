@@ -28,7 +28,7 @@ export const FAMILIES: Readonly<Record<FamilyName, FamilyDeclaration>> = {
 };
 
 /** Inputs of the local (provider-steering) fields a native resource offers: the rest are the TS SDK's. */
-const NATIVE_LOCAL_INPUTS = ["adopt", "onConflict"] as const;
+export const NATIVE_LOCAL_INPUTS = ["adopt", "onConflict"] as const;
 
 /** A property of a Pulumi schema (pkg/codegen/schema): the subset these packages use. */
 export interface PropertySpec {

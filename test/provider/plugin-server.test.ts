@@ -265,6 +265,27 @@ describe("native plugin server", () => {
     expect(same.getChanges()).toBe(provproto.DiffResponse.DiffChanges.DIFF_NONE);
     expect(emu.current.requests()).toEqual([]);
 
+    // A state moved from a dynamic resource of another account (`account: "eu"`) to this explicit
+    // provider: the provider is the account now, so the stored name neither replaces the connection
+    // nor picks an account from config; reads use this provider's credential and drop it.
+    const movedState = struct({ ...outs, account: "eu" });
+    const fromDynamic = await api(c).diff(
+      new provproto.DiffRequest()
+        .setId(id)
+        .setType(AWS)
+        .setOlds(movedState)
+        .setNews(checked.getInputs()),
+    );
+    expect(fromDynamic.getChanges()).toBe(provproto.DiffResponse.DiffChanges.DIFF_NONE);
+    expect(fromDynamic.getReplacesList()).toEqual([]);
+    const reread = await api(c).read(
+      new provproto.ReadRequest().setId(id).setType(AWS).setProperties(movedState),
+    );
+    expect(reread.getId()).toBe(id);
+    expect(raw(reread.getProperties())).not.toHaveProperty("account");
+    expect(emu.current.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200"]);
+    emu.current.clearRequests();
+
     const updated = await api(c).update(
       new provproto.UpdateRequest()
         .setId(id)
