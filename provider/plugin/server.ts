@@ -205,6 +205,35 @@ function fromState(r: NativeResource, props: Bag): Bag {
   return withVariant(r, out);
 }
 
+/**
+ * The account a state moved from a dynamic resource names, when it names one: `""` for a name not
+ * of the accounts config's form (not echoed), undefined for none.
+ */
+function movedFrom(props: Props): string | undefined {
+  const account = props.account;
+  if (account === undefined || account === null) return undefined;
+  const pattern = COMMON_LOCAL_FIELDS.account!.pattern!;
+  return typeof account === "string" && pattern.test(account) ? account : "";
+}
+
+/**
+ * A connection moved from a dynamic resource of another account that this provider's credential
+ * does not find. Not "gone": the likelier cause is a provider that is not that account, and
+ * dropping it would leave the connection at the API unmanaged.
+ */
+function notInThisAccount(r: NativeResource, id: string, account: string): ConnectionApiError {
+  const named = account === "" ? "another account" : `account ${JSON.stringify(account)}`;
+  const accounts = r.kind.family.accounts.key;
+  const config = account === "" ? accounts : `${accounts}.${account}`;
+  return new ConnectionApiError(
+    "NOT_FOUND",
+    `${r.token} ${JSON.stringify(id)}: this provider's credential finds no such connection, and ` +
+      `the state says the dynamic resource it was moved from kept it in ${named}; give the ` +
+      `resource a provider with that account's credential and base URL (those of ${config}), ` +
+      `or, if the connection was deleted, remove it with \`pulumi state delete\``,
+  );
+}
+
 /** The props as the engine and the program see them: the discriminator and plugin keys left out. */
 function forEngine(r: NativeResource, props: Props): Bag {
   const out: Bag = { ...props };
@@ -487,7 +516,11 @@ export class PluginServer {
       req.getId(),
       fromState(r, { ...known, ...state.props }),
     );
-    if (result.id === "") return res;
+    if (result.id === "") {
+      const account = movedFrom(state.props);
+      if (account !== undefined) throw notInThisAccount(r, req.getId(), account);
+      return res;
+    }
     const field = r.kind.variants?.field;
     const actual = field ? result.props[field] : undefined;
     if (field && actual !== undefined && actual !== r.variant) {

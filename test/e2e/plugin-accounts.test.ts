@@ -198,6 +198,9 @@ describe("moving a second account's connections to the native plugin", () => {
     expect(refreshed).not.toMatch(/error/i);
     const reads = await takeRequests();
     expect(reads.map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200", "GET 200"]);
+    // Read through the right provider, the state no longer names the dynamic account.
+    for (const r of p.exportStack().resources.filter((x) => !x.type.startsWith("pulumi:")))
+      expect([r.inputs?.account, r.outputs?.account]).toEqual([undefined, undefined]);
     await pulumi(["preview", "--expect-no-changes"]);
     expect(leaks({ state: p.stateBytes(), up }, [EU_KEY, ...Object.values(SECRETS)])).toEqual([]);
 

@@ -315,6 +315,24 @@ describe("native plugin server", () => {
       new provproto.ReadRequest().setId(id).setType(AWS).setProperties(updated.getProperties()),
     );
     expect(gone.getId()).toBe("");
+    // Moved from a dynamic resource of another account: not found with this provider's
+    // credential is no evidence the connection is gone, so it is not dropped.
+    const readMoved = (account: unknown) =>
+      api(c)
+        .read(
+          new provproto.ReadRequest()
+            .setId(id)
+            .setType(AWS)
+            .setProperties(struct({ ...raw(updated.getProperties()), account })),
+        )
+        .then(succeeded, messageOf);
+    const named = await readMoved("eu");
+    expect(named).toContain(`${AWS} "${id}": this provider's credential finds no`);
+    expect(named).toContain('account "eu"; give the resource a provider');
+    expect(named).toContain("pictory:accounts.eu");
+    const odd = await readMoved("eu\u202e<script>");
+    expect(odd).toContain("kept it in another account");
+    expect(odd).not.toContain("script");
   });
 
   it("returns Vimeo's credentials as secrets, and a lookup omits them", async () => {
