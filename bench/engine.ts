@@ -7,7 +7,7 @@ import { Stack } from "@pulumi/pulumi/automation";
 import { RunningEmulator, startEmulator } from "../emulator";
 import { installPlugins } from "../scripts/build-plugins";
 import { ensurePulumi, localEnv, localStack, REPO_ROOT } from "../scripts/workspace";
-import { declaredProperties } from "../sdk/resource";
+import { declaredProperties } from "../sdk/nodejs/resource";
 import { emit, progress, round } from "./report";
 import { PeakRssSampler } from "./rss";
 

@@ -26,7 +26,7 @@ export interface ProgramResult {
  * Apinizer ones with secrets, and reports its timings and peak memory.
  */
 export async function measureProgram(root: string, n: number): Promise<ProgramResult> {
-  const sdk = path.join(root, "dist", "sdk", "index.js");
+  const sdk = path.join(root, "dist", "sdk", "nodejs", "index.js");
   const script = `
     const { performance } = require("node:perf_hooks");
     const pulumi = require("@pulumi/pulumi");

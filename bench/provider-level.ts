@@ -1,7 +1,7 @@
 import { RunningEmulator, startEmulator } from "../emulator";
 import { KINDS } from "../provider/registry";
 import { ProviderHooks, ProviderRuntime } from "../provider/core/runtime";
-import { providerShim } from "../sdk/shim";
+import { providerShim } from "../sdk/nodejs/shim";
 import { emit, printTable, progress } from "./report";
 import { emulatorConfigValues } from "../scripts/workspace";
 

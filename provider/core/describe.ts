@@ -84,7 +84,7 @@ export function defaultText(spec: FieldSpec): string | undefined {
   if (spec.autonamed)
     return "the resource name plus 7 hex characters (see pulumi:autonaming), kept across updates";
   if (spec.default !== undefined) return JSON.stringify(spec.default);
-  return undefined;
+  return spec.defaultDoc;
 }
 
 export function isOptional(spec: FieldSpec): boolean {

@@ -70,6 +70,11 @@ export interface FieldSpec {
   readonly autonamed?: boolean;
   /** One-line description, reused in docs and messages. */
   readonly doc?: string;
+  /**
+   * What an unset local field means, in words, for the SDK's TSDoc and the reference pages. Not a
+   * value: {@link FieldSpec.default} is the API's, which refresh compares with and the wire sends.
+   */
+  readonly defaultDoc?: string;
 }
 
 export type FieldSet = Readonly<Record<string, FieldSpec>>;

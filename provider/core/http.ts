@@ -22,7 +22,26 @@ export interface HttpOptions {
   readonly ca?: string;
   /** Where `ca` came from, for messages. @default none */
   readonly caFile?: string;
+  /**
+   * How messages name the settings behind these options: each provider reads them under its own
+   * namespace (`connections:caFile` for the dynamic providers, `pictory:caFile` under the pictory
+   * plugin), and a message must name the key that the user can set there.
+   * @default the dynamic providers' keys, {@link DYNAMIC_TRANSPORT_KEYS}
+   */
+  readonly keys?: TransportSettingKeys;
 }
+
+/** The config keys of the settings a transport message tells the user to change. */
+export type TransportSettingKeys = Readonly<
+  Record<"requestTimeoutMs" | "maxResponseBytes" | "caFile", string>
+>;
+
+/** The dynamic providers' keys (settings.ts builds every provider's from its namespace). */
+export const DYNAMIC_TRANSPORT_KEYS: TransportSettingKeys = {
+  requestTimeoutMs: "connections:requestTimeoutMs",
+  maxResponseBytes: "connections:maxResponseBytes",
+  caFile: "connections:caFile",
+};
 
 export const DEFAULT_HTTP_OPTIONS: HttpOptions = {
   connectTimeoutMs: 10_000,
@@ -111,6 +130,8 @@ export class HttpClient {
   /** The proxy requests go through, for messages; undefined when they go straight to the API. */
   private readonly proxy: string | undefined;
   private readonly basePath: string;
+  /** The settings' keys as this provider reads them, for messages. */
+  private readonly keys: TransportSettingKeys;
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
   /** Total attempts sent; read by the benchmark. */
@@ -123,6 +144,7 @@ export class HttpClient {
     const url = new URL(baseUrl);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, "");
+    this.keys = options.keys ?? DYNAMIC_TRANSPORT_KEYS;
     // Passing `ca` replaces Node's store, so the defaults (which include NODE_EXTRA_CA_CERTS) are kept.
     const tls = options.ca ? { ca: [...getCACertificates("default"), options.ca] } : {};
     const common = {
@@ -228,7 +250,7 @@ export class HttpClient {
         signal,
       });
       const raw = await readCapped(res.body, this.options.maxResponseBytes, signal, () =>
-        tooLarge(req, this.options.maxResponseBytes),
+        tooLarge(req, this.options.maxResponseBytes, this.keys.maxResponseBytes),
       );
       const utf8 = decodeUtf8(raw);
       // Not UTF-8: kept one character per byte so that "empty" stays true to the bytes, and
@@ -323,16 +345,16 @@ export class HttpClient {
       return new ConnectionTransportError(
         "TIMEOUT",
         `${what} got no complete answer within ${seconds(this.options.requestTimeoutMs)}; ` +
-          `raise connections:requestTimeoutMs if the API is just slow, or check that it is healthy`,
+          `raise ${this.keys.requestTimeoutMs} if the API is just slow, or check that it is healthy`,
         e,
       );
     }
     if (isTlsError(code)) {
-      const ca = this.options.caFile ? ` (connections:caFile is ${this.options.caFile})` : "";
+      const ca = this.options.caFile ? ` (${this.keys.caFile} is ${this.options.caFile})` : "";
       return new ConnectionTransportError(
         "NETWORK_ERROR",
         `${what} failed: the server's TLS certificate was not trusted (${code})${ca}; if a corporate ` +
-          `proxy or a private certificate authority signs it, point connections:caFile (or ` +
+          `proxy or a private certificate authority signs it, point ${this.keys.caFile} (or ` +
           `CONNECTIONS_CA_FILE) or NODE_EXTRA_CA_CERTS at that authority's PEM file`,
         e,
       );
@@ -492,10 +514,10 @@ function notSent(req: HttpRequest): ConnectionTransportError {
   );
 }
 
-function tooLarge(req: HttpRequest, max: number): ConnectionTransportError {
+function tooLarge(req: HttpRequest, max: number, key: string): ConnectionTransportError {
   return new ConnectionTransportError(
     "RESPONSE_TOO_LARGE",
-    `${req.method} ${req.path} answered with more than ${max} bytes, the connections:maxResponseBytes ` +
+    `${req.method} ${req.path} answered with more than ${max} bytes, the ${key} ` +
       `cap; check that the base URL points at the API, or raise the cap if its answers are really that large`,
   );
 }

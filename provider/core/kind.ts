@@ -154,7 +154,11 @@ export const COMMON_LOCAL_FIELDS: FieldSet = {
     pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/,
     patternText:
       "an account name of the family's accounts config: 1-64 letters, digits, '_', '.' or '-'",
-    doc: "the configured account (server) the connection lives in, by name; without it the default credentials",
+    doc:
+      "the account (server) the connection lives in, by name: a key of `<family>:accounts` (or " +
+      "`<FAMILY>_ACCOUNTS`), whose credential and base URL manage it; only this name enters the " +
+      "state, never a credential",
+    defaultDoc: "the family's default credential and base URL",
   },
   adopt: {
     kind: "json",
@@ -162,13 +166,19 @@ export const COMMON_LOCAL_FIELDS: FieldSet = {
       error: () => "must be true, false or an ID",
     }),
     local: true,
-    doc: "take over an existing connection instead of creating one: true (by name) or its ID",
+    doc:
+      "take over an existing connection instead of creating one: `true` finds it by `name`, a " +
+      "string is its ID; it is then converged to these arguments with one update",
+    defaultDoc: "false",
   },
   onConflict: {
     kind: "string",
     local: true,
     enum: ["fail", "overwrite"],
-    doc: "what an update does when the stored version moved on",
+    doc:
+      "what an update does when the connection's `version` moved on outside this stack (HTTP " +
+      "409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program",
+    defaultDoc: 'the provider\'s `onConflict` setting, else "fail"',
   },
   __replaceOnChanges: {
     kind: "json",

@@ -402,6 +402,11 @@ export class SettingsStore {
         retryBaseMs: number("retryBaseMs"),
         retryMaxDelayMs: number("retryMaxDelayMs"),
         maxInFlight: number("maxInFlight"),
+        keys: {
+          requestTimeoutMs: this.setting("requestTimeoutMs").key,
+          maxResponseBytes: this.setting("maxResponseBytes").key,
+          caFile: this.setting("caFile").key,
+        },
         ...(caFile !== undefined
           ? { caFile, ca: readCaFile(caFile, this.setting("caFile").key) }
           : {}),

@@ -28,7 +28,7 @@ export const FAMILIES: Readonly<Record<FamilyName, FamilyDeclaration>> = {
 };
 
 /** Inputs of the local (provider-steering) fields a native resource offers: the rest are the TS SDK's. */
-const NATIVE_LOCAL_INPUTS = ["adopt", "onConflict"] as const;
+export const NATIVE_LOCAL_INPUTS = ["adopt", "onConflict"] as const;
 
 /** A property of a Pulumi schema (pkg/codegen/schema): the subset these packages use. */
 export interface PropertySpec {
@@ -193,6 +193,7 @@ function fieldProperty(
   if (spec.kind === "json" && keys) lines.push(`Keys: ${keys.join(", ")}.`);
   if (spec.default !== undefined && (spec.kind === "json" || spec.enum))
     lines.push(`Default: ${JSON.stringify(spec.default)}.`);
+  if (spec.defaultDoc !== undefined && !output) lines.push(`Default: ${spec.defaultDoc}.`);
   if (spec.autonamed && !output)
     lines.push(
       "Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.",

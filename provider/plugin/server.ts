@@ -28,12 +28,12 @@ import {
 import { FamilyName } from "../core/family";
 import { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
 import { containsUnknown, diff } from "../core/planning";
-import { Props, secretFields } from "../core/kind";
+import { COMMON_LOCAL_FIELDS, Props, secretFields } from "../core/kind";
 import { cancelOperations } from "../core/lifecycle";
 import { ProviderHooks, ProviderRuntime } from "../core/runtime";
 import { ConfigSource, SettingsStore } from "../core/settings";
 import { KINDS } from "../registry";
-import { FAMILIES, packageSchema, PLUGIN_VERSION, word } from "./schema";
+import { FAMILIES, NATIVE_LOCAL_INPUTS, packageSchema, PLUGIN_VERSION, word } from "./schema";
 import { NativeResource, nativeFunction, nativeResource, resourcesOf } from "./tokens";
 
 /** pulumi's `specialSigKey` and `specialSecretSig` (sdk/nodejs/runtime/rpc.ts). */
@@ -187,12 +187,59 @@ function withVariant(r: NativeResource, props: Bag): Bag {
   return field && r.variant !== undefined ? { ...props, [field]: r.variant } : props;
 }
 
+/**
+ * The dynamic resources' own inputs that a native resource does not have: `account`. A state
+ * moved from a dynamic resource (an alias from its type) still holds it; under a plugin the
+ * account is the provider instance (its credential and base URL), and a change of provider is the
+ * engine's to judge through DiffConfig. Kept, a stored `account` would replace every connection
+ * moved to an explicit provider, and pick an account from config the plugin does not read.
+ */
+const DYNAMIC_ONLY_INPUTS = Object.keys(COMMON_LOCAL_FIELDS).filter(
+  (k) => !k.startsWith("__") && !(NATIVE_LOCAL_INPUTS as readonly string[]).includes(k),
+);
+
+/** Props from the state, as the engine's hooks take them: see {@link DYNAMIC_ONLY_INPUTS}. */
+function fromState(r: NativeResource, props: Bag): Bag {
+  const out: Bag = { ...props };
+  for (const k of DYNAMIC_ONLY_INPUTS) delete out[k];
+  return withVariant(r, out);
+}
+
+/**
+ * The account a state moved from a dynamic resource names, when it names one: `""` for a name not
+ * of the accounts config's form (not echoed), undefined for none.
+ */
+function movedFrom(props: Props): string | undefined {
+  const account = props.account;
+  if (account === undefined || account === null) return undefined;
+  const pattern = COMMON_LOCAL_FIELDS.account!.pattern!;
+  return typeof account === "string" && pattern.test(account) ? account : "";
+}
+
+/**
+ * A connection moved from a dynamic resource of another account that this provider's credential
+ * does not find. Not "gone": the likelier cause is a provider that is not that account, and
+ * dropping it would leave the connection at the API unmanaged.
+ */
+function notInThisAccount(r: NativeResource, id: string, account: string): ConnectionApiError {
+  const named = account === "" ? "another account" : `account ${JSON.stringify(account)}`;
+  const accounts = r.kind.family.accounts.key;
+  const config = account === "" ? accounts : `${accounts}.${account}`;
+  return new ConnectionApiError(
+    "NOT_FOUND",
+    `${r.token} ${JSON.stringify(id)}: this provider's credential finds no such connection, and ` +
+      `the state says the dynamic resource it was moved from kept it in ${named}; give the ` +
+      `resource a provider with that account's credential and base URL (those of ${config}), ` +
+      `or, if the connection was deleted, remove it with \`pulumi state delete\``,
+  );
+}
+
 /** The props as the engine and the program see them: the discriminator and plugin keys left out. */
 function forEngine(r: NativeResource, props: Props): Bag {
   const out: Bag = { ...props };
   const field = r.kind.variants?.field;
   if (field) delete out[field];
-  for (const k of PLUGIN_KEYS) delete out[k];
+  for (const k of [...PLUGIN_KEYS, ...DYNAMIC_ONLY_INPUTS]) delete out[k];
   return out;
 }
 
@@ -295,7 +342,7 @@ export class PluginServer {
       update: unary((req: provproto.UpdateRequest) => this.update(req)),
       delete: unary(async (req: provproto.DeleteRequest) => {
         const r = this.resource(req.getType() || typeOfUrn(req.getUrn()));
-        const props = withVariant(r, fromStruct(req.getProperties()).props);
+        const props = fromState(r, fromStruct(req.getProperties()).props);
         await this.hooks(r).delete(req.getId(), withTimeout(props, "delete", req.getTimeout()));
         return new emptyproto.Empty();
       }),
@@ -373,7 +420,7 @@ export class PluginServer {
       if (p) desired.__autoname = p;
     }
     const outcome = await this.hooks(r).check(
-      Object.keys(olds).length > 0 ? withVariant(r, olds) : olds,
+      Object.keys(olds).length > 0 ? fromState(r, olds) : olds,
       desired,
     );
     for (const f of outcome.failures)
@@ -387,7 +434,7 @@ export class PluginServer {
   /** The engine's diff, with a detailed diff naming each field and whether it replaces. */
   private diff(req: provproto.DiffRequest): provproto.DiffResponse {
     const r = this.resource(req.getType() || typeOfUrn(req.getUrn()));
-    const olds = withVariant(r, fromStruct(req.getOlds()).props);
+    const olds = fromState(r, fromStruct(req.getOlds()).props);
     const news = withVariant(r, fromStruct(req.getNews()).props);
     // ignoreChanges: the program's value of an ignored field is the state's.
     for (const k of req.getIgnorechangesList()) {
@@ -467,9 +514,13 @@ export class PluginServer {
         : {};
     const result = await this.hooks(r).read(
       req.getId(),
-      withVariant(r, { ...known, ...state.props }),
+      fromState(r, { ...known, ...state.props }),
     );
-    if (result.id === "") return res;
+    if (result.id === "") {
+      const account = movedFrom(state.props);
+      if (account !== undefined) throw notInThisAccount(r, req.getId(), account);
+      return res;
+    }
     const field = r.kind.variants?.field;
     const actual = field ? result.props[field] : undefined;
     if (field && actual !== undefined && actual !== r.variant) {
@@ -503,7 +554,7 @@ export class PluginServer {
     const { outs } = await this.hooks(r)
       .update(
         req.getId(),
-        withVariant(r, olds.props),
+        fromState(r, olds.props),
         withTimeout(withVariant(r, news.props), "update", req.getTimeout()),
       )
       .catch(initFailure(r, secrets));

@@ -37,7 +37,7 @@ afterAll(async () => {
 describe("the packed package", () => {
   it("ships compiled code and declarations only: no source maps, no TypeScript sources", () => {
     const files = execFileSync("tar", ["-tzf", tarball()], { encoding: "utf8" }).split("\n");
-    expect(files).toContain("package/dist/sdk/index.js");
+    expect(files).toContain("package/dist/sdk/nodejs/index.js");
     expect(files).toContain("package/dist/provider/shims/pictory-aws-connection.js");
     expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);

@@ -4,7 +4,7 @@
  * kinds is an output holding the API's value, after `up` and after `refresh`. One project, one
  * emulator; each test starts from the state the previous one left.
  */
-import { KIND_METADATA } from "../../sdk/generated/kinds";
+import { KIND_METADATA } from "../../sdk/nodejs/generated/kinds";
 import { emulatorState, engineProject, EngineProject, leaks, writeProgram } from "./harness";
 
 jest.setTimeout(300_000);

@@ -14,6 +14,8 @@ import { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
 import { packageSchema, PLUGIN_VERSION } from "../../provider/plugin/schema";
 import { fromStruct, PluginConfig, serve } from "../../provider/plugin/server";
 import { emulatorState, useEmulator } from "../helpers/emulator";
+import { startHostile } from "../helpers/hostile";
+import { makeTestPki, startTlsFront } from "../helpers/tls";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
@@ -263,6 +265,27 @@ describe("native plugin server", () => {
     expect(same.getChanges()).toBe(provproto.DiffResponse.DiffChanges.DIFF_NONE);
     expect(emu.current.requests()).toEqual([]);
 
+    // A state moved from a dynamic resource of another account (`account: "eu"`) to this explicit
+    // provider: the provider is the account now, so the stored name neither replaces the connection
+    // nor picks an account from config; reads use this provider's credential and drop it.
+    const movedState = struct({ ...outs, account: "eu" });
+    const fromDynamic = await api(c).diff(
+      new provproto.DiffRequest()
+        .setId(id)
+        .setType(AWS)
+        .setOlds(movedState)
+        .setNews(checked.getInputs()),
+    );
+    expect(fromDynamic.getChanges()).toBe(provproto.DiffResponse.DiffChanges.DIFF_NONE);
+    expect(fromDynamic.getReplacesList()).toEqual([]);
+    const reread = await api(c).read(
+      new provproto.ReadRequest().setId(id).setType(AWS).setProperties(movedState),
+    );
+    expect(reread.getId()).toBe(id);
+    expect(raw(reread.getProperties())).not.toHaveProperty("account");
+    expect(emu.current.requests().map((r) => `${r.method} ${r.status}`)).toEqual(["GET 200"]);
+    emu.current.clearRequests();
+
     const updated = await api(c).update(
       new provproto.UpdateRequest()
         .setId(id)
@@ -292,6 +315,24 @@ describe("native plugin server", () => {
       new provproto.ReadRequest().setId(id).setType(AWS).setProperties(updated.getProperties()),
     );
     expect(gone.getId()).toBe("");
+    // Moved from a dynamic resource of another account: not found with this provider's
+    // credential is no evidence the connection is gone, so it is not dropped.
+    const readMoved = (account: unknown) =>
+      api(c)
+        .read(
+          new provproto.ReadRequest()
+            .setId(id)
+            .setType(AWS)
+            .setProperties(struct({ ...raw(updated.getProperties()), account })),
+        )
+        .then(succeeded, messageOf);
+    const named = await readMoved("eu");
+    expect(named).toContain(`${AWS} "${id}": this provider's credential finds no`);
+    expect(named).toContain('account "eu"; give the resource a provider');
+    expect(named).toContain("pictory:accounts.eu");
+    const odd = await readMoved("eu\u202e<script>");
+    expect(odd).toContain("kept it in another account");
+    expect(odd).not.toContain("script");
   });
 
   it("returns Vimeo's credentials as secrets, and a lookup omits them", async () => {
@@ -489,6 +530,62 @@ describe("native plugin server: a saved connection whose deployment failed", () 
       expect(props).not.toHaveProperty("type");
     } finally {
       apinizer.close();
+    }
+  });
+});
+
+describe("native plugin server: transport failures name the package's settings", () => {
+  /** The message of a Read of an AWS connection through this plugin, configured with `config`. */
+  async function readFails(pkg: "pictory", config: Record<string, unknown>): Promise<string> {
+    const plugin = await start(pkg);
+    try {
+      await configure(plugin, {
+        apiKey: secret("pictai_emulator_key"),
+        maxRetries: "0",
+        ...config,
+      });
+      return await api(plugin.client)
+        .read(new provproto.ReadRequest().setId("conn-1").setUrn(urn(AWS, "r")).setType(AWS))
+        .then(succeeded, messageOf);
+    } finally {
+      plugin.close();
+    }
+  }
+
+  it("names pictory:requestTimeoutMs, pictory:maxResponseBytes and pictory:caFile, never a connections: key", async () => {
+    const hostile = await startHostile();
+    const pki = makeTestPki();
+    const other = makeTestPki();
+    const front = await startTlsFront(emu.current.url, pki);
+    try {
+      hostile.setMode({ kind: "slowHeaders", delayMs: 30_000 });
+      const slow = await readFails("pictory", {
+        baseUrl: `${hostile.url}/pictoryapis`,
+        requestTimeoutMs: "300",
+      });
+      expect(slow).toMatch(/within 0\.3 s.*raise pictory:requestTimeoutMs/);
+
+      hostile.setMode({ kind: "huge", bytes: 64 * 1024 });
+      const huge = await readFails("pictory", {
+        baseUrl: `${hostile.url}/pictoryapis`,
+        maxResponseBytes: "2048",
+      });
+      expect(huge).toContain("the pictory:maxResponseBytes cap");
+
+      // The front's certificate is signed by `pki`, and the plugin trusts only `other` besides the system's.
+      const untrusted = await readFails("pictory", {
+        baseUrl: `${front.url}/pictoryapis`,
+        caFile: other.caFile,
+      });
+      expect(untrusted).toContain(`(pictory:caFile is ${other.caFile})`);
+      expect(untrusted).toContain("point pictory:caFile (or CONNECTIONS_CA_FILE)");
+
+      for (const message of [slow, huge, untrusted]) expect(message).not.toContain("connections:");
+    } finally {
+      await front.stop();
+      await hostile.stop();
+      pki.remove();
+      other.remove();
     }
   });
 });

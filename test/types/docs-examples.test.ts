@@ -61,7 +61,7 @@ describe("TypeScript programs in the docs", () => {
       types: ["node"],
       baseUrl: ROOT,
       // The package as a program imports it: its source, as the build would publish it.
-      paths: { "pulumi-connections": ["sdk/index.ts"] },
+      paths: { "pulumi-connections": ["sdk/nodejs/index.ts"] },
     };
     const virtual = new Map(
       found.map((e, i) => [path.join(ROOT, `docs-example-${i}.ts`), e] as const),

@@ -86,6 +86,8 @@ describe("SDK types as a program uses them", () => {
       "number",
       "number",
       "mail",
+      "ignore",
+      "number",
       "host",
       "jdbcUrl",
       "host",

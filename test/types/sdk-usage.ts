@@ -6,7 +6,7 @@
  * the colon, a word the compiler's message for the next line contains, and the test checks that.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { apinizer, pictory } from "../../sdk";
+import { apinizer, pictory } from "../../sdk/nodejs";
 
 /** The example of the issue: one resource of each kind. */
 export function issueExample() {
@@ -73,7 +73,44 @@ export function mistakes() {
     type: "mail",
     host: "smtp.example.com",
   });
-  return [email, noRegion, database, numericAccount, numericHost, unknownType];
+  const unknownPolicy = new pictory.AwsConnection("unknown-policy", {
+    awsAccountId: "123456789012",
+    awsRegion: "us-east-1",
+    // @ts-expect-error: ignore
+    onConflict: "ignore",
+  });
+  const numericAdopt = new pictory.VimeoConnection("number-for-adopt", {
+    clientIdentifier: "my-vimeo-app",
+    clientSecret: pulumi.secret("s"),
+    accessToken: pulumi.secret("t"),
+    // @ts-expect-error: number
+    adopt: 42,
+  });
+  return [
+    ...[email, noRegion, database, numericAccount, numericHost, unknownType],
+    ...[unknownPolicy, numericAdopt],
+  ];
+}
+
+/** The inputs every kind takes (generated from their declarations), as a program passes them. */
+export function commonInputs() {
+  const cfg = new pulumi.Config();
+  const adopted = new apinizer.Connection("adopted", {
+    projectName: "payments",
+    type: "webhook",
+    fullUrl: "https://hooks.example.com/x",
+    account: "eu",
+    adopt: true,
+    onConflict: "overwrite",
+  });
+  const byId = new pictory.AwsConnection("by-id", {
+    awsAccountId: "123456789012",
+    awsRegion: "us-east-1",
+    account: cfg.require("account"),
+    adopt: pulumi.output("20261202044534009ae5zzl227j0a620y"),
+    onConflict: pulumi.output("fail" as const),
+  });
+  return [adopted, byId];
 }
 
 /** Outputs typed by `type`: each type's fields, and no other type's. */

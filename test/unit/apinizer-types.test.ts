@@ -4,7 +4,7 @@ import fc from "fast-check";
 import * as ts from "typescript";
 import { FieldSet, fieldSchema, holds } from "../../provider/core/fields";
 import { APINIZER_TYPES } from "../../provider/apinizer/types";
-import { APINIZER_CONNECTION_TYPES } from "../../sdk/apinizer/types";
+import { APINIZER_CONNECTION_TYPES } from "../../sdk/nodejs/apinizer/types";
 
 /** Common fields are declared by the connection kind, never per type. */
 const COMMON = ["type", "name", "description", "deployToWorker", "enabled"];
@@ -18,7 +18,7 @@ interface SdkField {
   readonly defaultText?: string;
 }
 
-const SDK_FILE = path.join(__dirname, "../../sdk/apinizer/types.ts");
+const SDK_FILE = path.join(__dirname, "../../sdk/nodejs/apinizer/types.ts");
 const sdkSource = ts.createSourceFile(
   SDK_FILE,
   fs.readFileSync(SDK_FILE, "utf8"),

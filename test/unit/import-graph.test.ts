@@ -1,5 +1,5 @@
 /**
- * No import cycle in cli/, provider/, sdk/ or emulator/, type-only imports included. ESLint's
+ * No import cycle in cli/, provider/, sdk/nodejs/ or emulator/, type-only imports included. ESLint's
  * `import-x/no-cycle` (eslint.config.js) catches cycles of value imports as one edits; it skips
  * `import type` by design, and a cycle through types still ties two layers together (a newcomer
  * cannot read either without the other). This reads every import with the TypeScript parser.
@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as ts from "typescript";
 
 const ROOT = path.join(__dirname, "..", "..");
-const FOLDERS = ["cli", "provider", "sdk", "emulator"];
+const FOLDERS = ["cli", "provider", "sdk/nodejs", "emulator"];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { exposeToProviderHost } from "../../sdk/provider-host";
+import { exposeToProviderHost } from "../../sdk/nodejs/provider-host";
 
-// The SDK's import-time help for Automation API inline programs (sdk/provider-host.ts). From this
+// The SDK's import-time help for Automation API inline programs (sdk/nodejs/provider-host.ts). From this
 // checkout the package is not installed, so only @pulumi/pulumi's folder can be added.
 const nodeModules = path.dirname(
   path.dirname(path.dirname(require.resolve("@pulumi/pulumi/package.json"))),

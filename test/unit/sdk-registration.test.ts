@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { KINDS } from "../../provider/registry";
 import { installedShim } from "../../provider/shims";
-import { declaredProperties, getArgs, registerArgs } from "../../sdk/resource";
+import { declaredProperties, getArgs, registerArgs } from "../../sdk/nodejs/resource";
 
 const SHIM_MODULES: Record<string, string> = {
   "pictory:AwsConnection": "pictory-aws-connection",
@@ -131,7 +131,8 @@ describe("plain accounts config", () => {
       const warn = jest.spyOn(p.log, "warn").mockResolvedValue(undefined as never);
       p.runtime.setAllConfig({ "pictory:accounts": accounts }, secretKeys);
       try {
-        const sdk = require("../../sdk/resource") as typeof import("../../sdk/resource");
+        const sdk =
+          require("../../sdk/nodejs/resource") as typeof import("../../sdk/nodejs/resource");
         sdk.registerArgs("pictory:AwsConnection", "media", args, undefined);
         const messages = warn.mock.calls.map((c) => String(c[0]));
         expect(messages.some((m) => m.startsWith("pictory:accounts holds no secret"))).toBe(warns);

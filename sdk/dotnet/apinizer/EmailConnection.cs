@@ -31,7 +31,7 @@ namespace PulumiConnections.Apinizer
         public Output<string?> AddressToTest { get; private set; } = null!;
 
         /// <summary>
-        /// Take over an existing connection instead of creating one: true (by name) or its ID.
+        /// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
         /// </summary>
         [Output("adopt")]
         public Output<Union<bool, string>?> Adopt { get; private set; } = null!;
@@ -91,7 +91,7 @@ namespace PulumiConnections.Apinizer
         public Output<string> Name { get; private set; } = null!;
 
         /// <summary>
-        /// What an update does when the stored version moved on.
+        /// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
         /// </summary>
         [Output("onConflict")]
         public Output<PulumiConnections.Apinizer.OnConflict?> OnConflict { get; private set; } = null!;
@@ -185,7 +185,7 @@ namespace PulumiConnections.Apinizer
         public Input<string>? AddressToTest { get; set; }
 
         /// <summary>
-        /// Take over an existing connection instead of creating one: true (by name) or its ID.
+        /// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         /// </summary>
         [Input("adopt")]
         public InputUnion<bool, string>? Adopt { get; set; }
@@ -239,7 +239,7 @@ namespace PulumiConnections.Apinizer
         public Input<string>? Name { get; set; }
 
         /// <summary>
-        /// What an update does when the stored version moved on.
+        /// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         /// </summary>
         [Input("onConflict")]
         public Input<PulumiConnections.Apinizer.OnConflict>? OnConflict { get; set; }

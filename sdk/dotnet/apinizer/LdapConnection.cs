@@ -19,7 +19,7 @@ namespace PulumiConnections.Apinizer
     public partial class LdapConnection : global::Pulumi.CustomResource
     {
         /// <summary>
-        /// Take over an existing connection instead of creating one: true (by name) or its ID.
+        /// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
         /// </summary>
         [Output("adopt")]
         public Output<Union<bool, string>?> Adopt { get; private set; } = null!;
@@ -76,7 +76,7 @@ namespace PulumiConnections.Apinizer
         public Output<string> Name { get; private set; } = null!;
 
         /// <summary>
-        /// What an update does when the stored version moved on.
+        /// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
         /// </summary>
         [Output("onConflict")]
         public Output<PulumiConnections.Apinizer.OnConflict?> OnConflict { get; private set; } = null!;
@@ -173,7 +173,7 @@ namespace PulumiConnections.Apinizer
     public sealed class LdapConnectionArgs : global::Pulumi.ResourceArgs
     {
         /// <summary>
-        /// Take over an existing connection instead of creating one: true (by name) or its ID.
+        /// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         /// </summary>
         [Input("adopt")]
         public InputUnion<bool, string>? Adopt { get; set; }
@@ -224,7 +224,7 @@ namespace PulumiConnections.Apinizer
         public Input<string>? Name { get; set; }
 
         /// <summary>
-        /// What an update does when the stored version moved on.
+        /// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         /// </summary>
         [Input("onConflict")]
         public Input<PulumiConnections.Apinizer.OnConflict>? OnConflict { get; set; }

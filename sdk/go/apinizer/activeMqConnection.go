@@ -20,7 +20,7 @@ type ActiveMqConnection struct {
 
 	// TCP (port 61616) or AMQP (port 5672).
 	ActiveMqConnectionProtocolType ActiveMqConnectionActiveMqConnectionProtocolTypeOutput `pulumi:"activeMqConnectionProtocolType"`
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt pulumi.AnyOutput `pulumi:"adopt"`
 	// Must be a broker URL such as tcp://host:61616 or amqp://host:5672.
 	BrokerURL pulumi.StringOutput `pulumi:"brokerURL"`
@@ -44,7 +44,7 @@ type ActiveMqConnection struct {
 	Enabled pulumi.BoolOutput `pulumi:"enabled"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// Secret: the value this stack last sent, never one read from the API, which masks it on read.
 	Password pulumi.StringPtrOutput `pulumi:"password"`
@@ -141,7 +141,7 @@ func (ActiveMqConnectionState) ElementType() reflect.Type {
 type activeMqConnectionArgs struct {
 	// TCP (port 61616) or AMQP (port 5672).
 	ActiveMqConnectionProtocolType ActiveMqConnectionActiveMqConnectionProtocolType `pulumi:"activeMqConnectionProtocolType"`
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt interface{} `pulumi:"adopt"`
 	// Must be a broker URL such as tcp://host:61616 or amqp://host:5672.
 	BrokerURL string `pulumi:"brokerURL"`
@@ -163,7 +163,7 @@ type activeMqConnectionArgs struct {
 	Enabled *bool `pulumi:"enabled"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
 	Password *string `pulumi:"password"`
@@ -182,7 +182,7 @@ type activeMqConnectionArgs struct {
 type ActiveMqConnectionArgs struct {
 	// TCP (port 61616) or AMQP (port 5672).
 	ActiveMqConnectionProtocolType ActiveMqConnectionActiveMqConnectionProtocolTypeInput
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt pulumi.Input
 	// Must be a broker URL such as tcp://host:61616 or amqp://host:5672.
 	BrokerURL pulumi.StringInput
@@ -204,7 +204,7 @@ type ActiveMqConnectionArgs struct {
 	Enabled pulumi.BoolPtrInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
 	Password pulumi.StringPtrInput
@@ -313,7 +313,7 @@ func (o ActiveMqConnectionOutput) ActiveMqConnectionProtocolType() ActiveMqConne
 	}).(ActiveMqConnectionActiveMqConnectionProtocolTypeOutput)
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o ActiveMqConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *ActiveMqConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -379,7 +379,7 @@ func (o ActiveMqConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *ActiveMqConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o ActiveMqConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *ActiveMqConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

@@ -18,7 +18,7 @@ import (
 type DatabaseConnection struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt pulumi.AnyOutput `pulumi:"adopt"`
 	// Milliseconds. At least 0.
 	ConnectionTimeout pulumi.IntOutput               `pulumi:"connectionTimeout"`
@@ -58,7 +58,7 @@ type DatabaseConnection struct {
 	MinPoolSize pulumi.IntOutput `pulumi:"minPoolSize"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// Secret: the value this stack last sent, never one read from the API, which masks it on read.
 	Password pulumi.StringPtrOutput `pulumi:"password"`
@@ -169,7 +169,7 @@ func (DatabaseConnectionState) ElementType() reflect.Type {
 }
 
 type databaseConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt interface{} `pulumi:"adopt"`
 	// Milliseconds. At least 0.
 	ConnectionTimeout *int                     `pulumi:"connectionTimeout"`
@@ -207,7 +207,7 @@ type databaseConnectionArgs struct {
 	MinPoolSize *int `pulumi:"minPoolSize"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// Required when `useCredentials` is not false. Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
 	Password *string `pulumi:"password"`
@@ -223,7 +223,7 @@ type databaseConnectionArgs struct {
 
 // The set of arguments for constructing a DatabaseConnection resource.
 type DatabaseConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt pulumi.Input
 	// Milliseconds. At least 0.
 	ConnectionTimeout pulumi.IntPtrInput
@@ -261,7 +261,7 @@ type DatabaseConnectionArgs struct {
 	MinPoolSize pulumi.IntPtrInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// Required when `useCredentials` is not false. Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
 	Password pulumi.StringPtrInput
@@ -362,7 +362,7 @@ func (o DatabaseConnectionOutput) ToDatabaseConnectionOutputWithContext(ctx cont
 	return o
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o DatabaseConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *DatabaseConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -465,7 +465,7 @@ func (o DatabaseConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *DatabaseConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o DatabaseConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *DatabaseConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

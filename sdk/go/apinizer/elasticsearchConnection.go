@@ -20,7 +20,7 @@ type ElasticsearchConnection struct {
 
 	// May create indices, templates and ILM policies.
 	Administrate pulumi.BoolOutput `pulumi:"administrate"`
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt        pulumi.AnyOutput  `pulumi:"adopt"`
 	Authenticate pulumi.BoolOutput `pulumi:"authenticate"`
 	// At least 1.
@@ -81,7 +81,7 @@ type ElasticsearchConnection struct {
 	IndexTemplateRefreshInterval pulumi.StringPtrOutput `pulumi:"indexTemplateRefreshInterval"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName pulumi.StringOutput `pulumi:"projectName"`
@@ -214,7 +214,7 @@ func (ElasticsearchConnectionState) ElementType() reflect.Type {
 type elasticsearchConnectionArgs struct {
 	// May create indices, templates and ILM policies.
 	Administrate *bool `pulumi:"administrate"`
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt        interface{} `pulumi:"adopt"`
 	Authenticate *bool       `pulumi:"authenticate"`
 	// At least 1.
@@ -276,7 +276,7 @@ type elasticsearchConnectionArgs struct {
 	IndexTemplateRefreshInterval *string `pulumi:"indexTemplateRefreshInterval"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName string `pulumi:"projectName"`
@@ -286,7 +286,7 @@ type elasticsearchConnectionArgs struct {
 type ElasticsearchConnectionArgs struct {
 	// May create indices, templates and ILM policies.
 	Administrate pulumi.BoolPtrInput
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt        pulumi.Input
 	Authenticate pulumi.BoolPtrInput
 	// At least 1.
@@ -348,7 +348,7 @@ type ElasticsearchConnectionArgs struct {
 	IndexTemplateRefreshInterval pulumi.StringPtrInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName pulumi.StringInput
@@ -446,7 +446,7 @@ func (o ElasticsearchConnectionOutput) Administrate() pulumi.BoolOutput {
 	return o.ApplyT(func(v *ElasticsearchConnection) pulumi.BoolOutput { return v.Administrate }).(pulumi.BoolOutput)
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o ElasticsearchConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *ElasticsearchConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -628,7 +628,7 @@ func (o ElasticsearchConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *ElasticsearchConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o ElasticsearchConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *ElasticsearchConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

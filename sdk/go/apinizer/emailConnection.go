@@ -22,7 +22,7 @@ type EmailConnection struct {
 	AdditionalProperties EmailConnectionAdditionalPropertiesArrayOutput `pulumi:"additionalProperties"`
 	// Recipient of the console's test mail.
 	AddressToTest pulumi.StringPtrOutput `pulumi:"addressToTest"`
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt pulumi.AnyOutput `pulumi:"adopt"`
 	// Whether the server needs a login.
 	Auth            pulumi.BoolOutput   `pulumi:"auth"`
@@ -42,7 +42,7 @@ type EmailConnection struct {
 	Host pulumi.StringOutput `pulumi:"host"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// Secret: stored encrypted in the state and never shown.
 	Password pulumi.StringPtrOutput `pulumi:"password"`
@@ -128,7 +128,7 @@ type emailConnectionArgs struct {
 	AdditionalProperties []EmailConnectionAdditionalProperties `pulumi:"additionalProperties"`
 	// Recipient of the console's test mail.
 	AddressToTest *string `pulumi:"addressToTest"`
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt interface{} `pulumi:"adopt"`
 	// Whether the server needs a login.
 	Auth            *bool   `pulumi:"auth"`
@@ -146,7 +146,7 @@ type emailConnectionArgs struct {
 	Host string `pulumi:"host"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// Required when `auth` is true. Secret: stored encrypted in the state and never shown.
 	Password *string `pulumi:"password"`
@@ -164,7 +164,7 @@ type EmailConnectionArgs struct {
 	AdditionalProperties EmailConnectionAdditionalPropertiesArrayInput
 	// Recipient of the console's test mail.
 	AddressToTest pulumi.StringPtrInput
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt pulumi.Input
 	// Whether the server needs a login.
 	Auth            pulumi.BoolPtrInput
@@ -182,7 +182,7 @@ type EmailConnectionArgs struct {
 	Host pulumi.StringInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// Required when `auth` is true. Secret: stored encrypted in the state and never shown.
 	Password pulumi.StringPtrInput
@@ -291,7 +291,7 @@ func (o EmailConnectionOutput) AddressToTest() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *EmailConnection) pulumi.StringPtrOutput { return v.AddressToTest }).(pulumi.StringPtrOutput)
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o EmailConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *EmailConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -344,7 +344,7 @@ func (o EmailConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *EmailConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o EmailConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *EmailConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

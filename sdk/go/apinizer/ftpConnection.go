@@ -18,7 +18,7 @@ import (
 type FtpConnection struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt pulumi.AnyOutput `pulumi:"adopt"`
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker pulumi.BoolOutput `pulumi:"deployToWorker"`
@@ -31,7 +31,7 @@ type FtpConnection struct {
 	Host    pulumi.StringOutput `pulumi:"host"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// Secret: the value this stack last sent, never one read from the API, which masks it on read.
 	Password pulumi.StringOutput `pulumi:"password"`
@@ -140,7 +140,7 @@ func (FtpConnectionState) ElementType() reflect.Type {
 }
 
 type ftpConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt interface{} `pulumi:"adopt"`
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker *bool `pulumi:"deployToWorker"`
@@ -151,7 +151,7 @@ type ftpConnectionArgs struct {
 	Host    string `pulumi:"host"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
 	Password string `pulumi:"password"`
@@ -176,7 +176,7 @@ type ftpConnectionArgs struct {
 
 // The set of arguments for constructing a FtpConnection resource.
 type FtpConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt pulumi.Input
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker pulumi.BoolPtrInput
@@ -187,7 +187,7 @@ type FtpConnectionArgs struct {
 	Host    pulumi.StringInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
 	Password pulumi.StringInput
@@ -297,7 +297,7 @@ func (o FtpConnectionOutput) ToFtpConnectionOutputWithContext(ctx context.Contex
 	return o
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o FtpConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *FtpConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -331,7 +331,7 @@ func (o FtpConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *FtpConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o FtpConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *FtpConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

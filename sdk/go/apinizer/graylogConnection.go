@@ -18,7 +18,7 @@ import (
 type GraylogConnection struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt              pulumi.AnyOutput  `pulumi:"adopt"`
 	AppendToAttributes pulumi.BoolOutput `pulumi:"appendToAttributes"`
 	AppendToMessage    pulumi.BoolOutput `pulumi:"appendToMessage"`
@@ -41,7 +41,7 @@ type GraylogConnection struct {
 	MaxInflightSends pulumi.IntOutput `pulumi:"maxInflightSends"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// From 1 to 65535.
 	Port pulumi.IntOutput `pulumi:"port"`
@@ -164,7 +164,7 @@ func (GraylogConnectionState) ElementType() reflect.Type {
 }
 
 type graylogConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt              interface{} `pulumi:"adopt"`
 	AppendToAttributes *bool       `pulumi:"appendToAttributes"`
 	AppendToMessage    *bool       `pulumi:"appendToMessage"`
@@ -185,7 +185,7 @@ type graylogConnectionArgs struct {
 	MaxInflightSends *int `pulumi:"maxInflightSends"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// From 1 to 65535.
 	Port *int `pulumi:"port"`
@@ -212,7 +212,7 @@ type graylogConnectionArgs struct {
 
 // The set of arguments for constructing a GraylogConnection resource.
 type GraylogConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt              pulumi.Input
 	AppendToAttributes pulumi.BoolPtrInput
 	AppendToMessage    pulumi.BoolPtrInput
@@ -233,7 +233,7 @@ type GraylogConnectionArgs struct {
 	MaxInflightSends pulumi.IntPtrInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// From 1 to 65535.
 	Port pulumi.IntPtrInput
@@ -345,7 +345,7 @@ func (o GraylogConnectionOutput) ToGraylogConnectionOutputWithContext(ctx contex
 	return o
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o GraylogConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *GraylogConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -407,7 +407,7 @@ func (o GraylogConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *GraylogConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o GraylogConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *GraylogConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

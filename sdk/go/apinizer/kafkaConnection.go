@@ -18,7 +18,7 @@ import (
 type KafkaConnection struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt pulumi.AnyOutput `pulumi:"adopt"`
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker pulumi.BoolOutput `pulumi:"deployToWorker"`
@@ -33,7 +33,7 @@ type KafkaConnection struct {
 	KeyStoreName pulumi.StringPtrOutput `pulumi:"keyStoreName"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName pulumi.StringOutput `pulumi:"projectName"`
@@ -104,7 +104,7 @@ func (KafkaConnectionState) ElementType() reflect.Type {
 }
 
 type kafkaConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt interface{} `pulumi:"adopt"`
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker *bool `pulumi:"deployToWorker"`
@@ -117,7 +117,7 @@ type kafkaConnectionArgs struct {
 	KeyStoreName *string `pulumi:"keyStoreName"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName string `pulumi:"projectName"`
@@ -132,7 +132,7 @@ type kafkaConnectionArgs struct {
 
 // The set of arguments for constructing a KafkaConnection resource.
 type KafkaConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt pulumi.Input
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker pulumi.BoolPtrInput
@@ -145,7 +145,7 @@ type KafkaConnectionArgs struct {
 	KeyStoreName pulumi.StringPtrInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName pulumi.StringInput
@@ -245,7 +245,7 @@ func (o KafkaConnectionOutput) ToKafkaConnectionOutputWithContext(ctx context.Co
 	return o
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o KafkaConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *KafkaConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -284,7 +284,7 @@ func (o KafkaConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *KafkaConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o KafkaConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *KafkaConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

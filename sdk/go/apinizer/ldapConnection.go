@@ -18,7 +18,7 @@ import (
 type LdapConnection struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt  pulumi.AnyOutput    `pulumi:"adopt"`
 	BaseDn pulumi.StringOutput `pulumi:"baseDn"`
 	// ID of the certificate that validates the server.
@@ -37,7 +37,7 @@ type LdapConnection struct {
 	Enabled pulumi.BoolOutput `pulumi:"enabled"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// Secret: the value this stack last sent, never one read from the API, which masks it on read.
 	Password pulumi.StringOutput `pulumi:"password"`
@@ -126,7 +126,7 @@ func (LdapConnectionState) ElementType() reflect.Type {
 }
 
 type ldapConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt  interface{} `pulumi:"adopt"`
 	BaseDn string      `pulumi:"baseDn"`
 	// ID of the certificate that validates the server. Required when `useSsl` is true and `requireCertificateType` is REQUIRED_CN or REQUIRED_AN_PN.
@@ -143,7 +143,7 @@ type ldapConnectionArgs struct {
 	Enabled *bool `pulumi:"enabled"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
 	Password string `pulumi:"password"`
@@ -163,7 +163,7 @@ type ldapConnectionArgs struct {
 
 // The set of arguments for constructing a LdapConnection resource.
 type LdapConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt  pulumi.Input
 	BaseDn pulumi.StringInput
 	// ID of the certificate that validates the server. Required when `useSsl` is true and `requireCertificateType` is REQUIRED_CN or REQUIRED_AN_PN.
@@ -180,7 +180,7 @@ type LdapConnectionArgs struct {
 	Enabled pulumi.BoolPtrInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
 	Password pulumi.StringInput
@@ -285,7 +285,7 @@ func (o LdapConnectionOutput) ToLdapConnectionOutputWithContext(ctx context.Cont
 	return o
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o LdapConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *LdapConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -334,7 +334,7 @@ func (o LdapConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *LdapConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o LdapConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *LdapConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

@@ -18,7 +18,7 @@ import (
 type LinuxScriptConnection struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt pulumi.AnyOutput `pulumi:"adopt"`
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker pulumi.BoolOutput `pulumi:"deployToWorker"`
@@ -31,7 +31,7 @@ type LinuxScriptConnection struct {
 	HostName pulumi.StringOutput `pulumi:"hostName"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// Secret: the value this stack last sent, never one read from the API, which masks it on read.
 	Password pulumi.StringOutput `pulumi:"password"`
@@ -110,7 +110,7 @@ func (LinuxScriptConnectionState) ElementType() reflect.Type {
 }
 
 type linuxScriptConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt interface{} `pulumi:"adopt"`
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker *bool `pulumi:"deployToWorker"`
@@ -121,7 +121,7 @@ type linuxScriptConnectionArgs struct {
 	HostName string `pulumi:"hostName"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
 	Password string `pulumi:"password"`
@@ -134,7 +134,7 @@ type linuxScriptConnectionArgs struct {
 
 // The set of arguments for constructing a LinuxScriptConnection resource.
 type LinuxScriptConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt pulumi.Input
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker pulumi.BoolPtrInput
@@ -145,7 +145,7 @@ type LinuxScriptConnectionArgs struct {
 	HostName pulumi.StringInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
 	Password pulumi.StringInput
@@ -243,7 +243,7 @@ func (o LinuxScriptConnectionOutput) ToLinuxScriptConnectionOutputWithContext(ct
 	return o
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o LinuxScriptConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *LinuxScriptConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -277,7 +277,7 @@ func (o LinuxScriptConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *LinuxScriptConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o LinuxScriptConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *LinuxScriptConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

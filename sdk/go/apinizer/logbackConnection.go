@@ -18,7 +18,7 @@ import (
 type LogbackConnection struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt pulumi.AnyOutput `pulumi:"adopt"`
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker pulumi.BoolOutput `pulumi:"deployToWorker"`
@@ -42,7 +42,7 @@ type LogbackConnection struct {
 	MaxHistory pulumi.IntOutput `pulumi:"maxHistory"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName pulumi.StringOutput `pulumi:"projectName"`
@@ -123,7 +123,7 @@ func (LogbackConnectionState) ElementType() reflect.Type {
 }
 
 type logbackConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt interface{} `pulumi:"adopt"`
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker *bool `pulumi:"deployToWorker"`
@@ -145,7 +145,7 @@ type logbackConnectionArgs struct {
 	MaxHistory *int `pulumi:"maxHistory"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName string `pulumi:"projectName"`
@@ -155,7 +155,7 @@ type logbackConnectionArgs struct {
 
 // The set of arguments for constructing a LogbackConnection resource.
 type LogbackConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt pulumi.Input
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker pulumi.BoolPtrInput
@@ -177,7 +177,7 @@ type LogbackConnectionArgs struct {
 	MaxHistory pulumi.IntPtrInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName pulumi.StringInput
@@ -272,7 +272,7 @@ func (o LogbackConnectionOutput) ToLogbackConnectionOutputWithContext(ctx contex
 	return o
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o LogbackConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *LogbackConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -335,7 +335,7 @@ func (o LogbackConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *LogbackConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o LogbackConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *LogbackConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

@@ -18,7 +18,7 @@ import (
 type RabbitMqConnection struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt                          pulumi.AnyOutput       `pulumi:"adopt"`
 	AuthenticationEnabled          pulumi.BoolOutput      `pulumi:"authenticationEnabled"`
 	BasicPropertiesAppId           pulumi.StringOutput    `pulumi:"basicPropertiesAppId"`
@@ -65,7 +65,7 @@ type RabbitMqConnection struct {
 	HostPortList RabbitMqConnectionHostPortListArrayOutput `pulumi:"hostPortList"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName pulumi.StringOutput `pulumi:"projectName"`
@@ -163,7 +163,7 @@ func (RabbitMqConnectionState) ElementType() reflect.Type {
 }
 
 type rabbitMqConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt                          interface{} `pulumi:"adopt"`
 	AuthenticationEnabled          *bool       `pulumi:"authenticationEnabled"`
 	BasicPropertiesAppId           *string     `pulumi:"basicPropertiesAppId"`
@@ -209,7 +209,7 @@ type rabbitMqConnectionArgs struct {
 	HostPortList []RabbitMqConnectionHostPortList `pulumi:"hostPortList"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName string `pulumi:"projectName"`
@@ -217,7 +217,7 @@ type rabbitMqConnectionArgs struct {
 
 // The set of arguments for constructing a RabbitMqConnection resource.
 type RabbitMqConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt                          pulumi.Input
 	AuthenticationEnabled          pulumi.BoolPtrInput
 	BasicPropertiesAppId           pulumi.StringPtrInput
@@ -263,7 +263,7 @@ type RabbitMqConnectionArgs struct {
 	HostPortList RabbitMqConnectionHostPortListArrayInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName pulumi.StringInput
@@ -356,7 +356,7 @@ func (o RabbitMqConnectionOutput) ToRabbitMqConnectionOutputWithContext(ctx cont
 	return o
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o RabbitMqConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *RabbitMqConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -493,7 +493,7 @@ func (o RabbitMqConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *RabbitMqConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o RabbitMqConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *RabbitMqConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

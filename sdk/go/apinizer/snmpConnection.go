@@ -18,7 +18,7 @@ import (
 type SnmpConnection struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt pulumi.AnyOutput `pulumi:"adopt"`
 	// At least 8 characters. Secret: the value this stack last sent, never one read from the API, which masks it on read.
 	AuthPassphrase pulumi.StringPtrOutput `pulumi:"authPassphrase"`
@@ -36,7 +36,7 @@ type SnmpConnection struct {
 	MessageType SnmpConnectionMessageTypePtrOutput `pulumi:"messageType"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// Must be an OID such as 1.3.6.1.4.1.
 	PduOidForMessage pulumi.StringOutput `pulumi:"pduOidForMessage"`
@@ -137,7 +137,7 @@ func (SnmpConnectionState) ElementType() reflect.Type {
 }
 
 type snmpConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt interface{} `pulumi:"adopt"`
 	// At least 8 characters. Required when `securityLevel` is AUTH_NOPRIV or AUTH_PRIV. Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
 	AuthPassphrase *string `pulumi:"authPassphrase"`
@@ -153,7 +153,7 @@ type snmpConnectionArgs struct {
 	MessageType *SnmpConnectionMessageType `pulumi:"messageType"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// Must be an OID such as 1.3.6.1.4.1.
 	PduOidForMessage string `pulumi:"pduOidForMessage"`
@@ -187,7 +187,7 @@ type snmpConnectionArgs struct {
 
 // The set of arguments for constructing a SnmpConnection resource.
 type SnmpConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt pulumi.Input
 	// At least 8 characters. Required when `securityLevel` is AUTH_NOPRIV or AUTH_PRIV. Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
 	AuthPassphrase pulumi.StringPtrInput
@@ -203,7 +203,7 @@ type SnmpConnectionArgs struct {
 	MessageType SnmpConnectionMessageTypePtrInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// Must be an OID such as 1.3.6.1.4.1.
 	PduOidForMessage pulumi.StringInput
@@ -322,7 +322,7 @@ func (o SnmpConnectionOutput) ToSnmpConnectionOutputWithContext(ctx context.Cont
 	return o
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o SnmpConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *SnmpConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -370,7 +370,7 @@ func (o SnmpConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *SnmpConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o SnmpConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *SnmpConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

@@ -18,7 +18,7 @@ import (
 type SyslogConnection struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt pulumi.AnyOutput `pulumi:"adopt"`
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker pulumi.BoolOutput `pulumi:"deployToWorker"`
@@ -30,7 +30,7 @@ type SyslogConnection struct {
 	Enabled pulumi.BoolOutput `pulumi:"enabled"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName   pulumi.StringOutput `pulumi:"projectName"`
@@ -118,7 +118,7 @@ func (SyslogConnectionState) ElementType() reflect.Type {
 }
 
 type syslogConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt interface{} `pulumi:"adopt"`
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker *bool `pulumi:"deployToWorker"`
@@ -128,7 +128,7 @@ type syslogConnectionArgs struct {
 	Enabled *bool `pulumi:"enabled"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName   string  `pulumi:"projectName"`
@@ -154,7 +154,7 @@ type syslogConnectionArgs struct {
 
 // The set of arguments for constructing a SyslogConnection resource.
 type SyslogConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt pulumi.Input
 	// Deploy to (or undeploy from) the workers with each change.
 	DeployToWorker pulumi.BoolPtrInput
@@ -164,7 +164,7 @@ type SyslogConnectionArgs struct {
 	Enabled pulumi.BoolPtrInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName   pulumi.StringInput
@@ -275,7 +275,7 @@ func (o SyslogConnectionOutput) ToSyslogConnectionOutputWithContext(ctx context.
 	return o
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o SyslogConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *SyslogConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -305,7 +305,7 @@ func (o SyslogConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *SyslogConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o SyslogConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *SyslogConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

@@ -18,7 +18,7 @@ import (
 type WebhookConnection struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt pulumi.AnyOutput `pulumi:"adopt"`
 	// At least 1.
 	ConnectionPoolMaxConnectionPerHost pulumi.IntOutput `pulumi:"connectionPoolMaxConnectionPerHost"`
@@ -40,7 +40,7 @@ type WebhookConnection struct {
 	HttpMethod WebhookConnectionHttpMethodOutput `pulumi:"httpMethod"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..).
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName pulumi.StringOutput `pulumi:"projectName"`
@@ -116,7 +116,7 @@ func (WebhookConnectionState) ElementType() reflect.Type {
 }
 
 type webhookConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt interface{} `pulumi:"adopt"`
 	// At least 1.
 	ConnectionPoolMaxConnectionPerHost *int `pulumi:"connectionPoolMaxConnectionPerHost"`
@@ -136,7 +136,7 @@ type webhookConnectionArgs struct {
 	HttpMethod *WebhookConnectionHttpMethod `pulumi:"httpMethod"`
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName string `pulumi:"projectName"`
@@ -146,7 +146,7 @@ type webhookConnectionArgs struct {
 
 // The set of arguments for constructing a WebhookConnection resource.
 type WebhookConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt pulumi.Input
 	// At least 1.
 	ConnectionPoolMaxConnectionPerHost pulumi.IntPtrInput
@@ -166,7 +166,7 @@ type WebhookConnectionArgs struct {
 	HttpMethod WebhookConnectionHttpMethodPtrInput
 	// Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 	// The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
 	ProjectName pulumi.StringInput
@@ -261,7 +261,7 @@ func (o WebhookConnectionOutput) ToWebhookConnectionOutputWithContext(ctx contex
 	return o
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o WebhookConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *WebhookConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -316,7 +316,7 @@ func (o WebhookConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *WebhookConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o WebhookConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *WebhookConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

@@ -18,7 +18,7 @@ import (
 type AwsConnection struct {
 	pulumi.CustomResourceState
 
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt pulumi.AnyOutput `pulumi:"adopt"`
 	// The AWS account that holds the bucket. Must be a 12-digit AWS account ID. Fixed at creation: a change replaces the connection.
 	AwsAccountId pulumi.StringOutput `pulumi:"awsAccountId"`
@@ -34,7 +34,7 @@ type AwsConnection struct {
 	Enabled pulumi.BoolOutput `pulumi:"enabled"`
 	// Unique within the Pictory account. Must be 1-100 letters, digits, spaces, _ or -.
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// ISO-8601, from the last answer that has it; unset after an update whose answer has none, until the next refresh.
 	UpdatedDate pulumi.StringPtrOutput `pulumi:"updatedDate"`
@@ -91,7 +91,7 @@ func (AwsConnectionState) ElementType() reflect.Type {
 }
 
 type awsConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt interface{} `pulumi:"adopt"`
 	// The AWS account that holds the bucket. Must be a 12-digit AWS account ID. Fixed at creation: a change replaces the connection.
 	AwsAccountId string `pulumi:"awsAccountId"`
@@ -103,13 +103,13 @@ type awsConnectionArgs struct {
 	Enabled *bool `pulumi:"enabled"`
 	// Unique within the Pictory account. Must be 1-100 letters, digits, spaces, _ or -. Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 }
 
 // The set of arguments for constructing a AwsConnection resource.
 type AwsConnectionArgs struct {
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt pulumi.Input
 	// The AWS account that holds the bucket. Must be a 12-digit AWS account ID. Fixed at creation: a change replaces the connection.
 	AwsAccountId pulumi.StringInput
@@ -121,7 +121,7 @@ type AwsConnectionArgs struct {
 	Enabled pulumi.BoolPtrInput
 	// Unique within the Pictory account. Must be 1-100 letters, digits, spaces, _ or -. Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 }
 
@@ -212,7 +212,7 @@ func (o AwsConnectionOutput) ToAwsConnectionOutputWithContext(ctx context.Contex
 	return o
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o AwsConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *AwsConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -252,7 +252,7 @@ func (o AwsConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *AwsConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o AwsConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *AwsConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

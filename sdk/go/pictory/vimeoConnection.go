@@ -20,7 +20,7 @@ type VimeoConnection struct {
 
 	// A Vimeo access token with upload rights. 1-500 characters. Secret and write-only: the value this stack last sent, never one read from the API, which does not return it; unset once a refresh finds the connection changed outside this stack.
 	AccessToken pulumi.StringPtrOutput `pulumi:"accessToken"`
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 	Adopt pulumi.AnyOutput `pulumi:"adopt"`
 	// The Vimeo app's client identifier; the API returns it in clear. 1-500 characters.
 	ClientIdentifier pulumi.StringOutput `pulumi:"clientIdentifier"`
@@ -36,7 +36,7 @@ type VimeoConnection struct {
 	Enabled pulumi.BoolOutput `pulumi:"enabled"`
 	// Unique within the Pictory account. Must be 1-100 letters, digits, spaces, _ or -.
 	Name pulumi.StringOutput `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 	OnConflict OnConflictPtrOutput `pulumi:"onConflict"`
 	// ISO-8601, from the last answer that has it; unset after an update whose answer has none, until the next refresh.
 	UpdatedDate pulumi.StringPtrOutput `pulumi:"updatedDate"`
@@ -109,7 +109,7 @@ func (VimeoConnectionState) ElementType() reflect.Type {
 type vimeoConnectionArgs struct {
 	// A Vimeo access token with upload rights. 1-500 characters. Secret and write-only: the API never returns it, so it cannot be drift-checked.
 	AccessToken string `pulumi:"accessToken"`
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt interface{} `pulumi:"adopt"`
 	// The Vimeo app's client identifier; the API returns it in clear. 1-500 characters.
 	ClientIdentifier string `pulumi:"clientIdentifier"`
@@ -121,7 +121,7 @@ type vimeoConnectionArgs struct {
 	Enabled *bool `pulumi:"enabled"`
 	// Unique within the Pictory account. Must be 1-100 letters, digits, spaces, _ or -. Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name *string `pulumi:"name"`
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict *OnConflict `pulumi:"onConflict"`
 }
 
@@ -129,7 +129,7 @@ type vimeoConnectionArgs struct {
 type VimeoConnectionArgs struct {
 	// A Vimeo access token with upload rights. 1-500 characters. Secret and write-only: the API never returns it, so it cannot be drift-checked.
 	AccessToken pulumi.StringInput
-	// Take over an existing connection instead of creating one: true (by name) or its ID.
+	// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
 	Adopt pulumi.Input
 	// The Vimeo app's client identifier; the API returns it in clear. 1-500 characters.
 	ClientIdentifier pulumi.StringInput
@@ -141,7 +141,7 @@ type VimeoConnectionArgs struct {
 	Enabled pulumi.BoolPtrInput
 	// Unique within the Pictory account. Must be 1-100 letters, digits, spaces, _ or -. Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
 	Name pulumi.StringPtrInput
-	// What an update does when the stored version moved on.
+	// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
 	OnConflict OnConflictPtrInput
 }
 
@@ -237,7 +237,7 @@ func (o VimeoConnectionOutput) AccessToken() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *VimeoConnection) pulumi.StringPtrOutput { return v.AccessToken }).(pulumi.StringPtrOutput)
 }
 
-// Take over an existing connection instead of creating one: true (by name) or its ID.
+// Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
 func (o VimeoConnectionOutput) Adopt() pulumi.AnyOutput {
 	return o.ApplyT(func(v *VimeoConnection) pulumi.AnyOutput { return v.Adopt }).(pulumi.AnyOutput)
 }
@@ -277,7 +277,7 @@ func (o VimeoConnectionOutput) Name() pulumi.StringOutput {
 	return o.ApplyT(func(v *VimeoConnection) pulumi.StringOutput { return v.Name }).(pulumi.StringOutput)
 }
 
-// What an update does when the stored version moved on.
+// What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
 func (o VimeoConnectionOutput) OnConflict() OnConflictPtrOutput {
 	return o.ApplyT(func(v *VimeoConnection) OnConflictPtrOutput { return v.OnConflict }).(OnConflictPtrOutput)
 }

@@ -47,7 +47,7 @@ class ActiveMqConnectionArgs:
         :param pulumi.Input['ActiveMqConnectionActiveMqConnectionProtocolType'] active_mq_connection_protocol_type: TCP (port 61616) or AMQP (port 5672).
         :param pulumi.Input[_builtins.str] broker_url: Must be a broker URL such as tcp://host:61616 or amqp://host:5672.
         :param pulumi.Input[_builtins.str] project_name: The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.str] client_id: Needed for durable topic subscriptions.
         :param pulumi.Input[_builtins.int] close_timeout: Milliseconds. At least 0.
         :param pulumi.Input[_builtins.int] connect_timeout: Milliseconds. At least 0.
@@ -55,7 +55,7 @@ class ActiveMqConnectionArgs:
         :param pulumi.Input[_builtins.str] description: Free text. At most 1000 characters.
         :param pulumi.Input[_builtins.bool] enabled: Whether policies may use the connection.
         :param pulumi.Input[_builtins.str] name: Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         :param pulumi.Input[_builtins.str] password: Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
         :param pulumi.Input[_builtins.int] request_timeout: Milliseconds. At least 0.
         :param pulumi.Input[_builtins.int] send_timeout: Milliseconds. At least 0.
@@ -169,7 +169,7 @@ class ActiveMqConnectionArgs:
     @pulumi.getter
     def adopt(self) -> pulumi.Input[Optional[Union[_builtins.bool, _builtins.str]]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         """
         return pulumi.get(self, "adopt")
 
@@ -283,7 +283,7 @@ class ActiveMqConnectionArgs:
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Input[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         """
         return pulumi.get(self, "on_conflict")
 
@@ -385,7 +385,7 @@ class ActiveMqConnection(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input['ActiveMqConnectionActiveMqConnectionProtocolType'] active_mq_connection_protocol_type: TCP (port 61616) or AMQP (port 5672).
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.str] broker_url: Must be a broker URL such as tcp://host:61616 or amqp://host:5672.
         :param pulumi.Input[_builtins.str] client_id: Needed for durable topic subscriptions.
         :param pulumi.Input[_builtins.int] close_timeout: Milliseconds. At least 0.
@@ -394,7 +394,7 @@ class ActiveMqConnection(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] description: Free text. At most 1000 characters.
         :param pulumi.Input[_builtins.bool] enabled: Whether policies may use the connection.
         :param pulumi.Input[_builtins.str] name: Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         :param pulumi.Input[_builtins.str] password: Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
         :param pulumi.Input[_builtins.str] project_name: The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
         :param pulumi.Input[_builtins.int] request_timeout: Milliseconds. At least 0.
@@ -561,7 +561,7 @@ class ActiveMqConnection(pulumi.CustomResource):
     @pulumi.getter
     def adopt(self) -> pulumi.Output[Optional[Any]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
         """
         return pulumi.get(self, "adopt")
 
@@ -661,7 +661,7 @@ class ActiveMqConnection(pulumi.CustomResource):
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Output[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
         """
         return pulumi.get(self, "on_conflict")
 

@@ -53,7 +53,7 @@ class DatabaseConnectionArgs:
 
         :param pulumi.Input[_builtins.str] jdbc_url: For example jdbc:postgresql://host:5432/db.
         :param pulumi.Input[_builtins.str] project_name: The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.int] connection_timeout: Milliseconds. At least 0.
         :param pulumi.Input[_builtins.str] default_log_schema: Schema of the log tables when used as a log target.
         :param pulumi.Input[_builtins.bool] deploy_to_worker: Deploy to (or undeploy from) the workers with each change.
@@ -70,7 +70,7 @@ class DatabaseConnectionArgs:
         :param pulumi.Input[_builtins.int] max_statements: At least 0.
         :param pulumi.Input[_builtins.int] min_pool_size: At least 0.
         :param pulumi.Input[_builtins.str] name: Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         :param pulumi.Input[_builtins.str] password: Required when `useCredentials` is not false. Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
         :param pulumi.Input[_builtins.str] username: Required when `useCredentials` is not false.
         """
@@ -193,7 +193,7 @@ class DatabaseConnectionArgs:
     @pulumi.getter
     def adopt(self) -> pulumi.Input[Optional[Union[_builtins.bool, _builtins.str]]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         """
         return pulumi.get(self, "adopt")
 
@@ -406,7 +406,7 @@ class DatabaseConnectionArgs:
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Input[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         """
         return pulumi.get(self, "on_conflict")
 
@@ -517,7 +517,7 @@ class DatabaseConnection(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.int] connection_timeout: Milliseconds. At least 0.
         :param pulumi.Input[_builtins.str] default_log_schema: Schema of the log tables when used as a log target.
         :param pulumi.Input[_builtins.bool] deploy_to_worker: Deploy to (or undeploy from) the workers with each change.
@@ -535,7 +535,7 @@ class DatabaseConnection(pulumi.CustomResource):
         :param pulumi.Input[_builtins.int] max_statements: At least 0.
         :param pulumi.Input[_builtins.int] min_pool_size: At least 0.
         :param pulumi.Input[_builtins.str] name: Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         :param pulumi.Input[_builtins.str] password: Required when `useCredentials` is not false. Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
         :param pulumi.Input[_builtins.str] project_name: The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
         :param pulumi.Input[_builtins.str] username: Required when `useCredentials` is not false.
@@ -725,7 +725,7 @@ class DatabaseConnection(pulumi.CustomResource):
     @pulumi.getter
     def adopt(self) -> pulumi.Output[Optional[Any]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
         """
         return pulumi.get(self, "adopt")
 
@@ -887,7 +887,7 @@ class DatabaseConnection(pulumi.CustomResource):
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Output[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
         """
         return pulumi.get(self, "on_conflict")
 

@@ -46,14 +46,14 @@ class EmailConnectionArgs:
         :param pulumi.Input[_builtins.str] project_name: The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
         :param pulumi.Input[Sequence[pulumi.Input['EmailConnectionAdditionalPropertiesArgs']]] additional_properties: Extra SMTP properties as {name, value} pairs. Default: [].
         :param pulumi.Input[_builtins.str] address_to_test: Recipient of the console's test mail.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.bool] auth: Whether the server needs a login.
         :param pulumi.Input[_builtins.bool] deploy_to_worker: Deploy to (or undeploy from) the workers with each change.
         :param pulumi.Input[_builtins.str] description: Free text. At most 1000 characters.
         :param pulumi.Input[_builtins.bool] enabled: Whether policies may use the connection.
         :param pulumi.Input[_builtins.str] from_: Default sender address.
         :param pulumi.Input[_builtins.str] name: Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         :param pulumi.Input[_builtins.str] password: Required when `auth` is true. Secret: stored encrypted in the state and never shown.
         :param pulumi.Input[_builtins.int] port: SMTP port; 25, 465 or 587 are typical. From 1 to 65535.
         :param pulumi.Input[_builtins.str] username: Required when `auth` is true.
@@ -155,7 +155,7 @@ class EmailConnectionArgs:
     @pulumi.getter
     def adopt(self) -> pulumi.Input[Optional[Union[_builtins.bool, _builtins.str]]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         """
         return pulumi.get(self, "adopt")
 
@@ -257,7 +257,7 @@ class EmailConnectionArgs:
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Input[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         """
         return pulumi.get(self, "on_conflict")
 
@@ -335,7 +335,7 @@ class EmailConnection(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Sequence[pulumi.Input[Union['EmailConnectionAdditionalPropertiesArgs', 'EmailConnectionAdditionalPropertiesArgsDict']]]] additional_properties: Extra SMTP properties as {name, value} pairs. Default: [].
         :param pulumi.Input[_builtins.str] address_to_test: Recipient of the console's test mail.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.bool] auth: Whether the server needs a login.
         :param pulumi.Input[_builtins.bool] deploy_to_worker: Deploy to (or undeploy from) the workers with each change.
         :param pulumi.Input[_builtins.str] description: Free text. At most 1000 characters.
@@ -343,7 +343,7 @@ class EmailConnection(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] from_: Default sender address.
         :param pulumi.Input[_builtins.str] host: SMTP host. At most 255 characters.
         :param pulumi.Input[_builtins.str] name: Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         :param pulumi.Input[_builtins.str] password: Required when `auth` is true. Secret: stored encrypted in the state and never shown.
         :param pulumi.Input[_builtins.int] port: SMTP port; 25, 465 or 587 are typical. From 1 to 65535.
         :param pulumi.Input[_builtins.str] project_name: The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
@@ -499,7 +499,7 @@ class EmailConnection(pulumi.CustomResource):
     @pulumi.getter
     def adopt(self) -> pulumi.Output[Optional[Any]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
         """
         return pulumi.get(self, "adopt")
 
@@ -581,7 +581,7 @@ class EmailConnection(pulumi.CustomResource):
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Output[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
         """
         return pulumi.get(self, "on_conflict")
 

@@ -45,7 +45,7 @@ class LdapConnectionArgs:
         :param pulumi.Input[_builtins.str] project_name: The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
         :param pulumi.Input[_builtins.str] server_address: Must be an ldap:// or ldaps:// address such as ldaps://host:636.
         :param pulumi.Input[_builtins.str] username: Bind DN.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.str] certificate_id: ID of the certificate that validates the server. Required when `useSsl` is true and `requireCertificateType` is REQUIRED_CN or REQUIRED_AN_PN.
         :param pulumi.Input[_builtins.str] certificate_name: Informational only: the server resolves the certificate by certificateId.
         :param pulumi.Input[_builtins.str] custom_filter: {0} stands for the user, for example (uid={0}).
@@ -53,7 +53,7 @@ class LdapConnectionArgs:
         :param pulumi.Input[_builtins.str] description: Free text. At most 1000 characters.
         :param pulumi.Input[_builtins.bool] enabled: Whether policies may use the connection.
         :param pulumi.Input[_builtins.str] name: Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         :param pulumi.Input['LdapConnectionRequireCertificateType'] require_certificate_type: Default: "NOT_REQUIRED".
         :param pulumi.Input['LdapConnectionSearchScope'] search_scope: Default: "SUBTREE".
         """
@@ -156,7 +156,7 @@ class LdapConnectionArgs:
     @pulumi.getter
     def adopt(self) -> pulumi.Input[Optional[Union[_builtins.bool, _builtins.str]]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         """
         return pulumi.get(self, "adopt")
 
@@ -252,7 +252,7 @@ class LdapConnectionArgs:
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Input[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         """
         return pulumi.get(self, "on_conflict")
 
@@ -335,7 +335,7 @@ class LdapConnection(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.str] certificate_id: ID of the certificate that validates the server. Required when `useSsl` is true and `requireCertificateType` is REQUIRED_CN or REQUIRED_AN_PN.
         :param pulumi.Input[_builtins.str] certificate_name: Informational only: the server resolves the certificate by certificateId.
         :param pulumi.Input[_builtins.str] custom_filter: {0} stands for the user, for example (uid={0}).
@@ -343,7 +343,7 @@ class LdapConnection(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] description: Free text. At most 1000 characters.
         :param pulumi.Input[_builtins.bool] enabled: Whether policies may use the connection.
         :param pulumi.Input[_builtins.str] name: Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         :param pulumi.Input[_builtins.str] password: Secret: the API masks it when the connection is read, so it cannot be drift-checked; every update sends it.
         :param pulumi.Input[_builtins.str] project_name: The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
         :param pulumi.Input['LdapConnectionRequireCertificateType'] require_certificate_type: Default: "NOT_REQUIRED".
@@ -488,7 +488,7 @@ class LdapConnection(pulumi.CustomResource):
     @pulumi.getter
     def adopt(self) -> pulumi.Output[Optional[Any]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
         """
         return pulumi.get(self, "adopt")
 
@@ -565,7 +565,7 @@ class LdapConnection(pulumi.CustomResource):
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Output[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
         """
         return pulumi.get(self, "on_conflict")
 

@@ -58,7 +58,7 @@ class RabbitMqConnectionArgs:
 
         :param pulumi.Input[Sequence[pulumi.Input['RabbitMqConnectionHostPortListArgs']]] host_port_list: Brokers as {host, port}; port defaults to 5672.
         :param pulumi.Input[_builtins.str] project_name: The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.int] basic_properties_delivery_mode: 1 = transient, 2 = persistent. From 1 to 2.
         :param pulumi.Input[_builtins.str] basic_properties_expiration: Must be milliseconds written as a string of digits, for example "60000".
         :param pulumi.Input[_builtins.int] basic_properties_priority: From 0 to 255.
@@ -74,7 +74,7 @@ class RabbitMqConnectionArgs:
         :param pulumi.Input[_builtins.str] description: Free text. At most 1000 characters.
         :param pulumi.Input[_builtins.bool] enabled: Whether policies may use the connection.
         :param pulumi.Input[_builtins.str] name: Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         """
         pulumi.set(__self__, "host_port_list", host_port_list)
         pulumi.set(__self__, "project_name", project_name)
@@ -191,7 +191,7 @@ class RabbitMqConnectionArgs:
     @pulumi.getter
     def adopt(self) -> pulumi.Input[Optional[Union[_builtins.bool, _builtins.str]]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         """
         return pulumi.get(self, "adopt")
 
@@ -491,7 +491,7 @@ class RabbitMqConnectionArgs:
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Input[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         """
         return pulumi.get(self, "on_conflict")
 
@@ -545,7 +545,7 @@ class RabbitMqConnection(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.int] basic_properties_delivery_mode: 1 = transient, 2 = persistent. From 1 to 2.
         :param pulumi.Input[_builtins.str] basic_properties_expiration: Must be milliseconds written as a string of digits, for example "60000".
         :param pulumi.Input[_builtins.int] basic_properties_priority: From 0 to 255.
@@ -562,7 +562,7 @@ class RabbitMqConnection(pulumi.CustomResource):
         :param pulumi.Input[_builtins.bool] enabled: Whether policies may use the connection.
         :param pulumi.Input[Sequence[pulumi.Input[Union['RabbitMqConnectionHostPortListArgs', 'RabbitMqConnectionHostPortListArgsDict']]]] host_port_list: Brokers as {host, port}; port defaults to 5672.
         :param pulumi.Input[_builtins.str] name: Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         :param pulumi.Input[_builtins.str] project_name: The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
         """
         ...
@@ -755,7 +755,7 @@ class RabbitMqConnection(pulumi.CustomResource):
     @pulumi.getter
     def adopt(self) -> pulumi.Output[Optional[Any]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
         """
         return pulumi.get(self, "adopt")
 
@@ -956,7 +956,7 @@ class RabbitMqConnection(pulumi.CustomResource):
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Output[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
         """
         return pulumi.get(self, "on_conflict")
 

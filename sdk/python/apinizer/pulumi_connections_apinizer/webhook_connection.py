@@ -40,7 +40,7 @@ class WebhookConnectionArgs:
 
         :param pulumi.Input[_builtins.str] full_url: Must be an http:// or https:// URL.
         :param pulumi.Input[_builtins.str] project_name: The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.int] connection_pool_max_connection_per_host: At least 1.
         :param pulumi.Input[_builtins.int] connection_pool_max_connection_total: At least 1.
         :param pulumi.Input[_builtins.bool] deploy_to_worker: Deploy to (or undeploy from) the workers with each change.
@@ -49,7 +49,7 @@ class WebhookConnectionArgs:
         :param pulumi.Input[Sequence[pulumi.Input['WebhookConnectionHeaderListArgs']]] header_list: Request headers as {name, value}. Secret: stored encrypted in the state and never shown. Default: [].
         :param pulumi.Input['WebhookConnectionHttpMethod'] http_method: Default: "GET".
         :param pulumi.Input[_builtins.str] name: Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         :param pulumi.Input[_builtins.int] timeout: Seconds. At least 0.
         """
         pulumi.set(__self__, "full_url", full_url)
@@ -115,7 +115,7 @@ class WebhookConnectionArgs:
     @pulumi.getter
     def adopt(self) -> pulumi.Input[Optional[Union[_builtins.bool, _builtins.str]]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         """
         return pulumi.get(self, "adopt")
 
@@ -223,7 +223,7 @@ class WebhookConnectionArgs:
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Input[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         """
         return pulumi.get(self, "on_conflict")
 
@@ -271,7 +271,7 @@ class WebhookConnection(pulumi.CustomResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.int] connection_pool_max_connection_per_host: At least 1.
         :param pulumi.Input[_builtins.int] connection_pool_max_connection_total: At least 1.
         :param pulumi.Input[_builtins.bool] deploy_to_worker: Deploy to (or undeploy from) the workers with each change.
@@ -281,7 +281,7 @@ class WebhookConnection(pulumi.CustomResource):
         :param pulumi.Input[Sequence[pulumi.Input[Union['WebhookConnectionHeaderListArgs', 'WebhookConnectionHeaderListArgsDict']]]] header_list: Request headers as {name, value}. Secret: stored encrypted in the state and never shown. Default: [].
         :param pulumi.Input['WebhookConnectionHttpMethod'] http_method: Default: "GET".
         :param pulumi.Input[_builtins.str] name: Unique in the project, case-insensitively; a change renames in place. Must be 1-255 letters, digits, '.', '_' or '-' (no spaces; not . or ..). Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         :param pulumi.Input[_builtins.str] project_name: The project the connection belongs to; a path segment, never sent in the body. Must be an existing project's name: letters, digits, '.', '_' or '-', not . or .. Fixed at creation: a change replaces the connection.
         :param pulumi.Input[_builtins.int] timeout: Seconds. At least 0.
         """
@@ -405,7 +405,7 @@ class WebhookConnection(pulumi.CustomResource):
     @pulumi.getter
     def adopt(self) -> pulumi.Output[Optional[Any]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
         """
         return pulumi.get(self, "adopt")
 
@@ -493,7 +493,7 @@ class WebhookConnection(pulumi.CustomResource):
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Output[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
         """
         return pulumi.get(self, "on_conflict")
 

@@ -34,11 +34,11 @@ class VimeoConnectionArgs:
         :param pulumi.Input[_builtins.str] access_token: A Vimeo access token with upload rights. 1-500 characters. Secret and write-only: the API never returns it, so it cannot be drift-checked.
         :param pulumi.Input[_builtins.str] client_identifier: The Vimeo app's client identifier; the API returns it in clear. 1-500 characters.
         :param pulumi.Input[_builtins.str] client_secret: The Vimeo app's client secret. 1-500 characters. Secret and write-only: the API never returns it, so it cannot be drift-checked.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.str] description: Free text. At most 250 characters.
         :param pulumi.Input[_builtins.bool] enabled: Whether Pictory may use the connection.
         :param pulumi.Input[_builtins.str] name: Unique within the Pictory account. Must be 1-100 letters, digits, spaces, _ or -. Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         """
         pulumi.set(__self__, "access_token", access_token)
         pulumi.set(__self__, "client_identifier", client_identifier)
@@ -96,7 +96,7 @@ class VimeoConnectionArgs:
     @pulumi.getter
     def adopt(self) -> pulumi.Input[Optional[Union[_builtins.bool, _builtins.str]]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         """
         return pulumi.get(self, "adopt")
 
@@ -144,7 +144,7 @@ class VimeoConnectionArgs:
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Input[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         """
         return pulumi.get(self, "on_conflict")
 
@@ -176,13 +176,13 @@ class VimeoConnection(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.str] access_token: A Vimeo access token with upload rights. 1-500 characters. Secret and write-only: the API never returns it, so it cannot be drift-checked.
-        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: true (by name) or its ID.
+        :param pulumi.Input[Union[_builtins.bool, _builtins.str]] adopt: Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update. Default: false.
         :param pulumi.Input[_builtins.str] client_identifier: The Vimeo app's client identifier; the API returns it in clear. 1-500 characters.
         :param pulumi.Input[_builtins.str] client_secret: The Vimeo app's client secret. 1-500 characters. Secret and write-only: the API never returns it, so it cannot be drift-checked.
         :param pulumi.Input[_builtins.str] description: Free text. At most 250 characters.
         :param pulumi.Input[_builtins.bool] enabled: Whether Pictory may use the connection.
         :param pulumi.Input[_builtins.str] name: Unique within the Pictory account. Must be 1-100 letters, digits, spaces, _ or -. Default: the resource name plus 7 random hex characters (see pulumi:autonaming), kept across updates.
-        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the stored version moved on.
+        :param pulumi.Input['OnConflict'] on_conflict: What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program. Default: the provider's `onConflict` setting, else "fail".
         """
         ...
     @overload
@@ -297,7 +297,7 @@ class VimeoConnection(pulumi.CustomResource):
     @pulumi.getter
     def adopt(self) -> pulumi.Output[Optional[Any]]:
         """
-        Take over an existing connection instead of creating one: true (by name) or its ID.
+        Take over an existing connection instead of creating one: `true` finds it by `name`, a string is its ID; it is then converged to these arguments with one update.
         """
         return pulumi.get(self, "adopt")
 
@@ -361,7 +361,7 @@ class VimeoConnection(pulumi.CustomResource):
     @pulumi.getter(name="onConflict")
     def on_conflict(self) -> pulumi.Output[Optional['OnConflict']]:
         """
-        What an update does when the stored version moved on.
+        What an update does when the connection's `version` moved on outside this stack (HTTP 409): `fail` stops with a message, `overwrite` re-reads it and re-applies the program.
         """
         return pulumi.get(self, "on_conflict")
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ProviderRuntime } from "../provider/core/runtime";
+import type { ProviderRuntime } from "../../provider/core/runtime";
 import { KIND_METADATA } from "./generated/kinds";
 
 /**
@@ -12,7 +12,7 @@ let runtime: ProviderRuntime | undefined;
 function programRuntime(): ProviderRuntime {
   if (runtime) return runtime;
   // Loaded lazily: the engine, zod and the HTTP client are only needed once something is looked up.
-  const provider = require("../provider") as typeof import("../provider");
+  const provider = require("../../provider") as typeof import("../../provider");
   const created = new provider.ProviderRuntime(provider.KINDS);
   created.settings.configure({ get: (key) => pulumi.runtime.getConfig(key) });
   runtime = created;

@@ -5,31 +5,6 @@ import { KindMetadata } from "./metadata";
 import { getState } from "./lookup";
 import { providerShim } from "./shim";
 
-/** Inputs every connection resource accepts besides its own fields. */
-export interface ConnectionOptionsArgs {
-  /**
-   * The account (server) the connection lives in: a name of the stack config `pictory:accounts` or
-   * `apinizer:accounts` (or `PICTORY_ACCOUNTS` / `APINIZER_ACCOUNTS`), whose credential and base
-   * URL are used for it. Another account is another namespace, so a change replaces the
-   * connection. No credential enters the state: only this name.
-   * @default the default credentials (`pictory:apiKey`, `apinizer:token` and their base URLs)
-   */
-  readonly account?: pulumi.Input<string>;
-  /**
-   * Take over an existing connection instead of creating one: `true` looks it up by `name`, a
-   * string by its ID (Pictory `connectionId`; Apinizer name). It is then converged to these
-   * arguments with one update. `pulumi import` does not work for dynamic resources, hence this.
-   * @default false
-   */
-  readonly adopt?: pulumi.Input<boolean | string>;
-  /**
-   * What an update does when the connection's `version` moved on outside this stack (HTTP 409):
-   * `"fail"` stops with a message, `"overwrite"` re-reads it and re-applies the program.
-   * @default the `connections:onConflict` config, else "fail"
-   */
-  readonly onConflict?: pulumi.Input<"fail" | "overwrite">;
-}
-
 /** Options of a resource's `.get`: the resource options, and the account to read from. */
 export interface ConnectionGetOptions extends pulumi.CustomResourceOptions {
   /**

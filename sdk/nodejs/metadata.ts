@@ -1,4 +1,4 @@
-import type { FamilyName } from "../provider/core/family";
+import type { FamilyName } from "../../provider/core/family";
 
 /**
  * What a program needs to know of a resource kind at registration, generated from its declaration

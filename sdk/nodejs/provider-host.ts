@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 
 /**
@@ -55,9 +56,9 @@ function resolvesFrom(dir: string, request: string, env: NodeJS.ProcessEnv): boo
  */
 function installFolders(): string[] {
   const out: string[] = [];
-  // dist/sdk/provider-host.js → the package root → the folder it is installed in.
-  const self = path.dirname(path.resolve(__dirname, "..", ".."));
-  if (path.basename(self) === "node_modules") out.push(self);
+  const root = packageRoot(__dirname);
+  const self = root === undefined ? undefined : path.dirname(root);
+  if (self !== undefined && path.basename(self) === "node_modules") out.push(self);
   try {
     const sdk = require.resolve("@pulumi/pulumi/package.json");
     out.push(path.dirname(path.dirname(path.dirname(sdk))));
@@ -65,4 +66,22 @@ function installFolders(): string[] {
     // Without @pulumi/pulumi nothing here runs at all.
   }
   return out;
+}
+
+/**
+ * The folder of this package's package.json, found by walking up rather than by a fixed depth, so
+ * that where the SDK sits inside the package (`dist/sdk/nodejs/`) can change.
+ */
+function packageRoot(from: string): string | undefined {
+  for (let d = from; d !== path.dirname(d); d = path.dirname(d)) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(d, "package.json"), "utf8")) as {
+        name?: unknown;
+      };
+      if (manifest.name === "pulumi-connections") return d;
+    } catch {
+      // No package.json here, or not JSON: keep walking up.
+    }
+  }
+  return undefined;
 }
