@@ -634,7 +634,15 @@ function cell(text: string): string {
 
 function typeCell(spec: FieldSpec): string {
   if (spec.kind === "string" && spec.enum) return spec.enum.map((e) => `\`${e}\``).join(", ");
-  if (spec.kind === "json") return "JSON";
+  if (spec.kind === "json") {
+    // A union of plain types reads as one (`adopt`: boolean or string); a structure is JSON.
+    const js = jsonSchemaOf(spec);
+    const plain = ["string", "integer", "number", "boolean"];
+    const parts = js.anyOf?.map((s) => (s.enum ? undefined : s.type));
+    if (parts?.every((t): t is string => typeof t === "string" && plain.includes(t)))
+      return parts.join(" or ");
+    return "JSON";
+  }
   return spec.kind;
 }
 

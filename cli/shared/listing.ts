@@ -93,7 +93,7 @@ export async function listConnections(
         deadline: {
           signal: AbortSignal.timeout(settings.operationTimeoutMs),
           ms: settings.operationTimeoutMs,
-          setting: "connections:operationTimeoutMs",
+          setting: settings.key("operationTimeoutMs"),
           cancelled: () => false,
         },
         secrets,
