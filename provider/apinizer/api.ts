@@ -17,6 +17,7 @@ import {
   isJsonAnswer,
   notTheApi,
   parseAnswer,
+  parseListing,
   provesGone,
   send,
   WireRequest,
@@ -163,13 +164,17 @@ async function getByName(
   expectOk(call, req, res, what);
   const answer = parseAnswer(call, what, req, res, getSchema(call.kind));
   const item = answer.resultList[0];
-  if (!item) return undefined;
+  // The get pages answer one connection ("resultCount: Always 1 for get operation", v2
+  // get-connection.mdx) and a missing one with the not-found envelope (documentsAbsence). An empty
+  // list is neither: a gateway's or cache's answer, which must not drop a live connection.
+  if (!item) throw notTheApi(call, what, req, res, "the documented answer holding one connection");
   // The ID and the name in state come from this answer: another connection's would move the
-  // resource onto it. Names are unique case-insensitively, so only the case may differ.
+  // resource onto it. Names are unique case-insensitively, so only the case may differ. The name
+  // answered is the API's text, masked run by run like any other.
   if (String(item.name).toLowerCase() !== String(name).toLowerCase()) {
     throw new ConnectionResponseError(
       `${couldNot(call, what)}: ${req.method} ${req.path} answered with the connection ` +
-        `${JSON.stringify(item.name)} instead of ${JSON.stringify(name)}; this answer was not written to the state: ` +
+        `"${excerpt(String(item.name), call.secrets, 100)}" instead of ${JSON.stringify(name)}; this answer was not written to the state: ` +
         `check that ${call.family.baseUrlKey} points at the API (now ${call.family.baseUrl})`,
       { status: res.status },
     );
@@ -209,7 +214,7 @@ async function listType(
   const res = await send(call, what, req, true);
   learnGeneration(call, res);
   expectOk(call, req, res, what);
-  return parseAnswer(call, what, req, res, getSchema(call.kind));
+  return parseListing(call, what, req, res, getSchema(call.kind));
 }
 
 /** The names one type's list holds, lowercased (names are unique case-insensitively). */

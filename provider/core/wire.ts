@@ -80,7 +80,7 @@ function redirectHost(location: string | undefined, call: ApiCall): string {
 /**
  * What the API said in a failed answer, built only from `said`: the error fields its vendor
  * documents (a message, field names and their errors), decoded and with every secret masked
- * ({@link excerpt}). The raw body is never quoted: an API may echo the request in it, in forms no
+ * ({@link excerpt}), and only from an answer sent as JSON. The raw body is never quoted: an API may echo the request in it, in forms no
  * masking can know. When no documented field is left, what came back is described instead:
  * status, content type and length, and `where` (the request) when given.
  */
@@ -90,10 +90,14 @@ export function apiSaid(
   said: readonly unknown[],
   where?: string,
 ): string {
-  const text = excerpt(
-    said.filter((s): s is string => typeof s === "string"),
-    call.secrets,
-  );
+  // Fields of an answer sent as JSON only: a proxy's page that happens to parse as JSON is not
+  // the API's, and what it "says" may echo the request.
+  const text = isJsonAnswer(res)
+    ? excerpt(
+        said.filter((s): s is string => typeof s === "string"),
+        call.secrets,
+      )
+    : "";
   if (text !== "") return text;
   return `no error message the API documents${where ? ` from ${where}` : ""}: ${describeBody(res)}`;
 }
@@ -160,6 +164,69 @@ export function parseAnswer<T>(
       `${call.family.baseUrlKey} points at the API (now ${call.family.baseUrl}), or report the answer to the vendor`,
     { status: res.status, cause: parsed.error },
   );
+}
+
+/**
+ * Validates a listing that may be taken as evidence that a connection is gone (a lookup's "no such
+ * name" and a refresh's "deleted" both rest on it): exactly the documented 200, sent as JSON
+ * ({@link isJsonAnswer}), and without a key twice in any object, then the shape `schema`
+ * describes. A 203 or 206 is a proxy's rewrite or a part of the answer; a page parsed as JSON by
+ * chance is no answer of the API's; and of a duplicated key `JSON.parse` keeps the last copy,
+ * so a connection in the first copy would be read as absent. Whether more pages follow is the
+ * family's to check, as its vendor documents paging.
+ */
+export function parseListing<T>(
+  call: ApiCall,
+  what: string,
+  req: Pick<HttpRequest, "method" | "path">,
+  res: HttpResponse,
+  schema: z.ZodType<T>,
+): T {
+  if (res.status !== 200 || !isJsonAnswer(res))
+    throw notTheApi(call, what, req, res, "the API's listing: a 200 sent as JSON");
+  if (hasDuplicateKey(res.text))
+    throw notTheApi(call, what, req, res, "a listing that names each key of an object once");
+  return parseAnswer(call, what, req, res, schema);
+}
+
+/**
+ * Whether a JSON text (already parsed, so well-formed) has an object with a key twice. Neither
+ * `JSON.parse` nor its reviver can tell (the reviver sees each object after the last copy won),
+ * so this walks the text's tokens: strings (skipped whole, escapes included, so a brace or quote
+ * inside one is never taken for structure), objects and arrays. Each key is decoded with
+ * `JSON.parse` before it is compared, so `"\u0049tems"` and `"Items"` are the same key, as they
+ * are to the parser.
+ */
+export function hasDuplicateKey(text: string): boolean {
+  const stack: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+      const keys = stack[stack.length - 1];
+      if (expectKey && keys) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) return true;
+        keys.add(key);
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === "{") {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === "[") {
+      stack.push(null);
+      expectKey = false;
+    } else if (c === "}" || c === "]") {
+      stack.pop();
+      expectKey = false;
+    } else if (c === ",") {
+      expectKey = stack.length > 0 && stack[stack.length - 1] !== null;
+    }
+  }
+  return false;
 }
 
 /** Where a request went, for messages: the base URL and the path, never the query. */

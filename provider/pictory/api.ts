@@ -26,6 +26,7 @@ import {
   lacksApiPath,
   notTheApi,
   parseAnswer,
+  parseListing,
   provesGone,
   send,
   urlOf,
@@ -168,6 +169,27 @@ interface Page {
   parse(item: Record<string, unknown>): Remote;
 }
 
+/**
+ * The list pages document two keys, `Items` and, when more remain, a non-empty `nextPageKey`
+ * (docs/api/pictory-vimeo.md#lists). Any other key may say that more follow in a way this
+ * provider does not know to follow (a store's `LastEvaluatedKey` passed through), and an empty
+ * `nextPageKey` says neither "last page" nor where the next one starts: a listing that lacks a
+ * connection proves it gone only when it is complete, so such a page is an error, never the end.
+ */
+function expectComplete(call: ApiCall, what: string, req: WireRequest, res: HttpResponse): void {
+  const body = res.body as Record<string, unknown>;
+  const other = Object.keys(body).some((k) => k !== "Items" && k !== "nextPageKey");
+  if (!other && body.nextPageKey !== "") return;
+  throw new ConnectionResponseError(
+    `${couldNot(call, what)}: ${req.method} ${urlOf(call, req)} answered ${answerFacts(res)} ` +
+      `holding ${other ? "keys the list page does not document" : "an empty nextPageKey"}, so ` +
+      `whether more connections follow is unknown and nothing was concluded from it; the state ` +
+      `was left as it is: check that ${call.family.baseUrlKey} (now ${call.family.baseUrl}) ` +
+      `reaches the API and no proxy rewrites its answers, or report the answer to the vendor`,
+    { status: res.status },
+  );
+}
+
 /** Every page of the list, following `nextPageKey` while the API sends one. */
 async function* pages(call: ApiCall, endpoint: PictoryEndpoint): AsyncGenerator<Page> {
   const what = "list connections";
@@ -180,7 +202,8 @@ async function* pages(call: ApiCall, endpoint: PictoryEndpoint): AsyncGenerator<
     };
     const res = await send(call, what, req, true);
     expectOk(call, req, res, what);
-    const answer = parseAnswer(call, what, req, res, LIST);
+    const answer = parseListing(call, what, req, res, LIST);
+    expectComplete(call, what, req, res);
     yield {
       items: answer.Items,
       parse: (item) =>

@@ -9,6 +9,7 @@
 import fc from "fast-check";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { ConnectionError } from "../../provider/core/errors";
+import { hasDuplicateKey } from "../../provider/core/wire";
 import type { Props } from "../../provider/core/kind";
 import { ProviderHooks, ProviderRuntime } from "../../provider/core/runtime";
 import { KINDS } from "../../provider/registry";
@@ -489,6 +490,86 @@ describe("an answer that is not JSON is described, never quoted", () => {
     expect(message).toMatch(/\d+ bytes/);
     expect(message).not.toMatch(/Sign in|DOCTYPE|<html/);
   });
+
+  it.each(KIND_NAMES)(
+    "%s: a JSON-looking error not sent as JSON has its fields described, not quoted",
+    async (kind) => {
+      const r = await rig();
+      const c = await created(r, kind);
+      const word = fc
+        .array(fc.constantFrom(..."abcdefghijkmnpqrstuvwxyz23456789"), {
+          minLength: 10,
+          maxLength: 16,
+        })
+        .map((a) => a.join(""));
+      await fc.assert(
+        fc.asyncProperty(
+          word,
+          fc.constantFrom("message", "error_description", "resultMessage"),
+          fc.constantFrom(
+            "text/html",
+            "text/plain; charset=utf-8",
+            "application/x-www-form-urlencoded",
+            "text/xml",
+            "",
+          ),
+          fc.constantFrom(400, 409, 422, 500),
+          async (said, field, contentType, status) => {
+            r.forward();
+            const body = JSON.stringify({
+              error: "invalid_request",
+              [field]: `${said} while forwarding`,
+            });
+            r.hostile.setMode(
+              { kind: "raw", status, contentType, body },
+              { pathIncludes: itemPath(kind, c.id) },
+            );
+            const o = await outcome(r.hooks[kind].read(c.id, c.state));
+            expect(o.error).toBeDefined();
+            expect(text(o.error)).not.toContain(said);
+            expect(text(o.error)).toMatch(/\d+ bytes of/);
+          },
+        ),
+        { numRuns: 20 },
+      );
+    },
+  );
+});
+
+describe("apinizer: an answer naming another connection", () => {
+  it("shows no run of a secret the name holds", async () => {
+    const r = await rig();
+    const c = await created(r, "apinizer");
+    const password = String(INPUTS.apinizer.password);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: password.length - 6 }),
+        fc.integer({ min: 6, max: password.length }),
+        fc.constantFrom("answer-", "", "x "),
+        async (from, length, prefix) => {
+          const name = prefix + password.slice(from, from + length);
+          r.forward();
+          r.hostile.setMode(
+            {
+              kind: "json",
+              status: 200,
+              body: {
+                success: true,
+                resultList: [{ name, type: "email", host: "smtp.example.com" }],
+              },
+            },
+            { method: "GET", pathIncludes: itemPath("apinizer", c.id) },
+          );
+          const o = await outcome(r.hooks.apinizer.read(c.id, c.state));
+          if (name.toLowerCase() === String(INPUTS.apinizer.name)) return;
+          expect(text(o.error)).toContain("instead of");
+          for (let i = 0; i + 6 <= password.length; i++)
+            expect(text(o.error)).not.toContain(password.slice(i, i + 6));
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -671,5 +752,160 @@ describe.each(KIND_NAMES)("%s: a delete answered with an undocumented 2xx", (kin
     r.forward();
     await r.hooks[kind].delete(c.id, c.state);
     expect(await held(r.emulator, kind)).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A 404 for the item is confirmed only by a listing that is the API's documented answer: exactly
+// 200, sent as JSON, complete (no page marker saying more follow), and without duplicate keys.
+
+/** One way a listing lacking the connection falls short of the documented answer. */
+interface ListingFlaw {
+  readonly status: number;
+  readonly contentType: string;
+  /** The connection's item in a first copy of the list key, which JSON.parse drops. */
+  readonly duplicate: boolean;
+  /** An undocumented continuation marker at the top level, with a value. */
+  readonly marker?: readonly [string, unknown];
+}
+
+function listingFlaw(kind: KindName): fc.Arbitrary<ListingFlaw> {
+  const markers: fc.Arbitrary<readonly [string, unknown]>[] = [
+    fc.tuple(
+      fc.constantFrom("LastEvaluatedKey", "lastEvaluatedKey", "nextToken", "cursor"),
+      fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constant({ connectionId: "x" })),
+    ),
+  ];
+  if (kind !== "apinizer") markers.push(fc.constant(["nextPageKey", ""] as const));
+  return fc
+    .record({
+      status: fc.constantFrom(200, 201, 203, 206),
+      contentType: fc.constantFrom(...CONTENT_TYPES),
+      duplicate: fc.boolean(),
+      marker:
+        kind === "apinizer"
+          ? fc.constant(undefined)
+          : fc.option(fc.oneof(...markers), { nil: undefined }),
+    })
+    .filter(
+      (f) =>
+        f.status !== 200 ||
+        !/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(f.contentType) ||
+        f.duplicate ||
+        f.marker !== undefined,
+    );
+}
+
+/** The listing's raw text: empty, with the connection in a dropped first copy when `duplicate`. */
+function flawedListing(kind: KindName, item: Record<string, unknown>, flaw: ListingFlaw): string {
+  const key = kind === "apinizer" ? "resultList" : "Items";
+  const head = kind === "apinizer" ? `"success":true,` : "";
+  const copy = flaw.duplicate ? `"${key}":[${JSON.stringify(item)}],` : "";
+  const marker = flaw.marker
+    ? `,${JSON.stringify(flaw.marker[0])}:${JSON.stringify(flaw.marker[1])}`
+    : "";
+  return `{${head}${copy}"${key}":[]${marker}}`;
+}
+
+describe.each(KIND_NAMES)("%s: a 404 confirmed by a listing that is not well-formed", (kind) => {
+  it("is not gone: the refresh fails and the state keeps the connection", async () => {
+    const r = await rig();
+    const c = await created(r, kind);
+    const item =
+      kind === "apinizer"
+        ? { name: INPUTS.apinizer.name, type: "email", host: "smtp.example.com" }
+        : { ...c.state, connectionId: c.id };
+    await fc.assert(
+      fc.asyncProperty(listingFlaw(kind), async (flaw) => {
+        r.forward();
+        r.hostile.setMode(
+          {
+            kind: "raw",
+            status: flaw.status,
+            contentType: flaw.contentType,
+            body: flawedListing(kind, item, flaw),
+          },
+          { method: "GET" },
+        );
+        r.hostile.setMode(GATEWAY_404S[0]!, { method: "GET", pathIncludes: itemPath(kind, c.id) });
+        const o = await outcome(r.hooks[kind].read(c.id, c.state));
+        if (concludedGone("read", o)) {
+          throw new Error(`a listing ${JSON.stringify(flaw)} proved the connection gone`);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe("apinizer: a read answered 200 with an empty list", () => {
+  it("is never gone, whether the connection lives or not", async () => {
+    const r = await rig();
+    const c = await created(r, "apinizer");
+    const { type: _type, ...untyped } = c.state;
+    void _type;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          { success: true },
+          { status: "SUCCESS" },
+          { status: "SUCCESS", resultCount: 0 },
+        ),
+        fc.constantFrom("application/json", "application/json;charset=UTF-8"),
+        fc.boolean(),
+        fc.boolean(),
+        async (envelope, contentType, deleted, typed) => {
+          r.forward();
+          if (deleted) await r.hooks.apinizer.delete(c.id, c.state);
+          else if (!(await held(r.emulator, "apinizer")).includes(String(INPUTS.apinizer.name)))
+            await created(r, "apinizer");
+          r.hostile.setMode(
+            {
+              kind: "raw",
+              status: 200,
+              contentType,
+              body: JSON.stringify({ ...envelope, resultList: [] }),
+            },
+            { method: "GET", pathIncludes: itemPath("apinizer", c.id) },
+          );
+          const o = await outcome(r.hooks.apinizer.read(c.id, typed ? c.state : untyped));
+          expect(concludedGone("read", o)).toBe(false);
+          expect(text(o.error)).toMatch(
+            /answered 200 with \d+ bytes of application\/json, not the documented answer holding one connection/,
+          );
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+});
+
+describe("hasDuplicateKey", () => {
+  it("finds no duplicate in what JSON.stringify writes", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom(0, 2), (v, space) => {
+        expect(hasDuplicateKey(JSON.stringify(v, null, space))).toBe(false);
+      }),
+    );
+  });
+
+  it("finds a key written twice at any depth, in any escaped form", () => {
+    const object = fc
+      .dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { minKeys: 1 })
+      .chain((o) => fc.tuple(fc.constant(o), fc.constantFrom(...Object.keys(o))));
+    fc.assert(
+      fc.property(object, fc.boolean(), fc.constantFrom(0, 1, 2), ([o, key], escaped, depth) => {
+        const written = escaped
+          ? `"${key
+              .split("")
+              .map((ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)
+              .join("")}"`
+          : JSON.stringify(key);
+        let text = `{${written}:null,${JSON.stringify(o).slice(1)}`;
+        for (let i = 0; i < depth; i++) text = i % 2 ? `{"a":${text}}` : `[1,${text}]`;
+        expect(JSON.parse(text)).toBeDefined();
+        expect(hasDuplicateKey(text)).toBe(true);
+      }),
+    );
   });
 });
