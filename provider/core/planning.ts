@@ -16,6 +16,7 @@ import {
   jsonEqual,
 } from "./fields";
 import { fieldsFor, lockedVersion, nameScope, Props, Remote, ResourceKind } from "./kind";
+import { JsonSchema, jsonSchemaOf } from "./describe";
 import { describeReceived } from "./secrets";
 
 /** Whether a (possibly partially unknown) value holds the engine's unknown placeholder anywhere. */
@@ -103,11 +104,16 @@ export function check(kind: ResourceKind, olds: Props, news: Props): CheckOutcom
     const result = fieldSchema(spec).safeParse(value);
     if (!result.success) {
       const issue = result.error.issues[0]!;
-      const at = issue.path.length > 0 ? ` (at ${issue.path.join(".")})` : "";
+      const at = issue.path.length > 0 ? ` (at ${pathText(spec, issue.path)})` : "";
+      // Zod names the keys it does not allow: the program's text, which may hold a secret.
+      const problem =
+        issue.code === "unrecognized_keys"
+          ? `has ${issue.keys.length === 1 ? "a key" : `${issue.keys.length} keys`} the declaration does not allow (see the reference page for the keys it takes)`
+          : issue.message;
       // Described, never shown: a program may pass a secret into any field.
       failures.push({
         property: key,
-        reason: `${issue.message}${at}, received ${describeReceived(valueAt(value, issue.path))}`,
+        reason: `${problem}${at}, received ${describeReceived(valueAt(value, issue.path))}`,
       });
       continue;
     }
@@ -123,6 +129,34 @@ export function check(kind: ResourceKind, olds: Props, news: Props): CheckOutcom
     }
   }
   return { inputs, failures };
+}
+
+/**
+ * Where in a value a problem is, for a message: indices, and keys the declaration names. Any other
+ * key (a map's, or one the declaration does not take) is the program's text, which may hold a
+ * secret, so it is shown as `<key>`.
+ */
+function pathText(spec: FieldSpec, path: readonly PropertyKey[]): string {
+  let js: JsonSchema | undefined = jsonSchemaOf(spec);
+  const parts: string[] = [];
+  for (const p of path) {
+    const options: JsonSchema[] = js?.anyOf ?? (js ? [js] : []);
+    if (typeof p === "number") {
+      parts.push(String(p));
+      js = options.find((o) => o.items)?.items;
+      continue;
+    }
+    const named = options.find((o) => typeof p === "string" && o.properties?.[p] !== undefined);
+    if (named && typeof p === "string") {
+      parts.push(p);
+      js = named.properties![p];
+      continue;
+    }
+    parts.push("<key>");
+    const rest = options.find((o) => typeof o.additionalProperties === "object");
+    js = typeof rest?.additionalProperties === "object" ? rest.additionalProperties : undefined;
+  }
+  return parts.join(".");
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

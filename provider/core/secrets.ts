@@ -75,24 +75,27 @@ function fromBytes(bytes: Buffer): string {
  * and runs of `\xNN` or octal `\NNN` bytes (read as UTF-8).
  */
 function decodeStringEscapes(text: string): string {
-  return text
-    .replace(/(?:\\x[0-9a-fA-F]{2})+|(?:\\[0-3][0-7]{2})+/g, (run) =>
-      fromBytes(
-        Buffer.from(
-          run
-            .split("\\")
-            .slice(1)
-            .map((e) => (e[0] === "x" ? parseInt(e.slice(1), 16) : parseInt(e, 8))),
+  return (
+    text
+      .replace(/(?:\\x[0-9a-fA-F]{2})+|(?:\\[0-3][0-7]{2})+/g, (run) =>
+        fromBytes(
+          Buffer.from(
+            run
+              .split("\\")
+              .slice(1)
+              .map((e) => (e[0] === "x" ? parseInt(e.slice(1), 16) : parseInt(e, 8))),
+          ),
         ),
-      ),
-    )
-    .replace(
-      /\\(U[0-9a-fA-F]{8}|u\{[0-9a-fA-F]{1,8}\}|[uU][0-9a-fA-F]{4}|["\\/'bfnrt])/g,
-      (m, e: string) => {
-        if (e.length > 2) return fromCodePoint(parseInt(e.replace(/[uU{}]/g, ""), 16)) ?? m;
-        return { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" }[e] ?? e;
-      },
-    );
+      )
+      // Java properties, shells and regular expressions escape any punctuation with a backslash.
+      .replace(
+        /\\(U[0-9a-fA-F]{8}|u\{[0-9a-fA-F]{1,8}\}|[uU][0-9a-fA-F]{4}|[bfnrt]|[!-/:-@[-`{-~])/g,
+        (m, e: string) => {
+          if (e.length > 2) return fromCodePoint(parseInt(e.replace(/[uU{}]/g, ""), 16)) ?? m;
+          return { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" }[e] ?? e;
+        },
+      )
+  );
 }
 
 /**
@@ -219,6 +222,8 @@ function secretTexts(value: string): Set<string> {
       percent.replace(/%20/g, "+"),
       v.replace(/ /g, "+"),
       htmlEscape(v),
+      // SQL and CSV double a quote.
+      v.replace(/(['"])/g, "$1$1"),
     ])
       texts.add(t);
   }
@@ -284,7 +289,13 @@ export function normalize(text: string): { text: string; from: number[]; to: num
       if (inBlank) to[to.length - 1] = end;
     } else {
       inBlank = false;
-      const lower = ch.normalize("NFKD").replace(MARKS, "").toLowerCase().replace(MARKS, "");
+      // A dotless ı is how a Turkish locale lower-cases I.
+      const lower = ch
+        .normalize("NFKD")
+        .replace(MARKS, "")
+        .toLowerCase()
+        .replace(MARKS, "")
+        .replace(/ı/g, "i");
       out += lower;
       for (let k = 0; k < lower.length; k++) {
         from.push(i);
@@ -299,11 +310,13 @@ export function normalize(text: string): { text: string; from: number[]; to: num
 /** What a set of secrets is matched by: runs of {@link SECRET_RUN}, and short values whole. */
 interface Matcher {
   readonly runs: ReadonlySet<string>;
+  /** Runs of a secret's letters and digits alone: see {@link skeleton}. */
+  readonly skeletonRuns: ReadonlySet<string>;
   readonly whole: readonly string[];
   /**
-   * Whether a value shorter than a run is masked only where it stands as a word: in the code's
-   * own words a one-letter secret is no more in "Connection" than any other letter, and masking
-   * every such letter would both wreck the message and spell the secret out.
+   * Whether a value is masked only where it stands as a word: in the code's own words a
+   * one-letter secret is no more in "Connection" than any other letter, nor "pictor" in
+   * "pictory", and masking them there would both wreck the message and spell the secret out.
    */
   readonly asWords: boolean;
 }
@@ -319,19 +332,22 @@ function matcherOf(secrets: readonly string[], wholeOnly: boolean): Matcher | un
 
 function buildMatcher(secrets: readonly string[], wholeOnly: boolean): Matcher | undefined {
   const runs = new Set<string>();
+  const skeletonRuns = new Set<string>();
   const whole = new Set<string>();
   for (const secret of new Set(secrets)) {
     const m = matcherOfOne(secret);
     if (!wholeOnly) for (const r of m.runs) runs.add(r);
+    if (!wholeOnly) for (const r of m.skeletonRuns) skeletonRuns.add(r);
     for (const w of wholeOnly ? [...m.whole, ...m.forms] : m.whole) whole.add(w);
   }
   if (runs.size === 0 && whole.size === 0) return undefined;
-  return { runs, whole: [...whole], asWords: wholeOnly };
+  return { runs, skeletonRuns, whole: [...whole], asWords: wholeOnly };
 }
 
 /** Each secret's runs, kept for the next message: a provider masks many with the same secrets. */
 interface OneSecret {
   readonly runs: readonly string[];
+  readonly skeletonRuns: readonly string[];
   readonly whole: readonly string[];
   /** Every form, compared whole: for texts whose every word is the code's own. */
   readonly forms: readonly string[];
@@ -343,8 +359,14 @@ function matcherOfOne(secret: string): OneSecret {
   const cached = perSecret.get(secret);
   if (cached) return cached;
   const runs = new Set<string>();
+  const skeletonRuns = new Set<string>();
   const whole = new Set<string>();
   const forms = new Set<string>();
+  for (const text of secretTexts(secret)) {
+    const sk = skeleton(normalize(text).text).text;
+    for (let at = 0; at + SECRET_RUN <= sk.length; at++)
+      skeletonRuns.add(sk.slice(at, at + SECRET_RUN));
+  }
   // A short secret's text forms (escaped, re-read in another encoding, reversed) are masked whole
   // like the secret itself; its base64 and hex cores are not (see below).
   for (const text of secretTexts(secret)) {
@@ -358,7 +380,12 @@ function matcherOfOne(secret: string): OneSecret {
     if (n.length >= SECRET_RUN) forms.add(n);
     for (let at = 0; at + SECRET_RUN <= n.length; at++) runs.add(n.slice(at, at + SECRET_RUN));
   }
-  const out = { runs: [...runs], whole: [...whole], forms: [...forms] };
+  const out = {
+    runs: [...runs],
+    skeletonRuns: [...skeletonRuns],
+    whole: [...whole],
+    forms: [...forms],
+  };
   if (perSecret.size >= MAX_CACHED_SECRETS) perSecret.delete(perSecret.keys().next().value!);
   perSecret.set(secret, out);
   return out;
@@ -371,8 +398,15 @@ function maskPiece(text: string, m: Matcher): string {
   for (let at = 0; at + SECRET_RUN <= n.text.length; at++) {
     if (m.runs.has(n.text.slice(at, at + SECRET_RUN))) hit.fill(1, at, at + SECRET_RUN);
   }
+  if (m.skeletonRuns.size > 0) {
+    const sk = skeleton(n.text);
+    for (let at = 0; at + SECRET_RUN <= sk.text.length; at++) {
+      if (m.skeletonRuns.has(sk.text.slice(at, at + SECRET_RUN)))
+        hit.fill(1, sk.at[at]!, sk.at[at + SECRET_RUN - 1]! + 1);
+    }
+  }
   for (const w of m.whole) {
-    const bounded = m.asWords && w.length < SECRET_RUN;
+    const bounded = m.asWords;
     for (let at = n.text.indexOf(w); at !== -1; at = n.text.indexOf(w, at + 1))
       if (!bounded || standsAlone(n.text, w, at)) hit.fill(1, at, at + w.length);
   }
@@ -391,13 +425,40 @@ function maskPiece(text: string, m: Matcher): string {
 
 const WORD = /[\p{L}\p{N}]/u;
 
-/** Whether `w` at `at` in `text` is a word of its own: no letter or digit runs on into it. */
+/**
+ * A normalized text's letters and digits alone, with where each stands. An API may quote a secret
+ * with something between its characters that a reader skips: grouped (`Qm7x-K2pR-9vT4`), with its
+ * punctuation backslash-escaped (Java properties, a shell) or its quotes doubled (SQL, CSV), as
+ * UTF-16 read as UTF-8 (a NUL after each character). Compared on letters and digits alone, every
+ * such form is the secret's own.
+ */
+function skeleton(text: string): { text: string; at: number[] } {
+  let out = "";
+  const at: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (!WORD.test(text[i]!)) continue;
+    out += text[i];
+    at.push(i);
+  }
+  return { text: out, at };
+}
+
+/** An escape that stands for one character (`%20`, `\u0020`, `\x20`, `&#32;`): a separator too. */
+const ESCAPE_BEFORE = /(%[0-9a-f]{2}|\\u[0-9a-f]{4}|\\x[0-9a-f]{2}|&#?[0-9a-z]{1,8};)$/;
+const ESCAPE_AFTER = /^(%[0-9a-f]{2}|\\u[0-9a-f]{4}|\\x[0-9a-f]{2}|&#?[0-9a-z]{1,8};)/;
+
+/**
+ * Whether `w` at `at` in a normalized `text` is a word of its own: no letter or digit runs on into
+ * it, an escaped character (a percent-encoded space) counting as a separator.
+ */
 function standsAlone(text: string, w: string, at: number): boolean {
-  const before = text[at - 1];
-  const after = text[at + w.length];
+  const end = at + w.length;
   const joins = (outside: string | undefined, edge: string) =>
     outside !== undefined && WORD.test(outside) && WORD.test(edge);
-  return !joins(before, w[0]!) && !joins(after, w[w.length - 1]!);
+  const before =
+    joins(text[at - 1], w[0]!) && !ESCAPE_BEFORE.test(text.slice(Math.max(0, at - 10), at));
+  const after = joins(text[end], w[w.length - 1]!) && !ESCAPE_AFTER.test(text.slice(end, end + 10));
+  return !before && !after;
 }
 
 /** How {@link redact} masks. */
@@ -411,8 +472,8 @@ export interface RedactOptions {
   /**
    * Mask each form of a secret only where it stands whole, not its runs: for a message whose
    * API-derived parts were masked already, so that its own words (a name a reader knows) are
-   * neither hidden nor turned into a clue about which characters a secret holds. A secret shorter
-   * than a run is then masked only where it stands as a word.
+   * neither hidden nor turned into a clue about which characters a secret holds. Each form is
+   * then masked only where it stands as a word.
    * @default false
    */
   readonly whole?: boolean;

@@ -300,6 +300,65 @@ describe("a failed answer's message shows no secret in any form (property)", () 
   }
 });
 
+describe("a secret quoted with something between its characters (property)", () => {
+  /**
+   * What a reader makes of such an echo: its letters and digits alone (a dotless ı read as i),
+   * lower-case. Compared piece by piece between masks, six in a row show the secret.
+   */
+  const letters = (t: string) =>
+    t
+      .normalize("NFKC")
+      .replace(/ı/g, "i")
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]/gu, "");
+  const showsLetters = (text: string, secret: string) => {
+    const s = letters(secret);
+    return text.split(MASK).some((piece) => {
+      const t = letters(piece);
+      for (let i = 0; i + RUN <= s.length; i++) if (t.includes(s.slice(i, i + RUN))) return true;
+      return false;
+    });
+  };
+  const between = fc.constantFrom(
+    step("grouped", (s) => (s.match(/.{1,4}/gsu) ?? []).join("-")),
+    step("grouped with spaces", (s) => [...s].join(" ")),
+    step("grouped with dots and colons", (s) => (s.match(/.{1,3}/gsu) ?? []).join(".:")),
+    step("punctuation backslash-escaped", (s) => s.replace(/[!-/:-@[-`{-~]/g, "\\$&")),
+    step("UTF-16 read as UTF-8 (NULs)", interleave("\u0000")),
+    step("quotes doubled", (s) => s.replace(/(['"])/g, "$1$1")),
+    step("Turkish lower case", (s) => s.toLocaleLowerCase("tr")),
+  );
+  const secret = fc
+    .string({
+      unit: fc.constantFrom(..."aZ9xQkI'\"=:.-_$#é".split("")),
+      minLength: 8,
+      maxLength: 24,
+    })
+    .filter((s) => letters(s).length >= RUN);
+
+  for (const [family, kind] of [
+    ["pictory", VIMEO],
+    ["apinizer", APINIZER],
+  ] as const) {
+    it(`${family}: no six of its letters and digits in a row show`, async () => {
+      await fc.assert(
+        fc.asyncProperty(secret, between, answerArb(family), async (value, st, respond) => {
+          const res = respond(st.apply(value));
+          const message = await createFails(kind, res, [value]);
+          expect({
+            step: st.name,
+            shown: showsLetters(quoted(message, res.status), value),
+          }).toEqual({
+            step: st.name,
+            shown: false,
+          });
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+});
+
 describe("a failed answer's message (examples that leaked before)", () => {
   const clientSecret = "Zx9=Kq&w<3>'vimeo-clíent-secret-4711";
   const accessToken = "eyJhbGciOi=JIUzI1NiJ9&token<end>";

@@ -145,6 +145,41 @@ describe("Apinizer names are path segments that cannot climb", () => {
 });
 
 describe("check failures describe the value, never show it", () => {
+  const base = {
+    projectName: "demo",
+    name: "keys",
+    type: "webhook",
+    url: "https://hooks.example.com/x",
+    httpMethod: "POST",
+  };
+  const key = fc
+    .string({ unit: "grapheme", minLength: 6, maxLength: 30 })
+    .filter((k) => k.trim() !== "");
+
+  it("never shows a key the program wrote where the declaration takes none (property)", () => {
+    fc.assert(
+      fc.property(key, fc.constantFrom("item", "map"), (k, where) => {
+        const inputs =
+          where === "item"
+            ? { ...base, headerList: [{ name: "x", value: "y", [k]: true }] }
+            : {
+                ...base,
+                type: "database",
+                dbType: "MYSQL",
+                jdbcUrl: "jdbc:x",
+                username: "u",
+                password: "p",
+                logTableSchemaOverrides: { [k]: 42 },
+              };
+        const { failures } = check(apinizerConnection, {}, inputs);
+        const text = failures.map((f) => `${f.property} ${f.reason}`).join("\n");
+        expect(text).not.toBe("");
+        expect(text).not.toContain(k);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("says how long an over-long secret was, not what it was", () => {
     const secret = "S3CRET-".repeat(100);
     const { failures } = check(
