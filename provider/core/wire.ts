@@ -1,4 +1,3 @@
-import { domainToUnicode } from "node:url";
 import { z } from "zod";
 import {
   ConnectionConfigError,
@@ -61,20 +60,25 @@ export async function send(
 }
 
 /**
- * Where a redirect points, for the message: its host, which is the API's text, so masked like any
- * answer's field, and first turned back from punycode (`xn--…`, which is how a URL carries a
- * non-ASCII host) so that a secret echoed there is compared in the form it was sent.
+ * Where a redirect points, described against the base URL: the Location header is the answer's
+ * text (a host can spell anything, a secret or its punycode included), so its host is never
+ * quoted. What a user needs to fix the base URL is said: the same host over another scheme or
+ * port, another path on it, or another host.
  */
 function redirectHost(location: string | undefined, call: ApiCall): string {
   if (location === undefined) return "no location";
   let url: URL;
+  let base: URL;
   try {
-    url = new URL(location, call.family.baseUrl);
+    base = new URL(call.family.baseUrl);
+    url = new URL(location, base);
   } catch {
     return "an invalid location";
   }
-  const host = domainToUnicode(url.hostname) || url.hostname;
-  return redact(url.port === "" ? host : `${host}:${url.port}`, call.secrets);
+  if (url.hostname !== base.hostname) return "another host (not shown: it is the answer's text)";
+  if (url.protocol !== base.protocol) return `the same host over ${url.protocol.replace(":", "")}`;
+  if (url.port !== base.port) return "the same host on another port";
+  return "another path on the same host";
 }
 
 /**

@@ -968,7 +968,7 @@ describe("a redirect to another host is not followed", () => {
     { kind: "apinizer", status: 302 },
     { kind: "vimeo", status: 307 },
   ] as const)(
-    "$kind, $status: every hook fails with BAD_RESPONSE naming the target",
+    "$kind, $status: every hook fails with BAD_RESPONSE saying where it points",
     async ({ kind, status }) => {
       const other = await hostileServer();
       other.setMode({ kind: "json", status: 200, body: kind === "apinizer" ? APINIZER_GET : {} });
@@ -982,7 +982,8 @@ describe("a redirect to another host is not followed", () => {
           exp: {
             code: "BAD_RESPONSE",
             maxMs: DEADLINE_MS,
-            says: [String(status), new URL(location).host, BASE_URL_KEY[kind]],
+            // Both servers listen on 127.0.0.1: the redirect is to another port of the host.
+            says: [String(status), "the same host on another port", BASE_URL_KEY[kind]],
           },
         })),
       );
