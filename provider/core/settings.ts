@@ -615,7 +615,9 @@ export function checkBaseUrl(raw: string, key: string): string {
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
-      `${key} uses plain http for ${url.hostname}: credentials would travel unencrypted; use https (http is accepted for loopback only)`,
+      // The host is not named: what stands there may be anything pasted into the setting.
+      `${key} uses plain http for a host that is not this machine: credentials would travel ` +
+        `unencrypted; use https (http is accepted for loopback only)`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
