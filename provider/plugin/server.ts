@@ -379,14 +379,8 @@ export class PluginServer {
       getSchema: unary(async () =>
         new provproto.GetSchemaResponse().setSchema(JSON.stringify(packageSchema(this.pkg))),
       ),
-      checkConfig: this.op(
-        (req: provproto.CheckRequest) => [req.getOlds(), req.getNews()],
-        (req) => this.checkConfig(req),
-      ),
-      diffConfig: this.op(
-        (req: provproto.DiffRequest) => [req.getOlds(), req.getOldInputs(), req.getNews()],
-        (req) => this.diffConfig(req),
-      ),
+      checkConfig: this.op(checkStructs, (req) => this.checkConfig(req)),
+      diffConfig: this.op(diffStructs, (req) => this.diffConfig(req)),
       configure: this.op(
         (req: provproto.ConfigureRequest) => [req.getArgs()],
         (req) => {
@@ -399,14 +393,8 @@ export class PluginServer {
           return res;
         },
       ),
-      check: this.op(
-        (req: provproto.CheckRequest) => [req.getOlds(), req.getNews()],
-        (req) => this.check(req),
-      ),
-      diff: this.op(
-        (req: provproto.DiffRequest) => [req.getOlds(), req.getOldInputs(), req.getNews()],
-        (req) => this.diff(req),
-      ),
+      check: this.op(checkStructs, (req) => this.check(req)),
+      diff: this.op(diffStructs, (req) => this.diff(req)),
       create: this.op(
         (req: provproto.CreateRequest) => [req.getProperties()],
         (req) => this.create(req),
@@ -696,6 +684,16 @@ function initFailure(r: NativeResource, secrets: Iterable<string>): (e: unknown)
       initOutputs.set(e, toStruct(forEngine(r, e.properties), secretsOf(r, secrets)));
     throw e;
   };
+}
+
+/** What a Check or CheckConfig request holds of the program's values. */
+function checkStructs(req: provproto.CheckRequest): (structproto.Struct | undefined)[] {
+  return [req.getOlds(), req.getNews()];
+}
+
+/** What a Diff or DiffConfig request holds of the program's values. */
+function diffStructs(req: provproto.DiffRequest): (structproto.Struct | undefined)[] {
+  return [req.getOlds(), req.getOldInputs(), req.getNews()];
 }
 
 /** The type token of a URN (`urn:pulumi:stack::project::pictory:index:AwsConnection::name`). */

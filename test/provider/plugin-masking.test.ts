@@ -54,26 +54,17 @@ const token = fc.stringMatching(/^[!-~]{12,40}$/);
 
 const EMAIL = "apinizer:index:EmailConnection";
 const PASSWORD = "Kx93-smtp-relay-pass";
-const state = {
-  projectName: "demo",
+const MAIL = {
   name: "answer-mail",
   type: "email",
   host: "smtp.example.com",
   port: 587,
   auth: true,
   username: "robot",
-  password: secret(PASSWORD),
 };
-const item = (over: Record<string, unknown>) => ({
-  name: "answer-mail",
-  type: "email",
-  host: "smtp.example.com",
-  port: 587,
-  auth: true,
-  username: "robot",
-  password: null,
-  ...over,
-});
+const state = { projectName: "demo", ...MAIL, password: secret(PASSWORD) };
+/** The connection as the API lists it: its password withheld. */
+const item = (over: Record<string, unknown>) => ({ ...MAIL, password: null, ...over });
 
 let hostile: HostileServer;
 let client: provrpc.ResourceProviderClient;
