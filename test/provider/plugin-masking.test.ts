@@ -13,6 +13,7 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { ProviderRuntime } from "../../provider/core/runtime";
 import { MASK } from "../../provider/core/secrets";
+import { PROVIDER_SETTINGS } from "../../provider/core/settings";
 import { serve } from "../../provider/plugin/server";
 import { KINDS } from "../../provider/registry";
 import { startHostile, type HostileServer } from "../helpers/hostile";
@@ -221,6 +222,43 @@ describe("native plugin: a value the program passed as a secret in a field not d
         expect(shows(text, PASSWORD)).toBe(false);
       }),
       { numRuns: 15 },
+    );
+  });
+});
+
+describe("native plugin: CheckConfig", () => {
+  it("never quotes a setting's value, secret or plain, whatever setting holds it", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...Object.keys(PROVIDER_SETTINGS), "baseUrl"),
+        anyText(8, 40),
+        fc.boolean(),
+        async (setting, value, wrapped) => {
+          const news = {
+            token: "apinizer_plugin_masking",
+            baseUrl: "https://apinizer.example.com/apiops",
+            [setting]: wrapped ? secret(value) : value,
+          };
+          const res = await new Promise<provproto.CheckResponse>((resolve, reject) =>
+            client.checkConfig(
+              new provproto.CheckRequest()
+                .setUrn("urn:pulumi:dev::proj::pulumi:providers:apinizer::p")
+                .setType("pulumi:providers:apinizer")
+                .setName("p")
+                .setOlds(struct({}))
+                .setNews(struct(news)),
+              (e, r) => (e ? reject(e) : resolve(r)),
+            ),
+          );
+          const reasons = res.getFailuresList().map((f) => f.getReason());
+          fc.pre(reasons.length > 0);
+          for (const reason of reasons) {
+            expect(reason).toContain(`apinizer:${setting}`);
+            expect(shows(reason, value)).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });
