@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type * as pulumi from "@pulumi/pulumi";
 import { debug } from "./cancel";
 import { ConnectionError, ConnectionValidationError } from "./errors";
@@ -46,6 +47,12 @@ export class ProviderRuntime {
   private readonly known = new Set<string>();
 
   /**
+   * Secrets a front door knows of the operation running ({@link operation}): what the program
+   * passed as a secret in fields the kind does not declare secret.
+   */
+  private readonly ambient = new AsyncLocalStorage<readonly string[]>();
+
+  /**
    * @param settings The process's settings: a native plugin's read its package's config namespace.
    * @default settings of the `connections` namespace
    */
@@ -91,7 +98,7 @@ export class ProviderRuntime {
         try {
           this.settings.configure(req.config as ConfigSource);
         } catch (e) {
-          throw this.scrub(e, kind, []);
+          throw this.scrub(e, kind.token, this.masked(kind, []));
         }
       },
       check: this.guard(
@@ -208,8 +215,35 @@ export class ProviderRuntime {
         ...(account !== undefined ? { account } : {}),
       };
     } catch (e) {
-      throw this.scrub(e, kind, []);
+      throw this.scrub(e, kind.token, this.masked(kind, []));
     }
+  }
+
+  /**
+   * Runs one operation of a front door that raises errors of its own (the native plugin).
+   * `secrets` are secrets of the operation for everything the runtime does meanwhile (masked run
+   * by run in what an API answers, remembered for later operations), and whatever `fn` throws
+   * leaves through the same last line as a hook's error: every secret this process knows masked.
+   * `what` names the operation in an unexpected error's message (`apinizer:index:EmailConnection`).
+   */
+  public async operation<R>(
+    what: string,
+    secrets: readonly string[],
+    fn: () => Promise<R>,
+    onError: (masked: ConnectionError, thrown: unknown) => unknown = (masked) => masked,
+  ): Promise<R> {
+    return this.ambient.run([...secrets], async () => {
+      try {
+        return await fn();
+      } catch (e) {
+        throw onError(this.scrub(e, what, this.masked(undefined, [])), e);
+      }
+    });
+  }
+
+  /** Masks a text with every secret this process knows, as an error's message is masked. */
+  public mask(text: string, secrets: readonly string[] = []): string {
+    return redact(text, [...secrets, ...this.masked(undefined, [])], { whole: true });
   }
 
   /** Everything one operation's requests share: client, settings, deadline and the secrets to mask. */
@@ -247,16 +281,20 @@ export class ProviderRuntime {
           return await fn(...args);
         } catch (e) {
           const props = propsOf(...args);
-          throw forHost(this.scrub(e, kind, props), e, this.masked(kind, props));
+          const secrets = this.masked(kind, props);
+          throw forHost(this.scrub(e, kind.token, secrets), e, secrets);
         }
       });
   }
 
-  /** The secret input values the props carry, and the credentials themselves. */
-  private secretsOf(kind: ResourceKind, props: readonly Props[]): string[] {
-    const secrets: string[] = [];
-    for (const p of props) {
-      for (const [k, spec] of Object.entries(fieldsFor(kind, p))) {
+  /**
+   * The secret input values the props carry, those the front door knows of the operation, and the
+   * credentials themselves (the base URLs' user info included).
+   */
+  private secretsOf(kind: ResourceKind | undefined, props: readonly Props[]): string[] {
+    const secrets: string[] = [...(this.ambient.getStore() ?? [])];
+    for (const p of kind ? props : []) {
+      for (const [k, spec] of Object.entries(fieldsFor(kind!, p))) {
         if (spec.secret) collectStrings(p[k], secrets);
       }
     }
@@ -265,19 +303,19 @@ export class ProviderRuntime {
     return secrets;
   }
 
+  /** The secrets an error of this operation is masked with: its own and every one seen before. */
+  private masked(kind: ResourceKind | undefined, props: readonly Props[]): string[] {
+    return [...this.secretsOf(kind, props), ...this.known];
+  }
+
   /**
    * The last line of defence: whatever a hook throws leaves with every secret this process knows
    * masked (the operation's inputs and state, every earlier operation's, the credentials), in
    * every form {@link redact} knows, and every URL shown without credentials. The resource type
-   * tokens are the code's own text and stay readable.
+   * tokens are the code's own text and stay readable. `what` names the operation in an unexpected
+   * error's message: a type token, the code's own.
    */
-  /** The secrets an error of this operation is masked with: its own and every one seen before. */
-  private masked(kind: ResourceKind, props: readonly Props[]): string[] {
-    return [...this.secretsOf(kind, props), ...this.known];
-  }
-
-  private scrub(e: unknown, kind: ResourceKind, props: readonly Props[]): ConnectionError {
-    const secrets = this.masked(kind, props);
+  private scrub(e: unknown, what: string, secrets: readonly string[]): ConnectionError {
     // A ConnectionError's message is the code's own: what it quotes of an API was masked run by
     // run where it entered (apiSaid, excerpt), so here each secret is masked only whole, in every
     // form, which never hides (and so never points at) a name a reader already knows.
@@ -297,7 +335,7 @@ export class ProviderRuntime {
     return new ConnectionError(
       "API_ERROR",
       redact(
-        `${kind.token}: unexpected error: ${text}; please report it with the command that failed`,
+        `${what}: unexpected error: ${text}; please report it with the command that failed`,
         secrets,
         { keep },
       ),

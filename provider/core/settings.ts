@@ -25,6 +25,12 @@ export interface FamilySettings {
   readonly baseUrlKey: string;
   /** The headers that carry the credential, built once. */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The user and password the configured base URL held before its `@`, raw and decoded: never
+   * sent (requests go to the URL's origin) and not part of {@link baseUrl}, masked like the
+   * credential wherever else they appear.
+   */
+  readonly userInfo: readonly string[];
 }
 
 export interface ProviderSettings {
@@ -215,12 +221,16 @@ export class SettingsStore {
     return [...this.accountEntries(declaration).keys()].sort();
   }
 
-  /** Every credential of the family that is configured and valid: each is masked in messages. */
+  /**
+   * Every credential of the family that is configured and valid, and the user info of its base
+   * URLs: each is masked in messages.
+   */
   public credentials(declaration: FamilyDeclaration): string[] {
     const out: string[] = [];
     const attempt = (read: () => FamilySettings) => {
       try {
-        out.push(read().credential);
+        const settings = read();
+        out.push(settings.credential, ...settings.userInfo);
       } catch {
         // Not configured or malformed: nothing to mask.
       }
@@ -346,6 +356,7 @@ export class SettingsStore {
       credentialKey,
       baseUrlKey,
       headers: Object.freeze({ ...c.headers(credential) }),
+      userInfo: Object.freeze(userInfoOf(baseUrl)),
     });
   }
 
@@ -462,9 +473,11 @@ function parseAccounts(
     throw fail("it is not an object");
   const out = new Map<string, AccountEntry>();
   for (const [name, entry] of Object.entries(value as Record<string, unknown>)) {
+    // An account name or property that is not of the expected form may be anything pasted
+    // there, a credential too: it is described, never quoted.
     if (!ACCOUNT_NAME.test(name))
       throw fail(
-        `account name ${JSON.stringify(name.slice(0, 64))} is not 1-64 letters, digits, '_', '.' or '-'`,
+        `an account name (${describeSetting(name)}) is not 1-64 letters, digits, '_', '.' or '-' starting with a letter or digit`,
       );
     if (entry === null || typeof entry !== "object" || Array.isArray(entry))
       throw fail(`account "${name}" is not an object`);
@@ -472,7 +485,11 @@ function parseAccounts(
     for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
       if (k !== prop && k !== "baseUrl")
         throw fail(
-          `account "${name}" has the property "${k.slice(0, 64)}" (allowed: ${prop}, baseUrl)`,
+          `account "${name}" has a property other than ${prop} and baseUrl (${describeSetting(k)}${
+            [prop, "baseUrl"].find((p) => p.toLowerCase() === k.toLowerCase())
+              ? `, ${[prop, "baseUrl"].find((p) => p.toLowerCase() === k.toLowerCase())} written in another case`
+              : ""
+          })`,
         );
       if (typeof v !== "string" || v === "")
         throw fail(`account "${name}".${k} is not a non-empty string`);
@@ -488,13 +505,32 @@ interface RawSetting {
   readonly raw: string | undefined;
 }
 
+/**
+ * A received setting described without quoting it: a setting may hold anything pasted there, a
+ * credential or a value the program passed as a secret, and the engine and its logs keep
+ * configuration failures. Only what the code derives is shown: its length and what it lacks.
+ */
+export function describeSetting(raw: string): string {
+  const length = [...raw].length;
+  const traits = [
+    /\s/.test(raw) ? "holding whitespace" : undefined,
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+    /[\u0000-\u001f\u007f-\u009f]/.test(raw) ? "holding control characters" : undefined,
+  ].filter((t) => t !== undefined);
+  return `a text of ${length} character${length === 1 ? "" : "s"}${traits.length > 0 ? `, ${traits.join(" and ")}` : ""}`;
+}
+
 function readNumber({ key, raw }: RawSetting, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0) {
+    // A number is the code's own word; anything else is described, never quoted.
+    const received = Number.isFinite(n)
+      ? "a negative number"
+      : `${describeSetting(raw)} that is not a number`;
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
-      `${key} must be a non-negative number, received ${JSON.stringify(raw)}; fix it with \`pulumi config set ${key} <number>\``,
+      `${key} must be a non-negative number, received ${received}; fix it with \`pulumi config set ${key} <number>\``,
     );
   }
   return Math.max(min, n);
@@ -503,10 +539,14 @@ function readNumber({ key, raw }: RawSetting, fallback: number, min: number): nu
 function readChoice<T extends string>({ key, raw }: RawSetting, values: readonly [T, ...T[]]): T {
   const value = raw ?? values[0];
   if (!(values as readonly string[]).includes(value)) {
+    const cased = values.find((v) => v.toLowerCase() === value.trim().toLowerCase());
+    const received = cased
+      ? `${JSON.stringify(cased)} written in another case or with spaces`
+      : `${describeSetting(value)} that is neither`;
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
-      `${key} must be ${values.map((v) => JSON.stringify(v)).join(" or ")}, received ${JSON.stringify(value)}; ` +
-        `fix it with \`pulumi config set ${key} ${values[0]}\``,
+      `${key} must be ${values.map((v) => JSON.stringify(v)).join(" or ")}, received ${received}; ` +
+        `fix it with \`pulumi config set ${key} ${cased ?? values[0]}\``,
     );
   }
   return value as T;
@@ -517,17 +557,21 @@ function readCaFile(file: string, key: string): string {
   try {
     pem = readFileSync(file, "utf8");
   } catch (e) {
+    // The path is not quoted: the setting may hold anything pasted there. Node's own message
+    // quotes it too, so the cause keeps only the code.
+    const code = (e as NodeJS.ErrnoException).code ?? "error";
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
-      `${key} names ${JSON.stringify(file)}, which cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"}); ` +
-        `expected a PEM file of certificate authorities: fix the path with \`pulumi config set ${key} <file>\``,
-      e,
+      `${key} names a file that cannot be read (${code}; the setting is ${describeSetting(file)}); ` +
+        `expected the path of a PEM file of certificate authorities, absolute or relative to ` +
+        `the directory the provider runs in: fix it with \`pulumi config set ${key} <file>\``,
+      new Error(code),
     );
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
-      `${key} names ${JSON.stringify(file)}, which holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line); ` +
+      `${key} names a file that holds no PEM certificate (no "-----BEGIN CERTIFICATE-----" line); ` +
         `expected the certificate authorities' PEM bundle`,
     );
   }
@@ -560,22 +604,64 @@ export function checkBaseUrl(raw: string, key: string): string {
   try {
     url = new URL(raw);
   } catch {
+    // Not quoted: a URL may hold a password, and a malformed one cannot be shown without it.
+    const scheme = /^https?:\/\//i.test(raw) ? "" : ", not starting with https://";
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
-      `${key} is not a URL, received ${JSON.stringify(raw)}; expected for example https://api.example.com/path`,
+      `${key} is not a URL, received ${describeSetting(raw)}${scheme}; expected for example ` +
+        `https://api.example.com/path; fix it with \`pulumi config set ${key} <url>\``,
     );
   }
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
-      `${key} uses plain http for ${url.hostname}: credentials would travel unencrypted; use https (http is accepted for loopback only)`,
+      // The host is not named: what stands there may be anything pasted into the setting.
+      `${key} uses plain http for a host that is not this machine: credentials would travel ` +
+        `unencrypted; use https (http is accepted for loopback only)`,
     );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConnectionConfigError(
       "CONFIG_INVALID",
-      `${key} must be an http(s) URL, received ${url.protocol}`,
+      `${key} must be an http(s) URL, received a URL of another scheme; expected for example ` +
+        `https://api.example.com/path; fix it with \`pulumi config set ${key} <url>\``,
     );
   }
-  return raw.replace(/\/+$/, "");
+  if (url.username === "" && url.password === "") return raw.replace(/\/+$/, "");
+  // Requests go to the URL's origin, which drops the user info: the URL without it is the one
+  // used and shown (see userInfoOf).
+  url.username = "";
+  url.password = "";
+  return url.href.replace(/\/+$/, "");
+}
+
+/**
+ * The user and password a base URL holds before its `@`, each as written, as the URL parser
+ * encodes it, and decoded: a user pastes a URL with a password whose characters (a space, `"`,
+ * `<`) end a URL in text, and a message may show either form.
+ */
+export function userInfoOf(raw: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return [];
+  }
+  if (url.username === "" && url.password === "") return [];
+  const out = [url.username, url.password];
+  // As written: up to the last `@` of the authority, as the URL parser reads it.
+  const written = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\\]*)@/is.exec(raw)?.[1];
+  if (written !== undefined) {
+    const colon = written.indexOf(":");
+    out.push(colon === -1 ? written : written.slice(0, colon));
+    if (colon !== -1) out.push(written.slice(colon + 1));
+  }
+  for (const v of [...out]) {
+    try {
+      out.push(decodeURIComponent(v));
+    } catch {
+      // Not percent-encoded as written: the raw form is masked.
+    }
+  }
+  return [...new Set(out)].filter((v) => v !== "");
 }

@@ -32,6 +32,7 @@ import { COMMON_LOCAL_FIELDS, Props, secretFields } from "../core/kind";
 import { cancelOperations } from "../core/lifecycle";
 import { ProviderHooks, ProviderRuntime } from "../core/runtime";
 import { ConfigSource, SettingsStore } from "../core/settings";
+import { collectStrings } from "../core/secrets";
 import { KINDS } from "../registry";
 import { FAMILIES, NATIVE_LOCAL_INPUTS, packageSchema, PLUGIN_VERSION, word } from "./schema";
 import { NativeResource, nativeFunction, nativeResource, resourcesOf } from "./tokens";
@@ -81,6 +82,30 @@ export function fromStruct(struct: structproto.Struct | undefined): {
   return { props, secrets };
 }
 
+/**
+ * The secrets a request carries: every string that arrived secret-wrapped, whatever field holds it
+ * (a YAML or Go program marks any value secret, declared secret or not), and every string of the
+ * fields in `declared`, secret-wrapped or not.
+ */
+export function secretValues(
+  structs: readonly (structproto.Struct | undefined)[],
+  declared: ReadonlySet<string>,
+): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (isSecret(v)) collectStrings(unwrap(v.value).value, out);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  for (const struct of structs) {
+    for (const [k, v] of Object.entries(struct?.toJavaScript() ?? {})) {
+      if (declared.has(k)) collectStrings(unwrap(v).value, out);
+      else walk(v);
+    }
+  }
+  return [...new Set(out)];
+}
+
 /** Properties as a Struct, each named one wrapped as a secret; undefined values left out. */
 export function toStruct(props: Props, secrets: Iterable<string>): structproto.Struct {
   const secret = new Set(secrets);
@@ -112,29 +137,27 @@ function unary<Req, Res>(
 }
 
 /**
- * A connection the API saved whose follow-up failed ({@link ConnectionInitError}), with its
- * outputs as the engine stores them: the secret ones wrapped, like every other answer's.
+ * The outputs of a connection the API saved whose follow-up failed ({@link ConnectionInitError}),
+ * as the engine stores them: the secret ones wrapped, like every other answer's.
  */
-class InitFailure extends Error {
-  public constructor(
-    public readonly failure: ConnectionInitError,
-    public readonly properties: structproto.Struct,
-  ) {
-    super(failure.message);
-  }
-}
+const initOutputs = new WeakMap<ConnectionInitError, structproto.Struct>();
 
+/**
+ * An error as the engine expects it. Every error reaching here went through the runtime's last
+ * line ({@link ProviderRuntime.operation}), so its message is the masked one.
+ */
 function grpcError(e: unknown): Partial<grpc.StatusObject> {
   const message = e instanceof Error ? e.message : String(e);
   const metadata = new grpc.Metadata();
-  if (e instanceof InitFailure) {
+  const outputs = e instanceof ConnectionInitError ? initOutputs.get(e) : undefined;
+  if (e instanceof ConnectionInitError && outputs) {
     const status = new statusproto.Status();
     status.setCode(grpc.status.UNKNOWN);
     status.setMessage(message);
     const detail = new provproto.ErrorResourceInitFailed();
-    detail.setId(e.failure.id);
-    detail.setProperties(e.properties);
-    detail.setReasonsList([...e.failure.reasons]);
+    detail.setId(e.id);
+    detail.setProperties(outputs);
+    detail.setReasonsList([...e.reasons]);
     const any = new anyproto.Any();
     any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
     status.addDetails(any);
@@ -283,8 +306,32 @@ export class PluginServer {
   private readonly runtime: ProviderRuntime;
   private readonly hooksByKind = new Map<string, ProviderHooks>();
 
+  /** Fields whose values are secrets wherever they stand: declared secret, and the credential. */
+  private readonly declared: ReadonlySet<string>;
+
   public constructor(public readonly pkg: FamilyName) {
     this.runtime = new ProviderRuntime(KINDS, new SettingsStore(pkg));
+    this.declared = new Set([
+      ...resourcesOf(pkg).flatMap((r) => secretFields(r.kind)),
+      word(FAMILIES[pkg].credential.key),
+    ]);
+  }
+
+  /**
+   * A handler whose every error, the plugin's own included, leaves through the runtime's last
+   * line; the secrets the request carries ({@link secretValues}) are the operation's own.
+   */
+  private op<Req, Res>(
+    structs: (req: Req) => (structproto.Struct | undefined)[],
+    fn: (req: Req) => Promise<Res> | Res,
+  ): (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void {
+    return unary((req: Req) =>
+      this.runtime.operation(
+        `${this.pkg} provider`,
+        secretValues(structs(req), this.declared),
+        async () => fn(req),
+      ),
+    );
   }
 
   private resource(type: string): NativeResource {
@@ -300,6 +347,14 @@ export class PluginServer {
       );
     }
     return r;
+  }
+
+  /**
+   * The native resource of a variant the API named, only when it is one this package declares:
+   * what the API sent is shown in a message only then, as the code's own word.
+   */
+  private variantOf(value: unknown): NativeResource | undefined {
+    return resourcesOf(this.pkg).find((x) => x.variant !== undefined && x.variant === value);
   }
 
   private hooks(r: NativeResource): ProviderHooks {
@@ -324,29 +379,47 @@ export class PluginServer {
       getSchema: unary(async () =>
         new provproto.GetSchemaResponse().setSchema(JSON.stringify(packageSchema(this.pkg))),
       ),
-      checkConfig: unary((req: provproto.CheckRequest) => this.checkConfig(req)),
-      diffConfig: unary(async (req: provproto.DiffRequest) => this.diffConfig(req)),
-      configure: unary(async (req: provproto.ConfigureRequest) => {
-        this.runtime.settings.configure(
-          PluginConfig.of(this.pkg, req.getArgs(), new Map(req.getVariablesMap().entries())),
-        );
-        const res = new provproto.ConfigureResponse();
-        res.setAcceptsecrets(true);
-        res.setSupportspreview(true);
-        return res;
-      }),
-      check: unary((req: provproto.CheckRequest) => this.check(req)),
-      diff: unary(async (req: provproto.DiffRequest) => this.diff(req)),
-      create: unary((req: provproto.CreateRequest) => this.create(req)),
-      read: unary((req: provproto.ReadRequest) => this.read(req)),
-      update: unary((req: provproto.UpdateRequest) => this.update(req)),
-      delete: unary(async (req: provproto.DeleteRequest) => {
-        const r = this.resource(req.getType() || typeOfUrn(req.getUrn()));
-        const props = fromState(r, fromStruct(req.getProperties()).props);
-        await this.hooks(r).delete(req.getId(), withTimeout(props, "delete", req.getTimeout()));
-        return new emptyproto.Empty();
-      }),
-      invoke: unary((req: provproto.InvokeRequest) => this.invoke(req)),
+      checkConfig: this.op(checkStructs, (req) => this.checkConfig(req)),
+      diffConfig: this.op(diffStructs, (req) => this.diffConfig(req)),
+      configure: this.op(
+        (req: provproto.ConfigureRequest) => [req.getArgs()],
+        (req) => {
+          this.runtime.settings.configure(
+            PluginConfig.of(this.pkg, req.getArgs(), new Map(req.getVariablesMap().entries())),
+          );
+          const res = new provproto.ConfigureResponse();
+          res.setAcceptsecrets(true);
+          res.setSupportspreview(true);
+          return res;
+        },
+      ),
+      check: this.op(checkStructs, (req) => this.check(req)),
+      diff: this.op(diffStructs, (req) => this.diff(req)),
+      create: this.op(
+        (req: provproto.CreateRequest) => [req.getProperties()],
+        (req) => this.create(req),
+      ),
+      read: this.op(
+        (req: provproto.ReadRequest) => [req.getProperties(), req.getInputs()],
+        (req) => this.read(req),
+      ),
+      update: this.op(
+        (req: provproto.UpdateRequest) => [req.getOlds(), req.getOldInputs(), req.getNews()],
+        (req) => this.update(req),
+      ),
+      delete: this.op(
+        (req: provproto.DeleteRequest) => [req.getProperties(), req.getOldInputs()],
+        async (req) => {
+          const r = this.resource(req.getType() || typeOfUrn(req.getUrn()));
+          const props = fromState(r, fromStruct(req.getProperties()).props);
+          await this.hooks(r).delete(req.getId(), withTimeout(props, "delete", req.getTimeout()));
+          return new emptyproto.Empty();
+        },
+      ),
+      invoke: this.op(
+        (req: provproto.InvokeRequest) => [req.getArgs()],
+        (req) => this.invoke(req),
+      ),
       cancel: unary(async () => {
         cancelOperations();
         return new emptyproto.Empty();
@@ -372,7 +445,9 @@ export class PluginServer {
           read();
         } catch (e) {
           if (!ConnectionError.isInstance(e)) throw e;
-          failures.push(new provproto.CheckFailure().setProperty("").setReason(e.message));
+          // The settings' messages quote no value; masked still, as every message the plugin sends.
+          const reason = this.runtime.mask(e.message, secretValues([req.getNews()], this.declared));
+          failures.push(new provproto.CheckFailure().setProperty("").setReason(reason));
         }
       }
     }
@@ -524,14 +599,15 @@ export class PluginServer {
     const field = r.kind.variants?.field;
     const actual = field ? result.props[field] : undefined;
     if (field && actual !== undefined && actual !== r.variant) {
-      const other = resourcesOf(this.pkg).find((x) => x.variant === actual);
+      const other = this.variantOf(actual);
       throw new ConnectionApiError(
         "VALIDATION_FAILED",
-        `${r.token} ${JSON.stringify(req.getId())}: the API holds a connection of ${field} ` +
-          `${JSON.stringify(actual)}, not ${JSON.stringify(r.variant)}; ` +
+        `${r.token} ${JSON.stringify(req.getId())}: the API holds a connection of ` +
+          `${other ? `${field} ${JSON.stringify(other.variant)}` : `a ${field} this provider does not know`}, ` +
+          `not ${JSON.stringify(r.variant)}; ` +
           (other
             ? `use the resource type ${other.token} for it`
-            : "this plugin does not serve that type"),
+            : "this plugin does not serve that type; remove it from the stack or upgrade the plugin"),
       );
     }
     const secrets = secretsOf(r, state.secrets);
@@ -583,11 +659,15 @@ export class PluginServer {
     const found = await this.runtime.lookup(r.kind.token, `${this.pkg}.${name}`, props);
     const field = r.kind.variants?.field;
     if (field && found[field] !== r.variant) {
+      const other = this.variantOf(found[field]);
       throw new ConnectionApiError(
         "NOT_FOUND",
-        `${this.pkg}.${name}: the connection ${JSON.stringify(found.id)} is of ${field} ` +
-          `${JSON.stringify(found[field])}, not ${JSON.stringify(r.variant)}; look it up with the ` +
-          `function of its type`,
+        `${this.pkg}.${name}: the connection ${JSON.stringify(r.kind.lookupBy.map((k) => props[k]).join("/"))} is of ` +
+          `${other ? `${field} ${JSON.stringify(other.variant)}` : `a ${field} this provider does not know`}, ` +
+          `not ${JSON.stringify(r.variant)}; ` +
+          (other
+            ? `look it up with ${other.function}`
+            : "this plugin has no function for that type"),
         { status: 404 },
       );
     }
@@ -597,12 +677,23 @@ export class PluginServer {
   }
 }
 
-/** Rethrows an initialization failure with its outputs as the engine stores them; anything else as is. */
+/** Rethrows an error, an initialization failure with its outputs kept as the engine stores them. */
 function initFailure(r: NativeResource, secrets: Iterable<string>): (e: unknown) => never {
   return (e) => {
-    if (!(e instanceof ConnectionInitError)) throw e;
-    throw new InitFailure(e, toStruct(forEngine(r, e.properties), secretsOf(r, secrets)));
+    if (e instanceof ConnectionInitError)
+      initOutputs.set(e, toStruct(forEngine(r, e.properties), secretsOf(r, secrets)));
+    throw e;
   };
+}
+
+/** What a Check or CheckConfig request holds of the program's values. */
+function checkStructs(req: provproto.CheckRequest): (structproto.Struct | undefined)[] {
+  return [req.getOlds(), req.getNews()];
+}
+
+/** What a Diff or DiffConfig request holds of the program's values. */
+function diffStructs(req: provproto.DiffRequest): (structproto.Struct | undefined)[] {
+  return [req.getOlds(), req.getOldInputs(), req.getNews()];
 }
 
 /** The type token of a URN (`urn:pulumi:stack::project::pictory:index:AwsConnection::name`). */

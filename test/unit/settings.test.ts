@@ -35,7 +35,11 @@ describe("connections:onNameConflict", () => {
     );
   });
 
-  it.each(["Adopt", "overwrite", "true"])("rejects %j with CONFIG_INVALID naming the key", (v) => {
+  it.each([
+    ["Adopt", 'received "adopt" written in another case or with spaces', "adopt"],
+    ["overwrite", "received a text of 9 characters that is neither", "fail"],
+    ["true", "received a text of 4 characters that is neither", "fail"],
+  ])("rejects %j with CONFIG_INVALID naming the key, never quoting it", (v, received, fix) => {
     let error: unknown;
     try {
       settings({ "connections:onNameConflict": v }).provider();
@@ -45,8 +49,8 @@ describe("connections:onNameConflict", () => {
     expect(ConnectionError.isInstance(error)).toBe(true);
     expect((error as ConnectionError).code).toBe("CONFIG_INVALID");
     expect((error as ConnectionError).message).toBe(
-      `connections:onNameConflict must be "fail" or "adopt", received ${JSON.stringify(v)}; ` +
-        "fix it with `pulumi config set connections:onNameConflict fail`",
+      `connections:onNameConflict must be "fail" or "adopt", ${received}; ` +
+        `fix it with \`pulumi config set connections:onNameConflict ${fix}\``,
     );
   });
 });
@@ -231,9 +235,13 @@ describe("several accounts: pictory:accounts and apinizer:accounts", () => {
     [
       "an unknown property",
       '{"eu": {"apikey": "pictai_leak"}}',
-      'account "eu" has the property "apikey"',
+      'account "eu" has a property other than apiKey and baseUrl (a text of 6 characters, apiKey written in another case)',
     ],
-    ["a bad name", '{"e u": {"apiKey": "pictai_leak"}}', 'account name "e u" is not'],
+    [
+      "a bad name",
+      '{"e u": {"apiKey": "pictai_leak"}}',
+      "an account name (a text of 3 characters, holding whitespace) is not",
+    ],
     ["a number", '{"eu": {"apiKey": 7}}', 'account "eu".apiKey is not a non-empty string'],
   ])("a malformed accounts object (%s) fails naming the key, never the value", (_, raw, what) => {
     const e = failure(() => store({ "pictory:accounts": raw }).family(pictoryFamily, "eu"));
