@@ -338,7 +338,7 @@ function buildMatcher(secrets: readonly string[], wholeOnly: boolean): Matcher |
     const m = matcherOfOne(secret);
     if (!wholeOnly) for (const r of m.runs) runs.add(r);
     if (!wholeOnly) for (const r of m.skeletonRuns) skeletonRuns.add(r);
-    for (const w of wholeOnly ? [...m.whole, ...m.forms] : m.whole) whole.add(w);
+    for (const w of wholeOnly ? [...m.self, ...m.forms] : m.whole) whole.add(w);
   }
   if (runs.size === 0 && whole.size === 0) return undefined;
   return { runs, skeletonRuns, whole: [...whole], asWords: wholeOnly };
@@ -349,6 +349,11 @@ interface OneSecret {
   readonly runs: readonly string[];
   readonly skeletonRuns: readonly string[];
   readonly whole: readonly string[];
+  /**
+   * The secret itself when short, as written and decoded: in the code's own words a short form
+   * such as the reverse of "on" is a word ("no") far more often than an echo.
+   */
+  readonly self: readonly string[];
   /** Every form, compared whole: for texts whose every word is the code's own. */
   readonly forms: readonly string[];
 }
@@ -380,7 +385,11 @@ function matcherOfOne(secret: string): OneSecret {
     if (n.length >= SECRET_RUN) forms.add(n);
     for (let at = 0; at + SECRET_RUN <= n.length; at++) runs.add(n.slice(at, at + SECRET_RUN));
   }
+  const self = [normalize(secret).text, normalize(decodeEchoes(secret)).text].filter(
+    (t) => t !== "" && t.length < SECRET_RUN,
+  );
   const out = {
+    self: [...new Set(self)],
     runs: [...runs],
     skeletonRuns: [...skeletonRuns],
     whole: [...whole],

@@ -293,10 +293,18 @@ describe("an API that echoes secrets back", () => {
       { kind: "raw", status: 502, contentType: "text/plain", body: "bad gateway" },
       { method: "POST" },
     );
+    // A fresh runtime for each secret: a provider masks every secret it has seen before.
     const messageWith = async (secret: string) => {
-      const checked = await vimeo.check({}, inputs(secret));
-      const e = await vimeo.create(checked.inputs).catch((err: Error) => err);
-      return (e as Error).message;
+      const own = new ProviderRuntime(KINDS);
+      own.settings.configure({ get: (k) => config[k] });
+      try {
+        const hooks = own.hooks("pictory:VimeoConnection");
+        const checked = await hooks.check({}, inputs(secret));
+        const e = await hooks.create(checked.inputs).catch((err: Error) => err);
+        return (e as Error).message;
+      } finally {
+        await own.close();
+      }
     };
     const base = await messageWith("\u2603\u2603");
     const fold = (t: string) => t.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
