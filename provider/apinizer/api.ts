@@ -214,7 +214,32 @@ async function listType(
   const res = await send(call, what, req, true);
   learnGeneration(call, res);
   expectOk(call, req, res, what);
-  return parseListing(call, what, req, res, getSchema(call.kind));
+  const answer = parseListing(call, what, req, res, getSchema(call.kind));
+  if (!isListEnvelope(res.body, answer.resultList.length))
+    throw notTheApi(call, what, req, res, LIST_ENVELOPE);
+  return answer;
+}
+
+/** The list pages' keys: v1 list-connections.md and v2 list-connections.mdx. */
+const LIST_KEYS = new Set(["success", "status", "resultList", "resultCount"]);
+
+const LIST_ENVELOPE =
+  'the documented list answer: "success": true (v1) or "status": "SUCCESS" (v2), neither ' +
+  'contradicted by the other, with only "resultList" and a "resultCount" equal to its length';
+
+/**
+ * Whether a listing's envelope is exactly the list pages' answer. An empty listing is what drops a
+ * connection from the state after a gateway's 404, so an envelope that contradicts itself (`success:
+ * true` with `status: "FAILURE"`), says more exist than it holds (`resultCount`), or carries an
+ * undocumented key (a total, a page marker, a message) is no evidence: the pages document no
+ * paging, and any other key means something answered that we do not know.
+ */
+function isListEnvelope(body: unknown, length: number): boolean {
+  const b = body as Record<string, unknown>;
+  if (!Object.keys(b).every((key) => LIST_KEYS.has(key))) return false;
+  const v1 = b.success === true && (!("status" in b) || b.status === "SUCCESS");
+  const v2 = b.status === "SUCCESS" && (!("success" in b) || b.success === true);
+  return (v1 || v2) && (!("resultCount" in b) || b.resultCount === length);
 }
 
 /** The names one type's list holds, lowercased (names are unique case-insensitively). */

@@ -838,6 +838,115 @@ describe.each(KIND_NAMES)("%s: a 404 confirmed by a listing that is not well-for
   });
 });
 
+/**
+ * One way an Apinizer listing's envelope falls short of the documented list answer: only
+ * `success: true` (v1) or `status: "SUCCESS"` (v2) alongside `resultList` and `resultCount`, never
+ * a flag that contradicts the other, and a `resultCount` equal to the list's length.
+ */
+function apinizerEnvelopeFlaw(): fc.Arbitrary<Record<string, unknown>> {
+  const base = fc.constantFrom<Record<string, unknown>>(
+    { success: true },
+    { status: "SUCCESS" },
+    { success: true, status: "SUCCESS" },
+  );
+  const documented = new Set(["success", "status", "resultList", "resultCount"]);
+  return fc.oneof(
+    // Contradicting flags, or none.
+    fc.constantFrom<Record<string, unknown>>(
+      { success: true, status: "FAILURE", resultMessage: "Connection list could not be read!" },
+      { success: true, status: "FAILURE" },
+      { status: "SUCCESS", success: false },
+      { status: "SUCCESS", success: "true" },
+      { success: true, status: "success" },
+      {},
+    ),
+    fc
+      .tuple(
+        base,
+        fc.string({ minLength: 1, maxLength: 10 }).filter((s) => s !== "SUCCESS"),
+      )
+      .map(([b, status]) => ({ ...b, status, success: true })),
+    // A key the list page does not document: a total, a page marker, a flag.
+    fc
+      .tuple(
+        base,
+        fc.oneof(
+          fc.constantFrom("totalCount", "nextPageKey", "hasMore", "resultMessage", "pageKey"),
+          fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !documented.has(k)),
+        ),
+        fc.jsonValue({ maxDepth: 1 }),
+      )
+      .map(([b, key, value]) => ({ ...b, [key]: value })),
+    // A count that is not the list's length.
+    fc
+      .tuple(
+        base,
+        fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), fc.constantFrom(-1, 0.5, "0", null, true)),
+      )
+      .map(([b, resultCount]) => ({ ...b, resultCount })),
+  );
+}
+
+describe("apinizer: a 404 confirmed by a listing whose envelope is not the documented one", () => {
+  it("is not gone: the read fails, says what came back, and the state keeps the connection", async () => {
+    const r = await rig();
+    const c = await created(r, "apinizer");
+    await fc.assert(
+      fc.asyncProperty(apinizerEnvelopeFlaw(), async (envelope) => {
+        r.forward();
+        r.hostile.setMode(
+          { kind: "json", status: 200, body: { ...envelope, resultList: [] } },
+          { method: "GET" },
+        );
+        r.hostile.setMode(GATEWAY_404S[0]!, {
+          method: "GET",
+          pathIncludes: itemPath("apinizer", c.id),
+        });
+        const o = await outcome(r.hooks.apinizer.read(c.id, c.state));
+        if (concludedGone("read", o)) {
+          throw new Error(`a listing ${JSON.stringify(envelope)} proved the connection gone`);
+        }
+        expect(text(o.error)).toMatch(/answered 200 with/);
+        expect(text(o.error)).toMatch(/state was left as it is|not written to the state/i);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("(control) the documented empty listing of either generation proves it gone", async () => {
+    const r = await rig();
+    const c = await created(r, "apinizer");
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom<Record<string, unknown>>(
+          { success: true },
+          { status: "SUCCESS" },
+          { success: true, status: "SUCCESS" },
+        ),
+        fc.boolean(),
+        async (envelope, counted) => {
+          r.forward();
+          r.hostile.setMode(
+            {
+              kind: "json",
+              status: 200,
+              body: { ...envelope, resultList: [], ...(counted ? { resultCount: 0 } : {}) },
+            },
+            { method: "GET" },
+          );
+          r.hostile.setMode(GATEWAY_404S[0]!, {
+            method: "GET",
+            pathIncludes: itemPath("apinizer", c.id),
+          });
+          const o = await outcome(r.hooks.apinizer.read(c.id, c.state));
+          expect(concludedGone("read", o)).toBe(true);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+});
+
 describe("apinizer: a read answered 200 with an empty list", () => {
   it("is never gone, whether the connection lives or not", async () => {
     const r = await rig();
