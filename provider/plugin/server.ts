@@ -106,6 +106,42 @@ export function secretValues(
   return [...new Set(out)];
 }
 
+/**
+ * Every part of each value that arrived secret-wrapped in `struct`: its strings and its object
+ * keys, and those of a string that is JSON (`pulumi config set --secret accounts '{...}'` sends
+ * the accounts object as one string, whose account names a settings failure would quote).
+ */
+function wrappedParts(struct: structproto.Struct | undefined): string[] {
+  const out: string[] = [];
+  const parts = (v: unknown): void => {
+    if (typeof v === "string") {
+      out.push(v);
+      const parsed = parseJson(v);
+      if (parsed !== null && typeof parsed === "object") parts(parsed);
+    } else if (Array.isArray(v)) v.forEach(parts);
+    else if (v !== null && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) {
+        out.push(k);
+        parts(x);
+      }
+  };
+  const walk = (v: unknown): void => {
+    if (isSecret(v)) parts(unwrap(v.value).value);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk(struct?.toJavaScript());
+  return [...new Set(out)].filter((p) => p !== "");
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Properties as a Struct, each named one wrapped as a secret; undefined values left out. */
 export function toStruct(props: Props, secrets: Iterable<string>): structproto.Struct {
   const secret = new Set(secrets);
@@ -271,9 +307,39 @@ function withTimeout(props: Bag, operation: "create" | "update" | "delete", seco
   return seconds > 0 ? { ...props, __customTimeouts: { [operation]: `${seconds}s` } } : props;
 }
 
-/** The secret properties of a resource's answer: its declared secrets and whatever came in secret. */
-function secretsOf(r: NativeResource, incoming: Iterable<string>): Set<string> {
-  return new Set([...secretFields(r.kind), ...incoming]);
+/**
+ * The secret properties of a resource's answer: its declared secrets, whatever came in secret, and
+ * every property of `outs` that equals or contains a value that arrived secret-wrapped in
+ * `structs` (a lookup's secret name is also the answer's `name` and part of its `id`).
+ */
+function secretsOf(
+  r: NativeResource,
+  incoming: Iterable<string>,
+  outs: Props = {},
+  structs: readonly (structproto.Struct | undefined)[] = [],
+): Set<string> {
+  return new Set([...secretFields(r.kind), ...incoming, ...carriers(outs, structs)]);
+}
+
+/** The properties of `outs` that equal or contain a value that arrived secret-wrapped in `structs`. */
+function carriers(outs: Props, structs: readonly (structproto.Struct | undefined)[]): string[] {
+  const strings = secretValues(structs, new Set()).filter((s) => s !== "");
+  const numbers: number[] = [];
+  const walk = (v: unknown, wrapped: boolean): void => {
+    if (isSecret(v)) walk(v.value, true);
+    else if (typeof v === "number" && wrapped) numbers.push(v);
+    else if (Array.isArray(v)) v.forEach((x) => walk(x, wrapped));
+    else if (v !== null && typeof v === "object") Object.values(v).forEach((x) => walk(x, wrapped));
+  };
+  for (const struct of structs) walk(struct?.toJavaScript(), false);
+  const carries = (v: unknown): boolean => {
+    if (typeof v === "string") return strings.some((s) => v.includes(s));
+    if (typeof v === "number") return numbers.includes(v);
+    if (Array.isArray(v)) return v.some(carries);
+    if (v !== null && typeof v === "object") return Object.values(v).some(carries);
+    return false;
+  };
+  return Object.keys(outs).filter((k) => outs[k] !== UNKNOWN && carries(outs[k]));
 }
 
 /**
@@ -446,7 +512,10 @@ export class PluginServer {
         } catch (e) {
           if (!ConnectionError.isInstance(e)) throw e;
           // The settings' messages quote no value; masked still, as every message the plugin sends.
-          const reason = this.runtime.mask(e.message, secretValues([req.getNews()], this.declared));
+          const reason = this.runtime.mask(e.message, [
+            ...secretValues([req.getNews()], this.declared),
+            ...wrappedParts(req.getNews()),
+          ]);
           failures.push(new provproto.CheckFailure().setProperty("").setReason(reason));
         }
       }
@@ -569,7 +638,8 @@ export class PluginServer {
     const inputs = withTimeout(withVariant(r, props), "create", req.getTimeout());
     const { id, outs } = await this.hooks(r).create(inputs).catch(initFailure(r, secrets));
     res.setId(id);
-    res.setProperties(toStruct(forEngine(r, outs), secretsOf(r, secrets)));
+    const written = forEngine(r, outs);
+    res.setProperties(toStruct(written, secretsOf(r, secrets, written, [req.getProperties()])));
     return res;
   }
 
@@ -610,10 +680,12 @@ export class PluginServer {
             : "this plugin does not serve that type; remove it from the stack or upgrade the plugin"),
       );
     }
-    const secrets = secretsOf(r, state.secrets);
+    const props = forEngine(r, result.props);
+    const inputs = forEngine(r, result.inputs);
+    const secrets = secretsOf(r, state.secrets, { ...props, ...inputs }, [req.getProperties()]);
     res.setId(result.id);
-    res.setProperties(toStruct(forEngine(r, result.props), secrets));
-    res.setInputs(toStruct(forEngine(r, result.inputs), secrets));
+    res.setProperties(toStruct(props, secrets));
+    res.setInputs(toStruct(inputs, secrets));
     return res;
   }
 
@@ -634,7 +706,9 @@ export class PluginServer {
         withTimeout(withVariant(r, news.props), "update", req.getTimeout()),
       )
       .catch(initFailure(r, secrets));
-    res.setProperties(toStruct(forEngine(r, outs), secrets));
+    const props = forEngine(r, outs);
+    const carrying = secretsOf(r, secrets, props, [req.getOlds(), req.getNews()]);
+    res.setProperties(toStruct(props, carrying));
     return res;
   }
 
@@ -672,7 +746,8 @@ export class PluginServer {
       );
     }
     const res = new provproto.InvokeResponse();
-    res.setReturn(toStruct(forEngine(r, found), secretFields(r.kind)));
+    const outs = forEngine(r, found);
+    res.setReturn(toStruct(outs, secretsOf(r, [], outs, [req.getArgs()])));
     return res;
   }
 }

@@ -226,6 +226,76 @@ describe("native plugin: a value the program passed as a secret in a field not d
   });
 });
 
+/** Every string of a Struct's JavaScript form that stands outside a secret envelope. */
+function plainStrings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === "string") out.push(v);
+  else if (Array.isArray(v)) v.forEach((x) => plainStrings(x, out));
+  else if (v !== null && typeof v === "object") {
+    if ((v as Record<string, unknown>)[SIG] !== undefined) return out;
+    Object.values(v).forEach((x) => plainStrings(x, out));
+  }
+  return out;
+}
+
+describe("native plugin: a lookup argument the program passed as a secret", () => {
+  it("stays secret in every output that equals or contains it", async () => {
+    await configure({ token: "apinizer_plugin_masking" });
+    // Never part of a value the answer holds anyway (its host, type, username).
+    const name = fc
+      .stringMatching(/^[a-z][a-z0-9-]{5,20}$/)
+      .filter((n) => !JSON.stringify(MAIL).includes(n));
+    await fc.assert(
+      fc.asyncProperty(
+        name,
+        name,
+        fc.constantFrom("name", "projectName", "both"),
+        async (connection, project, wrapped) => {
+          hostile.reset(answer([item({ name: connection, description: `for ${connection}` })]));
+          const args = {
+            projectName: wrapped === "name" ? project : secret(project),
+            name: wrapped === "projectName" ? connection : secret(connection),
+          };
+          const res = await new Promise<provproto.InvokeResponse>((resolve, reject) =>
+            client.invoke(
+              new provproto.InvokeRequest()
+                .setTok("apinizer:index:getEmailConnection")
+                .setArgs(struct(args)),
+              (e, r) => (e ? reject(e) : resolve(r)),
+            ),
+          );
+          const ret = (res.getReturn()?.toJavaScript() ?? {}) as Record<string, unknown>;
+          expect(Object.keys(ret)).toEqual(expect.arrayContaining(["name", "host"]));
+          const secrets = [
+            ...(wrapped === "projectName" ? [] : [connection]),
+            ...(wrapped === "name" ? [] : [project]),
+          ];
+          const shown = plainStrings(ret).filter((s) => secrets.some((x) => s.includes(x)));
+          expect(shown).toEqual([]);
+          // What holds no secret stays plain.
+          expect(ret.host).toBe("smtp.example.com");
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+});
+
+/** The reasons of a CheckConfig's failures for the provider's settings `news`. */
+async function checkConfig(news: Record<string, unknown>): Promise<string[]> {
+  const res = await new Promise<provproto.CheckResponse>((resolve, reject) =>
+    client.checkConfig(
+      new provproto.CheckRequest()
+        .setUrn("urn:pulumi:dev::proj::pulumi:providers:apinizer::p")
+        .setType("pulumi:providers:apinizer")
+        .setName("p")
+        .setOlds(struct({}))
+        .setNews(struct(news)),
+      (e, r) => (e ? reject(e) : resolve(r)),
+    ),
+  );
+  return res.getFailuresList().map((f) => f.getReason());
+}
+
 describe("native plugin: CheckConfig", () => {
   it("never quotes a setting's value, secret or plain, whatever setting holds it", async () => {
     await fc.assert(
@@ -239,18 +309,7 @@ describe("native plugin: CheckConfig", () => {
             baseUrl: "https://apinizer.example.com/apiops",
             [setting]: wrapped ? secret(value) : value,
           };
-          const res = await new Promise<provproto.CheckResponse>((resolve, reject) =>
-            client.checkConfig(
-              new provproto.CheckRequest()
-                .setUrn("urn:pulumi:dev::proj::pulumi:providers:apinizer::p")
-                .setType("pulumi:providers:apinizer")
-                .setName("p")
-                .setOlds(struct({}))
-                .setNews(struct(news)),
-              (e, r) => (e ? reject(e) : resolve(r)),
-            ),
-          );
-          const reasons = res.getFailuresList().map((f) => f.getReason());
+          const reasons = await checkConfig(news);
           fc.pre(reasons.length > 0);
           for (const reason of reasons) {
             expect(reason).toContain(`apinizer:${setting}`);
@@ -259,6 +318,35 @@ describe("native plugin: CheckConfig", () => {
         },
       ),
       { numRuns: 40 },
+    );
+  });
+
+  it("never quotes an account's name of a secret-wrapped accounts setting, JSON text or object", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{1,20}$/),
+        fc.constantFrom<Record<string, unknown>>(
+          { token: "apinizer_tok_eu", baseUrl: 7 },
+          { token: 7 },
+          { token: "apinizer_tok_eu", baseUrl: "" },
+        ),
+        fc.boolean(),
+        async (account, settings, text) => {
+          const accounts = { [account]: settings };
+          const news = {
+            token: "apinizer_plugin_masking",
+            baseUrl: "https://apinizer.example.com/apiops",
+            accounts: secret(text ? JSON.stringify(accounts) : accounts),
+          };
+          const reasons = await checkConfig(news);
+          expect(reasons.join("\n")).toContain("apinizer:accounts");
+          for (const reason of reasons) {
+            expect(reason).not.toContain(`"${account}"`);
+            expect(shows(reason, account)).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 });
