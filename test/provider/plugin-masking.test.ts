@@ -280,6 +280,38 @@ describe("native plugin: a lookup argument the program passed as a secret", () =
   });
 });
 
+describe("native plugin: a state value the program passed as a secret", () => {
+  it("stays secret in every refreshed output that equals or contains it", async () => {
+    await configure({ token: "apinizer_plugin_masking" });
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .stringMatching(/^[a-z][a-z0-9-]{5,20}$/)
+          .filter((n) => !JSON.stringify(MAIL).includes(n) && !"demo".includes(n)),
+        async (connection) => {
+          hostile.reset(answer([item({ name: connection, description: `for ${connection}` })]));
+          const res = await new Promise<provproto.ReadResponse>((resolve, reject) =>
+            client.read(
+              new provproto.ReadRequest()
+                .setType(EMAIL)
+                .setUrn(`urn:pulumi:dev::proj::${EMAIL}::r`)
+                .setId(`demo/${connection}`)
+                .setProperties(struct({ ...state, name: secret(connection) })),
+              (e, r) => (e ? reject(e) : resolve(r)),
+            ),
+          );
+          for (const out of [res.getProperties(), res.getInputs()]) {
+            const js = (out?.toJavaScript() ?? {}) as Record<string, unknown>;
+            expect(js.host).toBe("smtp.example.com");
+            expect(plainStrings(js).filter((s) => s.includes(connection))).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+});
+
 /** The reasons of a CheckConfig's failures for the provider's settings `news`. */
 async function checkConfig(news: Record<string, unknown>): Promise<string[]> {
   const res = await new Promise<provproto.CheckResponse>((resolve, reject) =>
