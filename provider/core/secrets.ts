@@ -165,6 +165,26 @@ function percentEncode(value: string): string {
  * start at within a 3-byte group: base64 of `user:secret` holds the secret's bytes at offset 5,
  * whose characters are those of the secret's own base64 only when the offset is a multiple of 3.
  */
+/**
+ * Base32 (RFC 4648) of the value at each of the five byte alignments, less the characters that
+ * depend on its neighbours, as {@link base64Cores} does. Written here because Node has no base32
+ * codec and these few lines are all masking needs of one.
+ */
+function base32Cores(bytes: Buffer): string[] {
+  const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const out: string[] = [];
+  for (let pad = 0; pad < 5; pad++) {
+    let bits = "0".repeat(pad * 8);
+    for (const b of bytes) bits += b.toString(2).padStart(8, "0");
+    const first = Math.ceil((pad * 8) / 5);
+    const last = Math.floor(bits.length / 5);
+    let core = "";
+    for (let i = first; i < last; i++) core += ALPHABET[parseInt(bits.slice(i * 5, i * 5 + 5), 2)];
+    if (core !== "") out.push(core);
+  }
+  return out;
+}
+
 function base64Cores(value: string | Buffer): string[] {
   const bytes = typeof value === "string" ? Buffer.from(value, "utf8") : value;
   const out: string[] = [];
@@ -195,9 +215,15 @@ export function secretForms(value: string): string[] {
     for (const core of base64Cores(t)) forms.add(core);
     forms.add(Buffer.from(t, "utf8").toString("hex"));
   }
-  // Base64 of the UTF-16 text (as Windows and Java encode strings) and base64 of base64.
-  for (const core of base64Cores(Buffer.from(value, "utf16le"))) forms.add(core);
-  for (const core of base64Cores(Buffer.from(value, "utf8").toString("base64"))) forms.add(core);
+  // The UTF-16 text (as Windows and Java encode strings) in base64 and hex; base64 of base64, and
+  // of that again; base32.
+  const utf16 = Buffer.from(value, "utf16le");
+  for (const core of base64Cores(utf16)) forms.add(core);
+  forms.add(utf16.toString("hex"));
+  const b64 = Buffer.from(value, "utf8").toString("base64");
+  for (const core of base64Cores(b64)) forms.add(core);
+  for (const core of base64Cores(Buffer.from(b64).toString("base64"))) forms.add(core);
+  for (const core of base32Cores(Buffer.from(value, "utf8"))) forms.add(core);
   forms.delete("");
   return [...forms];
 }
@@ -367,8 +393,11 @@ function matcherOfOne(secret: string): OneSecret {
   const skeletonRuns = new Set<string>();
   const whole = new Set<string>();
   const forms = new Set<string>();
-  for (const text of secretTexts(secret)) {
-    const sk = skeleton(normalize(text).text).text;
+  // Binary forms too: hex with a space or colon between bytes is hex to this comparison, and
+  // the bytes as decimal numbers (a Node Buffer's JSON, `[81, 109, ...]`) are their digits.
+  const bytes = [...Buffer.from(secret, "utf8")];
+  for (const form of [...secretForms(secret), bytes.join(",")]) {
+    const sk = skeleton(normalize(form).text).text;
     for (let at = 0; at + SECRET_RUN <= sk.length; at++)
       skeletonRuns.add(sk.slice(at, at + SECRET_RUN));
   }

@@ -359,6 +359,48 @@ describe("a secret quoted with something between its characters (property)", () 
   }
 });
 
+describe("a secret's bytes echoed in a binary text encoding (property)", () => {
+  const byteList = (b: Buffer) => [...b];
+  const hexBytes = (b: Buffer, sep: string) =>
+    byteList(b)
+      .map((x) => x.toString(16).padStart(2, "0"))
+      .join(sep);
+  /** RFC 4648 base32 of whole 5-bit groups: the test's own encoder, independent of the code's. */
+  const base32 = (b: Buffer) => {
+    let bits = "";
+    for (const x of b) bits += x.toString(2).padStart(8, "0");
+    let out = "";
+    for (let i = 0; i + 5 <= bits.length; i += 5)
+      out += "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[parseInt(bits.slice(i, i + 5), 2)];
+    return out;
+  };
+  const b64 = (b: Buffer) => b.toString("base64");
+  const encodings = fc.constantFrom(
+    step("decimal bytes (a Node Buffer's JSON)", (s) => byteList(Buffer.from(s)).join(",")),
+    step("decimal bytes, spaced", (s) => `[${byteList(Buffer.from(s)).join(", ")}]`),
+    step("hex, spaced", (s) => hexBytes(Buffer.from(s), " ")),
+    step("hex, colons", (s) => hexBytes(Buffer.from(s), ":").toUpperCase()),
+    step("hex of UTF-16LE", (s) => Buffer.from(s, "utf16le").toString("hex")),
+    step("base64 three times", (s) => b64(Buffer.from(b64(Buffer.from(b64(Buffer.from(s))))))),
+    step("base32", (s) => base32(Buffer.from(s))),
+  );
+  const secret = fc.string({ unit: "grapheme", minLength: 8, maxLength: 32 });
+
+  it("never leaves the encoding of the whole secret in a message", () => {
+    fc.assert(
+      fc.property(secret, encodings, fc.string({ maxLength: 12 }), (value, enc, around) => {
+        const echoed = enc.apply(value);
+        const shown = excerpt(`${around} bad body ${echoed} ${around}`, [value], 8_000);
+        expect({ enc: enc.name, shown: shown.includes(echoed) }).toEqual({
+          enc: enc.name,
+          shown: false,
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe("a failed answer's message (examples that leaked before)", () => {
   const clientSecret = "Zx9=Kq&w<3>'vimeo-clíent-secret-4711";
   const accessToken = "eyJhbGciOi=JIUzI1NiJ9&token<end>";
