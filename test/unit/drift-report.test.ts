@@ -683,8 +683,92 @@ describe("configSecretsOf", () => {
       "proj:region": { value: "us-east-2", secret: false },
     };
     const env = { APINIZER_ACCOUNTS: JSON.stringify({ b: { token: "apz-b" } }) };
+    // Every leaf of a secret object, its plain base URL too: which one was secret is not printed.
     expect(configSecretsOf(config, env).sort()).toEqual(
-      ["apz-b", "pictai_eu", "pictai_k1", "pw-123"].sort(),
+      ["apz-b", "https://eu.example", "pictai_eu", "pictai_k1", "pw-123"].sort(),
+    );
+  });
+});
+
+describe("secrets of any shape the stack holds", () => {
+  const leaf = fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9]{10,24}$/),
+    fc.integer({ min: 100_000_000, max: 2_000_000_000 }),
+  );
+  /** A secret value: a leaf, or an object or list of them nested a few levels. */
+  const shaped = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: "small" }, leaf, tie("object"), tie("list")),
+    object: fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), tie("value"), {
+      minKeys: 1,
+      maxKeys: 3,
+    }),
+    list: fc.array(tie("value"), { minLength: 1, maxLength: 3 }),
+  })).value;
+  const leavesOf = (v: unknown): string[] =>
+    Array.isArray(v)
+      ? v.flatMap(leavesOf)
+      : v !== null && typeof v === "object"
+        ? Object.values(v).flatMap(leavesOf)
+        : [String(v)];
+  /** The refresh step of an AWS connection whose description now holds `pasted`. */
+  const pastedInto = (pasted: string) =>
+    step(
+      AWS,
+      "media",
+      "update",
+      { id: "a1", inputs: awsInputs },
+      { id: "a1", inputs: { ...awsInputs, description: pasted } },
+    );
+
+  it("masks every leaf of a value sealed in state, numbers as their text", () => {
+    fc.assert(
+      fc.property(shaped, (secret) => {
+        const checkpoint = {
+          resources: [
+            { urn: urnOf(AWS, "media"), type: AWS, inputs: awsInputs },
+            {
+              urn: "urn:pulumi:test::proj::pulumi:pulumi:Stack::proj-test",
+              type: "pulumi:pulumi:Stack",
+              outputs: {
+                out: {
+                  [SIG]: "1b47061264138c4ac30d75fd1eb44270",
+                  plaintext: JSON.stringify(secret),
+                },
+              },
+            },
+          ],
+        };
+        const resources = stackResourcesOf(checkpoint);
+        for (const s of leavesOf(secret)) {
+          const report = buildReport("prod", pastedInto(`code ${s} here`), resources);
+          for (const out of allFormats(report)) expect(out).not.toContain(s);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("masks every leaf of a config object set secret at a path, from objectValue or value", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), shaped, { minKeys: 1, maxKeys: 3 }),
+        fc.boolean(),
+        (object, printed) => {
+          // Older CLIs print only the JSON text in `value`; newer ones objectValue as well.
+          const entry = {
+            value: JSON.stringify(object),
+            secret: true,
+            ...(printed ? { objectValue: object } : {}),
+          };
+          const secrets = configSecretsOf({ "proj:db": entry }, {});
+          const resources = { ...managing(pastedInto("x")), secrets };
+          for (const s of leavesOf(object)) {
+            const report = buildReport("prod", pastedInto(`creds ${s} here`), resources);
+            for (const out of allFormats(report)) expect(out).not.toContain(s);
+          }
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 });
