@@ -672,6 +672,26 @@ describe("secrets in the report", () => {
     );
   });
 
+  it("takes the passphrase from PULUMI_CONFIG_PASSPHRASE_FILE, the file's content", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "passphrase-"));
+    try {
+      const file = path.join(dir, "passphrase.txt");
+      writeFileSync(file, "file-held-phrase-71\n");
+      const secrets = secretsOf({ PULUMI_CONFIG_PASSPHRASE_FILE: file });
+      expect(secrets).toContain("file-held-phrase-71");
+      expect(secrets).not.toContain(file);
+      const masked = redactReport(
+        all([failedStack("qa", "decrypt with file-held-phrase-71 failed")]),
+        secrets,
+      );
+      expect(masked.stacks[0]!.reason).toBe("decrypt with [secret] failed");
+      // A file that cannot be read holds nothing to mask: the CLI fails on it anyway.
+      expect(secretsOf({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "none") })).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("masks them, and shows every URL without credentials, in every string of the report", () => {
     const secrets = secretsOf(env, "postgres://pulumi:p%40ss-w0rd@db:5432/state");
     expect(

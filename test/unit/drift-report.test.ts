@@ -12,7 +12,8 @@ import { escapeMarkdown } from "../../cli/shared/markdown";
 import { render, renderJson, renderMarkdown, renderText } from "../../cli/drift/render";
 import { parseDriftArgs } from "../../cli/drift/command";
 import { configSecretsOf, StackSecretsError } from "../../cli/shared/stack-secrets";
-import { normalize, SECRET_RUN } from "../../provider/core/secrets";
+import { redactReport, REPORT_TEXTS, secretsOf } from "../../cli/shared/redaction";
+import { normalize, redact, SECRET_RUN } from "../../provider/core/secrets";
 
 // Synthetic engine events shaped like those `pulumi refresh --preview-only` emits (captured from
 // the real CLI 3.259): refresh steps carry no `diffs`, so the report compares old and new inputs.
@@ -769,6 +770,76 @@ describe("secrets of any shape the stack holds", () => {
         },
       ),
       { numRuns: 30 },
+    );
+  });
+});
+
+describe("the environment's secrets against the report's own words", () => {
+  /** One connection drifted, one the preview never reached, and an engine error quoting `said`. */
+  const reportSaying = (said: string) => {
+    const vimeoUrn = urnOf(VIMEO, "mkt");
+    const events = [
+      ...step(
+        AWS,
+        "media",
+        "update",
+        { id: "a1", inputs: awsInputs },
+        { id: "a1", inputs: { ...awsInputs, description: "edited" } },
+      ),
+      event({
+        resourcePreEvent: { metadata: { op: "refresh", urn: vimeoUrn, type: VIMEO, provider: "" } },
+      }),
+    ] as EngineEvent[];
+    const managed = new Set([urnOf(AWS, "media"), vimeoUrn]);
+    return buildReport("prod", events, { managed, read: new Set(), secrets: [] }, said);
+  };
+  const ownTexts = [
+    ...Object.values(REPORT_TEXTS),
+    "pulumi up --refresh --stack",
+    "could not be read",
+  ];
+  /** A passphrase made of the report's own text: a word of it, or any piece, repeated or not. */
+  const passphrase = fc
+    .constantFrom(...ownTexts)
+    .chain((t) =>
+      fc.oneof(
+        fc.constantFrom(...t.split(/[^A-Za-z]+/).filter((w) => w.length > 0)),
+        fc
+          .tuple(fc.nat(t.length - 1), fc.integer({ min: 1, max: 20 }))
+          .map(([at, n]) => t.slice(at, at + n)),
+      ),
+    )
+    .chain((p) => fc.constantFrom(p, `${p}-${p}`, `${p}${p}`))
+    .filter((p) => p.trim() !== "");
+
+  it("leaves the report's commands and sentences readable whatever the passphrase", () => {
+    fc.assert(
+      fc.property(passphrase, (pass) => {
+        const plain = reportSaying("preview failed");
+        const secrets = secretsOf({ PULUMI_CONFIG_PASSPHRASE: pass });
+        const shown = redactReport(plain, secrets);
+        // The stack's name is not the code's: it is masked like any value, on its own.
+        const command = `pulumi up --refresh --stack ${redact("prod", secrets)}`;
+        expect(shown.remediation).toBe(command);
+        expect(shown.error).toBe(plain.error);
+        expect(shown.unreadable.map((u) => u.error)).toEqual([REPORT_TEXTS.notReached]);
+        expect(renderText(shown)).toContain(`To converge: ${command}`);
+      }),
+    );
+  });
+
+  it("still masks the passphrase wherever the engine or the CLI quotes it", () => {
+    fc.assert(
+      fc.property(passphrase, (pass) => {
+        // The product's and the CLI's names stay readable everywhere, as in every message.
+        fc.pre(pass.length >= SECRET_RUN && !/pulumi|connection/i.test(pass));
+        const shown = redactReport(
+          reportOf("prod", [], `error: decrypting with ${pass} failed`),
+          secretsOf({ PULUMI_CONFIG_PASSPHRASE: pass }),
+        );
+        expect(shown.error).toContain("[secret]");
+        expect(shown.error).not.toContain(pass);
+      }),
     );
   });
 });
