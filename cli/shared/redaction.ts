@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { ownWords } from "../../provider/core/kind";
 import { decodeEchoes, redact, RedactOptions, urlCredentials } from "../../provider/core/secrets";
 import { KINDS } from "../../provider/registry";
+import { SECRETS_FAILURE_TEXTS } from "./stack-secrets";
 
 /**
  * The passphrase in the file PULUMI_CONFIG_PASSPHRASE_FILE names, without its surrounding
@@ -84,7 +85,9 @@ const REPORT_PATTERNS = [
 
 /** The report's own sentences in `text`, to be left as they are by the environment's secrets. */
 function ownSentencesIn(text: string): string[] {
-  const found: string[] = Object.values(REPORT_TEXTS).filter((t) => text.includes(t));
+  const found = [...Object.values(REPORT_TEXTS), ...SECRETS_FAILURE_TEXTS].filter((t) =>
+    text.includes(t),
+  );
   for (const pattern of REPORT_PATTERNS) found.push(...(text.match(pattern) ?? []));
   return found;
 }

@@ -32,6 +32,27 @@ export class StackSecretsError extends Error {
 const SET_PASSPHRASE =
   "set PULUMI_CONFIG_PASSPHRASE, or PULUMI_CONFIG_PASSPHRASE_FILE, to this stack's passphrase " +
   "and run the check again";
+const EXPECTED_SECRETS =
+  "the check reads the stack's secrets to mask them in the report, with its passphrase";
+const WRONG_PASSPHRASE = "but the passphrase set does not decrypt them (incorrect passphrase)";
+const NO_PASSPHRASE = "but none is set";
+const SEALED_SECRET =
+  "the check reads the stack's secrets to mask them in the report, but a secret in its " +
+  "state export could not be decrypted (no plaintext): nothing is shown; check that the stack's " +
+  "secrets provider (its passphrase in PULUMI_CONFIG_PASSPHRASE, its cloud key) is " +
+  "reachable, and run the check again";
+
+/**
+ * The fixed sentences of these failures: the report's own words, which the environment's secrets
+ * (the passphrase above all) leave readable.
+ */
+export const SECRETS_FAILURE_TEXTS: readonly string[] = [
+  EXPECTED_SECRETS,
+  WRONG_PASSPHRASE,
+  NO_PASSPHRASE,
+  SET_PASSPHRASE,
+  SEALED_SECRET,
+];
 
 /**
  * Why the stack's secrets could not be read, for a failure of `pulumi stack export
@@ -41,12 +62,10 @@ const SET_PASSPHRASE =
  * shows the CLI's own words.
  */
 export function passphraseFailure(cliMessage: string): string | undefined {
-  const expected =
-    "the check reads the stack's secrets to mask them in the report, with its passphrase";
   if (/\bincorrect passphrase\b/i.test(cliMessage))
-    return `${expected}, but the passphrase set does not decrypt them (incorrect passphrase): ${SET_PASSPHRASE}`;
+    return `${EXPECTED_SECRETS}, ${WRONG_PASSPHRASE}: ${SET_PASSPHRASE}`;
   if (/\bpassphrase must be set\b/i.test(cliMessage))
-    return `${expected}, but none is set: ${SET_PASSPHRASE}`;
+    return `${EXPECTED_SECRETS}, ${NO_PASSPHRASE}: ${SET_PASSPHRASE}`;
   return undefined;
 }
 
@@ -101,13 +120,7 @@ function opened(value: unknown, sig: string, into: Set<string>): unknown {
   if (!isBag(value)) return value;
   if (Object.hasOwn(value, sig)) {
     const plaintext = value.plaintext;
-    if (typeof plaintext !== "string")
-      throw new StackSecretsError(
-        "the check reads the stack's secrets to mask them in the report, but a secret in its " +
-          "state export could not be decrypted (no plaintext): nothing is shown; check that the stack's " +
-          "secrets provider (its passphrase in PULUMI_CONFIG_PASSPHRASE, its cloud key) is " +
-          "reachable, and run the check again",
-      );
+    if (typeof plaintext !== "string") throw new StackSecretsError(SEALED_SECRET);
     let inner: unknown;
     try {
       inner = JSON.parse(plaintext);
