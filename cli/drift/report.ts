@@ -9,7 +9,7 @@ import type { FieldSpec } from "../../provider/core/fields";
 import { KINDS } from "../../provider/registry";
 
 import { MASK } from "../../provider/core/secrets";
-import { stackMasker, StackMasker } from "../shared/redaction";
+import { REPORT_TEXTS, stackMasker, StackMasker } from "../shared/redaction";
 import { secretSig, stateSecretsOf } from "../shared/stack-secrets";
 import type { UnmanagedReport } from "./unmanaged";
 import { connectionKind } from "../shared/connections";
@@ -227,9 +227,7 @@ export function buildReport(
       // Allow-list: only what the checkpoint says the engine manages is compared.
       unreadable.push({
         ...ref,
-        error:
-          "not in the stack's state exported before the check (an update ran meanwhile?): " +
-          "run the check again",
+        error: REPORT_TEXTS.notInState,
       });
       continue;
     }
@@ -237,7 +235,7 @@ export function buildReport(
     if (!done) {
       // Started but never finished and no error of its own: the preview stopped before reading it.
       if (failure !== undefined || stackErrors.length > 0)
-        unreadable.push({ ...ref, error: "not read: the check stopped before reaching it" });
+        unreadable.push({ ...ref, error: REPORT_TEXTS.notReached });
       continue;
     }
     if (done.op === "delete" || (done.old && !done.new)) {
@@ -380,7 +378,7 @@ function driftOf(ref: ConnectionRef, meta: StepEventMetadata): DriftedConnection
       fields,
       ...(version ? { version } : {}),
       possibleCredentialChange: false,
-      note: "changed in a secret or another property the report cannot show",
+      note: REPORT_TEXTS.hiddenChange,
     };
   }
   // A version bump with nothing else changed on a kind without write-only fields: the API holds

@@ -1,12 +1,32 @@
 /** What a report may print: every string through the provider's one redactor. */
+import { readFileSync } from "node:fs";
 import { ownWords } from "../../provider/core/kind";
 import { decodeEchoes, redact, RedactOptions, urlCredentials } from "../../provider/core/secrets";
 import { KINDS } from "../../provider/registry";
+import { SECRETS_FAILURE_TEXTS } from "./stack-secrets";
+
+/**
+ * The passphrase in the file PULUMI_CONFIG_PASSPHRASE_FILE names, without its surrounding
+ * whitespace, as the Pulumi CLI reads it (a file usually ends with a newline). A file that cannot be read gives nothing: the
+ * Pulumi CLI then fails to read the stack's secrets, and the check with it.
+ */
+function passphraseFileOf(env: Readonly<Record<string, string | undefined>>): string[] {
+  const file = env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  if (!file) return [];
+  let content: string;
+  try {
+    content = readFileSync(file, "utf8");
+  } catch {
+    return [];
+  }
+  const passphrase = content.trim();
+  return passphrase ? [passphrase] : [];
+}
 
 /**
  * Values from the environment that must never be printed, however a CLI message quotes them:
  * every variable named like a secret (PGPASSWORD, the passphrase, access tokens, the API
- * credentials), and the backend URL's credentials ({@link urlCredentials}). At any length:
+ * credentials), the passphrase in PULUMI_CONFIG_PASSPHRASE_FILE, and the backend URL's credentials ({@link urlCredentials}). At any length:
  * the redactor masks a short one wherever it stands whole.
  */
 export function secretsOf(
@@ -21,6 +41,8 @@ export function secretsOf(
     )
       out.add(value);
   }
+  // The passphrase may be given as a file instead: its content is then as secret as the variable.
+  for (const v of passphraseFileOf(env)) out.add(v);
   for (const v of backendUrl ? urlCredentials(backendUrl) : []) out.add(v);
   return [...out];
 }
@@ -46,6 +68,48 @@ function ownReportWords(): string[] {
   return [...KINDS.values()].flatMap(ownWords).concat(COMMAND_WORDS);
 }
 
+/** Sentences a drift report writes itself, whatever the API, the state or the CLI said. */
+export const REPORT_TEXTS = {
+  notReached: "not read: the check stopped before reaching it",
+  notInState:
+    "not in the stack's state exported before the check (an update ran meanwhile?): " +
+    "run the check again",
+  hiddenChange: "changed in a secret or another property the report cannot show",
+} as const;
+
+/** The report's own sentences that hold a count or a version, which the code computed. */
+const REPORT_PATTERNS = [
+  /\b\d+ connections? could not be read\b/g,
+  /\bpossible credential change \(version \d+ → \d+\)/g,
+];
+
+/** The report's own sentences in `text`, to be left as they are by the environment's secrets. */
+function ownSentencesIn(text: string): string[] {
+  const found = [...Object.values(REPORT_TEXTS), ...SECRETS_FAILURE_TEXTS].filter((t) =>
+    text.includes(t),
+  );
+  for (const pattern of REPORT_PATTERNS) found.push(...(text.match(pattern) ?? []));
+  return found;
+}
+
+/**
+ * A command the report advises (`pulumi up --refresh --stack dev`): its program words and option
+ * names are the code's, and stay as they are; each option's value (a stack name) came from
+ * outside, and is masked on its own, with no word kept.
+ */
+function redactCommand(command: string, secrets: readonly string[]): string {
+  let afterOption = false;
+  return command
+    .split(" ")
+    .map((token) => {
+      const option = token.startsWith("-");
+      const shown = option || !afterOption ? token : redact(token, secrets);
+      afterOption = afterOption || option;
+      return shown;
+    })
+    .join(" ");
+}
+
 /**
  * Every string of a report value through the provider's own redactor ({@link redact}: secrets in
  * every form, URLs without credentials), so that a report and a provider message hide the same
@@ -56,12 +120,18 @@ function ownReportWords(): string[] {
 export function redactReport<T>(value: T, secrets: readonly string[]): T {
   // The report names resource types, config keys and the commands to run: the code's words, kept
   // readable where a word-like passphrase shares characters with them.
+  // Its own sentences and the option names of its commands are left as they are: they read the
+  // same whatever the secrets are, so masking them would only hide the advice and tell which
+  // characters a secret holds (a passphrase "refresh-refresh" would turn `--refresh` into a mask).
   const words = ownReportWords();
-  const walk = (v: unknown): unknown => {
-    if (typeof v === "string") return redact(v, secrets, { keep: words });
-    if (Array.isArray(v)) return v.map(walk);
+  const walk = (v: unknown, key?: string): unknown => {
+    if (typeof v === "string")
+      return key === "remediation"
+        ? redactCommand(v, secrets)
+        : redact(v, secrets, { keep: [...words, ...ownSentencesIn(v)] });
+    if (Array.isArray(v)) return v.map((x) => walk(x));
     if (v !== null && typeof v === "object")
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
     return v;
   };
   return walk(value) as T;

@@ -20,7 +20,6 @@
  */
 import { fieldsFor } from "../../provider/core/kind";
 import { accountCredentialProperty, FamilyDeclaration } from "../../provider/core/family";
-import { collectStrings } from "../../provider/core/secrets";
 import { summarizeFailure } from "./failure";
 import { KINDS } from "../../provider/registry";
 
@@ -33,6 +32,27 @@ export class StackSecretsError extends Error {
 const SET_PASSPHRASE =
   "set PULUMI_CONFIG_PASSPHRASE, or PULUMI_CONFIG_PASSPHRASE_FILE, to this stack's passphrase " +
   "and run the check again";
+const EXPECTED_SECRETS =
+  "the check reads the stack's secrets to mask them in the report, with its passphrase";
+const WRONG_PASSPHRASE = "but the passphrase set does not decrypt them (incorrect passphrase)";
+const NO_PASSPHRASE = "but none is set";
+const SEALED_SECRET =
+  "the check reads the stack's secrets to mask them in the report, but a secret in its " +
+  "state export could not be decrypted (no plaintext): nothing is shown; check that the stack's " +
+  "secrets provider (its passphrase in PULUMI_CONFIG_PASSPHRASE, its cloud key) is " +
+  "reachable, and run the check again";
+
+/**
+ * The fixed sentences of these failures: the report's own words, which the environment's secrets
+ * (the passphrase above all) leave readable.
+ */
+export const SECRETS_FAILURE_TEXTS: readonly string[] = [
+  EXPECTED_SECRETS,
+  WRONG_PASSPHRASE,
+  NO_PASSPHRASE,
+  SET_PASSPHRASE,
+  SEALED_SECRET,
+];
 
 /**
  * Why the stack's secrets could not be read, for a failure of `pulumi stack export
@@ -42,12 +62,10 @@ const SET_PASSPHRASE =
  * shows the CLI's own words.
  */
 export function passphraseFailure(cliMessage: string): string | undefined {
-  const expected =
-    "the check reads the stack's secrets to mask them in the report, with its passphrase";
   if (/\bincorrect passphrase\b/i.test(cliMessage))
-    return `${expected}, but the passphrase set does not decrypt them (incorrect passphrase): ${SET_PASSPHRASE}`;
+    return `${EXPECTED_SECRETS}, ${WRONG_PASSPHRASE}: ${SET_PASSPHRASE}`;
   if (/\bpassphrase must be set\b/i.test(cliMessage))
-    return `${expected}, but none is set: ${SET_PASSPHRASE}`;
+    return `${EXPECTED_SECRETS}, ${NO_PASSPHRASE}: ${SET_PASSPHRASE}`;
   return undefined;
 }
 
@@ -82,19 +100,27 @@ function isBag(v: unknown): v is Bag {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
+/**
+ * Every leaf string and finite number of a secret value, numbers as their text: Pulumi stores
+ * `pulumi.secret(834291)` as the plaintext `834291`, and the digits are as much a secret as any
+ * string. Booleans and null are not collected: `true` as a secret would mask the word everywhere
+ * and hides nothing.
+ */
+function secretLeaves(value: unknown, into: string[] = []): string[] {
+  if (typeof value === "string") into.push(value);
+  else if (typeof value === "number" && Number.isFinite(value)) into.push(String(value));
+  else if (Array.isArray(value)) value.forEach((v) => secretLeaves(v, into));
+  else if (isBag(value)) Object.values(value).forEach((v) => secretLeaves(v, into));
+  return into;
+}
+
 /** A checkpoint value with every secret envelope opened; throws when one holds no plaintext. */
 function opened(value: unknown, sig: string, into: Set<string>): unknown {
   if (Array.isArray(value)) return value.map((v) => opened(v, sig, into));
   if (!isBag(value)) return value;
   if (Object.hasOwn(value, sig)) {
     const plaintext = value.plaintext;
-    if (typeof plaintext !== "string")
-      throw new StackSecretsError(
-        "the check reads the stack's secrets to mask them in the report, but a secret in its " +
-          "state export could not be decrypted (no plaintext): nothing is shown; check that the stack's " +
-          "secrets provider (its passphrase in PULUMI_CONFIG_PASSPHRASE, its cloud key) is " +
-          "reachable, and run the check again",
-      );
+    if (typeof plaintext !== "string") throw new StackSecretsError(SEALED_SECRET);
     let inner: unknown;
     try {
       inner = JSON.parse(plaintext);
@@ -102,7 +128,7 @@ function opened(value: unknown, sig: string, into: Set<string>): unknown {
       inner = plaintext;
     }
     const open = opened(inner, sig, into);
-    for (const s of collectStrings(open)) into.add(s);
+    for (const s of secretLeaves(open)) into.add(s);
     return open;
   }
   return Object.fromEntries(
@@ -132,7 +158,7 @@ export function stateSecretsOf(deployment: unknown): string[] {
       const props = opened(part, sig, out);
       if (!kind || !isBag(props)) continue;
       for (const [field, spec] of Object.entries(fieldsFor(kind, props)))
-        if (spec.secret) for (const s of collectStrings(props[field])) out.add(s);
+        if (spec.secret) for (const s of secretLeaves(props[field])) out.add(s);
     }
   }
   out.delete("");
@@ -166,11 +192,30 @@ function accountCredentials(accounts: unknown, family: FamilyDeclaration): strin
 }
 
 /**
+ * The secrets of a config entry set with `--secret`: a single value as itself, and every leaf of
+ * an object (`pulumi config set --secret --path db.password` marks the whole top-level object
+ * secret, its plaintext in `objectValue` and, as JSON text, in `value`). Which leaf the path named
+ * is not printed, so every leaf is taken: masking a plain part of a secret object (a host name) in
+ * a value that came from the API costs a word; missing the password would show it.
+ */
+function secretEntryLeaves(entry: ConfigEntry): string[] {
+  const leaves = secretLeaves(entry.objectValue);
+  if (typeof entry.value !== "string") return leaves;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(entry.value);
+  } catch {
+    parsed = undefined;
+  }
+  // The JSON text of an object is not itself masked: "{}" would mask the report's own braces.
+  if (parsed !== null && typeof parsed === "object") return [...leaves, ...secretLeaves(parsed)];
+  return [...leaves, entry.value];
+}
+
+/**
  * The provider credentials a stack uses, and its other secret settings: every family's
  * credential and each account's (stack config, else the environment fallbacks, which hold them
- * too), and every config value set with `--secret` that is a single string. The plain parts of a
- * secret object (account names, base URLs) are not secrets: masking them would hide readable
- * words everywhere.
+ * too), and every config value set with `--secret`, each leaf of a secret object included.
  */
 export function configSecretsOf(
   config: Readonly<Record<string, ConfigEntry>>,
@@ -189,8 +234,7 @@ export function configSecretsOf(
       for (const c of accountCredentials(objectOf({ value: envAccounts }), family)) out.add(c);
   }
   for (const entry of Object.values(config))
-    if (entry.secret === true && typeof entry.value === "string" && entry.objectValue === undefined)
-      out.add(entry.value);
+    if (entry.secret === true) for (const s of secretEntryLeaves(entry)) out.add(s);
   out.delete("");
   return [...out];
 }

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import * as path from "node:path";
@@ -34,6 +35,7 @@ import {
   StackCheck,
 } from "../../cli/drift/all-report";
 import { redactReport, secretsOf } from "../../cli/shared/redaction";
+import { passphraseFailure, SECRETS_FAILURE_TEXTS } from "../../cli/shared/stack-secrets";
 import { redact } from "../../provider/core/secrets";
 import { renderAll, renderAllMarkdown, renderAllText } from "../../cli/drift/all-render";
 import { DriftReport } from "../../cli/drift/report";
@@ -672,6 +674,26 @@ describe("secrets in the report", () => {
     );
   });
 
+  it("takes the passphrase from PULUMI_CONFIG_PASSPHRASE_FILE, the file's content", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "passphrase-"));
+    try {
+      const file = path.join(dir, "passphrase.txt");
+      writeFileSync(file, "file-held-phrase-71\n");
+      const secrets = secretsOf({ PULUMI_CONFIG_PASSPHRASE_FILE: file });
+      expect(secrets).toContain("file-held-phrase-71");
+      expect(secrets).not.toContain(file);
+      const masked = redactReport(
+        all([failedStack("qa", "decrypt with file-held-phrase-71 failed")]),
+        secrets,
+      );
+      expect(masked.stacks[0]!.reason).toBe("decrypt with [secret] failed");
+      // A file that cannot be read holds nothing to mask: the CLI fails on it anyway.
+      expect(secretsOf({ PULUMI_CONFIG_PASSPHRASE_FILE: path.join(dir, "none") })).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("masks them, and shows every URL without credentials, in every string of the report", () => {
     const secrets = secretsOf(env, "postgres://pulumi:p%40ss-w0rd@db:5432/state");
     expect(
@@ -695,6 +717,33 @@ describe("secrets in the report", () => {
     expect(byName.get("dev")!.reason).toBe("GET https://api/x failed");
     // Numbers, booleans and structure stay as they were.
     expect(masked.counts).toEqual(leaky.counts);
+  });
+
+  it("keeps its own sentences on the stack's secrets readable, whatever word of them is the passphrase", () => {
+    const reasons = [
+      passphraseFailure("incorrect passphrase")!,
+      passphraseFailure("passphrase must be set")!,
+      SECRETS_FAILURE_TEXTS.at(-1)!,
+    ];
+    const words = [
+      ...new Set(
+        reasons
+          .join(" ")
+          .split(/[^A-Za-z_']+/)
+          .filter((w) => w.length > 0),
+      ),
+    ];
+    const passphrase = fc
+      .array(fc.constantFrom(...words), { minLength: 1, maxLength: 3 })
+      .map((ws) => ws.join("-"));
+    fc.assert(
+      fc.property(passphrase, (pass) => {
+        const leaky = all(reasons.map((r, i) => failedStack(`s${i}`, r)));
+        const shown = redactReport(leaky, secretsOf({ PULUMI_CONFIG_PASSPHRASE: pass }));
+        expect(shown.stacks.map((s) => s.reason)).toEqual(reasons);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("keeps the commands it advises readable when the passphrase is word-like", () => {

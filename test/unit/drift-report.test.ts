@@ -12,7 +12,8 @@ import { escapeMarkdown } from "../../cli/shared/markdown";
 import { render, renderJson, renderMarkdown, renderText } from "../../cli/drift/render";
 import { parseDriftArgs } from "../../cli/drift/command";
 import { configSecretsOf, StackSecretsError } from "../../cli/shared/stack-secrets";
-import { normalize, SECRET_RUN } from "../../provider/core/secrets";
+import { redactReport, REPORT_TEXTS, secretsOf } from "../../cli/shared/redaction";
+import { normalize, redact, SECRET_RUN } from "../../provider/core/secrets";
 
 // Synthetic engine events shaped like those `pulumi refresh --preview-only` emits (captured from
 // the real CLI 3.259): refresh steps carry no `diffs`, so the report compares old and new inputs.
@@ -683,8 +684,162 @@ describe("configSecretsOf", () => {
       "proj:region": { value: "us-east-2", secret: false },
     };
     const env = { APINIZER_ACCOUNTS: JSON.stringify({ b: { token: "apz-b" } }) };
+    // Every leaf of a secret object, its plain base URL too: which one was secret is not printed.
     expect(configSecretsOf(config, env).sort()).toEqual(
-      ["apz-b", "pictai_eu", "pictai_k1", "pw-123"].sort(),
+      ["apz-b", "https://eu.example", "pictai_eu", "pictai_k1", "pw-123"].sort(),
+    );
+  });
+});
+
+describe("secrets of any shape the stack holds", () => {
+  const leaf = fc.oneof(
+    fc.stringMatching(/^[A-Za-z0-9]{10,24}$/),
+    fc.integer({ min: 100_000_000, max: 2_000_000_000 }),
+  );
+  /** A secret value: a leaf, or an object or list of them nested a few levels. */
+  const shaped = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: "small" }, leaf, tie("object"), tie("list")),
+    object: fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), tie("value"), {
+      minKeys: 1,
+      maxKeys: 3,
+    }),
+    list: fc.array(tie("value"), { minLength: 1, maxLength: 3 }),
+  })).value;
+  const leavesOf = (v: unknown): string[] =>
+    Array.isArray(v)
+      ? v.flatMap(leavesOf)
+      : v !== null && typeof v === "object"
+        ? Object.values(v).flatMap(leavesOf)
+        : [String(v)];
+  /** The refresh step of an AWS connection whose description now holds `pasted`. */
+  const pastedInto = (pasted: string) =>
+    step(
+      AWS,
+      "media",
+      "update",
+      { id: "a1", inputs: awsInputs },
+      { id: "a1", inputs: { ...awsInputs, description: pasted } },
+    );
+
+  it("masks every leaf of a value sealed in state, numbers as their text", () => {
+    fc.assert(
+      fc.property(shaped, (secret) => {
+        const checkpoint = {
+          resources: [
+            { urn: urnOf(AWS, "media"), type: AWS, inputs: awsInputs },
+            {
+              urn: "urn:pulumi:test::proj::pulumi:pulumi:Stack::proj-test",
+              type: "pulumi:pulumi:Stack",
+              outputs: {
+                out: {
+                  [SIG]: "1b47061264138c4ac30d75fd1eb44270",
+                  plaintext: JSON.stringify(secret),
+                },
+              },
+            },
+          ],
+        };
+        const resources = stackResourcesOf(checkpoint);
+        for (const s of leavesOf(secret)) {
+          const report = buildReport("prod", pastedInto(`code ${s} here`), resources);
+          for (const out of allFormats(report)) expect(out).not.toContain(s);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("masks every leaf of a config object set secret at a path, from objectValue or value", () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), shaped, { minKeys: 1, maxKeys: 3 }),
+        fc.boolean(),
+        (object, printed) => {
+          // Older CLIs print only the JSON text in `value`; newer ones objectValue as well.
+          const entry = {
+            value: JSON.stringify(object),
+            secret: true,
+            ...(printed ? { objectValue: object } : {}),
+          };
+          const secrets = configSecretsOf({ "proj:db": entry }, {});
+          const resources = { ...managing(pastedInto("x")), secrets };
+          for (const s of leavesOf(object)) {
+            const report = buildReport("prod", pastedInto(`creds ${s} here`), resources);
+            for (const out of allFormats(report)) expect(out).not.toContain(s);
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe("the environment's secrets against the report's own words", () => {
+  /** One connection drifted, one the preview never reached, and an engine error quoting `said`. */
+  const reportSaying = (said: string) => {
+    const vimeoUrn = urnOf(VIMEO, "mkt");
+    const events = [
+      ...step(
+        AWS,
+        "media",
+        "update",
+        { id: "a1", inputs: awsInputs },
+        { id: "a1", inputs: { ...awsInputs, description: "edited" } },
+      ),
+      event({
+        resourcePreEvent: { metadata: { op: "refresh", urn: vimeoUrn, type: VIMEO, provider: "" } },
+      }),
+    ] as EngineEvent[];
+    const managed = new Set([urnOf(AWS, "media"), vimeoUrn]);
+    return buildReport("prod", events, { managed, read: new Set(), secrets: [] }, said);
+  };
+  const ownTexts = [
+    ...Object.values(REPORT_TEXTS),
+    "pulumi up --refresh --stack",
+    "could not be read",
+  ];
+  /** A passphrase made of the report's own text: a word of it, or any piece, repeated or not. */
+  const passphrase = fc
+    .constantFrom(...ownTexts)
+    .chain((t) =>
+      fc.oneof(
+        fc.constantFrom(...t.split(/[^A-Za-z]+/).filter((w) => w.length > 0)),
+        fc
+          .tuple(fc.nat(t.length - 1), fc.integer({ min: 1, max: 20 }))
+          .map(([at, n]) => t.slice(at, at + n)),
+      ),
+    )
+    .chain((p) => fc.constantFrom(p, `${p}-${p}`, `${p}${p}`))
+    .filter((p) => p.trim() !== "");
+
+  it("leaves the report's commands and sentences readable whatever the passphrase", () => {
+    fc.assert(
+      fc.property(passphrase, (pass) => {
+        const plain = reportSaying("preview failed");
+        const secrets = secretsOf({ PULUMI_CONFIG_PASSPHRASE: pass });
+        const shown = redactReport(plain, secrets);
+        // The stack's name is not the code's: it is masked like any value, on its own.
+        const command = `pulumi up --refresh --stack ${redact("prod", secrets)}`;
+        expect(shown.remediation).toBe(command);
+        expect(shown.error).toBe(plain.error);
+        expect(shown.unreadable.map((u) => u.error)).toEqual([REPORT_TEXTS.notReached]);
+        expect(renderText(shown)).toContain(`To converge: ${command}`);
+      }),
+    );
+  });
+
+  it("still masks the passphrase wherever the engine or the CLI quotes it", () => {
+    fc.assert(
+      fc.property(passphrase, (pass) => {
+        // The product's and the CLI's names stay readable everywhere, as in every message.
+        fc.pre(pass.length >= SECRET_RUN && !/pulumi|connection/i.test(pass));
+        const shown = redactReport(
+          reportOf("prod", [], `error: decrypting with ${pass} failed`),
+          secretsOf({ PULUMI_CONFIG_PASSPHRASE: pass }),
+        );
+        expect(shown.error).toContain("[secret]");
+        expect(shown.error).not.toContain(pass);
+      }),
     );
   });
 });
