@@ -19,6 +19,7 @@
  * while saying nothing.
  */
 import { fieldsFor } from "../../provider/core/kind";
+import { collectStrings } from "../../provider/core/secrets";
 import { accountCredentialProperty, FamilyDeclaration } from "../../provider/core/family";
 import { summarizeFailure } from "./failure";
 import { KINDS } from "../../provider/registry";
@@ -106,12 +107,8 @@ function isBag(v: unknown): v is Bag {
  * string. Booleans and null are not collected: `true` as a secret would mask the word everywhere
  * and hides nothing.
  */
-function secretLeaves(value: unknown, into: string[] = []): string[] {
-  if (typeof value === "string") into.push(value);
-  else if (typeof value === "number" && Number.isFinite(value)) into.push(String(value));
-  else if (Array.isArray(value)) value.forEach((v) => secretLeaves(v, into));
-  else if (isBag(value)) Object.values(value).forEach((v) => secretLeaves(v, into));
-  return into;
+function secretLeaves(value: unknown): string[] {
+  return collectStrings(value, [], { numbers: true });
 }
 
 /** A checkpoint value with every secret envelope opened; throws when one holds no plaintext. */

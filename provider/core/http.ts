@@ -1,6 +1,7 @@
 import { getCACertificates } from "node:tls";
 import { Dispatcher, EnvHttpProxyAgent, Pool, errors as undiciErrors } from "undici";
 import { ConnectionResponseError, ConnectionTransportError } from "./errors";
+import { decodeUtf8 } from "./secrets";
 
 /** Transport tuning. Defaults start from undici's RetryHandler (see STYLE.md). */
 export interface HttpOptions {
@@ -252,9 +253,13 @@ export class HttpClient {
       const raw = await readCapped(res.body, this.options.maxResponseBytes, signal, () =>
         tooLarge(req, this.options.maxResponseBytes, this.keys.maxResponseBytes),
       );
+      // JSON travels as UTF-8 (RFC 8259, section 8.1), so a body in another encoding is not an
+      // answer the vendors document. A lenient decoder would turn its non-ASCII letters into
+      // U+FFFD, and a secret echoed in Latin-1 would come out with its ASCII letters intact and no
+      // mask form matching it; so such a body is never parsed, and messages count its bytes
+      // instead of quoting any of it. It is kept one character per byte so that "empty" stays
+      // true to the bytes.
       const utf8 = decodeUtf8(raw);
-      // Not UTF-8: kept one character per byte so that "empty" stays true to the bytes, and
-      // never parsed (see decodeUtf8).
       const text = utf8 ?? raw.toString("latin1");
       let body: unknown;
       let json = false;
@@ -462,22 +467,6 @@ async function readCapped(
     throw e;
   }
   return Buffer.concat(chunks);
-}
-
-/**
- * JSON travels as UTF-8 (RFC 8259, section 8.1), so a body in another encoding is not an answer
- * the vendors document. A lenient decoder would turn its non-ASCII letters into U+FFFD, and a
- * secret echoed in Latin-1 would come out with its ASCII letters intact and no mask form matching
- * it; so such a body is never parsed, and messages count its bytes instead of quoting any of it.
- */
-const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-function decodeUtf8(bytes: Buffer): string | undefined {
-  try {
-    return STRICT_UTF8.decode(bytes);
-  } catch {
-    return undefined;
-  }
 }
 
 /** What cancels requests, for messages. */

@@ -256,7 +256,7 @@ function secretTexts(value: string): Set<string> {
   // UTF-8 read as Latin-1 (mojibake), and the secret reversed: no decoding undoes either.
   texts.add(Buffer.from(value, "utf8").toString("latin1"));
   // And Latin-1 read as UTF-8, where those bytes happen to be valid UTF-8 ("ß¿" is U+07FF): other
-  // Latin-1 bodies are never parsed (see decodeUtf8 in http.ts).
+  // Latin-1 bodies are never parsed (see HttpClient in http.ts).
   const asUtf8 = latin1ReadAsUtf8(value);
   if (asUtf8 !== undefined) texts.add(asUtf8);
   texts.add([...value].reverse().join(""));
@@ -266,15 +266,20 @@ function secretTexts(value: string): Set<string> {
 
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
 
+/** `bytes` as UTF-8 text, or undefined when they are not UTF-8 (no U+FFFD in their place). */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The value's Latin-1 bytes read as UTF-8, when it is Latin-1 text and those bytes are UTF-8. */
 function latin1ReadAsUtf8(value: string): string | undefined {
   // eslint-disable-next-line no-control-regex -- every character outside Latin-1 is what this matches
   if (/[^\u0000-\u00ff]/.test(value)) return undefined;
-  try {
-    return STRICT_UTF8.decode(Buffer.from(value, "latin1"));
-  } catch {
-    return undefined;
-  }
+  return decodeUtf8(Buffer.from(value, "latin1"));
 }
 
 /** Whitespace, control characters and bidi overrides: all compared and shown as one space. */
@@ -707,11 +712,16 @@ export function redactUrls(text: string): string {
 }
 
 /** Every string inside a JSON value, for collecting the secret values a call carries. */
-export function collectStrings(value: unknown, into: string[] = []): string[] {
+export function collectStrings(
+  value: unknown,
+  into: string[] = [],
+  { numbers = false }: { readonly numbers?: boolean } = {},
+): string[] {
   if (typeof value === "string") into.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => collectStrings(v, into));
+  else if (numbers && typeof value === "number" && Number.isFinite(value)) into.push(String(value));
+  else if (Array.isArray(value)) value.forEach((v) => collectStrings(v, into, { numbers }));
   else if (value && typeof value === "object")
-    Object.values(value).forEach((v) => collectStrings(v, into));
+    Object.values(value).forEach((v) => collectStrings(v, into, { numbers }));
   return into;
 }
 
