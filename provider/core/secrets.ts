@@ -2,9 +2,10 @@
 export const MASK = "[secret]";
 
 /**
- * A run of this many characters of a secret, or of any encoded form of it, is masked wherever it
- * stands: an API that echoes a request may cut a value at either end, and part of a secret is
- * still a secret. A secret (or a form) shorter than this is masked wherever it stands whole.
+ * A run of this many characters of a secret, or of any encoded form of it as many characters of
+ * the form as carry these, is masked wherever it stands: an API that echoes a request may cut a
+ * value at either end, and part of a secret is still a secret. A secret (or a form) shorter than
+ * this is masked wherever it stands whole.
  */
 export const SECRET_RUN = 6;
 
@@ -201,31 +202,57 @@ function base64Cores(value: string | Buffer): string[] {
 }
 
 /**
- * Every form a secret can take in an echoed text after {@link decodeEchoes}: raw, upper- and
- * lower-case, with whitespace as single spaces, decoded itself (a secret that holds `%41`), and,
- * for a text that was cut inside an escape or encoded more often than decoding undoes, its JSON,
- * Gson, percent, form and HTML encodings; plus, of each of those, what no decoding undoes: base64
- * at all three byte alignments (standard and URL-safe alphabets) and hex.
+ * One form of a secret and the length of its runs: how many of its characters carry
+ * {@link SECRET_RUN} characters (bytes, for a binary code) of the secret. A text form's run is
+ * SECRET_RUN; a binary code spends more characters on each byte, and a run of SECRET_RUN of them
+ * holds only two or three bytes of the secret, or one and a half characters in UTF-16 hex:
+ * masking those would mask digits of every date and ID ("072005" is a run of the UTF-16 hex of
+ * `or_`) while hiding less of the secret than the runs a text form leaves readable.
  */
-export function secretForms(value: string): string[] {
+interface Form {
+  readonly text: string;
+  readonly run: number;
+}
+
+/** A binary code's run: {@link SECRET_RUN} bytes at `perByte` characters each. */
+const codeRun = (perByte: number): number => Math.ceil(SECRET_RUN * perByte);
+
+/**
+ * Every form a secret can take in an echoed text after {@link decodeEchoes}, with its run (see
+ * {@link Form}): raw, upper- and lower-case, with whitespace as single spaces, decoded itself (a
+ * secret that holds `%41`), and, for a text that was cut inside an escape or encoded more often
+ * than decoding undoes, its JSON, Gson, percent, form and HTML encodings; plus, of each of those,
+ * what no decoding undoes: base64 at all three byte alignments (standard and URL-safe alphabets)
+ * and hex; the UTF-16 text (as Windows and Java encode strings) in base64 and hex; base64 of
+ * base64, and of that again; base32; and the bytes as decimal numbers (a Node Buffer's JSON).
+ */
+function encodedForms(value: string): Form[] {
+  const forms = new Map<string, number>();
+  const add = (text: string, run: number) => {
+    if (text !== "") forms.set(text, Math.min(forms.get(text) ?? run, run));
+  };
   const texts = secretTexts(value);
+  for (const t of texts) add(t, SECRET_RUN);
   // Base64 and hex of each text form too: a request body is often encoded before it is sent.
-  const forms = new Set<string>(texts);
   for (const t of texts) {
-    for (const core of base64Cores(t)) forms.add(core);
-    forms.add(Buffer.from(t, "utf8").toString("hex"));
+    for (const core of base64Cores(t)) add(core, codeRun(4 / 3));
+    add(Buffer.from(t, "utf8").toString("hex"), codeRun(2));
   }
-  // The UTF-16 text (as Windows and Java encode strings) in base64 and hex; base64 of base64, and
-  // of that again; base32.
   const utf16 = Buffer.from(value, "utf16le");
-  for (const core of base64Cores(utf16)) forms.add(core);
-  forms.add(utf16.toString("hex"));
+  for (const core of base64Cores(utf16)) add(core, codeRun(8 / 3));
+  add(utf16.toString("hex"), codeRun(4));
   const b64 = Buffer.from(value, "utf8").toString("base64");
-  for (const core of base64Cores(b64)) forms.add(core);
-  for (const core of base64Cores(Buffer.from(b64).toString("base64"))) forms.add(core);
-  for (const core of base32Cores(Buffer.from(value, "utf8"))) forms.add(core);
-  forms.delete("");
-  return [...forms];
+  for (const core of base64Cores(b64)) add(core, codeRun(16 / 9));
+  for (const core of base64Cores(Buffer.from(b64).toString("base64"))) add(core, codeRun(64 / 27));
+  for (const core of base32Cores(Buffer.from(value, "utf8"))) add(core, codeRun(8 / 5));
+  // Two digits a byte at least: the bytes of a text are 10 or more but for control characters.
+  add([...Buffer.from(value, "utf8")].join(","), codeRun(2));
+  return [...forms].map(([text, run]) => ({ text, run }));
+}
+
+/** The forms of a secret {@link redact} masks: see {@link encodedForms}. */
+export function secretForms(value: string): string[] {
+  return encodedForms(value).map((f) => f.text);
 }
 
 /** The forms of {@link secretForms} that are text (escaped, re-read, reversed), not binary codes. */
@@ -339,10 +366,43 @@ export function normalize(text: string): { text: string; from: number[]; to: num
 }
 
 /** What a set of secrets is matched by: runs of {@link SECRET_RUN}, and short values whole. */
+/** Runs of forms by their length (see {@link Form}): a text is compared at each length. */
+type Runs = Map<number, Set<string>>;
+
+/** Adds the runs of a normalized form: each `run` characters of it, or the form whole when shorter. */
+function addRuns(into: Runs, form: string, run: number): void {
+  // A form shorter than a run (a base64 core of a short secret is a letter or two) is masked only
+  // as the short secret itself is, through `whole`: otherwise it would mask letters of every word.
+  if (form.length < SECRET_RUN) return;
+  const length = Math.min(run, form.length);
+  let set = into.get(length);
+  if (!set) into.set(length, (set = new Set()));
+  for (let at = 0; at + length <= form.length; at++) set.add(form.slice(at, at + length));
+}
+
+function mergeRuns(into: Runs, from: Runs): void {
+  for (const [length, set] of from) {
+    const mine = into.get(length);
+    if (mine) for (const r of set) mine.add(r);
+    else into.set(length, new Set(set));
+  }
+}
+
+/** Marks in `hit` each unit of `text` a run covers, `at` mapping the text's units to `hit`'s. */
+function markRuns(text: string, runs: Runs, hit: Uint8Array, at?: readonly number[]): void {
+  for (const [length, set] of runs) {
+    for (let i = 0; i + length <= text.length; i++) {
+      if (!set.has(text.slice(i, i + length))) continue;
+      if (at) hit.fill(1, at[i]!, at[i + length - 1]! + 1);
+      else hit.fill(1, i, i + length);
+    }
+  }
+}
+
 interface Matcher {
-  readonly runs: ReadonlySet<string>;
+  readonly runs: Runs;
   /** Runs of a secret's letters and digits alone: see {@link skeleton}. */
-  readonly skeletonRuns: ReadonlySet<string>;
+  readonly skeletonRuns: Runs;
   readonly whole: readonly string[];
   /**
    * Whether a value is masked only where it stands as a word: in the code's own words a
@@ -362,13 +422,13 @@ function matcherOf(secrets: readonly string[], wholeOnly: boolean): Matcher | un
 }
 
 function buildMatcher(secrets: readonly string[], wholeOnly: boolean): Matcher | undefined {
-  const runs = new Set<string>();
-  const skeletonRuns = new Set<string>();
+  const runs: Runs = new Map();
+  const skeletonRuns: Runs = new Map();
   const whole = new Set<string>();
   for (const secret of new Set(secrets)) {
     const m = matcherOfOne(secret);
-    if (!wholeOnly) for (const r of m.runs) runs.add(r);
-    if (!wholeOnly) for (const r of m.skeletonRuns) skeletonRuns.add(r);
+    if (!wholeOnly) mergeRuns(runs, m.runs);
+    if (!wholeOnly) mergeRuns(skeletonRuns, m.skeletonRuns);
     for (const w of wholeOnly ? [...m.self, ...m.forms] : m.whole) whole.add(w);
   }
   if (runs.size === 0 && whole.size === 0) return undefined;
@@ -377,8 +437,8 @@ function buildMatcher(secrets: readonly string[], wholeOnly: boolean): Matcher |
 
 /** Each secret's runs, kept for the next message: a provider masks many with the same secrets. */
 interface OneSecret {
-  readonly runs: readonly string[];
-  readonly skeletonRuns: readonly string[];
+  readonly runs: Runs;
+  readonly skeletonRuns: Runs;
   readonly whole: readonly string[];
   /**
    * The secret itself when short, as written and decoded: in the code's own words a short form
@@ -394,17 +454,17 @@ const MAX_CACHED_SECRETS = 1_024;
 function matcherOfOne(secret: string): OneSecret {
   const cached = perSecret.get(secret);
   if (cached) return cached;
-  const runs = new Set<string>();
-  const skeletonRuns = new Set<string>();
+  const runs: Runs = new Map();
+  const skeletonRuns: Runs = new Map();
   const whole = new Set<string>();
   const forms = new Set<string>();
   // Binary forms too: hex with a space or colon between bytes is hex to this comparison, and
   // the bytes as decimal numbers (a Node Buffer's JSON, `[81, 109, ...]`) are their digits.
-  const bytes = [...Buffer.from(secret, "utf8")];
-  for (const form of [...secretForms(secret), bytes.join(",")]) {
-    const sk = skeleton(normalize(form).text).text;
-    for (let at = 0; at + SECRET_RUN <= sk.length; at++)
-      skeletonRuns.add(sk.slice(at, at + SECRET_RUN));
+  for (const { text, run } of encodedForms(secret)) {
+    const n = normalize(text).text;
+    if (n.length >= SECRET_RUN) forms.add(n);
+    addRuns(runs, n, run);
+    addRuns(skeletonRuns, skeleton(n).text, run);
   }
   // A short secret's text forms (escaped, re-read in another encoding, reversed) are masked whole
   // like the secret itself; its base64 and hex cores are not (see below).
@@ -412,20 +472,13 @@ function matcherOfOne(secret: string): OneSecret {
     const short = normalize(text).text;
     if (short !== "" && short.length < SECRET_RUN) whole.add(short);
   }
-  for (const form of secretForms(secret)) {
-    const n = normalize(form).text;
-    // A short form (a base64 core of a short secret is a letter or two) is masked only as the
-    // short secret itself is, through `whole`: otherwise it would mask letters of every word.
-    if (n.length >= SECRET_RUN) forms.add(n);
-    for (let at = 0; at + SECRET_RUN <= n.length; at++) runs.add(n.slice(at, at + SECRET_RUN));
-  }
   const self = [normalize(secret).text, normalize(decodeEchoes(secret)).text].filter(
     (t) => t !== "" && t.length < SECRET_RUN,
   );
   const out = {
     self: [...new Set(self)],
-    runs: [...runs],
-    skeletonRuns: [...skeletonRuns],
+    runs,
+    skeletonRuns,
     whole: [...whole],
     forms: [...forms],
   };
@@ -438,15 +491,10 @@ function matcherOfOne(secret: string): OneSecret {
 function maskPiece(text: string, m: Matcher): string {
   const n = normalize(text);
   const hit = new Uint8Array(n.text.length);
-  for (let at = 0; at + SECRET_RUN <= n.text.length; at++) {
-    if (m.runs.has(n.text.slice(at, at + SECRET_RUN))) hit.fill(1, at, at + SECRET_RUN);
-  }
+  markRuns(n.text, m.runs, hit);
   if (m.skeletonRuns.size > 0) {
     const sk = skeleton(n.text);
-    for (let at = 0; at + SECRET_RUN <= sk.text.length; at++) {
-      if (m.skeletonRuns.has(sk.text.slice(at, at + SECRET_RUN)))
-        hit.fill(1, sk.at[at]!, sk.at[at + SECRET_RUN - 1]! + 1);
-    }
+    markRuns(sk.text, m.skeletonRuns, hit, sk.at);
   }
   for (const w of m.whole) {
     const bounded = m.asWords;
@@ -523,8 +571,8 @@ export interface RedactOptions {
 }
 
 /**
- * Masks every secret in `text`, in every form {@link secretForms} lists: any run of
- * {@link SECRET_RUN} characters of a form (or, with `whole`, the form whole), compared as
+ * Masks every secret in `text`, in every form {@link secretForms} lists: any run of a form
+ * (see {@link encodedForms}; or, with `whole`, the form whole), compared as
  * {@link normalize} does, and a secret shorter than that wherever it stands whole. URLs are shown
  * by {@link redactUrl}. Masks already in the text stay as they are, unless a secret holds the
  * mask's own text: then the mask is compared like any other text.
@@ -706,9 +754,16 @@ export function urlCredentials(url: string): string[] {
   return [...new Set([...out, ...decoded])].filter((v) => v !== "");
 }
 
-/** Every URL in a text, shown by {@link redactUrl}; the end of a sentence stays outside the URL. */
+/**
+ * Every URL in a text, shown by {@link redactUrl}; the end of a sentence stays outside a URL
+ * without a query. A query runs to the next space or quote: where its last value ends is unknown
+ * (a password may be `),::,.`), and punctuation after it is masked with it, never shown.
+ */
 export function redactUrls(text: string): string {
-  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"<>`]*[^\s"'<>`.,;:)\]]/gi, redactUrl);
+  return text.replace(
+    /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s"<>`?]*\?[^\s"<>`]*|[^\s"<>`?]*[^\s"'<>`.,;:)\]?])/gi,
+    redactUrl,
+  );
 }
 
 /** Every string inside a JSON value, for collecting the secret values a call carries. */

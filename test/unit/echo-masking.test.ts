@@ -109,13 +109,21 @@ function norm(text: string): string {
 function shows(text: string, secret: string): boolean {
   const s = norm(secret);
   if (s === "") return false;
+  const chars = [...GRAPHEMES.segment(s)].map((g) => g.segment);
   return text.split(MASK).some((piece) => {
     const t = norm(piece);
-    if (s.length < RUN) return t.includes(s);
-    for (let i = 0; i + RUN <= s.length; i++) if (t.includes(s.slice(i, i + RUN))) return true;
+    if (chars.length < RUN) return t.includes(s);
+    for (let i = 0; i + RUN <= chars.length; i++)
+      if (t.includes(chars.slice(i, i + RUN).join(""))) return true;
     return false;
   });
 }
+
+/**
+ * Characters as a reader counts them: a letter with its combining marks is one, and so is a
+ * character outside the BMP (two UTF-16 units).
+ */
+const GRAPHEMES = new Intl.Segmenter("en", { granularity: "grapheme" });
 
 // ---------------------------------------------------------------------------------------------
 // Encodings an API may apply to what it echoes.
@@ -401,6 +409,58 @@ describe("a secret's bytes echoed in a binary text encoding (property)", () => {
   });
 });
 
+describe("a binary encoding is masked where it carries six bytes of the secret, no less", () => {
+  // A run of six characters of hex is three bytes of the secret, of UTF-16 hex one and a half
+  // characters: masking those masked digits of dates and IDs ("072005" is in the UTF-16 hex of
+  // `or_`, and in an ID the emulator made on 7 December at 20:05).
+  const letters = fc.string({
+    unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-".split("")),
+    minLength: 6,
+    maxLength: 40,
+  });
+  const digits = fc.string({ unit: fc.constantFrom(..."0123456789".split("")), maxLength: 11 });
+
+  it("leaves an ID or a date of digits as it is, whatever secret of letters is held", () => {
+    expect(redact("20261207200509501zf55rlski6umj6la", ["pictai_emulator_key"])).toBe(
+      "20261207200509501zf55rlski6umj6la",
+    );
+    fc.assert(
+      fc.property(letters, fc.array(digits, { minLength: 1, maxLength: 4 }), (secret, ids) => {
+        const text = ids.join("/");
+        expect(redact(text, [secret])).toBe(text);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("masks any cut of a hex echo that holds six characters of the secret", () => {
+    const codes = fc.constantFrom(
+      { name: "hex", encoding: "utf8", perCharacter: 1 } as const,
+      { name: "hex of UTF-16LE", encoding: "utf16le", perCharacter: 2 } as const,
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme", minLength: 6, maxLength: 24 }),
+        codes,
+        fc.nat(),
+        (value, code, cut) => {
+          const bytes = Buffer.from(value, code.encoding);
+          // Six characters' bytes (or six bytes of a longer UTF-8 text), from anywhere in it.
+          const size = 6 * code.perCharacter;
+          const from = cut % (bytes.length - size + 1);
+          const piece = bytes.subarray(from, from + size).toString("hex");
+          const shown = redact(`echo ${bytes.subarray(from).toString("hex")} end`, [value]);
+          expect({ code: code.name, shown: shown.includes(piece) }).toEqual({
+            code: code.name,
+            shown: false,
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe("a failed answer's message (examples that leaked before)", () => {
   const clientSecret = "Zx9=Kq&w<3>'vimeo-clíent-secret-4711";
   const accessToken = "eyJhbGciOi=JIUzI1NiJ9&token<end>";
@@ -531,12 +591,32 @@ describe("URLs are shown without credentials", () => {
     expect(
       redactUrl("postgres://pulumi:pw@db:5432/state?sslmode=require&password=hunter2&Xyz=1"),
     ).toBe(`postgres://db:5432/state?sslmode=require&password=${MASK}&${MASK}`);
+    // Where a query's last value ends is unknown: the full stop after it is masked with it.
     expect(redact("see https://u:p@api.example.com/apiops/x?token=abc.", [])).toBe(
-      `see https://api.example.com/apiops/x?token=${MASK}.`,
+      `see https://api.example.com/apiops/x?token=${MASK}`,
+    );
+    expect(redact("see https://u:p@api.example.com/apiops/x.", [])).toBe(
+      `see https://api.example.com/apiops/x.`,
     );
     expect(
       urlCredentials("postgres://u:p%40ss@db/s?sslpassword=k%2By&sslmode=disable").sort(),
     ).toEqual(["k%2By", "k+y", "p%40ss", "p@ss"].sort());
+  });
+
+  it("never shows a query value made of what ends a sentence (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(..."x.,;:)]'!"), minLength: 1, maxLength: 12 }),
+        fc.constantFrom("", ".", ").", " and more"),
+        (value, after) => {
+          const shown = redact(`see https://db:5432/s?password=${value}${after}`, []);
+          expect(shown.startsWith(`see https://db:5432/s?password=${MASK}`)).toBe(true);
+          expect(shown.slice(`see https://db:5432/s?password=${MASK}`.length)).toBe(
+            after.startsWith(" ") ? after : "",
+          );
+        },
+      ),
+    );
   });
 
   it("never shows a URL's user info or query values other than connection options (property)", () => {
