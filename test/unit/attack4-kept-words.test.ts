@@ -113,3 +113,28 @@ describe("a secret that holds one of the code's own words", () => {
     expect(shown).not.toContain("correct-horse");
   });
 });
+
+describe("the environment's secrets in a drift report, escaped", () => {
+  // Promise: the drift report masks the environment's secrets "in the same forms" as the
+  // provider (which undoes JSON, HTML and percent escapes first). Break: the report's pass over
+  // the environment's secrets (redactReport) never decodes, so a secret written with every
+  // character escaped is shown: the stack's secrets (stackMasker) are decoded and masked.
+  // Counterexample: PGPASSWORD="Correct-Horse-99", a value "&#x43;&#x6f;&#x72;..." (HTML hex
+  // entities of it) is shown as it is; so are "\u0043\u006f..." and "\x43\x6f...".
+  const secret = "Correct-Horse-99";
+  it.each([
+    ["HTML hex entities", [...secret].map((c) => `&#x${c.charCodeAt(0).toString(16)};`).join("")],
+    [
+      "JSON \\u escapes",
+      [...secret].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join(""),
+    ],
+    ["\\x escapes", [...secret].map((c) => `\\x${c.charCodeAt(0).toString(16)}`).join("")],
+  ])("%s of PGPASSWORD are masked", (_name, echoed) => {
+    const report = redactReport(reportQuoting(echoed), secretsOf({ PGPASSWORD: secret }));
+    // The value as every format prints it (the JSON format escapes its backslashes once more).
+    expect(String(report.drifted[0]!.fields[0]!.new)).not.toContain(echoed.slice(0, 24));
+    expect(renderText(report)).not.toContain(echoed.slice(0, 24));
+    // The stack's secrets, in the same value, are masked (what held).
+    expect(stackMasker([secret]).text(echoed)).toBe(MASK);
+  });
+});
