@@ -67,15 +67,17 @@ const URN = `urn:pulumi:test::proj::${TYPE}::db`;
 let seq = 0;
 const ev = (body: Partial<EngineEvent>) =>
   ({ sequence: seq++, timestamp: 0, ...body }) as EngineEvent;
-function side(jdbcUrl: string) {
-  const inputs = {
-    name: "db",
-    projectName: "demo",
-    type: "database",
-    dbType: "POSTGRES",
-    jdbcUrl,
-    useCredentials: false,
-  };
+function side(url: string) {
+  const inputs = url.startsWith("jdbc:")
+    ? {
+        name: "db",
+        projectName: "demo",
+        type: "database",
+        dbType: "POSTGRES",
+        jdbcUrl: url,
+        useCredentials: false,
+      }
+    : { name: "db", projectName: "demo", type: "webhook", fullUrl: url };
   return {
     type: TYPE,
     urn: URN,
@@ -168,6 +170,30 @@ describe("a JDBC URL's password is never shown", () => {
     expect(await apinizerSays(`Could not connect to ${url}`)).not.toContain("PgSecret99");
     for (const text of driftReportTexts("jdbc:postgresql://db:5432/app", url))
       expect(text).not.toContain("PgSecret99");
+  });
+});
+
+describe("a webhook URL whose path is the credential", () => {
+  // Promise: no credential (API keys, tokens) is shown, and a message shows only what the code
+  // knows to be safe. Break (by the documented rule "scheme, host, port and path"): a webhook's
+  // `fullUrl` (not a secret field) is shown with its path, and the path of a Slack, Discord or
+  // Telegram webhook is its token. Counterexample: a drifted fullUrl
+  // "https://hooks.slack.com/services/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" is shown whole
+  // in every format of the drift report.
+  it.each([
+    [
+      "Slack",
+      "https://hooks.slack.com/services/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",
+      "Xk9pQ2rT7vW3yZ8aB4cD6eF1",
+    ],
+    [
+      "Telegram",
+      "https://api.telegram.org/bot123456789:AAHk9pQ2rT7vW3yZ8aB4cD6eF1gH2iJ3kL/sendMessage",
+      "AAHk9pQ2rT7vW3yZ8aB4cD6eF1gH2iJ3kL",
+    ],
+  ])("%s: the token in its path is not shown in a drift report", (_name, url, token) => {
+    for (const text of driftReportTexts("https://alerts.example.com/hook", url))
+      expect(text).not.toContain(token.slice(0, 12));
   });
 });
 
