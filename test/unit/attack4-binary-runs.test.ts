@@ -187,6 +187,7 @@ describe("a base32 echo cut at the secret's end", () => {
   // that character is not in the secret's form, so a cut ending there is never masked.
   // Counterexample: secret "Hunter2-Correct-Horse", echo base32("Hunter2-Correct-Horse:") cut to
   // its last 12 characters "FVEG64TTMU5A": shown as it is, and it decodes to "-Horse".
+  // Masked before the change to six-byte runs: a regression of it.
   it("its last six bytes are masked", () => {
     const secret = "Hunter2-Correct-Horse";
     const echo = base32(Buffer.from(`${secret}:`));
@@ -255,6 +256,7 @@ describe("a secret's bytes printed as a list by another language", () => {
   // negative, and their digits are not those of the bytes the masking knows.
   // Counterexample: secret "pässwörd-geheim", echo "[112, -61, -92, 115, 115, 119, -61, -74, 114,
   // ...]"; shown "[112, -61, -92, 115, 115, 119, -61, -74, [secret]]": "pässwö", six characters.
+  // Masked before the change to six-byte runs (six digits of a run matched): a regression of it.
   it("Java's signed bytes of a non-ASCII secret are masked", () => {
     const secret = "pässwörd-geheim";
     const signed = [...Buffer.from(secret)].map((b) => (b > 127 ? b - 256 : b));
@@ -266,6 +268,7 @@ describe("a secret's bytes printed as a list by another language", () => {
   // codePointAt) differ from its UTF-8 bytes for every non-ASCII character.
   // Counterexample: secret "größeréclé", echo "103,114,246,223,101,114,233,99,108,233"; shown
   // "103,114,[secret],101,114,233,99,108,233": "eréclé", six characters.
+  // Masked before the change to six-byte runs: a regression of it.
   it("decimal code points of a non-ASCII secret are masked", () => {
     const secret = "größeréclé";
     const echo = [...secret].map((c) => c.codePointAt(0)).join(",");
@@ -276,7 +279,8 @@ describe("a secret's bytes printed as a list by another language", () => {
   // Break: UTF-16 is masked little-endian only; Java's getBytes("UTF-16") is big-endian with a
   // byte-order mark. For ASCII the two differ by one byte's shift (masked), not for other scripts.
   // Counterexample: secret "秘密の鍵をここに", echo hex of its UTF-16BE
-  // "79d85bc6306e9375309230533053306b" shown whole.
+  // "79d85bc6306e9375309230533053306b" shown whole. The base64 one ("edhbxjBuk3UwkjBTMFMwaw==")
+  // was masked before the change to six-byte runs: a regression of it.
   it.each([
     ["hex", (b: Buffer) => b.toString("hex")],
     ["base64", (b: Buffer) => b.toString("base64")],
