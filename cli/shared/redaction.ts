@@ -128,7 +128,7 @@ export function redactReport<T>(value: T, secrets: readonly string[]): T {
     if (typeof v === "string")
       return key === "remediation"
         ? redactCommand(v, secrets)
-        : redact(v, secrets, { keep: [...words, ...ownSentencesIn(v)] });
+        : maskDecoded(v, secrets, { keep: [...words, ...ownSentencesIn(v)] });
     if (Array.isArray(v)) return v.map((x) => walk(x));
     if (v !== null && typeof v === "object")
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
@@ -158,17 +158,20 @@ export interface StackMasker {
 export function stackMasker(secrets: readonly string[]): StackMasker {
   if (secrets.length === 0) return { text: (v) => v, message: (t) => t };
   const words = ownReportWords();
-  // A value is shown as the API holds it, unless undoing its escapes (`&#120;`, `%78`, `\u0078`:
-  // what a reader undoes at a glance) uncovers a secret: then it is shown decoded, masked.
-  const masked = (v: string, options: RedactOptions) => {
-    const decoded = decodeEchoes(v);
-    const plain = redact(decoded, secrets, options);
-    // Compared with what redaction without secrets does to it: URLs lose their credentials.
-    if (decoded !== v && plain !== redact(decoded, [], options)) return plain;
-    return redact(v, secrets, options);
-  };
   return {
-    text: (v) => masked(v, {}),
-    message: (t) => masked(t, { keep: words }),
+    text: (v) => maskDecoded(v, secrets, {}),
+    message: (t) => maskDecoded(t, secrets, { keep: words }),
   };
+}
+
+/**
+ * A value as it was given, unless undoing its escapes (`&#120;`, `%78`, `\u0078`: what a reader
+ * undoes at a glance) uncovers a secret: then it is shown decoded, masked.
+ */
+function maskDecoded(v: string, secrets: readonly string[], options: RedactOptions): string {
+  const decoded = decodeEchoes(v);
+  const plain = redact(decoded, secrets, options);
+  // Compared with what redaction without secrets does to it: URLs lose their credentials.
+  if (decoded !== v && plain !== redact(decoded, [], options)) return plain;
+  return redact(v, secrets, options);
 }

@@ -487,8 +487,11 @@ function matcherOfOne(secret: string): OneSecret {
   return out;
 }
 
-/** Masks one piece of text (no {@link MASK} inside): every unit a run or a whole short value covers. */
-function maskPiece(text: string, m: Matcher): string {
+/** A range of a text, `[start, end)`, in its own units. */
+type Range = readonly [number, number];
+
+/** The ranges of one piece of text (no {@link MASK} inside) a run or a whole short value covers. */
+function maskRanges(text: string, m: Matcher): Range[] {
   const n = normalize(text);
   const hit = new Uint8Array(n.text.length);
   markRuns(n.text, m.runs, hit);
@@ -501,17 +504,71 @@ function maskPiece(text: string, m: Matcher): string {
     for (let at = n.text.indexOf(w); at !== -1; at = n.text.indexOf(w, at + 1))
       if (!bounded || standsAlone(n.text, w, at)) hit.fill(1, at, at + w.length);
   }
-  let out = "";
-  let from = 0;
+  const out: Range[] = [];
   for (let p = 0; p < hit.length; p++) {
     if (!hit[p]) continue;
     let q = p;
     while (q + 1 < hit.length && hit[q + 1]) q++;
-    out += text.slice(from, n.from[p]) + MASK;
-    from = n.to[q]!;
+    out.push([n.from[p]!, n.to[q]!]);
     p = q;
   }
+  return out;
+}
+
+/** `text` with each of `ranges` (overlapping or not) shown as one {@link MASK}. */
+function applyMasks(text: string, ranges: readonly Range[]): string {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const start = sorted[i]![0];
+    let end = sorted[i]![1];
+    while (i + 1 < sorted.length && sorted[i + 1]![0] <= end) end = Math.max(end, sorted[++i]![1]);
+    if (end <= from) continue;
+    out += text.slice(from, Math.max(from, start)) + MASK;
+    from = end;
+  }
   return out + text.slice(from);
+}
+
+/**
+ * The ranges of a piece to mask, the code's own words (`kept`, longest first) left readable where
+ * a secret merely shares characters with them: the text is masked once around each kept word, as
+ * pieces of their own, and once whole. What the whole text shows of a secret is masked unless all
+ * its letters and digits are kept words': a secret that holds a kept word (`my-pulumi-pass`,
+ * `db-password-1`) has pieces around it shorter than a run, and only the whole text shows them to
+ * be a secret.
+ */
+function maskAround(text: string, m: Matcher, kept: readonly string[]): Range[] {
+  const keptRanges: Range[] = [];
+  const pieces: Range[] = [];
+  const cut = (start: number, end: number, words: readonly string[]): void => {
+    const [word, ...rest] = words;
+    if (word === undefined) return void pieces.push([start, end]);
+    let from = start;
+    for (let at = text.indexOf(word, from); at !== -1 && at + word.length <= end;) {
+      cut(from, at, rest);
+      keptRanges.push([at, at + word.length]);
+      from = at + word.length;
+      at = text.indexOf(word, from);
+    }
+    cut(from, end, rest);
+  };
+  cut(0, text.length, kept);
+  const ranges: Range[] = [];
+  for (const [start, end] of pieces)
+    for (const [a, b] of maskRanges(text.slice(start, end), m)) ranges.push([start + a, start + b]);
+  if (keptRanges.length === 0) return ranges;
+  const inKept = new Uint8Array(text.length);
+  for (const [a, b] of keptRanges) inKept.fill(1, a, b);
+  // A match that adds no letter or digit to the kept words (two of them and the `: ` between) is
+  // the words' own, whatever secret shares their characters.
+  const ownOnly = (a: number, b: number) => {
+    for (let i = a; i < b; i++) if (!inKept[i] && WORD.test(text[i]!)) return false;
+    return true;
+  };
+  for (const [a, b] of maskRanges(text, m)) if (!ownOnly(a, b)) ranges.push([a, b]);
+  return ranges;
 }
 
 const WORD = /[\p{L}\p{N}]/u;
@@ -586,20 +643,14 @@ export function redact(
   const m = matcherOf(list, whole);
   const maskText = normalize(MASK).text;
   const holdsMask = list.some((s) => normalize(decodeEchoes(s)).text.includes(maskText));
-  const split = (piece: string, seps: readonly string[]): string => {
-    const [sep, ...rest] = seps;
-    if (sep === undefined) return m ? maskPiece(piece, m) : piece;
-    return piece
-      .split(sep)
-      .map((p) => split(p, rest))
-      .join(sep);
-  };
   // Longest first, so that a kept word holding another is kept whole. A word shorter than a run
   // is not kept: it can only be masked as a whole short secret, which must be.
   const kept = [...new Set(keep)]
     .filter((k) => k.length >= SECRET_RUN)
     .sort((a, b) => b.length - a.length);
-  return split(redactUrls(text), holdsMask ? kept : [MASK, ...kept]);
+  const mask = (piece: string) => (m ? applyMasks(piece, maskAround(piece, m, kept)) : piece);
+  const shown = redactUrls(text);
+  return holdsMask ? mask(shown) : shown.split(MASK).map(mask).join(MASK);
 }
 
 /** Joins the fields of one answer while masking: invisible to {@link normalize}, see {@link excerpt}. */

@@ -754,7 +754,8 @@ describe("secrets in the report", () => {
     );
     expect(masked).toEqual({
       remediation: "pulumi up --refresh --stack dev",
-      reason: "bad pulumi-connections[secret]",
+      // The passphrase holds the command word: the whole of it is masked, the word with it.
+      reason: "bad [secret]",
     });
   });
 
