@@ -212,10 +212,25 @@ function base64Cores(value: string | Buffer): string[] {
 interface Form {
   readonly text: string;
   readonly run: number;
+  /** A text form (escaped, re-read, reversed), not a binary code. */
+  readonly isText: boolean;
 }
 
-/** A binary code's run: {@link SECRET_RUN} bytes at `perByte` characters each. */
-const codeRun = (perByte: number): number => Math.ceil(SECRET_RUN * perByte);
+/**
+ * How many characters of a code of `bits` bits a character lie wholly inside `bytes` bytes, at
+ * the worst alignment: the first and last characters of a cut may also carry bits of what stands
+ * around the secret. For a code of a code, the outer code's bytes are the inner code's
+ * characters: `within(within(6, 6), 6)` for base64 of base64.
+ */
+const within = (bytes: number, bits: number): number => Math.floor((bytes * 8 - (bits - 1)) / bits);
+
+const HEX_BITS = 4;
+const BASE64_BITS = 6;
+const BASE32_BITS = 5;
+
+/** Each alignment's base64 core, standard alphabet only: the inner layer of a composed code. */
+const base64Std = (value: string | Buffer): string[] =>
+  base64Cores(value).filter((_core, i) => i % 2 === 0);
 
 /**
  * Every form a secret can take in an echoed text after {@link decodeEchoes}, with its run (see
@@ -223,8 +238,11 @@ const codeRun = (perByte: number): number => Math.ceil(SECRET_RUN * perByte);
  * secret that holds `%41`), and, for a text that was cut inside an escape or encoded more often
  * than decoding undoes, its JSON, Gson, percent, form and HTML encodings; plus, of each of those,
  * what no decoding undoes: base64 at all three byte alignments (standard and URL-safe alphabets)
- * and hex; the UTF-16 text (as Windows and Java encode strings) in base64 and hex; base64 of
- * base64, and of that again; base32; and the bytes as decimal numbers (a Node Buffer's JSON).
+ * and hex; the UTF-16 text (little- and big-endian, as Windows and Java encode strings) in base64
+ * and hex; base64 of base64 and of that again, hex of base64 (a dump of a Basic header) and base64
+ * of hex, each at every alignment; base32; and the bytes as numbers, the ways languages print a
+ * byte array: unsigned (a Node Buffer's JSON), signed (Java), as `0x` hex (Go), and the code
+ * points.
  */
 function encodedForms(value: string): Form[] {
   const forms = new Map<string, number>();
@@ -235,19 +253,34 @@ function encodedForms(value: string): Form[] {
   for (const t of texts) add(t, SECRET_RUN);
   // Base64 and hex of each text form too: a request body is often encoded before it is sent.
   for (const t of texts) {
-    for (const core of base64Cores(t)) add(core, codeRun(4 / 3));
-    add(Buffer.from(t, "utf8").toString("hex"), codeRun(2));
+    for (const core of base64Cores(t)) add(core, within(SECRET_RUN, BASE64_BITS));
+    add(Buffer.from(t, "utf8").toString("hex"), within(SECRET_RUN, HEX_BITS));
   }
-  const utf16 = Buffer.from(value, "utf16le");
-  for (const core of base64Cores(utf16)) add(core, codeRun(8 / 3));
-  add(utf16.toString("hex"), codeRun(4));
-  const b64 = Buffer.from(value, "utf8").toString("base64");
-  for (const core of base64Cores(b64)) add(core, codeRun(16 / 9));
-  for (const core of base64Cores(Buffer.from(b64).toString("base64"))) add(core, codeRun(64 / 27));
-  for (const core of base32Cores(Buffer.from(value, "utf8"))) add(core, codeRun(8 / 5));
-  // Two digits a byte at least: the bytes of a text are 10 or more but for control characters.
-  add([...Buffer.from(value, "utf8")].join(","), codeRun(2));
-  return [...forms].map(([text, run]) => ({ text, run }));
+  const utf16le = Buffer.from(value, "utf16le");
+  for (const utf16 of [utf16le, Buffer.from(utf16le).swap16()]) {
+    for (const core of base64Cores(utf16)) add(core, within(2 * SECRET_RUN, BASE64_BITS));
+    add(utf16.toString("hex"), within(2 * SECRET_RUN, HEX_BITS));
+  }
+  const bytes = Buffer.from(value, "utf8");
+  const once = within(SECRET_RUN, BASE64_BITS);
+  for (const inner of base64Std(bytes)) {
+    for (const core of base64Cores(inner)) add(core, within(once, BASE64_BITS));
+    add(Buffer.from(inner).toString("hex"), within(once, HEX_BITS));
+    for (const twice of base64Std(inner))
+      for (const core of base64Cores(twice))
+        add(core, within(within(once, BASE64_BITS), BASE64_BITS));
+  }
+  for (const core of base64Cores(bytes.toString("hex")))
+    add(core, within(within(SECRET_RUN, HEX_BITS), BASE64_BITS));
+  for (const core of base32Cores(bytes)) add(core, within(SECRET_RUN, BASE32_BITS));
+  // Numbers of two digits at least (the bytes of a text are 10 or more but for control
+  // characters), a cut possibly starting inside the first; `0x48` is four letters and digits.
+  const numbers = 2 * SECRET_RUN - 1;
+  add([...bytes].join(","), numbers);
+  add([...bytes].map((b) => (b > 127 ? b - 256 : b)).join(","), numbers);
+  add([...value].map((c) => c.codePointAt(0)!).join(","), numbers);
+  add([...bytes].map((b) => `0x${b.toString(16).padStart(2, "0")}`).join(","), 4 * SECRET_RUN - 3);
+  return [...forms].map(([text, run]) => ({ text, run, isText: texts.has(text) }));
 }
 
 /** The forms of a secret {@link redact} masks: see {@link encodedForms}. */
@@ -460,11 +493,17 @@ function matcherOfOne(secret: string): OneSecret {
   const forms = new Set<string>();
   // Binary forms too: hex with a space or colon between bytes is hex to this comparison, and
   // the bytes as decimal numbers (a Node Buffer's JSON, `[81, 109, ...]`) are their digits.
-  for (const { text, run } of encodedForms(secret)) {
+  const letters = Math.max(1, skeleton(normalize(secret).text).text.length);
+  for (const { text, run, isText } of encodedForms(secret)) {
     const n = normalize(text).text;
     if (n.length >= SECRET_RUN) forms.add(n);
     addRuns(runs, n, run);
-    addRuns(skeletonRuns, skeleton(n).text, run);
+    // An escaped text form's letters and digits alone (`&#1087;` is `1087`, `\u00e9` is `u00e9`)
+    // are more than the secret's, digits mostly: its run grows with them as a binary code's does,
+    // or `&#1087;&#1072;` would mask the digits of dates and IDs. A code's run counts them already.
+    const sk = skeleton(n).text;
+    const skRun = isText ? Math.max(run, Math.ceil((SECRET_RUN * sk.length) / letters)) : run;
+    addRuns(skeletonRuns, sk, skRun);
   }
   // A short secret's text forms (escaped, re-read in another encoding, reversed) are masked whole
   // like the secret itself; its base64 and hex cores are not (see below).
