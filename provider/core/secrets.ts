@@ -767,68 +767,121 @@ const SHOWN_QUERY_NAMES = new Set([
 /** A host (name or bracketed address) and port at the start of a text, ending where the host does. */
 const HOST_AT_START = /^(?:[\w.~%-]+|\[[0-9a-f:.]*\])(?::\d*)?(?=[/?#]|$)/i;
 
+/** A whole authority that is a host and a port, nothing else. */
+const HOST_PORT = /^(?:[\w.~%-]*|\[[0-9a-f:.]*\])(?::\d*)?$/i;
+
+interface UrlParts {
+  readonly scheme: string;
+  readonly userInfo: string;
+  readonly hostPort: string;
+  readonly path: string;
+  readonly query?: string;
+  /**
+   * Set when the URL reads two ways and each shows what the other hides: a host-like authority,
+   * and a later `@` a host follows (`https://api.example.com/x?password=P@ssw0rd-2026`, or a
+   * password holding `/` before `@db`). Nothing after the scheme is then shown.
+   */
+  readonly ambiguous?: { readonly userInfo: string };
+}
+
 /**
  * A URL's parts. The user info runs to the last `@` that a host follows: a password written with
  * `/`, `?` or `#` unescaped (as users paste them) would otherwise end the authority early and be
- * read as the path, query or fragment, e.g. `postgres://u:Pg/w0rd@db:5432/state`. A query value
- * holding `@` without user info is then read as user info too: less is shown, never more.
+ * read as the path, query or fragment, e.g. `postgres://u:Pg/w0rd@db:5432/state`. When the text
+ * before that `/` is a host and a port as well, the URL is {@link UrlParts.ambiguous}.
  */
-function urlParts(
-  url: string,
-):
-  { scheme: string; userInfo: string; hostPort: string; path: string; query?: string } | undefined {
+function urlParts(url: string): UrlParts | undefined {
   const m = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(url);
   if (!m) return undefined;
   const [, scheme = "", rest = ""] = m;
   const authority = /^[^/?#]*/.exec(rest)![0];
-  let at = authority.lastIndexOf("@");
-  if (at === -1) {
-    const last = rest.lastIndexOf("@");
-    if (last !== -1 && HOST_AT_START.test(rest.slice(last + 1))) at = last;
-  }
-  const afterInfo = rest.slice(at + 1);
-  const [, hostPort = "", path = "", query] = /^([^/?#]*)([^?#]*)(\?[^#]*)?/.exec(afterInfo)!;
-  return { scheme, userInfo: at === -1 ? "" : rest.slice(0, at), hostPort, path, query };
+  const parse = (at: number) => {
+    const afterInfo = rest.slice(at + 1);
+    const [, hostPort = "", path = "", query] = /^([^/?#]*)([^?#]*)(\?[^#]*)?/.exec(afterInfo)!;
+    return { scheme, userInfo: at === -1 ? "" : rest.slice(0, at), hostPort, path, query };
+  };
+  const at = authority.lastIndexOf("@");
+  if (at !== -1) return parse(at);
+  const last = rest.lastIndexOf("@");
+  if (last === -1 || !HOST_AT_START.test(rest.slice(last + 1))) return parse(-1);
+  if (!HOST_PORT.test(authority)) return parse(last);
+  return { ...parse(-1), ambiguous: { userInfo: rest.slice(0, last) } };
+}
+
+/** A path segment as long as a generated key and mixing cases and digits, as webhook tokens do. */
+const KEY_LIKE = /^(?=.*[A-Z])(?=.*[a-z])(?=.*\d).{16,}$/;
+
+/** A connection option (`name=value`) of a query or a path, shown by {@link SHOWN_QUERY_VALUES}. */
+function shownParam(p: string): string {
+  const eq = p.indexOf("=");
+  const name = eq === -1 ? p : p.slice(0, eq);
+  const lower = name.toLowerCase();
+  if (SHOWN_QUERY_VALUES.has(lower)) return p;
+  return SHOWN_QUERY_NAMES.has(lower) ? `${name}=${MASK}` : MASK;
 }
 
 /**
- * A URL fit to print: scheme, host, port and path; no user info; of the query, only the values of
- * connection options ({@link SHOWN_QUERY_VALUES}), the names of known parameters, and nothing of
- * the rest (a bare token can stand as a parameter's name), e.g.
+ * A path fit to print: its segments, but one like a generated key (a Slack or Telegram webhook's
+ * token) masked; and from the first option on (`default;user=hive;password=…` for Hive and
+ * Impala, `SAMPLE:password=…;` for DB2), options shown as a query's, each to the next `;`, since
+ * a value may hold `/`.
+ */
+function shownPath(path: string): string {
+  const segments = (p: string) =>
+    p
+      .split("/")
+      .map((segment) => (KEY_LIKE.test(segment) ? MASK : segment))
+      .join("/");
+  const eq = path.indexOf("=");
+  if (eq === -1) return segments(path);
+  const cut = Math.max(
+    path.lastIndexOf("/", eq),
+    path.lastIndexOf(";", eq),
+    path.lastIndexOf(":", eq),
+  );
+  const options = path
+    .slice(cut + 1)
+    .split(";")
+    .map((p) => (p === "" ? p : shownParam(p)));
+  return `${segments(path.slice(0, cut + 1))}${options.join(";")}`;
+}
+
+/**
+ * A URL fit to print: scheme, host, port and path ({@link shownPath}); no user info; of the
+ * query, only the values of connection options ({@link SHOWN_QUERY_VALUES}), the names of known
+ * parameters, and nothing of the rest (a bare token can stand as a parameter's name), e.g.
  * `postgres://db:5432/state?sslmode=require&password=[secret]`. No fragment.
  */
 export function redactUrl(url: string): string {
   const parts = urlParts(url);
   if (!parts) return MASK;
   const { scheme, hostPort, path, query } = parts;
+  if (parts.ambiguous) return `${scheme}${MASK}`;
   // A host that is not a name (or address) and a port is part of a credential cut off by the text.
-  const host = /^(?:[\w.~%-]*|\[[0-9a-f:.]*\])(?::\d*)?$/i.test(hostPort) ? hostPort : MASK;
+  const host = HOST_PORT.test(hostPort) ? hostPort : MASK;
   const params = (query ?? "")
     .slice(1)
     .split("&")
     .filter((p) => p !== "")
-    .map((p) => {
-      const eq = p.indexOf("=");
-      const name = eq === -1 ? p : p.slice(0, eq);
-      const lower = name.toLowerCase();
-      if (SHOWN_QUERY_VALUES.has(lower)) return p;
-      return SHOWN_QUERY_NAMES.has(lower) ? `${name}=${MASK}` : MASK;
-    });
-  return `${scheme}${host}${path}${params.length > 0 ? `?${params.join("&")}` : ""}`;
+    .map(shownParam);
+  return `${scheme}${host}${shownPath(path)}${params.length > 0 ? `?${params.join("&")}` : ""}`;
 }
 
 /**
  * The credentials a URL carries, to be masked wherever else they appear (a driver's error may
  * quote them without the URL): the user info's password, and the value of every query parameter
- * whose value {@link redactUrl} does not show; each as written and percent-decoded.
+ * whose value {@link redactUrl} does not show; each as written and percent-decoded. Of an
+ * ambiguous URL, those of both readings.
  */
 export function urlCredentials(url: string): string[] {
   const parts = urlParts(url);
   if (!parts) return [];
   const { userInfo, query = "" } = parts;
   const out: string[] = [];
-  const colon = userInfo.indexOf(":");
-  if (colon !== -1) out.push(userInfo.slice(colon + 1));
+  for (const info of [userInfo, parts.ambiguous?.userInfo ?? ""]) {
+    const colon = info.indexOf(":");
+    if (colon !== -1) out.push(info.slice(colon + 1));
+  }
   for (const p of query.slice(1).split("&")) {
     const eq = p.indexOf("=");
     if (eq === -1) out.push(p);
@@ -845,15 +898,35 @@ export function urlCredentials(url: string): string[] {
 }
 
 /**
+ * A URL whose user info holds a space, pasted unescaped (`postgres://admin:correct horse@db/`):
+ * the scheme, a user and a password, up to the last `@` a host follows on the line. A port and
+ * words after it (`https://db:5432 refused for etl@corp.example`) read the same way: that text
+ * is dropped with what may be a password.
+ */
+const SPACED_USER_INFO =
+  /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>`]*:[^\n"<>`]{0,256}@(?=(?:[\w.~%-]+|\[[0-9a-f:.]*\])(?::\d*)?(?:[/?#\s"'<>`]|$))/gi;
+
+/**
+ * A JDBC URL with no `//` after its subprotocol (Oracle's `jdbc:oracle:thin:scott/tiger@db`,
+ * Sybase's `jdbc:sybase:Tds:host:port/db?password=…`): its driver's own syntax, which holds the
+ * credentials anywhere. Only the subprotocol is shown; the rest is masked to the next space or
+ * double quote, a `'` included (a password may hold one).
+ */
+const OPAQUE_JDBC = /\bjdbc:(?![a-z0-9+.-]*:\/\/)((?:[a-z][a-z0-9]*:){0,2})[^\s"<>`]+/gi;
+
+/**
  * Every URL in a text, shown by {@link redactUrl}; the end of a sentence stays outside a URL
  * without a query. A query runs to the next space or quote: where its last value ends is unknown
  * (a password may be `),::,.`), and punctuation after it is masked with it, never shown.
  */
 export function redactUrls(text: string): string {
-  return text.replace(
-    /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s"<>`?]*\?[^\s"<>`]*|[^\s"<>`?]*[^\s"'<>`.,;:)\]?])/gi,
-    redactUrl,
-  );
+  return text
+    .replace(SPACED_USER_INFO, (m, scheme: string) => (/\s/.test(m) ? scheme : m))
+    .replace(OPAQUE_JDBC, (_m, sub: string) => `jdbc:${sub}${MASK}`)
+    .replace(
+      /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s"<>`?]*\?[^\s"<>`]*|[^\s"<>`?]*[^\s"'<>`.,;:)\]?])/gi,
+      redactUrl,
+    );
 }
 
 /** Every string inside a JSON value, for collecting the secret values a call carries. */

@@ -603,6 +603,39 @@ describe("URLs are shown without credentials", () => {
     ).toEqual(["k%2By", "k+y", "p%40ss", "p@ss"].sort());
   });
 
+  it("never shows a credential in a query, a path's options or an opaque JDBC URL, @ and / in it included (property)", () => {
+    const secret = fc.string({
+      unit: fc.constantFrom(..."abcXYZ0189-_.~!$'()*,:@/+%".split("")),
+      minLength: 6,
+      maxLength: 20,
+    });
+    const placements = fc.constantFrom(
+      (host: string, s: string) => `https://${host}/apiops/x?password=${s}`,
+      (host: string, s: string) => `https://${host}/apiops/x?token=abc&api_key=${s}`,
+      (host: string, s: string) => `jdbc:postgresql://${host}:5432/app?user=etl&password=${s}`,
+      (host: string, s: string) => `jdbc:hive2://${host}:10000/default;user=hive;password=${s}`,
+      (host: string, s: string) => `jdbc:db2://${host}:50000/SAMPLE:password=${s};`,
+      (host: string, s: string) => `jdbc:impala://${host}:21050/default;AuthMech=3;PWD=${s}`,
+      (host: string, s: string) => `jdbc:oracle:thin:scott/${s}@${host}:1521:orcl`,
+      (host: string, s: string) => `jdbc:sybase:Tds:${host}:5000/app?password=${s}`,
+      (host: string, s: string) => `postgres://admin:${s} horse@${host}:5432/app`,
+    );
+    fc.assert(
+      fc.property(fc.domain(), secret, placements, (host, value, place) => {
+        const text = `could not connect with ${place(host, value)}: refused.`;
+        const without = `could not connect with ${place(host, "-")}: refused.`;
+        const shown = redact(text, []);
+        const own = redact(without, []);
+        for (let i = 0; i + 6 <= value.length; i++) {
+          const run = value.slice(i, i + 6);
+          if (!own.includes(run) && !without.includes(run))
+            expect({ run, shown: shown.includes(run) }).toEqual({ run, shown: false });
+        }
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
   it("never shows a query value made of what ends a sentence (property)", () => {
     fc.assert(
       fc.property(
