@@ -606,7 +606,10 @@ function maskAround(text: string, m: Matcher, kept: readonly string[]): Range[] 
     for (let i = a; i < b; i++) if (!inKept[i] && WORD.test(text[i]!)) return false;
     return true;
   };
-  for (const [a, b] of maskRanges(text, m)) if (!ownOnly(a, b)) ranges.push([a, b]);
+  // Runs as written only: letters and digits alone run on across the kept word's edge
+  // (`pulumi cancel` holds the run `ulumic` of a passphrase `pulumi-connections-local`).
+  const asWritten = { ...m, skeletonRuns: new Map() };
+  for (const [a, b] of maskRanges(text, asWritten)) if (!ownOnly(a, b)) ranges.push([a, b]);
   return ranges;
 }
 
