@@ -171,6 +171,30 @@ describe("query options", () => {
   });
 });
 
+describe("a shown option's value carrying a credential", () => {
+  // Promise: of the query, only connection options keep their values, and no credential is shown.
+  // Break: `dbname` is shown with its value, but libpq reads a `dbname` holding `=` as a whole
+  // connection string (PostgreSQL docs, "Parameter Key Words": dbname), password included; and a
+  // shown option's value is printed as written, percent escapes and all.
+  // Counterexample: `postgresql://db/?dbname=host%3Ddb%20password%3DHunter2secret` is shown
+  // unchanged, by `redactUrls` and by the provider's `excerpt` (which decodes it to prose
+  // `password=Hunter2secret` after the URL).
+  it.each([
+    "postgresql://db/?dbname=host%3Ddb%20password%3DHunter2secret",
+    "postgresql://db/app?sslmode=require%26password%3DHunter2secret",
+    "postgresql://db/app?host=db1,password=Hunter2secret",
+  ])("%s shows no run of the password", (url) => {
+    expect(shownRuns(redactUrls(`cannot connect: ${url}`), "Hunter2secret")).toEqual([]);
+  });
+
+  it("the provider's message of an Apinizer answer quoting it shows no run of it", async () => {
+    const msg = await apinizerSays(
+      "cannot connect: postgresql://db/?dbname=host%3Ddb%20password%3DHunter2secret",
+    );
+    expect(shownRuns(msg, "Hunter2secret")).toEqual([]);
+  });
+});
+
 describe("a URL glued to a word", () => {
   // Exotic corner: the URL pattern needs a word boundary before the scheme, so a scheme glued to
   // `_` or a digit (an environment dump `DB_URL_postgres://...`) is not read as a URL at all.
@@ -215,6 +239,17 @@ describe("ordinary URLs stay readable", () => {
   it("a SQL Server JDBC URL without credentials keeps its host", () => {
     const shown = redactUrls("jdbc:sqlserver://db.example.com:1433;databaseName=app;encrypt=true");
     expect(shown).toContain("db.example.com:1433");
+  });
+
+  // Over-masking: Hive's and Impala's documented Kerberos URL names the service principal
+  // (`principal=hive/_HOST@REALM`); its `@` makes the URL "read two ways" and everything after
+  // the scheme is hidden, though it holds no credential.
+  // Counterexample: `jdbc:hive2://hive:10000/default;principal=hive/_HOST@EXAMPLE.COM` is shown as
+  // `jdbc:hive2://[secret]`.
+  it("a Kerberos Hive URL keeps its host", () => {
+    expect(
+      redactUrls("jdbc:hive2://hive.example.com:10000/default;principal=hive/_HOST@EXAMPLE.COM"),
+    ).toContain("hive.example.com:10000");
   });
 
   // Over-masking: H2's server URL has `//` after a two-part subprotocol (`jdbc:h2:tcp://db/...`),
