@@ -185,6 +185,22 @@ describe("the environment's secrets by name", () => {
   });
 });
 
+describe("the backend URL's password holding `@` and `/`", () => {
+  // Promise: the drift report masks the backend URL's password wherever a value quotes it.
+  // Break: `urlCredentials` cuts the authority at the first `/` and takes the user info to the
+  // last `@` before it, so of a password written unescaped with `@` and then `/` only the part
+  // before its `@` is taken as the secret: the rest is shown, and a one-letter part is masked
+  // inside every word (over-masking, which also spells it out).
+  // Counterexample: PULUMI_BACKEND_URL `postgres://pulumi:Zq9@wLm4/KpT7@db:5432/state`, a value
+  // quoting "Zq9@wLm4/KpT7" is shown as "[secret]@wLm4/KpT7".
+  it.each(["Zq9@wLm4/KpT7", "p@ss/w0rd-2026"])("password %s is masked", (password) => {
+    const secrets = secretsOf({}, `postgres://pulumi:${password}@db:5432/state`);
+    const report = redactReport(reportQuoting(`auth failed with ${password} on state`), secrets);
+    expect(shownRuns(renderText(report), password)).toEqual([]);
+    expect(renderText(report)).toContain("auth failed with");
+  });
+});
+
 describe("what held in the report", () => {
   // The report's own sentences, IDs and dates stay readable with a word-like passphrase, and a
   // generated env secret quoted anywhere in a value is masked in every format.
