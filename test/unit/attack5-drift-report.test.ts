@@ -201,6 +201,43 @@ describe("the backend URL's password holding `@` and `/`", () => {
   });
 });
 
+describe("a drifted map field's keys", () => {
+  // Promise: every value the report took from outside is masked (environment secrets, URL
+  // credentials). Break: `redactReport` walks object values but leaves object keys as they are,
+  // and `maskValue` masks keys only through the stack's masker, which is the identity when the
+  // stack holds no secret; a map field (Apinizer `propertiesMap`, `additionalProperties`) read
+  // from the API is printed with its keys verbatim by every format.
+  // Counterexample: KAFKA_PASSWORD="Hunter2secret", a drifted propertiesMap
+  // {"sasl.jaas.config=password=\"Hunter2secret\"": "x"} is printed with the password; a key
+  // "postgres://u:Zq9wLm4KpT7@db/app" is printed with its user info.
+  const withMap = (map: Record<string, string>): DriftReport => {
+    const r = reportQuoting("x");
+    return {
+      ...r,
+      drifted: [{ ...r.drifted[0]!, fields: [{ field: "propertiesMap", old: {}, new: map }] }],
+    };
+  };
+  it("an environment secret in a key is masked", () => {
+    const report = redactReport(
+      withMap({ 'sasl.jaas.config=password="Hunter2secret"': "x" }),
+      secretsOf({ KAFKA_PASSWORD: "Hunter2secret" }),
+    );
+    for (const [format, render] of RENDERERS)
+      expect({ format, shown: shownRuns(render(report), "Hunter2secret") }).toEqual({
+        format,
+        shown: [],
+      });
+  });
+  it("a URL's credential in a key is masked", () => {
+    const report = redactReport(withMap({ "postgres://u:Zq9wLm4KpT7@db/app": "primary" }), []);
+    for (const [format, render] of RENDERERS)
+      expect({ format, shown: shownRuns(render(report), "Zq9wLm4KpT7") }).toEqual({
+        format,
+        shown: [],
+      });
+  });
+});
+
 describe("what held in the report", () => {
   // The report's own sentences, IDs and dates stay readable with a word-like passphrase, and a
   // generated env secret quoted anywhere in a value is masked in every format.

@@ -131,6 +131,17 @@ describe("a user info holding a space", () => {
     expect(shownRuns(shown, password)).toEqual([]);
   });
 
+  // Same break where the host is an internationalized name or the URL closes a Markdown link.
+  // Counterexample: `[db](postgres://u:correct horse@db)` is shown as
+  // `[db](postgres://[secret] horse@db)`.
+  it.each(["[db](postgres://u:correct horse@db)", "postgres://u:correct horse@bücher.example/app"])(
+    "%s drops the whole password",
+    (text) => {
+      expect(shownRuns(redactUrls(text), "correct horse")).toEqual([]);
+      expect(redactUrls(text)).not.toContain("horse");
+    },
+  );
+
   // Break: a space in the USER part (`my user`) is not seen at all: the URL is read as
   // `postgres://my`, and `user:Hunter2secret@db/app` is printed as prose.
   it("a user name holding a space does not expose the password", () => {
