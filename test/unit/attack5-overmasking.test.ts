@@ -51,6 +51,32 @@ describe("ordinary URLs holding an `@` stay readable", () => {
   });
 });
 
+describe("a URL with a port and an e-mail address later on the line", () => {
+  // Promise 2: ordinary URLs, hostnames and prose stay readable. Break: a URL with a port,
+  // followed on the same line by any `user@host`, is read as a user info holding a space, and
+  // everything from after the scheme to that `@` is dropped with no mask in its place: the
+  // message then names a server the request never went to.
+  // Counterexample: "https://api.pictory.ai:443 timed out; contact support@pictory.ai" is shown
+  // as "https://pictory.ai"; "proxy http://proxy:3128 refused CONNECT to api.pictory.ai:443 for
+  // etl@corp.example" as "proxy http://corp.example".
+  it.each([
+    ["https://api.pictory.ai:443 timed out; contact support@pictory.ai", "api.pictory.ai:443"],
+    [
+      "request to https://demo.apinizer.com:8443/apiops failed, owner ops@example.com",
+      "demo.apinizer.com:8443",
+    ],
+    [
+      "proxy http://proxy:3128 refused CONNECT to api.pictory.ai:443 for etl@corp.example",
+      "proxy:3128",
+    ],
+  ])("%j keeps %j", (text, host) => {
+    const shown = redact(text, []);
+    expect(shown).toContain(host);
+    // Whatever is hidden is shown as hidden, never silently dropped.
+    expect(shown.includes(MASK) || shown === text).toBe(true);
+  });
+});
+
 describe("a short environment secret in a drift report", () => {
   // Promise 2: dates, IDs and the report's words stay readable. Break: an environment secret
   // shorter than six characters is masked wherever it stands, inside any word or number (the
