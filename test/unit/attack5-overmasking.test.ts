@@ -77,6 +77,26 @@ describe("a URL with a port and an e-mail address later on the line", () => {
   });
 });
 
+describe("resource names in the API's own paths", () => {
+  // Promise 2: resource names stay readable. Break: a path segment of 16 characters or more
+  // mixing upper case, lower case and digits is masked as a generated key, even where the path is
+  // the API's own and the segment is the program's Apinizer project or connection name.
+  // Counterexample: ".../apiops/projects/CustomerPortal2024/connections/" is shown as
+  // ".../apiops/projects/[secret]/connections/".
+  it.each([
+    [
+      "https://demo.apinizer.com/apiops/projects/CustomerPortal2024/connections/",
+      "CustomerPortal2024",
+    ],
+    [
+      "https://demo.apinizer.com/apiops/projects/payments/connections/OrdersDb2026Primary",
+      "OrdersDb2026Primary",
+    ],
+  ])("%s keeps %s", (url, name) => {
+    expect(redact(`answered 500: ${url}`, [])).toContain(name);
+  });
+});
+
 describe("a short environment secret in a drift report", () => {
   // Promise 2: dates, IDs and the report's words stay readable. Break: an environment secret
   // shorter than six characters is masked wherever it stands, inside any word or number (the
