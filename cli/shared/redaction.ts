@@ -1,7 +1,7 @@
 /** What a report may print: every string through the provider's one redactor. */
 import { readFileSync } from "node:fs";
 import { ownWords } from "../../provider/core/kind";
-import { decodeEchoes, redact, RedactOptions, urlCredentials } from "../../provider/core/secrets";
+import { maskDecoded, redact, urlCredentials } from "../../provider/core/secrets";
 import { KINDS } from "../../provider/registry";
 import { SECRETS_FAILURE_TEXTS } from "./stack-secrets";
 
@@ -26,8 +26,9 @@ function passphraseFileOf(env: Readonly<Record<string, string | undefined>>): st
 /**
  * Values from the environment that must never be printed, however a CLI message quotes them:
  * every variable named like a secret (PGPASSWORD, the passphrase, access tokens, the API
- * credentials), the passphrase in PULUMI_CONFIG_PASSPHRASE_FILE, and the backend URL's credentials ({@link urlCredentials}). At any length:
- * the redactor masks a short one wherever it stands whole.
+ * credentials, any key), the passphrase in PULUMI_CONFIG_PASSPHRASE_FILE, and the backend URL's
+ * credentials ({@link urlCredentials}). At any length: the redactor masks a short one wherever it
+ * stands as a word.
  */
 export function secretsOf(
   env: Readonly<Record<string, string | undefined>>,
@@ -37,7 +38,8 @@ export function secretsOf(
   for (const [name, value] of Object.entries(env)) {
     if (
       value &&
-      /(PASSWORD|PASSPHRASE|SECRET|TOKEN|API_KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)$/i.test(name)
+      // Any key (AZURE_STORAGE_KEY, the azblob backend's) and MySQL's MYSQL_PWD count too.
+      /(PASSWORD|PASSPHRASE|PASS|PWD|SECRET|TOKEN|KEY|CREDENTIALS?)$/i.test(name)
     )
       out.add(value);
   }
@@ -110,6 +112,9 @@ function redactCommand(command: string, secrets: readonly string[]): string {
     .join(" ");
 }
 
+/** The keys under which a report carries a field's value as the API or state holds it. */
+const FIELD_VALUE_KEYS = new Set(["old", "new"]);
+
 /**
  * Every string of a report value through the provider's own redactor ({@link redact}: secrets in
  * every form, URLs without credentials), so that a report and a provider message hide the same
@@ -124,14 +129,22 @@ export function redactReport<T>(value: T, secrets: readonly string[]): T {
   // same whatever the secrets are, so masking them would only hide the advice and tell which
   // characters a secret holds (a passphrase "refresh-refresh" would turn `--refresh` into a mask).
   const words = ownReportWords();
-  const walk = (v: unknown, key?: string): unknown => {
-    if (typeof v === "string")
-      return key === "remediation"
-        ? redactCommand(v, secrets)
-        : maskDecoded(v, secrets, { keep: [...words, ...ownSentencesIn(v)] });
-    if (Array.isArray(v)) return v.map((x) => walk(x));
+  // No request carried these secrets, so a short one is masked only as a word (a one-digit
+  // PGPASSWORD would otherwise hide every date's digits).
+  const mask = (v: string) =>
+    maskDecoded(v, secrets, { keep: [...words, ...ownSentencesIn(v)], shortAsWords: true });
+  // A field's value is the API's: its map keys (Apinizer's `propertiesMap`) are masked like its
+  // strings; the report's own keys are its schema.
+  const walk = (v: unknown, key?: string, value = false): unknown => {
+    if (typeof v === "string") return key === "remediation" ? redactCommand(v, secrets) : mask(v);
+    if (Array.isArray(v)) return v.map((x) => walk(x, undefined, value));
     if (v !== null && typeof v === "object")
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+      return Object.fromEntries(
+        Object.entries(v).map(([k, x]) => {
+          const inValue = value || FIELD_VALUE_KEYS.has(k);
+          return [value ? mask(k) : k, walk(x, k, inValue)];
+        }),
+      );
     return v;
   };
   return walk(value) as T;
@@ -162,16 +175,4 @@ export function stackMasker(secrets: readonly string[]): StackMasker {
     text: (v) => maskDecoded(v, secrets, {}),
     message: (t) => maskDecoded(t, secrets, { keep: words }),
   };
-}
-
-/**
- * A value as it was given, unless undoing its escapes (`&#120;`, `%78`, `\u0078`: what a reader
- * undoes at a glance) uncovers a secret: then it is shown decoded, masked.
- */
-function maskDecoded(v: string, secrets: readonly string[], options: RedactOptions): string {
-  const decoded = decodeEchoes(v);
-  const plain = redact(decoded, secrets, options);
-  // Compared with what redaction without secrets does to it: URLs lose their credentials.
-  if (decoded !== v && plain !== redact(decoded, [], options)) return plain;
-  return redact(v, secrets, options);
 }

@@ -7,7 +7,7 @@ import { Deadline, HttpClient } from "./http";
 import { create, notFound, Operations, read, remove, update } from "./operations";
 import { check, diff, Failure, hostChanges } from "./planning";
 import { accountOf, ApiCall, fieldsFor, ownWords, Props, ResourceKind } from "./kind";
-import { collectStrings, describeReceived, redact } from "./secrets";
+import { collectStrings, describeReceived, maskDecoded, redact } from "./secrets";
 import { FamilyDeclaration } from "./family";
 import { ConfigSource, ProviderSettings, SettingsStore } from "./settings";
 
@@ -332,9 +332,10 @@ export class ProviderRuntime {
     const text = e instanceof Error ? e.message : String(e);
     // An error we did not raise may quote anything: every run of a secret is masked.
     const keep = [...this.kinds.values()].flatMap(ownWords);
+    // Its escapes (`\u0048`, `&#x48;`) are undone where that uncovers a secret.
     return new ConnectionError(
       "API_ERROR",
-      redact(
+      maskDecoded(
         `${what}: unexpected error: ${text}; please report it with the command that failed`,
         secrets,
         { keep },

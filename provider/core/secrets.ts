@@ -443,29 +443,48 @@ interface Matcher {
    * "pictory", and masking them there would both wreck the message and spell the secret out.
    */
   readonly asWords: boolean;
+  /** Every form of every secret, compared whole: see {@link maskAround}. */
+  readonly forms: readonly string[];
 }
 
 /** The last matcher built, by its secrets: an error path masks several texts with the same ones. */
 let lastMatcher: { key: string; matcher: Matcher | undefined } | undefined;
 
-function matcherOf(secrets: readonly string[], wholeOnly: boolean): Matcher | undefined {
-  const key = `${wholeOnly ? "w" : "r"}${secrets.join("\u0000")}`;
-  if (lastMatcher?.key !== key) lastMatcher = { key, matcher: buildMatcher(secrets, wholeOnly) };
+function matcherOf(
+  secrets: readonly string[],
+  wholeOnly: boolean,
+  shortAsWords: boolean,
+): Matcher | undefined {
+  const key = `${wholeOnly ? "w" : "r"}${shortAsWords ? "w" : "a"}${secrets.join("\u0000")}`;
+  if (lastMatcher?.key !== key)
+    lastMatcher = { key, matcher: buildMatcher(secrets, wholeOnly, shortAsWords) };
   return lastMatcher.matcher;
 }
 
-function buildMatcher(secrets: readonly string[], wholeOnly: boolean): Matcher | undefined {
+function buildMatcher(
+  secrets: readonly string[],
+  wholeOnly: boolean,
+  shortAsWords: boolean,
+): Matcher | undefined {
   const runs: Runs = new Map();
   const skeletonRuns: Runs = new Map();
   const whole = new Set<string>();
+  const forms = new Set<string>();
   for (const secret of new Set(secrets)) {
     const m = matcherOfOne(secret);
+    for (const f of m.forms) forms.add(f);
     if (!wholeOnly) mergeRuns(runs, m.runs);
     if (!wholeOnly) mergeRuns(skeletonRuns, m.skeletonRuns);
     for (const w of wholeOnly ? [...m.self, ...m.forms] : m.whole) whole.add(w);
   }
   if (runs.size === 0 && whole.size === 0) return undefined;
-  return { runs, skeletonRuns, whole: [...whole], asWords: wholeOnly };
+  return {
+    runs,
+    skeletonRuns,
+    whole: [...whole],
+    asWords: wholeOnly || shortAsWords,
+    forms: [...forms],
+  };
 }
 
 /** Each secret's runs, kept for the next message: a provider masks many with the same secrets. */
@@ -601,10 +620,14 @@ function maskAround(text: string, m: Matcher, kept: readonly string[]): Range[] 
   const inKept = new Uint8Array(text.length);
   for (const [a, b] of keptRanges) inKept.fill(1, a, b);
   // A match that adds no letter or digit to the kept words (two of them and the `: ` between) is
-  // the words' own, whatever secret shares their characters.
+  // the words' own, whatever secret shares their characters; unless it holds a whole secret that
+  // is not part of one kept word: `pulumi-password` or `password!` written whole is the secret.
+  const keptForms = kept.map((k) => normalize(k).text);
+  const forms = m.forms.filter((f) => !keptForms.some((k) => k.includes(f)));
   const ownOnly = (a: number, b: number) => {
     for (let i = a; i < b; i++) if (!inKept[i] && WORD.test(text[i]!)) return false;
-    return true;
+    const matched = normalize(text.slice(a, b)).text;
+    return !forms.some((f) => matched.includes(f));
   };
   // Runs as written only: letters and digits alone run on across the kept word's edge
   // (`pulumi cancel` holds the run `ulumic` of a passphrase `pulumi-connections-local`).
@@ -667,6 +690,13 @@ export interface RedactOptions {
    * @default false
    */
   readonly whole?: boolean;
+  /**
+   * Mask a secret shorter than a run only where it stands as a word, its runs anywhere: for
+   * values no request carried (the environment's secrets in a drift report), where a one-digit
+   * password would otherwise hide the digits of every date and spell itself out.
+   * @default false
+   */
+  readonly shortAsWords?: boolean;
 }
 
 /**
@@ -679,10 +709,10 @@ export interface RedactOptions {
 export function redact(
   text: string,
   secrets: Iterable<string | undefined>,
-  { keep = [], whole = false }: RedactOptions = {},
+  { keep = [], whole = false, shortAsWords = false }: RedactOptions = {},
 ): string {
   const list = [...secrets].filter((s): s is string => typeof s === "string" && s !== "");
-  const m = matcherOf(list, whole);
+  const m = matcherOf(list, whole, shortAsWords);
   const maskText = normalize(MASK).text;
   const holdsMask = list.some((s) => normalize(decodeEchoes(s)).text.includes(maskText));
   // Longest first, so that a kept word holding another is kept whole. A word shorter than a run
@@ -693,6 +723,18 @@ export function redact(
   const mask = (piece: string) => (m ? applyMasks(piece, maskAround(piece, m, kept)) : piece);
   const shown = redactUrls(text);
   return holdsMask ? mask(shown) : shown.split(MASK).map(mask).join(MASK);
+}
+
+/**
+ * A value as it was given, unless undoing its escapes (`&#120;`, `%78`, `\u0078`: what a reader
+ * undoes at a glance) uncovers a secret: then it is shown decoded, masked.
+ */
+export function maskDecoded(v: string, secrets: readonly string[], options: RedactOptions): string {
+  const decoded = decodeEchoes(v);
+  const plain = redact(decoded, secrets, options);
+  // Decoded whenever redaction hides something there: a secret, or a URL's credentials.
+  if (decoded !== v && plain !== decoded) return plain;
+  return redact(v, secrets, options);
 }
 
 /** Joins the fields of one answer while masking: invisible to {@link normalize}, see {@link excerpt}. */
@@ -712,7 +754,9 @@ export function excerpt(
 ): string {
   const plain = (typeof text === "string" ? [text] : text)
     .map((t) =>
-      decodeEchoes(t.slice(0, MAX_FIELD_CHARS))
+      // URLs are shown as written first: decoding `%3D` and `%20` in a shown option's value
+      // would turn `dbname=host%3Ddb%20password%3D…` into prose after the URL.
+      decodeEchoes(redactUrls(t.slice(0, MAX_FIELD_CHARS)))
         // A control character (an escape sequence a terminal would run) is shown as a space.
         .replace(new RegExp(`${BLANK.source}+`, "g"), " ")
         .replaceAll(JOIN, "")
@@ -780,18 +824,21 @@ interface UrlParts {
   readonly path: string;
   readonly query?: string;
   /**
-   * Set when the URL reads two ways and each shows what the other hides: a host-like authority,
-   * and a later `@` a host follows (`https://api.example.com/x?password=P@ssw0rd-2026`, or a
-   * password holding `/` before `@db`). Nothing after the scheme is then shown.
+   * The user info of the other reading of a URL whose authority is a host and a port, but with a
+   * later `@` a host follows: `https://api.example.com/x?password=P@ss` is a host, a path and a
+   * query, yet `u:1234/pw@db` may be a password holding `/`. The host reading is shown (its query
+   * values are masked anyway); the other's password is masked wherever it appears.
    */
-  readonly ambiguous?: { readonly userInfo: string };
+  readonly otherUserInfo?: string;
 }
 
 /**
  * A URL's parts. The user info runs to the last `@` that a host follows: a password written with
  * `/`, `?` or `#` unescaped (as users paste them) would otherwise end the authority early and be
- * read as the path, query or fragment, e.g. `postgres://u:Pg/w0rd@db:5432/state`. When the text
- * before that `/` is a host and a port as well, the URL is {@link UrlParts.ambiguous}.
+ * read as the path, query or fragment, e.g. `postgres://u:Pg/w0rd@db:5432/state`, or its end
+ * taken for the host (`postgresql://etl:p@ss/w0rd@db:5432/app`). Past an authority holding `@`,
+ * the user info runs at most to the query: `?email=a@b.com` is a value, not user info. When the
+ * authority is a host and a port, the user info is empty ({@link UrlParts.otherUserInfo}).
  */
 function urlParts(url: string): UrlParts | undefined {
   const m = /^([a-z][a-z0-9+.-]*:\/\/)(.*)$/is.exec(url);
@@ -803,23 +850,52 @@ function urlParts(url: string): UrlParts | undefined {
     const [, hostPort = "", path = "", query] = /^([^/?#]*)([^?#]*)(\?[^#]*)?/.exec(afterInfo)!;
     return { scheme, userInfo: at === -1 ? "" : rest.slice(0, at), hostPort, path, query };
   };
-  const at = authority.lastIndexOf("@");
-  if (at !== -1) return parse(at);
-  const last = rest.lastIndexOf("@");
-  if (last === -1 || !HOST_AT_START.test(rest.slice(last + 1))) return parse(-1);
-  if (!HOST_PORT.test(authority)) return parse(last);
-  return { ...parse(-1), ambiguous: { userInfo: rest.slice(0, last) } };
+  const hostFollows = (at: number) => at !== -1 && HOST_AT_START.test(rest.slice(at + 1));
+  const lastBefore = (end: number) => {
+    for (let at = rest.lastIndexOf("@", end); at !== -1; at = rest.lastIndexOf("@", at - 1))
+      if (hostFollows(at)) return at;
+    return -1;
+  };
+  if (authority.includes("@")) {
+    const query = rest.search(/[?#]/);
+    const at = lastBefore(query === -1 ? rest.length : query);
+    return parse(at >= authority.lastIndexOf("@") ? at : authority.lastIndexOf("@"));
+  }
+  const last = lastBefore(rest.length);
+  if (last === -1) return parse(-1);
+  // `etl:/pw@db` is a user and a password holding `/`, not the host `etl` with an empty port.
+  if (!/^(?:[\w.~%-]+|\[[0-9a-f:.]*\])(?::\d+)?$/i.test(authority)) return parse(last);
+  return { ...parse(-1), otherUserInfo: rest.slice(0, last) };
 }
 
-/** A path segment as long as a generated key and mixing cases and digits, as webhook tokens do. */
-const KEY_LIKE = /^(?=.*[A-Z])(?=.*[a-z])(?=.*\d).{16,}$/;
+/**
+ * Whether a path segment looks like a generated key, as a webhook's token does: 16 characters or
+ * more that switch between upper case, lower case and digits at least 8 times
+ * (`Xk9pQ2rT7vW3yZ8aB4cD6eF1`), where a name switches a few times (`CustomerPortal2024`: 3).
+ */
+function keyLike(segment: string): boolean {
+  if (segment.length < 16) return false;
+  const classOf = (c: string) =>
+    /[A-Z]/.test(c) ? "A" : /[a-z]/.test(c) ? "a" : /\d/.test(c) ? "0" : "";
+  let switches = 0;
+  let last = "";
+  for (const c of segment) {
+    const k = classOf(c);
+    if (k === "") continue;
+    if (last !== "" && k !== last) switches++;
+    last = k;
+  }
+  return switches >= 8;
+}
 
 /** A connection option (`name=value`) of a query or a path, shown by {@link SHOWN_QUERY_VALUES}. */
 function shownParam(p: string): string {
   const eq = p.indexOf("=");
   const name = eq === -1 ? p : p.slice(0, eq);
   const lower = name.toLowerCase();
-  if (SHOWN_QUERY_VALUES.has(lower)) return p;
+  // A value is shown when it is one plain word, list or path: `require;password=…`,
+  // `%26password%3D…` and `db1,password=…` carry more options than their name says.
+  if (SHOWN_QUERY_VALUES.has(lower) && /^[\w.,:/[\]~!$'()*@+-]*$/.test(p.slice(eq + 1))) return p;
   return SHOWN_QUERY_NAMES.has(lower) ? `${name}=${MASK}` : MASK;
 }
 
@@ -833,7 +909,7 @@ function shownPath(path: string): string {
   const segments = (p: string) =>
     p
       .split("/")
-      .map((segment) => (KEY_LIKE.test(segment) ? MASK : segment))
+      .map((segment) => (keyLike(segment) ? MASK : segment))
       .join("/");
   const eq = path.indexOf("=");
   if (eq === -1) return segments(path);
@@ -858,10 +934,11 @@ function shownPath(path: string): string {
 export function redactUrl(url: string): string {
   const parts = urlParts(url);
   if (!parts) return MASK;
-  const { scheme, hostPort, path, query } = parts;
-  if (parts.ambiguous) return `${scheme}${MASK}`;
+  const { scheme, path, query } = parts;
+  // SQL Server's options follow the port: `db:1433;databaseName=app;password=…`.
+  const [hostPort = "", ...options] = parts.hostPort.split(";");
   // A host that is not a name (or address) and a port is part of a credential cut off by the text.
-  const host = HOST_PORT.test(hostPort) ? hostPort : MASK;
+  const host = `${HOST_PORT.test(hostPort) ? hostPort : MASK}${options.map((o) => `;${o === "" ? o : shownParam(o)}`).join("")}`;
   const params = (query ?? "")
     .slice(1)
     .split("&")
@@ -881,7 +958,7 @@ export function urlCredentials(url: string): string[] {
   if (!parts) return [];
   const { userInfo, query = "" } = parts;
   const out: string[] = [];
-  for (const info of [userInfo, parts.ambiguous?.userInfo ?? ""]) {
+  for (const info of [userInfo, parts.otherUserInfo ?? ""]) {
     const colon = info.indexOf(":");
     if (colon !== -1) out.push(info.slice(colon + 1));
   }
@@ -901,13 +978,18 @@ export function urlCredentials(url: string): string[] {
 }
 
 /**
- * A URL whose user info holds a space, pasted unescaped (`postgres://admin:correct horse@db/`):
- * the scheme, a user and a password, up to the last `@` a host follows on the line. A port and
- * words after it (`https://db:5432 refused for etl@corp.example`) read the same way: that text
- * is dropped with what may be a password.
+ * A URL whose user info holds a space, a quote or an angle bracket, pasted unescaped
+ * (`postgres://admin:correct horse@db/`, `postgres://u:ab"cd@db`), where a URL in a text would
+ * end: the scheme, a user and a password, up to an `@` a host follows on the line. A port
+ * (`https://db:5432/x refused for etl@corp.example`) is not a password. Two passes, because a
+ * password may hold `@` and a space (`admin:a@b c@db:5432/app`): first up to the last `@` on the
+ * line whose host ends like a URL's (a port, a path, a query), never past another URL; then up to
+ * the first `@` a host follows, for a URL that ends at its host (`admin:correct horse@db`).
  */
-const SPACED_USER_INFO =
-  /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>`]*:[^\n"<>`]{0,256}@(?=(?:[\w.~%-]+|\[[0-9a-f:.]*\])(?::\d*)?(?:[/?#\s"'<>`]|$))/gi;
+const SPACED_USER_INFO = [
+  /(?<![a-z+.-])([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>`]*:(?!\d+(?:[/\s,;.)]|$))(?:(?!:\/\/)[^\n]){0,256}@(?=(?:[\p{L}\p{N}_.~%-]+|\[[0-9a-f:.]*\])(?::\d+)?[/?#])/giu,
+  /(?<![a-z+.-])([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>`]*:(?!\d+(?:[/\s,;.)]|$))[^\n]{0,256}?@(?=(?:[\p{L}\p{N}_.~%-]+|\[[0-9a-f:.]*\])(?::\d*)?(?:[/?#\s"'<>`,;.)\]]|$))/giu,
+];
 
 /**
  * A JDBC URL with no `//` after its subprotocol (Oracle's `jdbc:oracle:thin:scott/tiger@db`,
@@ -915,7 +997,8 @@ const SPACED_USER_INFO =
  * credentials anywhere. Only the subprotocol is shown; the rest is masked to the next space or
  * double quote, a `'` included (a password may hold one).
  */
-const OPAQUE_JDBC = /\bjdbc:(?![a-z0-9+.-]*:\/\/)((?:[a-z][a-z0-9]*:){0,2})[^\s"<>`]+/gi;
+const OPAQUE_JDBC =
+  /(?<![a-z+.-])jdbc:(?![a-z0-9+.:-]*:\/\/)((?:[a-z][a-z0-9]*:){0,2})(?:"[^"\n]*"?|[^\s"<>`])+/gi;
 
 /**
  * Every URL in a text, shown by {@link redactUrl}; the end of a sentence stays outside a URL
@@ -923,11 +1006,13 @@ const OPAQUE_JDBC = /\bjdbc:(?![a-z0-9+.-]*:\/\/)((?:[a-z][a-z0-9]*:){0,2})[^\s"
  * (a password may be `),::,.`), and punctuation after it is masked with it, never shown.
  */
 export function redactUrls(text: string): string {
-  return text
-    .replace(SPACED_USER_INFO, (m, scheme: string) => (/\s/.test(m) ? scheme : m))
+  return SPACED_USER_INFO.reduce(
+    (t, spaced) => t.replace(spaced, (m, scheme: string) => (/[\s"<>`]/.test(m) ? scheme : m)),
+    text,
+  )
     .replace(OPAQUE_JDBC, (_m, sub: string) => `jdbc:${sub}${MASK}`)
     .replace(
-      /\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s"<>`?]*\?[^\s"<>`]*|[^\s"<>`?]*[^\s"'<>`.,;:)\]?])/gi,
+      /(?<![a-z+.-])[a-z][a-z0-9+.-]*:\/\/(?:[^\s"<>`?]*\?[^\s"<>`]*|[^\s"<>`?]*[^\s"'<>`.,;:)\]?])/gi,
       redactUrl,
     );
 }

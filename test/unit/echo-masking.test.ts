@@ -622,6 +622,9 @@ describe("URLs are shown without credentials", () => {
     );
     fc.assert(
       fc.property(fc.domain(), secret, placements, (host, value, place) => {
+        // A spaced password that starts like a port and a path (`admin:1/x horse@db`), or with
+        // `@`, reads as a host: docs/installation-configuration.md names this limit.
+        fc.pre(!(place(host, "§").includes("§ horse") && /^(?:\d+[/,;.)]|@)/.test(value)));
         const text = `could not connect with ${place(host, value)}: refused.`;
         const without = `could not connect with ${place(host, "-")}: refused.`;
         const shown = redact(text, []);
@@ -676,9 +679,12 @@ describe("URLs are shown without credentials", () => {
         around,
         (scheme, user, pass, name, value, text) => {
           const url = `${scheme}://${user}:${pass}@db.internal:5432/state?${name}=${value}`;
+          // An option's value is shown only when it cannot carry another option.
           const query =
             name === "sslmode"
-              ? `sslmode=${value}`
+              ? /[;%=&]/.test(value)
+                ? `sslmode=${MASK}`
+                : `sslmode=${value}`
               : ["password", "sslpassword", "token"].includes(name)
                 ? `${name}=${MASK}`
                 : MASK;
