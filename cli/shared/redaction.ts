@@ -39,7 +39,8 @@ export function secretsOf(
     if (
       value &&
       // Any key (AZURE_STORAGE_KEY, the azblob backend's) and MySQL's MYSQL_PWD count too.
-      /(PASSWORD|PASSPHRASE|PASS|PWD|SECRET|TOKEN|KEY|CREDENTIALS?)$/i.test(name)
+      // `_PWD` and `_PASS` only: PWD and OLDPWD are the shell's working directories.
+      /(PASSWORD|PASSPHRASE|_PASS|_PWD|SECRET|TOKEN|KEY|CREDENTIALS?)$/i.test(name)
     )
       out.add(value);
   }
@@ -105,7 +106,7 @@ function redactCommand(command: string, secrets: readonly string[]): string {
     .split(" ")
     .map((token) => {
       const option = token.startsWith("-");
-      const shown = option || !afterOption ? token : redact(token, secrets);
+      const shown = option || !afterOption ? token : redact(token, secrets, { shortAsWords: true });
       afterOption = afterOption || option;
       return shown;
     })
@@ -134,9 +135,13 @@ export function redactReport<T>(value: T, secrets: readonly string[]): T {
   const mask = (v: string) =>
     maskDecoded(v, secrets, { keep: [...words, ...ownSentencesIn(v)], shortAsWords: true });
   // A field's value is the API's: its map keys (Apinizer's `propertiesMap`) are masked like its
-  // strings; the report's own keys are its schema.
+  // strings, and nothing in it is the report's own sentence or command, whatever it looks like;
+  // the report's own keys are its schema.
   const walk = (v: unknown, key?: string, value = false): unknown => {
-    if (typeof v === "string") return key === "remediation" ? redactCommand(v, secrets) : mask(v);
+    if (typeof v === "string") {
+      if (value) return maskDecoded(v, secrets, { keep: words, shortAsWords: true });
+      return key === "remediation" ? redactCommand(v, secrets) : mask(v);
+    }
     if (Array.isArray(v)) return v.map((x) => walk(x, undefined, value));
     if (v !== null && typeof v === "object")
       return Object.fromEntries(

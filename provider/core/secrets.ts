@@ -730,10 +730,13 @@ export function redact(
  * undoes at a glance) uncovers a secret: then it is shown decoded, masked.
  */
 export function maskDecoded(v: string, secrets: readonly string[], options: RedactOptions): string {
-  const decoded = decodeEchoes(v);
+  // URLs are read as written first: decoding `%20password%3D…` in an option's value would end
+  // the URL there and leave the password as prose after it.
+  const written = redactUrls(v);
+  const decoded = decodeEchoes(written);
   const plain = redact(decoded, secrets, options);
   // Decoded whenever redaction hides something there: a secret, or a URL's credentials.
-  if (decoded !== v && plain !== decoded) return plain;
+  if (decoded !== written && plain !== decoded) return plain;
   return redact(v, secrets, options);
 }
 

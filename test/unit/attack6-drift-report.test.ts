@@ -111,7 +111,10 @@ describe("a short environment secret inside the stack name of the advised comman
     ["1", "eu1prod"],
     ["2026", "release2026q1"],
   ])("PGPASSWORD=%j leaves the stack %j readable in the command", (password, stack) => {
-    const r = redactReport(reportWith({ retries: "4" }, stack), secretsOf({ PGPASSWORD: password }));
+    const r = redactReport(
+      reportWith({ retries: "4" }, stack),
+      secretsOf({ PGPASSWORD: password }),
+    );
     expect(r.stack).toBe(stack);
     expect(r.remediation).toBe(`pulumi up --refresh --stack ${stack}`);
     expect(renderText(r)).toContain(`--stack ${stack}`);

@@ -818,8 +818,9 @@ describe("the environment's secrets against the report's own words", () => {
         const plain = reportSaying("preview failed");
         const secrets = secretsOf({ PULUMI_CONFIG_PASSPHRASE: pass });
         const shown = redactReport(plain, secrets);
-        // The stack's name is not the code's: it is masked like any value, on its own.
-        const command = `pulumi up --refresh --stack ${redact("prod", secrets)}`;
+        // The stack's name is not the code's: it is masked like any value, on its own (a short
+        // environment secret only as a word).
+        const command = `pulumi up --refresh --stack ${redact("prod", secrets, { shortAsWords: true })}`;
         expect(shown.remediation).toBe(command);
         expect(shown.error).toBe(plain.error);
         expect(shown.unreadable.map((u) => u.error)).toEqual([REPORT_TEXTS.notReached]);
