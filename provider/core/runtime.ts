@@ -407,7 +407,8 @@ function forHost(e: ConnectionError, thrown: unknown, secrets: readonly string[]
   if (e.stack) debug("%s", e.stack);
   const trace =
     !ConnectionError.isInstance(thrown) && thrown instanceof Error && thrown.stack
-      ? redact(thrown.stack, secrets)
+      ? // Its first line is the message, escapes and all: undone where that uncovers a secret.
+        maskDecoded(thrown.stack, secrets, {})
       : e.code;
   const hidden = { writable: true, configurable: true, enumerable: false };
   Object.defineProperty(e, "stack", { ...hidden, value: trace });

@@ -789,7 +789,28 @@ const SHOWN_QUERY_VALUES = new Set([
   "host",
   "port",
   "region",
+  // The options of Pulumi's cloud state backends (gocloud.dev's s3://, azblob:// and gs:// URLs),
+  // so that `PULUMI_BACKEND_URL=s3://state?region=…&awssdk=v2&profile=dev` is not a secret.
+  "awssdk",
+  "profile",
+  "endpoint",
+  "disablessl",
+  "s3forcepathstyle",
+  "use_path_style",
+  "dualstack",
+  "fips",
+  "accelerate",
+  "anonymous",
+  "domain",
+  "protocol",
+  "localemu",
 ]);
+
+/**
+ * A shown option's value that is one plain word, list or path: `require;password=…`,
+ * `%26password%3D…`, `db1,password=…` and `http://u:p@minio` carry more than their name says.
+ */
+const PLAIN_OPTION_VALUE = /^[\w.,:/[\]~!$'()*+-]*$/;
 
 /** Query parameters whose names are shown (libpq's, and credentials' usual names). */
 const SHOWN_QUERY_NAMES = new Set([
@@ -896,9 +917,7 @@ function shownParam(p: string): string {
   const eq = p.indexOf("=");
   const name = eq === -1 ? p : p.slice(0, eq);
   const lower = name.toLowerCase();
-  // A value is shown when it is one plain word, list or path: `require;password=…`,
-  // `%26password%3D…` and `db1,password=…` carry more options than their name says.
-  if (SHOWN_QUERY_VALUES.has(lower) && /^[\w.,:/[\]~!$'()*@+-]*$/.test(p.slice(eq + 1))) return p;
+  if (SHOWN_QUERY_VALUES.has(lower) && PLAIN_OPTION_VALUE.test(p.slice(eq + 1))) return p;
   return SHOWN_QUERY_NAMES.has(lower) ? `${name}=${MASK}` : MASK;
 }
 
@@ -968,7 +987,11 @@ export function urlCredentials(url: string): string[] {
   for (const p of query.slice(1).split("&")) {
     const eq = p.indexOf("=");
     if (eq === -1) out.push(p);
-    else if (!SHOWN_QUERY_VALUES.has(p.slice(0, eq).toLowerCase())) out.push(p.slice(eq + 1));
+    else if (
+      !SHOWN_QUERY_VALUES.has(p.slice(0, eq).toLowerCase()) ||
+      !PLAIN_OPTION_VALUE.test(p.slice(eq + 1))
+    )
+      out.push(p.slice(eq + 1));
   }
   const decoded = out.map((v) => {
     try {

@@ -682,7 +682,7 @@ describe("URLs are shown without credentials", () => {
           // An option's value is shown only when it cannot carry another option.
           const query =
             name === "sslmode"
-              ? /[;%=&]/.test(value)
+              ? /[;%=&@]/.test(value)
                 ? `sslmode=${MASK}`
                 : `sslmode=${value}`
               : ["password", "sslpassword", "token"].includes(name)
