@@ -812,6 +812,9 @@ const SHOWN_QUERY_VALUES = new Set([
  */
 const PLAIN_OPTION_VALUE = /^[\w.,:/[\]~!$'()*+-]*$/;
 
+/** A query value that is itself a URL. */
+const URL_VALUE = /^[a-z][a-z0-9+.-]*:\/\//i;
+
 /** Query parameters whose names are shown (libpq's, and credentials' usual names). */
 const SHOWN_QUERY_NAMES = new Set([
   ...SHOWN_QUERY_VALUES,
@@ -917,7 +920,10 @@ function shownParam(p: string): string {
   const eq = p.indexOf("=");
   const name = eq === -1 ? p : p.slice(0, eq);
   const lower = name.toLowerCase();
-  if (SHOWN_QUERY_VALUES.has(lower) && PLAIN_OPTION_VALUE.test(p.slice(eq + 1))) return p;
+  const value = p.slice(eq + 1);
+  // A URL as a value (a backend's `endpoint=`) is shown as any URL is.
+  if (SHOWN_QUERY_VALUES.has(lower) && PLAIN_OPTION_VALUE.test(value))
+    return URL_VALUE.test(value) ? `${name}=${redactUrl(value)}` : p;
   return SHOWN_QUERY_NAMES.has(lower) ? `${name}=${MASK}` : MASK;
 }
 
@@ -986,12 +992,15 @@ export function urlCredentials(url: string): string[] {
   }
   for (const p of query.slice(1).split("&")) {
     const eq = p.indexOf("=");
+    const value = p.slice(eq + 1);
     if (eq === -1) out.push(p);
+    // A URL as a value holds its own credentials; taken whole, every `http://` would be masked.
+    else if (URL_VALUE.test(value)) out.push(...urlCredentials(value));
     else if (
       !SHOWN_QUERY_VALUES.has(p.slice(0, eq).toLowerCase()) ||
-      !PLAIN_OPTION_VALUE.test(p.slice(eq + 1))
+      !PLAIN_OPTION_VALUE.test(value)
     )
-      out.push(p.slice(eq + 1));
+      out.push(value);
   }
   const decoded = out.map((v) => {
     try {

@@ -53,9 +53,12 @@ const report = (backend: string) =>
   );
 
 describe("an endpoint with user info in PULUMI_BACKEND_URL", () => {
-  it.each(RENDERERS)("%s: a password in the backend URL's user info is masked (holds)", (_n, render) => {
-    expect(render(report("postgres://u:Pw1x9@db/state"))).not.toContain("Pw1x9");
-  });
+  it.each(RENDERERS)(
+    "%s: a password in the backend URL's user info is masked (holds)",
+    (_n, render) => {
+      expect(render(report("postgres://u:Pw1x9@db/state"))).not.toContain("Pw1x9");
+    },
+  );
 
   it.each(RENDERERS)("%s: the endpoint's password is masked", (_n, render) => {
     expect(render(report("s3://state?endpoint=http://u:Pw1x9@minio:9000"))).not.toContain("Pw1x9");
