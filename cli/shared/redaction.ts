@@ -24,6 +24,35 @@ function passphraseFileOf(env: Readonly<Record<string, string | undefined>>): st
 }
 
 /**
+ * Names of values that are secrets. Any key (AZURE_STORAGE_KEY, the azblob backend's) and MySQL's
+ * MYSQL_PWD count too; `_PWD` and `_PASS` only, as PWD and OLDPWD are the shell's directories.
+ */
+const SECRET_NAME = /(PASSWORD|PASSPHRASE|_PASS|_PWD|SECRET|TOKEN|KEY|CREDENTIALS?)$/i;
+
+/** The credentials in a JSON value of accounts (`{"eu": {"apiKey": "…", "baseUrl": "…"}}`). */
+function accountSecretsOf(json: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    // Not JSON: the provider refuses it; the whole value may hold a credential.
+    return [json];
+  }
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object")
+      for (const [k, x] of Object.entries(v)) {
+        if (typeof x === "string" && SECRET_NAME.test(k)) out.push(x);
+        else if (typeof x === "string") out.push(...urlCredentials(x));
+        else walk(x);
+      }
+  };
+  walk(parsed);
+  return out;
+}
+
+/**
  * Values from the environment that must never be printed, however a CLI message quotes them:
  * every variable named like a secret (PGPASSWORD, the passphrase, access tokens, the API
  * credentials, any key), the passphrase in PULUMI_CONFIG_PASSPHRASE_FILE, and the backend URL's
@@ -36,13 +65,10 @@ export function secretsOf(
 ): string[] {
   const out = new Set<string>();
   for (const [name, value] of Object.entries(env)) {
-    if (
-      value &&
-      // Any key (AZURE_STORAGE_KEY, the azblob backend's) and MySQL's MYSQL_PWD count too.
-      // `_PWD` and `_PASS` only: PWD and OLDPWD are the shell's working directories.
-      /(PASSWORD|PASSPHRASE|_PASS|_PWD|SECRET|TOKEN|KEY|CREDENTIALS?)$/i.test(name)
-    )
-      out.add(value);
+    if (value && SECRET_NAME.test(name)) out.add(value);
+    // Further accounts as JSON (PICTORY_ACCOUNTS, APINIZER_ACCOUNTS): their credentials, by the
+    // same names, and their base URLs' credentials; not the JSON's own keys and punctuation.
+    if (value && /_ACCOUNTS$/i.test(name)) for (const v of accountSecretsOf(value)) out.add(v);
   }
   // The passphrase may be given as a file instead: its content is then as secret as the variable.
   for (const v of passphraseFileOf(env)) out.add(v);

@@ -274,3 +274,26 @@ describe("what held in the report", () => {
     ).toBe("field password of apinizer:Connection");
   });
 });
+
+describe("the credentials of further accounts given in the environment", () => {
+  // Promise: the drift report masks the environment's secrets. PICTORY_ACCOUNTS and
+  // APINIZER_ACCOUNTS hold further accounts as JSON (`{"eu": {"apiKey": …, "baseUrl": …}}`): their
+  // keys and tokens are secrets, the rest of the JSON is not.
+  it.each([
+    [
+      "PICTORY_ACCOUNTS",
+      { eu: { apiKey: "pk-Zq9wLm4KpT7xYvB2", baseUrl: "https://eu.example/p" } },
+    ],
+    [
+      "APINIZER_ACCOUNTS",
+      { b: { token: "Zq9wLm4KpT7xYvB2", baseUrl: "https://u:Pw9xKq2m@b/apiops" } },
+    ],
+  ])("%s: every credential is masked, the report's words are not", (name, accounts) => {
+    const secrets = secretsOf({ [name]: JSON.stringify(accounts) });
+    const said = `rejected ${JSON.stringify(accounts)} at baseUrl`;
+    const text = renderText(redactReport(reportQuoting(said), secrets));
+    expect(shownRuns(text, "Zq9wLm4KpT7xYvB2")).toEqual([]);
+    expect(shownRuns(text, "Pw9xKq2m")).toEqual([]);
+    expect(text).toContain("baseUrl");
+  });
+});
