@@ -163,9 +163,10 @@ export function redactReport<T>(value: T, secrets: readonly string[]): T {
   // A field's value is the API's: its map keys (Apinizer's `propertiesMap`) are masked like its
   // strings, and nothing in it is the report's own sentence or command, whatever it looks like;
   // the report's own keys are its schema.
+  const maskValue = (v: string) => maskDecoded(v, secrets, { keep: words, shortAsWords: true });
   const walk = (v: unknown, key?: string, value = false): unknown => {
     if (typeof v === "string") {
-      if (value) return maskDecoded(v, secrets, { keep: words, shortAsWords: true });
+      if (value) return maskValue(v);
       return key === "remediation" ? redactCommand(v, secrets) : mask(v);
     }
     if (Array.isArray(v)) return v.map((x) => walk(x, undefined, value));
@@ -173,7 +174,7 @@ export function redactReport<T>(value: T, secrets: readonly string[]): T {
       return Object.fromEntries(
         Object.entries(v).map(([k, x]) => {
           const inValue = value || FIELD_VALUE_KEYS.has(k);
-          return [value ? mask(k) : k, walk(x, k, inValue)];
+          return [value ? maskValue(k) : k, walk(x, k, inValue)];
         }),
       );
     return v;

@@ -4,11 +4,11 @@
  * still not be shown: the word is the code's, the secret around it is not.
  */
 import { renderJson, renderText } from "../../cli/drift/render";
-import type { DriftReport } from "../../cli/drift/report";
 import { redactReport, secretsOf, stackMasker } from "../../cli/shared/redaction";
 import { ProviderRuntime } from "../../provider/core/runtime";
 import { MASK, redact } from "../../provider/core/secrets";
 import { KINDS } from "../../provider/registry";
+import { reportQuoting } from "../helpers/masking";
 
 /** Whether `text` shows `secret` whole or any six characters of it in a row. */
 function shows(text: string, secret: string): boolean {
@@ -17,30 +17,6 @@ function shows(text: string, secret: string): boolean {
       if (piece.includes(secret.slice(i, i + 6))) return true;
     return false;
   });
-}
-
-function reportQuoting(value: string): DriftReport {
-  return {
-    stack: "dev",
-    clean: false,
-    failed: false,
-    checked: 1,
-    drifted: [
-      {
-        resource: "alerts",
-        type: "apinizer:Connection",
-        urn: "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/apinizer:Connection::alerts",
-        id: "alerts",
-        fields: [{ field: "description", old: "mail alerts", new: value }],
-        possibleCredentialChange: false,
-      },
-    ],
-    deleted: [],
-    unreadable: [],
-    read: [],
-    notCompared: {},
-    remediation: "pulumi up --refresh --stack dev",
-  };
 }
 
 describe("a secret that holds one of the code's own words", () => {

@@ -4,14 +4,14 @@
  * error message built by the family's own code (a stub transport answers the create).
  */
 import fc from "fast-check";
-import { ConnectionError } from "../../provider/core/errors";
-import { HttpClient, HttpResponse } from "../../provider/core/http";
-import { ApiCall, ResourceKind } from "../../provider/core/kind";
+import { HttpResponse } from "../../provider/core/http";
+import { ResourceKind } from "../../provider/core/kind";
 import { ProviderRuntime } from "../../provider/core/runtime";
 import { stackMasker } from "../../cli/shared/redaction";
 import { MASK, redact } from "../../provider/core/secrets";
 import { KINDS } from "../../provider/registry";
 import { emulatorConfigValues } from "../../scripts/workspace";
+import { createMessage, jsonAnswer } from "../helpers/masking";
 
 const runtime = new ProviderRuntime(KINDS);
 const config = emulatorConfigValues("http://127.0.0.1:9");
@@ -20,44 +20,8 @@ afterAll(() => runtime.close());
 
 const VIMEO = KINDS.get("pictory:VimeoConnection")!;
 
-function answer(status: number, body: unknown): HttpResponse {
-  const text = JSON.stringify(body);
-  return {
-    status,
-    body: JSON.parse(text),
-    json: true,
-    text,
-    bytes: Buffer.byteLength(text),
-    contentType: "application/json",
-    attempts: 1,
-  };
-}
-
-async function createFails(kind: ResourceKind, res: HttpResponse, secrets: string[]) {
-  const { call } = runtime.client(kind.family);
-  const http = { send: () => Promise.resolve(res) } as unknown as HttpClient;
-  const apiCall: ApiCall = {
-    ...call,
-    kind,
-    http,
-    label: `${kind.token} "conn"`,
-    deadline: {
-      signal: new AbortController().signal,
-      ms: 1000,
-      setting: "connections:operationTimeoutMs",
-      cancelled: () => false,
-    },
-    secrets,
-  };
-  const inputs = { name: "conn" };
-  try {
-    await kind.api.create(apiCall, inputs, inputs);
-  } catch (e) {
-    if (ConnectionError.isInstance(e)) return e.message;
-    throw e;
-  }
-  throw new Error("the create did not fail");
-}
+const createFails = (kind: ResourceKind, res: HttpResponse, secrets: string[]) =>
+  createMessage(runtime, kind, res, secrets, { name: "conn" });
 
 /** Whether `text` shares a run of six characters with `secret`, as written, any case, or reversed. */
 function sharesRun(text: string, secret: string): boolean {
@@ -106,7 +70,7 @@ describe("IDs and dates stay readable whatever non-ASCII secret is held", () => 
     const id = "20260101083112345zf55rlski6umj6la";
     const message = await createFails(
       VIMEO,
-      answer(409, { message: `connection ${id} is being updated, retry later` }),
+      jsonAnswer(409, { message: `connection ${id} is being updated, retry later` }),
       ["пароль-секрет"],
     );
     expect(message).toContain(`connection ${id} is being updated`);

@@ -8,56 +8,19 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { buildReport } from "../../cli/drift/report";
 import { renderJson, renderMarkdown, renderText } from "../../cli/drift/render";
 import { redactReport } from "../../cli/shared/redaction";
-import { ConnectionError } from "../../provider/core/errors";
-import { HttpClient, HttpResponse } from "../../provider/core/http";
-import { ApiCall } from "../../provider/core/kind";
 import { ProviderRuntime } from "../../provider/core/runtime";
 import { MASK, redact } from "../../provider/core/secrets";
 import { KINDS } from "../../provider/registry";
 import { emulatorConfigValues } from "../../scripts/workspace";
+import { apinizerMessage } from "../helpers/masking";
 
 const runtime = new ProviderRuntime(KINDS);
 const config = emulatorConfigValues("http://127.0.0.1:9");
 runtime.settings.configure({ get: (k) => config[k] });
 afterAll(() => runtime.close());
 
-const APINIZER_KIND = KINDS.get("apinizer:Connection")!;
-
-/** The message an Apinizer create fails with when the API answers 400 with `description`. */
-async function apinizerSays(description: string, secrets: string[] = []): Promise<string> {
-  const text = JSON.stringify({ error: "bad_request", error_description: description });
-  const res: HttpResponse = {
-    status: 400,
-    body: JSON.parse(text),
-    json: true,
-    text,
-    bytes: Buffer.byteLength(text),
-    contentType: "application/json",
-    attempts: 1,
-  };
-  const { call } = runtime.client(APINIZER_KIND.family);
-  const apiCall: ApiCall = {
-    ...call,
-    kind: APINIZER_KIND,
-    http: { send: () => Promise.resolve(res) } as unknown as HttpClient,
-    label: `${APINIZER_KIND.token} "db"`,
-    deadline: {
-      signal: new AbortController().signal,
-      ms: 1000,
-      setting: "connections:operationTimeoutMs",
-      cancelled: () => false,
-    },
-    secrets,
-  };
-  const inputs = { name: "db", projectName: "proj", type: "database" };
-  try {
-    await APINIZER_KIND.api.create(apiCall, inputs, inputs);
-  } catch (e) {
-    if (ConnectionError.isInstance(e)) return e.message;
-    throw e;
-  }
-  throw new Error("the create did not fail");
-}
+const apinizerSays = (description: string, secrets: string[] = []) =>
+  apinizerMessage(runtime, description, secrets);
 
 // ---------------------------------------------------------------------------------------------
 // A drift report of one Apinizer database connection whose jdbcUrl changed outside Pulumi.

@@ -6,55 +6,14 @@
  * words stay readable.
  */
 import fc from "fast-check";
-import { renderJson, renderMarkdown, renderText } from "../../cli/drift/render";
+import { renderText } from "../../cli/drift/render";
 import type { DriftReport } from "../../cli/drift/report";
 import { redactReport, secretsOf, stackMasker } from "../../cli/shared/redaction";
 import { ownWords } from "../../provider/core/kind";
 import { ProviderRuntime } from "../../provider/core/runtime";
 import { excerpt, MASK, redact } from "../../provider/core/secrets";
 import { KINDS } from "../../provider/registry";
-
-/** The runs of six characters of `secret` that `text` shows outside a mask. */
-function shownRuns(text: string, secret: string): string[] {
-  const pieces = text.split(MASK);
-  const out: string[] = [];
-  for (let i = 0; i + 6 <= secret.length; i++) {
-    const run = secret.slice(i, i + 6);
-    if (pieces.some((p) => p.includes(run))) out.push(run);
-  }
-  if (secret.length < 6 && pieces.some((p) => p.includes(secret))) out.push(secret);
-  return out;
-}
-
-function reportQuoting(value: string): DriftReport {
-  return {
-    stack: "dev",
-    clean: false,
-    failed: false,
-    checked: 1,
-    drifted: [
-      {
-        resource: "alerts",
-        type: "apinizer:Connection",
-        urn: "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/apinizer:Connection::alerts",
-        id: "alerts",
-        fields: [{ field: "description", old: "mail alerts", new: value }],
-        possibleCredentialChange: false,
-      },
-    ],
-    deleted: [],
-    unreadable: [],
-    read: [],
-    notCompared: {},
-    remediation: "pulumi up --refresh --stack dev",
-  };
-}
-
-const RENDERERS = [
-  ["text", (r: DriftReport) => renderText(r)],
-  ["json", (r: DriftReport) => renderJson(r)],
-  ["markdown", (r: DriftReport) => renderMarkdown(r)],
-] as const;
+import { RENDERERS, reportQuoting, shownRuns } from "../helpers/masking";
 
 describe("an escaped URL in a drift report", () => {
   // Promise: a credential inside a URL is never shown by the drift report, and (b) the report

@@ -6,33 +6,9 @@
  */
 import fc from "fast-check";
 import { renderText } from "../../cli/drift/render";
-import type { DriftReport } from "../../cli/drift/report";
 import { redactReport, secretsOf } from "../../cli/shared/redaction";
 import { excerpt, MASK, redact, redactUrls } from "../../provider/core/secrets";
-
-function reportQuoting(value: string): DriftReport {
-  return {
-    stack: "dev",
-    clean: false,
-    failed: false,
-    checked: 1,
-    drifted: [
-      {
-        resource: "alerts",
-        type: "apinizer:Connection",
-        urn: "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/apinizer:Connection::alerts",
-        id: "alerts",
-        fields: [{ field: "description", old: "mail alerts", new: value }],
-        possibleCredentialChange: false,
-      },
-    ],
-    deleted: [],
-    unreadable: [],
-    read: [],
-    notCompared: {},
-    remediation: "pulumi up --refresh --stack dev",
-  };
-}
+import { reportQuoting } from "../helpers/masking";
 
 describe("ordinary URLs holding an `@` stay readable", () => {
   // Promise 2: ordinary URLs stay readable. Break: an `@` anywhere after a host-like authority,

@@ -5,67 +5,19 @@
  * password holds and whatever punctuation follows the URL; ordinary URLs stay readable.
  */
 import fc from "fast-check";
-import { ConnectionError } from "../../provider/core/errors";
-import { HttpClient, HttpResponse } from "../../provider/core/http";
-import { ApiCall } from "../../provider/core/kind";
 import { ProviderRuntime } from "../../provider/core/runtime";
-import { MASK, redact, redactUrls } from "../../provider/core/secrets";
+import { redact, redactUrls } from "../../provider/core/secrets";
 import { KINDS } from "../../provider/registry";
 import { emulatorConfigValues } from "../../scripts/workspace";
+import { apinizerMessage, shownRuns } from "../helpers/masking";
 
 const runtime = new ProviderRuntime(KINDS);
 const config = emulatorConfigValues("http://127.0.0.1:9");
 runtime.settings.configure({ get: (k) => config[k] });
 afterAll(() => runtime.close());
 
-const APINIZER = KINDS.get("apinizer:Connection")!;
-
-/** The message an Apinizer create fails with when the API answers 400 quoting `said`. */
-async function apinizerSays(said: string): Promise<string> {
-  const text = JSON.stringify({ error: "bad_request", error_description: said });
-  const res: HttpResponse = {
-    status: 400,
-    body: JSON.parse(text),
-    json: true,
-    text,
-    bytes: Buffer.byteLength(text),
-    contentType: "application/json",
-    attempts: 1,
-  };
-  const { call } = runtime.client(APINIZER.family);
-  const apiCall: ApiCall = {
-    ...call,
-    kind: APINIZER,
-    http: { send: () => Promise.resolve(res) } as unknown as HttpClient,
-    label: `${APINIZER.token} "db"`,
-    deadline: {
-      signal: new AbortController().signal,
-      ms: 1000,
-      setting: "connections:operationTimeoutMs",
-      cancelled: () => false,
-    },
-    secrets: [],
-  };
-  const inputs = { name: "db", projectName: "proj", type: "database" };
-  try {
-    await APINIZER.api.create(apiCall, inputs, inputs);
-  } catch (e) {
-    if (ConnectionError.isInstance(e)) return e.message;
-    throw e;
-  }
-  throw new Error("the create did not fail");
-}
-
-/** The runs of six characters of `secret` that `text` shows outside a mask. */
-function shownRuns(text: string, secret: string): string[] {
-  const pieces = text.split(MASK);
-  const out: string[] = [];
-  for (let i = 0; i + 6 <= secret.length; i++) {
-    const run = secret.slice(i, i + 6);
-    if (pieces.some((p) => p.includes(run))) out.push(run);
-  }
-  return out;
-}
+const apinizerSays = (description: string, secrets: string[] = []) =>
+  apinizerMessage(runtime, description, secrets);
 
 describe("a URL's password holding a quote or an angle bracket", () => {
   // Promise: a credential inside a URL is never shown. Break: the URL ends at `"`, `<`, `>` or a

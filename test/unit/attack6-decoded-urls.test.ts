@@ -7,20 +7,11 @@ import { renderJson, renderText } from "../../cli/drift/render";
 import type { DriftReport } from "../../cli/drift/report";
 import { redactReport, stackMasker } from "../../cli/shared/redaction";
 import { ProviderRuntime } from "../../provider/core/runtime";
-import { excerpt, MASK, maskDecoded, redact } from "../../provider/core/secrets";
+import { excerpt, maskDecoded, redact } from "../../provider/core/secrets";
 import { KINDS } from "../../provider/registry";
+import { shownRuns } from "../helpers/masking";
 
 const PASSWORD = "Hunter2secret";
-
-function shownRuns(text: string, secret: string): string[] {
-  const pieces = text.split(MASK);
-  const out: string[] = [];
-  for (let i = 0; i + 6 <= secret.length; i++) {
-    const run = secret.slice(i, i + 6);
-    if (pieces.some((p) => p.includes(run))) out.push(run);
-  }
-  return out;
-}
 
 // Each URL carries the password inside a shown option's value, behind a percent escape that
 // decodes to a space or a newline (where a URL in prose ends); the first two also hold a user

@@ -3,52 +3,13 @@
  * secrets and the renderers print it. Promise 1: no secret the environment holds, and no URL's
  * credential, is shown; promise 2: ordinary text (a stack name) stays readable.
  */
-import { renderJson, renderMarkdown, renderText } from "../../cli/drift/render";
-import type { DriftReport } from "../../cli/drift/report";
+import { renderJson, renderText } from "../../cli/drift/render";
 import { redactReport, secretsOf } from "../../cli/shared/redaction";
 import { MASK } from "../../provider/core/secrets";
+import { RENDERERS, reportDrifting, shownRuns } from "../helpers/masking";
 
-/** The runs of six characters of `secret` (or the short secret whole) shown outside a mask. */
-function shownRuns(text: string, secret: string): string[] {
-  const pieces = text.split(MASK);
-  const out: string[] = [];
-  for (let i = 0; i + 6 <= secret.length; i++) {
-    const run = secret.slice(i, i + 6);
-    if (pieces.some((p) => p.includes(run))) out.push(run);
-  }
-  if (secret.length < 6 && pieces.some((p) => p.includes(secret))) out.push(secret);
-  return out;
-}
-
-function reportWith(value: unknown, stack = "dev"): DriftReport {
-  return {
-    stack,
-    clean: false,
-    failed: false,
-    checked: 1,
-    drifted: [
-      {
-        resource: "alerts",
-        type: "apinizer:Connection",
-        urn: `urn:pulumi:${stack}::proj::pulumi-nodejs:dynamic/apinizer:Connection::alerts`,
-        id: "alerts",
-        fields: [{ field: "propertiesMap", old: { retries: "3" }, new: value as never }],
-        possibleCredentialChange: false,
-      },
-    ],
-    deleted: [],
-    unreadable: [],
-    read: [],
-    notCompared: {},
-    remediation: `pulumi up --refresh --stack ${stack}`,
-  };
-}
-
-const RENDERERS = [
-  ["text", (r: DriftReport) => renderText(r)],
-  ["json", (r: DriftReport) => renderJson(r)],
-  ["markdown", (r: DriftReport) => renderMarkdown(r)],
-] as const;
+const reportWith = (value: unknown, stack = "dev") =>
+  reportDrifting({ stack, field: "propertiesMap", old: { retries: "3" }, new: value });
 
 describe("an API map value under a key named `remediation`", () => {
   // Promise 1: no secret the environment holds and no URL credential is shown in a drift report.

@@ -21,40 +21,12 @@
  *   a field `http://api.example.com:9000/hooks` is printed `[secret]api.example.com:9000/hooks`
  *   and a map value `{"enabled": "true"}` as `{"enabled": "[secret]"}`.
  */
-import { renderJson, renderMarkdown, renderText } from "../../cli/drift/render";
-import type { DriftReport } from "../../cli/drift/report";
 import { redactReport, secretsOf } from "../../cli/shared/redaction";
 import { MASK } from "../../provider/core/secrets";
+import { RENDERERS, reportDrifting } from "../helpers/masking";
 
-function reportWith(stack: string, old: unknown, now: unknown): DriftReport {
-  return {
-    stack,
-    clean: false,
-    failed: false,
-    checked: 1,
-    drifted: [
-      {
-        resource: "alerts",
-        type: "apinizer:Connection",
-        urn: `urn:pulumi:${stack}::proj::pulumi-nodejs:dynamic/apinizer:Connection::alerts`,
-        id: "alerts",
-        fields: [{ field: "url", old: old as never, new: now as never }],
-        possibleCredentialChange: false,
-      },
-    ],
-    deleted: [],
-    unreadable: [],
-    read: [],
-    notCompared: {},
-    remediation: `pulumi up --refresh --stack ${stack}`,
-  };
-}
-
-const RENDERERS = [
-  ["text", (r: DriftReport) => renderText(r)],
-  ["json", (r: DriftReport) => renderJson(r)],
-  ["markdown", (r: DriftReport) => renderMarkdown(r)],
-] as const;
+const reportWith = (stack: string, old: unknown, now: unknown) =>
+  reportDrifting({ stack, field: "url", old, new: now });
 
 describe("an S3 backend URL's options, as the Pulumi docs write them", () => {
   const backend = "s3://pulumi-state-prod?region=eu-west-1&awssdk=v2&profile=dev";

@@ -12,39 +12,10 @@
  * report is masked, as a run of the whole value: `http://api.example.com/hooks` is printed
  * `[secret]api.example.com/hooks`.
  */
-import { renderJson, renderMarkdown, renderText } from "../../cli/drift/render";
-import type { DriftReport } from "../../cli/drift/report";
 import { redactReport, secretsOf } from "../../cli/shared/redaction";
+import { RENDERERS, reportDrifting } from "../helpers/masking";
 
-function reportWith(old: string, now: string): DriftReport {
-  return {
-    stack: "dev",
-    clean: false,
-    failed: false,
-    checked: 1,
-    drifted: [
-      {
-        resource: "alerts",
-        type: "apinizer:Connection",
-        urn: "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/apinizer:Connection::alerts",
-        id: "alerts",
-        fields: [{ field: "url", old: old as never, new: now as never }],
-        possibleCredentialChange: false,
-      },
-    ],
-    deleted: [],
-    unreadable: [],
-    read: [],
-    notCompared: {},
-    remediation: "pulumi up --refresh --stack dev",
-  };
-}
-
-const RENDERERS = [
-  ["text", (r: DriftReport) => renderText(r)],
-  ["json", (r: DriftReport) => renderJson(r)],
-  ["markdown", (r: DriftReport) => renderMarkdown(r)],
-] as const;
+const reportWith = (old: string, now: string) => reportDrifting({ field: "url", old, new: now });
 
 const report = (backend: string) =>
   redactReport(
